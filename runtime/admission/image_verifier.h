@@ -1,0 +1,34 @@
+// ImageVerifier: what the admission pipeline, `check` and `connaisseur.verify` call to run a
+// rule's validator on one image. Implemented in validators/ (with caching and single-flight);
+// runtime/ only knows this interface, so dependencies point one way.
+#pragma once
+
+#include <string>
+
+#include "runtime/config/config.h"
+#include "runtime/deadline.h"
+#include "runtime/image/image_reference.h"
+#include "runtime/status.h"
+
+namespace connaisseur::admission {
+
+// What a successful verification proved.
+struct VerifiedImage {
+  // "sha256:<64 hex>" the signature covers; empty only for a static allow of a tag reference.
+  std::string digest;
+  // Short human text of what was checked ("static allow", "cache hit", "2/2 trust roots").
+  std::string detail;
+};
+
+class ImageVerifier {
+ public:
+  virtual ~ImageVerifier() = default;
+
+  // Runs the validator `rule.validator` with `rule.with` on `image`. Any failure is a non-OK
+  // Status whose message says what failed; the caller denies. Thread-safe.
+  virtual StatusOr<VerifiedImage> Verify(const config::Rule& rule,
+                                         const image::ImageReference& image,
+                                         Deadline deadline) = 0;
+};
+
+}  // namespace connaisseur::admission

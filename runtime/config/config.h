@@ -1,0 +1,157 @@
+// Config: the typed form of a Connaisseur helm values file (config.md), parsed once at start-up.
+//
+// Every layout (v3 `application:`, v2 top-level `validators`, v1 `notary:`) is normalised to
+// these structs; nothing downstream reads YAML. Secrets (passwords, private keys) live here but
+// are never printed: PublicJson() is the only view handed to scripts and logs.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "runtime/status.h"
+
+namespace connaisseur::config {
+
+enum class ValidatorType { kStatic, kNotaryV1, kCosign, kNotation };
+std::string_view ValidatorTypeName(ValidatorType t);  // "static", "notaryv1", ...
+
+// cosign keyless identity (parsed; verification is a later issue and denies).
+struct Keyless {
+  std::string issuer, issuer_regex, subject, subject_regex;
+};
+
+struct TrustRoot {
+  std::string name;                // unique within its validator
+  std::string key;                 // PEM PUBLIC KEY (notaryv1, cosign) or KMS ref; may be empty
+  std::string cert;                // PEM certificate(s) (notation)
+  std::string ts_cert;             // PEM TSA root (notation)
+  std::optional<Keyless> keyless;  // cosign keyless
+};
+
+struct Auth {
+  std::string username;     // secret: never printed
+  std::string password;     // secret: never printed
+  std::string secret_name;  // mounted at <secrets_dir>/<secret_name>/
+  bool use_keychain = false;
+  std::string registry;     // optional registry the credentials are for
+  bool configured() const { return !username.empty() || !secret_name.empty() || use_keychain; }
+};
+
+// cosign `host:` block.
+struct CosignHost {
+  std::string rekor = "https://rekor.sigstore.dev";
+  std::string rekor_pubkey, ct_log_pubkey, fulcio_cert;  // PEM, optional
+};
+
+struct ValidatorConfig {
+  std::string name;
+  ValidatorType type = ValidatorType::kStatic;
+  bool approve = false;                // static
+  std::string host;                    // notaryv1 server URL (default notary.docker.io)
+  CosignHost cosign_host;              // cosign
+  std::vector<TrustRoot> trust_roots;  // notaryv1, cosign, notation
+  std::string cert;                    // PEM CA bundle for TLS to the back-end
+  Auth auth;
+  bool is_acr = false;  // notaryv1 on Azure Container Registry
+
+  // The root named `name` ("" means "default"), or nullptr.
+  const TrustRoot* FindTrustRoot(std::string_view name) const;
+};
+
+enum class RuleMode { kMutate, kInsecureValidateOnly };
+
+// A rule's `with:` options (matching.md §4), camelCase in YAML and Lua.
+struct RuleOptions {
+  std::string trust_root;                // "" = "default", "*" = all
+  std::vector<std::string> delegations;  // notaryv1, as written (no "targets/" added)
+  std::optional<int> threshold;          // cosign
+  std::vector<std::string> required;     // cosign
+  bool verify_in_transparency_log = true;
+  bool verify_sct = true;
+  RuleMode mode = RuleMode::kMutate;
+  std::string verification_level;  // notation: strict|permissive|audit ("" = strict)
+  std::string verify_timestamp;    // notation: always|afterCertExpiry ("" = always)
+};
+
+// Parses and checks a `with:` map (from YAML or a Lua rule). Unknown keys and bad types are
+// kInvalidArgument naming the key.
+StatusOr<RuleOptions> ParseRuleOptions(const nlohmann::json& with);
+
+struct Rule {
+  std::string pattern;    // glob over the normalised image (matching.md §2)
+  std::string validator;  // never empty: "default" when the YAML omitted it
+  RuleOptions with;
+  nlohmann::json with_json = nlohmann::json::object();  // `with` as written, for Lua and cache keys
+  size_t index = 0;                                     // position in the policy list
+};
+
+struct Features {
+  bool detection_mode = false;
+  enum class NamespacedValidation { kOff, kIgnore, kValidate };
+  NamespacedValidation namespaced_validation = NamespacedValidation::kOff;
+  bool automatic_child_approval = true;
+  bool automatic_unchanged_approval = false;
+  enum class ResourceValidationMode { kAll, kPodsOnly };
+  ResourceValidationMode resource_validation_mode = ResourceValidationMode::kAll;
+  int cache_expiry_seconds = 30;  // <= 0 disables the cache; capped at 300
+  bool cache_errors = true;
+  bool stale_if_error = false;
+  bool legacy_unanchored_matching = false;  // v3.10 `*pattern*` matching (matching.md §2)
+};
+
+// Per-call Lua budgets (lua-api.md). Defaults are safe for the default script with 1,000 rules.
+struct SandboxLimits {
+  uint64_t instruction_limit = 10'000'000;   // VM instructions per select/admit call
+  size_t memory_limit_bytes = 64ull << 20;   // bytes per Lua state
+  int call_timeout_ms = 100;                 // wall clock per select/admit call
+};
+
+struct AlertReceiver {
+  std::string template_name;  // file <template>.json in the template directory
+  std::string receiver_url;   // absolute http(s) URL
+  int priority = 3;
+  std::vector<std::string> custom_headers;  // "Name: value"; may hold secrets, never printed
+  nlohmann::json payload_fields = nlohmann::json::object();
+  bool fail_if_alert_sending_fails = false;
+};
+
+struct AlertingConfig {
+  bool enabled = false;
+  std::string cluster_identifier = "not specified";
+  std::vector<AlertReceiver> admit_request, reject_request;
+};
+
+enum class Layout { kV1, kV2, kV3, kRendered };
+
+struct Config {
+  Layout layout = Layout::kV3;
+  std::string source;  // file name, for messages
+  std::vector<ValidatorConfig> validators;
+  std::vector<Rule> policy;
+  Features features;
+  SandboxLimits sandbox;
+  std::string policy_script;  // Lua source; empty = the compiled-in scripts/default.lua
+  std::string log_level = "info";
+  std::string log_format = "json";
+  int timeout_seconds = 29;  // internal admission deadline, below the webhook's 30 s
+  AlertingConfig alerting;
+  std::vector<std::string> warnings;  // deprecations etc., for lint and the start-up log
+
+  const ValidatorConfig* FindValidator(std::string_view name) const;
+
+  // What a policy script sees as `connaisseur.config`: policy, validators (name → type and
+  // non-secret options), features. No password, token, header or private key appears in it.
+  nlohmann::json PublicJson() const;
+};
+
+// Loads and checks a values file. On failure the Status (kInvalidArgument) lists every problem,
+// one per line, each with its path: `application.policy[2].validator: no validator named "foo"`.
+StatusOr<Config> LoadConfigFile(const std::string& path);
+StatusOr<Config> LoadConfigText(std::string_view yaml_text, std::string_view source_name);
+
+}  // namespace connaisseur::config

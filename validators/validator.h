@@ -1,0 +1,34 @@
+// Validator: one validator instance (static, notaryv1, cosign, ...) built from its config entry.
+// It knows nothing of HTTP servers, Lua or caching: given an image and the rule's options it
+// proves a digest or says why not.
+#pragma once
+
+#include <memory>
+#include <string_view>
+
+#include "runtime/admission/image_verifier.h"
+#include "runtime/config/config.h"
+#include "runtime/deadline.h"
+#include "runtime/image/image_reference.h"
+#include "runtime/status.h"
+
+namespace connaisseur::validators {
+
+using admission::VerifiedImage;
+
+class Validator {
+ public:
+  virtual ~Validator() = default;
+
+  // "static", "notaryv1", "cosign", "notation".
+  virtual std::string_view type() const = 0;
+
+  // Verifies `image` under `options` before `deadline`. Thread-safe (called from many workers).
+  // Returns kVerificationFailed / kNotFound / kUnavailable / kDeadlineExceeded / ... with a
+  // message saying which step failed; never an OK result that was not proven.
+  virtual StatusOr<VerifiedImage> Verify(const image::ImageReference& image,
+                                         const config::RuleOptions& options,
+                                         Deadline deadline) const = 0;
+};
+
+}  // namespace connaisseur::validators
