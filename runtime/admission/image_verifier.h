@@ -27,8 +27,7 @@ class ImageVerifier {
   // Runs the validator `rule.validator` with `rule.with` on `image`. Any failure is a non-OK
   // Status whose message says what failed; the caller denies. Thread-safe.
   virtual StatusOr<VerifiedImage> Verify(const config::Rule& rule,
-                                         const image::ImageReference& image,
-                                         Deadline deadline) = 0;
+                                         const image::ImageReference& image, Deadline deadline) = 0;
 };
 
 }  // namespace connaisseur::admission

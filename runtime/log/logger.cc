@@ -66,7 +66,8 @@ void JsonLogger::Log(Level level, std::string_view msg, const nlohmann::json& fi
     for (const auto& [k, v] : fields.items()) line[k] = v;
   }
   // Replace invalid UTF-8 rather than throw: log text may come from hostile input.
-  std::string text = line.dump(pretty_ ? 2 : -1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::string text =
+      line.dump(pretty_ ? 2 : -1, ' ', false, nlohmann::json::error_handler_t::replace);
   text += '\n';
   std::lock_guard<std::mutex> lock(mu_);
   std::fwrite(text.data(), 1, text.size(), out_);

@@ -3,16 +3,16 @@
 
 #include <cstdio>
 #include <mutex>
-#include <string_view>
-
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 namespace connaisseur::log {
 
 enum class Level { kDebug = 0, kInfo, kWarn, kError };
 
 std::string_view LevelName(Level level);
-// "debug", "INFO", "warning", "CRITICAL", ... (case-insensitive, v3.3.4 names too); info on failure.
+// "debug", "INFO", "warning", "CRITICAL", ... (case-insensitive, v3.3.4 names too); info on
+// failure.
 bool ParseLevel(std::string_view text, Level* level);
 
 class Logger {

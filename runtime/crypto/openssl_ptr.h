@@ -1,0 +1,30 @@
+// Owning pointers for OpenSSL handles. The only place in the tree that names *_free functions.
+#pragma once
+
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/ec.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+#include <memory>
+
+namespace connaisseur::crypto {
+
+template <auto Fn>
+struct FreeWith {
+  template <typename T>
+  void operator()(T* p) const {
+    Fn(p);
+  }
+};
+
+using EvpPkeyPtr = std::unique_ptr<EVP_PKEY, FreeWith<EVP_PKEY_free>>;
+using EvpPkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, FreeWith<EVP_PKEY_CTX_free>>;
+using EvpMdCtxPtr = std::unique_ptr<EVP_MD_CTX, FreeWith<EVP_MD_CTX_free>>;
+using BioPtr = std::unique_ptr<BIO, FreeWith<BIO_free_all>>;
+using X509Ptr = std::unique_ptr<X509, FreeWith<X509_free>>;
+using BignumPtr = std::unique_ptr<BIGNUM, FreeWith<BN_free>>;
+using EcdsaSigPtr = std::unique_ptr<ECDSA_SIG, FreeWith<ECDSA_SIG_free>>;
+
+}  // namespace connaisseur::crypto
