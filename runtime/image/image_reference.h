@@ -38,6 +38,8 @@ class ImageReference {
 
  private:
   ImageReference() = default;
+  // Fills the fields from `raw`; the Status holds only the reason, Parse adds the prefix.
+  Status ParseInto(std::string_view raw);
   std::string raw_, registry_, repository_, normalized_;
   std::optional<std::string> tag_, digest_;
 };
