@@ -26,6 +26,10 @@ class RuleIndex {
 
   // The most specific candidate by matching.md §3 (ties: the later rule), or nullptr.
   const config::Rule* BestMatch(const image::ImageReference& image) const;
+  // The same, also setting *tied_with (unless null) to the candidate the winner tied with on
+  // every metric (the "identical rules: <a>, <b>" warning of §3), or to nullptr.
+  const config::Rule* BestMatch(const image::ImageReference& image,
+                                const config::Rule** tied_with) const;
 
  private:
   struct Impl;

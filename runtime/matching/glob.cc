@@ -1,0 +1,213 @@
+// Glob compilation (pattern → tokens → bit-parallel NFA tables) and matching.
+#include "runtime/matching/glob.h"
+
+#include <bitset>
+#include <cstdio>
+#include <map>
+
+namespace connaisseur::matching {
+namespace {
+
+// Compile adds at most two tokens to a pattern of kMaxPatternLength bytes; one more bit for
+// the accepting state.
+constexpr size_t kMaxTokens = Glob::kMaxPatternLength + 2;
+constexpr size_t kMaxWords = (kMaxTokens + 1 + 63) / 64;
+
+// One pattern position: `*`, or a matcher for exactly one byte.
+struct Token {
+  bool star = false;
+  std::bitset<256> bytes;  // for a non-star token, the bytes it accepts
+};
+
+Status PatternError(std::string_view pattern, std::string reason) {
+  return InvalidArgumentError("invalid pattern \"" + std::string(pattern.substr(0, 80)) +
+                              (pattern.size() > 80 ? "..." : "") + "\": " + reason);
+}
+
+void AppendStar(std::vector<Token>* tokens) {
+  // `**` means the same as `*`; keeping stars apart lets Match close over them in one shift.
+  if (tokens->empty() || !tokens->back().star) tokens->push_back(Token{true, {}});
+}
+
+// Reads one possibly escaped byte at *i for a character class.
+bool ReadClassByte(std::string_view p, size_t* i, unsigned char* out) {
+  if (*i >= p.size()) return false;
+  if (p[*i] == '\\') {
+    if (*i + 1 >= p.size()) return false;
+    ++*i;
+  }
+  *out = static_cast<unsigned char>(p[*i]);
+  ++*i;
+  return true;
+}
+
+// Parses `[...]` with *i just past the '['; leaves *i just past the ']'.
+Status ParseClass(std::string_view p, size_t* i, std::bitset<256>* set) {
+  bool negate = false;
+  if (*i < p.size() && p[*i] == '!') {
+    negate = true;
+    ++*i;
+  }
+  bool first = true;
+  while (true) {
+    if (*i >= p.size()) return PatternError(p, "unterminated character class");
+    if (p[*i] == ']' && !first) {
+      ++*i;
+      break;
+    }
+    first = false;
+    unsigned char lo = 0, hi = 0;
+    if (!ReadClassByte(p, i, &lo)) return PatternError(p, "unterminated character class");
+    hi = lo;
+    // `a-z` is a range; a '-' right before the closing ']' is a member.
+    if (*i + 1 < p.size() && p[*i] == '-' && p[*i + 1] != ']') {
+      ++*i;
+      if (!ReadClassByte(p, i, &hi)) return PatternError(p, "unterminated character class");
+      if (hi < lo) return PatternError(p, "character range is reversed");
+    }
+    for (unsigned c = lo; c <= hi; ++c) set->set(c);
+  }
+  if (negate) set->flip();
+  return Status::Ok();
+}
+
+StatusOr<std::vector<Token>> Tokenize(std::string_view p) {
+  std::vector<Token> tokens;
+  size_t i = 0;
+  while (i < p.size()) {
+    const char c = p[i];
+    if (c == '*') {
+      AppendStar(&tokens);
+      ++i;
+      continue;
+    }
+    Token t;
+    if (c == '?') {
+      t.bytes.set();
+      ++i;
+    } else if (c == '[') {
+      ++i;
+      CN_RETURN_IF_ERROR(ParseClass(p, &i, &t.bytes));
+    } else if (c == '\\') {
+      if (i + 1 >= p.size()) return PatternError(p, "pattern ends with '\\'");
+      t.bytes.set(static_cast<unsigned char>(p[i + 1]));
+      i += 2;
+    } else {
+      t.bytes.set(static_cast<unsigned char>(c));
+      ++i;
+    }
+    tokens.push_back(t);
+  }
+  return tokens;
+}
+
+// matching.md §2: the implicit tag applies when the last '/'-component, as written, holds
+// neither ':' nor '@'. Textual on purpose, so scripts/default.lua can say the same in one line.
+bool NeedsImplicitTag(std::string_view pattern) {
+  const size_t slash = pattern.rfind('/');
+  const std::string_view last =
+      slash == std::string_view::npos ? pattern : pattern.substr(slash + 1);
+  return last.find_first_of(":@") == std::string_view::npos;
+}
+
+}  // namespace
+
+StatusOr<Glob> Glob::Compile(std::string_view pattern, Options options) {
+  if (pattern.empty()) return PatternError(pattern, "pattern is empty");
+  if (pattern.size() > kMaxPatternLength) {
+    return PatternError(pattern, "pattern is " + std::to_string(pattern.size()) +
+                                     " bytes, the limit is " + std::to_string(kMaxPatternLength));
+  }
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    const auto c = static_cast<unsigned char>(pattern[i]);
+    if (c <= 0x20 || c == 0x7f) {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "byte 0x%02x at offset %zu is not allowed", c, i);
+      return PatternError(pattern, buf);
+    }
+  }
+  CN_ASSIGN_OR_RETURN(std::vector<Token> body, Tokenize(pattern));
+
+  std::vector<Token> tokens;
+  if (options.unanchored) AppendStar(&tokens);
+  for (const Token& t : body) {
+    if (t.star) {
+      AppendStar(&tokens);
+    } else {
+      tokens.push_back(t);
+    }
+  }
+  if (options.unanchored) {
+    AppendStar(&tokens);
+  } else if (options.implicit_tag && NeedsImplicitTag(pattern)) {
+    Token tag_separator;  // `<pattern>:*` or `<pattern>@*` is `<pattern>[:@]*`
+    tag_separator.bytes.set(':');
+    tag_separator.bytes.set('@');
+    tokens.push_back(tag_separator);
+    AppendStar(&tokens);
+  }
+
+  Glob g;
+  g.pattern_ = std::string(pattern);
+  for (const Token& t : tokens) {
+    if (t.star || t.bytes.count() != 1) break;
+    for (unsigned c = 0; c < 256; ++c) {
+      if (t.bytes.test(c)) g.literal_prefix_ += static_cast<char>(c);
+    }
+  }
+  g.final_ = tokens.size();
+  g.words_ = (tokens.size() + 1 + 63) / 64;
+  g.star_.assign(g.words_, 0);
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    if (tokens[i].star) g.star_[i / 64] |= uint64_t{1} << (i % 64);
+  }
+  // One transition row per distinct "which tokens accept this byte" vector.
+  std::map<std::vector<uint64_t>, uint8_t> classes;
+  for (unsigned c = 0; c < 256; ++c) {
+    std::vector<uint64_t> row(g.words_, 0);
+    for (size_t i = 0; i < tokens.size(); ++i) {
+      if (!tokens[i].star && tokens[i].bytes.test(c)) row[i / 64] |= uint64_t{1} << (i % 64);
+    }
+    auto [it, inserted] = classes.emplace(row, static_cast<uint8_t>(classes.size()));
+    if (inserted) g.accept_.insert(g.accept_.end(), row.begin(), row.end());
+    g.byte_class_[c] = it->second;
+  }
+  return g;
+}
+
+bool Glob::Match(std::string_view text) const {
+  uint64_t cur[kMaxWords] = {}, next[kMaxWords];
+  const uint64_t* star = star_.data();
+  const size_t n = words_;
+  // A star may match the empty string: from state i (a star) also enter state i+1. Stars are
+  // never adjacent, so one shift closes the set.
+  auto close = [&](uint64_t* s) {
+    uint64_t carry = 0;
+    for (size_t w = 0; w < n; ++w) {
+      const uint64_t from_star = s[w] & star[w];
+      s[w] |= (from_star << 1) | carry;
+      carry = from_star >> 63;
+    }
+  };
+  cur[0] = 1;
+  close(cur);
+  for (char ch : text) {
+    const uint64_t* accept = &accept_[byte_class_[static_cast<unsigned char>(ch)] * n];
+    uint64_t carry = 0, any = 0;
+    for (size_t w = 0; w < n; ++w) {
+      // A one-byte token that accepts ch advances; a star consumes ch and stays.
+      const uint64_t advance = cur[w] & accept[w];
+      next[w] = (advance << 1) | carry | (cur[w] & star[w]);
+      carry = advance >> 63;
+    }
+    close(next);
+    for (size_t w = 0; w < n; ++w) {
+      cur[w] = next[w];
+      any |= cur[w];
+    }
+    if (any == 0) return false;
+  }
+  return (cur[final_ / 64] >> (final_ % 64)) & 1;
+}
+
+}  // namespace connaisseur::matching

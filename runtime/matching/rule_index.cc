@@ -1,0 +1,141 @@
+// RuleIndex: every rule's glob compiled once, a literal-prefix trie to skip rules that cannot
+// match, and the native §3 ranking.
+#include "runtime/matching/rule_index.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <utility>
+
+#include "runtime/matching/glob.h"
+#include "runtime/matching/specificity.h"
+
+namespace connaisseur::matching {
+namespace {
+
+// A trie over the rules' literal prefixes. Walking it along an image string visits exactly the
+// rules whose prefix the image starts with: the only ones whose glob can match. With 1,000
+// rules spread over registries and repositories, an image meets a handful of globs instead of
+// all of them. Patterns starting with a metacharacter (`*:*`) sit at the root and are always
+// tried.
+class PrefixTrie {
+ public:
+  PrefixTrie() : nodes_(1) {}
+
+  void Insert(std::string_view prefix, uint32_t rule) {
+    uint32_t node = 0;
+    for (char c : prefix) {
+      auto& kids = nodes_[node].children;
+      auto it = std::lower_bound(kids.begin(), kids.end(), c,
+                                 [](const auto& kid, char ch) { return kid.first < ch; });
+      if (it != kids.end() && it->first == c) {
+        node = it->second;
+      } else {
+        const auto child = static_cast<uint32_t>(nodes_.size());
+        kids.insert(it, {c, child});
+        nodes_.emplace_back();  // invalidates `kids`, which is not used again
+        node = child;
+      }
+    }
+    nodes_[node].rules.push_back(rule);
+  }
+
+  // Appends to *out the rules whose prefix `text` starts with (unordered).
+  void Collect(std::string_view text, std::vector<uint32_t>* out) const {
+    uint32_t node = 0;
+    size_t i = 0;
+    while (true) {
+      const Node& n = nodes_[node];
+      out->insert(out->end(), n.rules.begin(), n.rules.end());
+      if (i == text.size()) return;
+      auto it = std::lower_bound(n.children.begin(), n.children.end(), text[i],
+                                 [](const auto& kid, char ch) { return kid.first < ch; });
+      if (it == n.children.end() || it->first != text[i]) return;
+      node = it->second;
+      ++i;
+    }
+  }
+
+ private:
+  struct Node {
+    std::vector<std::pair<char, uint32_t>> children;  // sorted by byte
+    std::vector<uint32_t> rules;                      // rules whose whole prefix ends here
+  };
+  std::vector<Node> nodes_;
+};
+
+}  // namespace
+
+struct RuleIndex::Impl {
+  const std::vector<config::Rule>* rules;  // borrowed; outlives the index (Build's contract)
+  std::vector<Glob> globs;                 // globs[i] is rules[i].pattern compiled
+  PrefixTrie prefixes;
+
+  // Indices of matching rules, ascending (= policy order).
+  std::vector<uint32_t> MatchingRules(std::string_view image) const {
+    std::vector<uint32_t> maybe;
+    prefixes.Collect(image, &maybe);
+    std::sort(maybe.begin(), maybe.end());
+    std::vector<uint32_t> out;
+    for (uint32_t i : maybe) {
+      if (globs[i].Match(image)) out.push_back(i);
+    }
+    return out;
+  }
+};
+
+StatusOr<std::unique_ptr<RuleIndex>> RuleIndex::Build(const std::vector<config::Rule>& rules,
+                                                      bool legacy_unanchored) {
+  auto impl = std::make_unique<Impl>();
+  impl->rules = &rules;
+  impl->globs.reserve(rules.size());
+  Glob::Options options;
+  options.unanchored = legacy_unanchored;
+  options.implicit_tag = true;
+  for (size_t i = 0; i < rules.size(); ++i) {
+    StatusOr<Glob> glob = Glob::Compile(rules[i].pattern, options);
+    if (!glob.ok()) return glob.status().WithPrefix("policy rule " + std::to_string(i));
+    impl->prefixes.Insert(glob->literal_prefix(), static_cast<uint32_t>(i));
+    impl->globs.push_back(std::move(glob).value());
+  }
+  return std::unique_ptr<RuleIndex>(new RuleIndex(std::move(impl)));
+}
+
+RuleIndex::RuleIndex(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+RuleIndex::~RuleIndex() = default;
+
+std::vector<const config::Rule*> RuleIndex::Candidates(const image::ImageReference& image) const {
+  std::vector<const config::Rule*> out;
+  for (uint32_t i : impl_->MatchingRules(image.normalized())) out.push_back(&(*impl_->rules)[i]);
+  return out;
+}
+
+const config::Rule* RuleIndex::BestMatch(const image::ImageReference& image) const {
+  return BestMatch(image, nullptr);
+}
+
+// matching.md §3, the reference the Lua ranking is checked against:
+//   best := first candidate (policy order)
+//   for each later candidate c:
+//     if not MoreSpecific(best, c): best := c     -- c wins when more specific OR tied
+// so among equally specific candidates the last one in policy order wins.
+const config::Rule* RuleIndex::BestMatch(const image::ImageReference& image,
+                                         const config::Rule** tied_with) const {
+  if (tied_with != nullptr) *tied_with = nullptr;
+  const std::string& text = image.normalized();
+  const config::Rule* best = nullptr;
+  Specificity best_spec;
+  for (uint32_t i : impl_->MatchingRules(text)) {
+    const config::Rule& rule = (*impl_->rules)[i];
+    Specificity spec = Specificity::Measure(rule.pattern, text);
+    if (best != nullptr) {
+      const int c = CompareSpecificity(spec, best_spec);
+      if (c < 0) continue;
+      if (tied_with != nullptr) *tied_with = c == 0 ? best : nullptr;
+    }
+    best = &rule;
+    best_spec = std::move(spec);
+  }
+  return best;
+}
+
+}  // namespace connaisseur::matching

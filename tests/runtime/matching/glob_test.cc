@@ -1,0 +1,267 @@
+// Glob: the pattern language of matching.md §2 (accept and reject tables), anchoring, the
+// implicit tag, and a randomized check against a plain dynamic-programming matcher.
+#include "runtime/matching/glob.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <random>
+#include <string>
+#include <vector>
+
+#include "tests/testing/status_matchers.h"
+
+namespace connaisseur::matching {
+namespace {
+
+using ::testing::HasSubstr;
+
+struct Case {
+  std::string pattern, text;
+  bool match;
+};
+
+const Case kSemantics[] = {
+    {"abc", "abc", true},
+    {"abc", "abcd", false},  // anchored at the end
+    {"bcd", "abcd", false},  // anchored at the start
+    {"abc", "", false},
+    {"*", "", true},
+    {"*", "docker.io/library/nginx:latest", true},
+    {"a*b", "ab", true},
+    {"a*b", "a/x/y/b", true},  // `*` crosses '/'
+    {"a*b", "a/x/y/bc", false},
+    {"docker.io/*", "docker.io/a/b/c:1", true},
+    {"**", "x", true},
+    {"a**b", "ab", true},
+    {"*a", "bbba", true},
+    {"*a", "bbab", false},
+    {"a?c", "abc", true},
+    {"a?c", "a/c", true},  // `?` is any one byte, '/' included
+    {"a?c", "ac", false},
+    {"a?c", "abbc", false},
+    {"[abc]", "b", true},
+    {"[abc]", "d", false},
+    {"[abc]", "ab", false},
+    {"[a-c]x", "bx", true},
+    {"[a-c]x", "dx", false},
+    {"[!a-c]x", "bx", false},
+    {"[!a-c]x", "dx", true},
+    {"[!a-c]x", "x", false},
+    {"[]]", "]", true},  // ']' first in a class is a member
+    {"[!]]", "a", true},
+    {"[!]]", "]", false},
+    {"[a-]", "-", true},  // '-' before ']' is a member
+    {"[a-]", "b", false},
+    {"[*]", "*", true},  // metacharacters are plain inside a class
+    {"[*]", "a", false},
+    {"[?]", "?", true},
+    {"[?]", "a", false},
+    {"[\\]]", "]", true},  // `\` escapes inside a class
+    {"[\\!a]", "!", true},
+    {"[^a]", "^", true},  // only '!' negates
+    {"[^a]", "b", false},
+    {"\\*", "*", true},
+    {"\\*", "a", false},
+    {"\\?", "?", true},
+    {"\\?", "a", false},
+    {"\\[a]", "[a]", true},
+    {"\\\\", "\\", true},
+    {"\\a", "a", true},
+    {"*:*", "docker.io/library/x:1", true},
+    {"*:*", "docker.io/library/x@sha256:00", true},  // ':' of the digest
+    {"*.io/*", "docker.io/x", true},
+    {"caf\xc3\xa9", "caf\xc3\xa9", true},                  // bytes beyond ASCII are literals
+    {std::string(100, '?'), std::string(100, 'x'), true},  // more than one machine word
+    {std::string(100, '?'), std::string(99, 'x'), false},
+    {std::string(100, '?'), std::string(101, 'x'), false},
+    {std::string(63, 'a') + "*" + std::string(70, 'b'), std::string(63, 'a') + std::string(70, 'b'),
+     true},
+    {std::string(63, 'a') + "*" + std::string(70, 'b'),
+     std::string(63, 'a') + "xyz/" + std::string(70, 'b'), true},
+    {std::string(63, 'a') + "*" + std::string(70, 'b'), std::string(63, 'a') + std::string(69, 'b'),
+     false},
+    {std::string(512, 'x'), std::string(512, 'x'), true},
+};
+
+TEST(GlobTest, MatchesTheDocumentedSemantics) {
+  for (const Case& c : kSemantics) {
+    StatusOr<Glob> g = Glob::Compile(c.pattern);
+    ASSERT_THAT(g, IsOk()) << c.pattern;
+    EXPECT_EQ(g->Match(c.text), c.match) << c.pattern << " vs " << c.text;
+  }
+}
+
+TEST(GlobTest, RejectsMalformedPatterns) {
+  const std::pair<std::string, std::string> kRejected[] = {
+      {"", "empty"},
+      {std::string(513, 'a'), "513 bytes, the limit is 512"},
+      {"a b", "byte 0x20 at offset 1"},
+      {"a\tb", "byte 0x09"},
+      {"a\nb", "byte 0x0a"},
+      {std::string("a\0b", 3), "byte 0x00"},
+      {"a\x7f", "byte 0x7f"},
+      {"[abc", "unterminated character class"},
+      {"[!", "unterminated character class"},
+      {"[]", "unterminated character class"},
+      {"[a-", "unterminated character class"},
+      {"[\\", "unterminated character class"},
+      {"[z-a]", "reversed"},
+      {"abc\\", "ends with '\\'"},
+  };
+  for (const auto& [pattern, reason] : kRejected) {
+    EXPECT_THAT(Glob::Compile(pattern),
+                StatusIs(StatusCode::kInvalidArgument, HasSubstr("invalid pattern")))
+        << pattern;
+    EXPECT_THAT(Glob::Compile(pattern), StatusIs(StatusCode::kInvalidArgument, HasSubstr(reason)))
+        << pattern;
+  }
+}
+
+TEST(GlobTest, BacktrackingPatternRunsInOnePass) {
+  // A backtracking matcher takes exponential time here; the NFA makes one pass.
+  const std::string pattern = "*a*a*a*a*a*a*a*a*a*a*a*a*b";
+  StatusOr<Glob> g = Glob::Compile(pattern);
+  ASSERT_THAT(g, IsOk());
+  const std::string as(100'000, 'a');
+  EXPECT_FALSE(g->Match(as)) << pattern;
+  EXPECT_TRUE(g->Match(as + "b")) << pattern;
+  EXPECT_FALSE(g->Match(as + "ba")) << pattern;
+}
+
+TEST(GlobTest, ImplicitTagAddsAnyTagOrDigestWhenTheLastComponentHasNone) {
+  struct TagCase {
+    std::string pattern, text;
+    bool match;
+  } cases[] = {
+      {"reg:5000/img", "reg:5000/img:1", true},  // the registry's ':' does not count
+      {"reg:5000/img", "reg:5000/img@sha256:ab", true},
+      // Only the extended forms: a normalised image always carries a tag or a digest anyway.
+      {"reg:5000/img", "reg:5000/img", false},
+      {"reg:5000/img", "reg:5000/imgx:1", false},
+      {"reg:5000/img", "reg:5000/img/sub:1", false},
+      {"docker.io/library/x", "docker.io/library/x@sha256:00", true},
+      {"docker.io/library/x", "docker.io/library/x:1@sha256:00", true},
+      {"docker.io/library/x:1", "docker.io/library/x:1@sha256:00", false},  // has a tag: exact
+      {"docker.io/library/x:*", "docker.io/library/x@sha256:00", false},
+      {"docker.io/*", "docker.io/a/b:1", true},
+  };
+  Glob::Options options;
+  options.implicit_tag = true;
+  for (const TagCase& c : cases) {
+    StatusOr<Glob> g = Glob::Compile(c.pattern, options);
+    ASSERT_THAT(g, IsOk()) << c.pattern;
+    EXPECT_EQ(g->Match(c.text), c.match) << c.pattern << " vs " << c.text;
+  }
+}
+
+TEST(GlobTest, UnanchoredMatchesAnywhere) {
+  Glob::Options options;
+  options.unanchored = true;
+  options.implicit_tag = true;  // ignored: the trailing `*` already covers tags
+  StatusOr<Glob> g = Glob::Compile("my.registry/*", options);
+  ASSERT_THAT(g, IsOk());
+  for (std::string text :
+       {"my.registry/x:1", "attacker.io/my.registry/x:1", "evilmy.registry/x:1"}) {
+    EXPECT_TRUE(g->Match(text)) << text;
+  }
+  EXPECT_FALSE(g->Match("my.registr/x:1"));
+  StatusOr<Glob> anchored = Glob::Compile("my.registry/*");
+  ASSERT_THAT(anchored, IsOk());
+  EXPECT_FALSE(anchored->Match("attacker.io/my.registry/x:1"));
+  EXPECT_FALSE(anchored->Match("evilmy.registry/x:1"));
+}
+
+TEST(GlobTest, LiteralPrefixStopsAtTheFirstMetacharacter) {
+  const std::pair<std::string, std::string> cases[] = {
+      {"docker.io/*:*", "docker.io/"},
+      {"*", ""},
+      {"a\\*b*", "a*b"},
+      {"[a]bc?d", "abc"},
+      {"ab[cd]", "ab"},
+      {"reg:5000/img", "reg:5000/img"},
+  };
+  for (const auto& [pattern, prefix] : cases) {
+    StatusOr<Glob> g = Glob::Compile(pattern);
+    ASSERT_THAT(g, IsOk()) << pattern;
+    EXPECT_EQ(g->literal_prefix(), prefix) << pattern;
+  }
+  Glob::Options unanchored;
+  unanchored.unanchored = true;
+  StatusOr<Glob> g = Glob::Compile("docker.io/*", unanchored);
+  ASSERT_THAT(g, IsOk());
+  EXPECT_EQ(g->literal_prefix(), "");
+}
+
+// Reference matcher for patterns over {a, b, /, *, ?, [ab]}: dynamic programming over
+// (pattern position, text position), obviously correct and O(n*m).
+bool ReferenceMatch(const std::string& p, const std::string& t) {
+  // Tokenize `[ab]` as one position.
+  std::vector<std::string> tok;
+  for (size_t i = 0; i < p.size();) {
+    if (p[i] == '[') {
+      tok.push_back(p.substr(i, 4));
+      i += 4;
+    } else {
+      tok.push_back(p.substr(i, 1));
+      ++i;
+    }
+  }
+  // ok[i][j]: tok[i..] matches t[j..]
+  std::vector<std::vector<char>> ok(tok.size() + 1, std::vector<char>(t.size() + 1, 0));
+  ok[tok.size()][t.size()] = 1;
+  for (size_t i = tok.size(); i-- > 0;) {
+    for (size_t j = t.size() + 1; j-- > 0;) {
+      const std::string& k = tok[i];
+      if (k == "*") {
+        ok[i][j] = ok[i + 1][j] || (j < t.size() && ok[i][j + 1]);
+      } else if (j < t.size()) {
+        const bool one = k == "?" || (k == "[ab]" ? (t[j] == 'a' || t[j] == 'b') : t[j] == k[0]);
+        ok[i][j] = one && ok[i + 1][j + 1];
+      }
+    }
+  }
+  return ok[0][0];
+}
+
+TEST(GlobTest, AgreesWithAReferenceMatcherOnRandomPatterns) {
+  std::mt19937 rng(20240601);
+  const std::vector<std::string> pattern_atoms = {"a", "b", "/", "*", "?", "[ab]", "c"};
+  const std::string text_chars = "abc/";
+  int matches = 0;
+  for (int round = 0; round < 3000; ++round) {
+    std::string p, t;
+    const size_t plen = 1 + rng() % (round % 3 == 0 ? 90 : 12);  // some cross a word boundary
+    for (size_t i = 0; i < plen; ++i) p += pattern_atoms[rng() % pattern_atoms.size()];
+    if (round % 2 == 0) {
+      // Half the texts instantiate the pattern (then maybe get one byte changed), so both
+      // outcomes are common.
+      for (size_t i = 0; i < p.size(); ++i) {
+        if (p[i] == '*') {
+          for (size_t k = rng() % 4; k > 0; --k) t += text_chars[rng() % text_chars.size()];
+        } else if (p[i] == '?') {
+          t += text_chars[rng() % text_chars.size()];
+        } else if (p[i] == '[') {
+          t += "ab"[rng() % 2];
+          i += 3;
+        } else {
+          t += p[i];
+        }
+      }
+      if (!t.empty() && rng() % 3 == 0) t[rng() % t.size()] = text_chars[rng() % text_chars.size()];
+    } else {
+      const size_t tlen = rng() % (plen + 8);
+      for (size_t i = 0; i < tlen; ++i) t += text_chars[rng() % text_chars.size()];
+    }
+    StatusOr<Glob> g = Glob::Compile(p);
+    ASSERT_THAT(g, IsOk()) << p;
+    const bool expected = ReferenceMatch(p, t);
+    matches += expected;
+    ASSERT_EQ(g->Match(t), expected) << p << " vs " << t;
+  }
+  EXPECT_GT(matches, 1000);  // the generator exercises both outcomes
+  EXPECT_LT(matches, 2500);
+}
+
+}  // namespace
+}  // namespace connaisseur::matching
