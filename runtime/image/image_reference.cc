@@ -30,11 +30,12 @@ bool IsHex(char c) { return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' &&
 char ToLower(char c) { return IsUpper(c) ? static_cast<char>(c - 'A' + 'a') : c; }
 
 // The raw input for an error message: printable ASCII as is, `"` and `\` escaped, every other
-// byte as \xNN (no newline or terminal escape reaches a log), cut after `limit` bytes.
+// byte as \xNN (no newline or terminal escape reaches a log), cut once the quote reaches
+// `limit` characters.
 std::string QuoteForMessage(std::string_view raw, size_t limit) {
   std::string out;
-  const size_t n = raw.size() < limit ? raw.size() : limit;
-  for (size_t i = 0; i < n; ++i) {
+  size_t i = 0;
+  for (; i < raw.size() && out.size() < limit; ++i) {
     const auto c = static_cast<unsigned char>(raw[i]);
     if (c == '"' || c == '\\') {
       out += '\\';
@@ -47,7 +48,7 @@ std::string QuoteForMessage(std::string_view raw, size_t limit) {
       out += static_cast<char>(c);
     }
   }
-  if (n < raw.size()) out += "...(" + std::to_string(raw.size()) + " bytes)";
+  if (i < raw.size()) out += "...(" + std::to_string(raw.size()) + " bytes)";
   return out;
 }
 
