@@ -1,0 +1,240 @@
+#include "runtime/net/http_client.h"
+
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "runtime/crypto/openssl_error.h"
+
+namespace connaisseur::net {
+
+namespace {
+
+constexpr size_t kMaxIdleHandles = 8;
+constexpr size_t kMaxHeaderBytes = 64u << 10;  // all response headers together
+
+std::once_flag global_init_once;
+
+// Per-transfer state shared with curl's callbacks.
+struct Transfer {
+  HttpResponse* response;
+  size_t max_body_bytes;
+  size_t header_bytes = 0;
+  bool body_too_large = false;
+  bool headers_too_large = false;
+};
+
+size_t OnBody(char* data, size_t size, size_t nmemb, void* user) noexcept {
+  auto* t = static_cast<Transfer*>(user);
+  size_t n = size * nmemb;
+  if (t->response->body.size() + n > t->max_body_bytes) {
+    t->body_too_large = true;
+    return 0;  // a short count aborts the transfer (CURLE_WRITE_ERROR)
+  }
+  t->response->body.append(data, n);
+  return n;
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+size_t OnHeader(char* data, size_t size, size_t nmemb, void* user) noexcept {
+  auto* t = static_cast<Transfer*>(user);
+  size_t n = size * nmemb;
+  t->header_bytes += n;
+  if (t->header_bytes > kMaxHeaderBytes) {
+    t->headers_too_large = true;
+    return 0;
+  }
+  std::string_view line(data, n);
+  if (line.starts_with("HTTP/")) {
+    // A new response (after 100 Continue or a proxy CONNECT): only the last one counts.
+    t->response->headers.clear();
+    return n;
+  }
+  size_t colon = line.find(':');
+  if (colon == std::string_view::npos) return n;  // blank line ending the headers
+  std::string name(Trim(line.substr(0, colon)));
+  std::transform(name.begin(), name.end(), name.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  t->response->headers.emplace_back(std::move(name), std::string(Trim(line.substr(colon + 1))));
+  return n;
+}
+
+StatusOr<std::vector<crypto::X509Ptr>> ParseCaBundle(std::string_view pem) {
+  std::vector<crypto::X509Ptr> certs;
+  if (Trim(pem).empty()) return certs;
+  crypto::BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+  if (!bio) return InternalError(crypto::DrainOpenSslErrors("BIO_new_mem_buf"));
+  while (true) {
+    crypto::X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+    if (!cert) break;
+    certs.push_back(std::move(cert));
+  }
+  (void)crypto::DrainOpenSslErrors("");  // the end-of-input "no start line" is expected
+  size_t blocks = 0;
+  for (size_t pos = pem.find("-----BEGIN"); pos != std::string_view::npos;
+       pos = pem.find("-----BEGIN", pos + 1)) {
+    ++blocks;
+  }
+  if (certs.empty() || certs.size() != blocks) {
+    return InvalidArgumentError("CA bundle: not a PEM bundle of certificates");
+  }
+  return certs;
+}
+
+Status CurlStatus(CURLcode code, const char* error_buffer, const Transfer& t,
+                  const HttpRequest& request) {
+  std::string detail = error_buffer[0] ? error_buffer : curl_easy_strerror(code);
+  std::string where = request.method + " " + request.url + ": ";
+  switch (code) {
+    case CURLE_WRITE_ERROR:
+      if (t.body_too_large) {
+        return ResourceExhaustedError(where + "response body exceeds " +
+                                      std::to_string(t.max_body_bytes) + " bytes");
+      }
+      break;
+    case CURLE_OPERATION_TIMEDOUT:
+      return DeadlineExceededError(where + detail);
+    case CURLE_UNSUPPORTED_PROTOCOL:
+    case CURLE_URL_MALFORMAT:
+      return InvalidArgumentError(where + detail);
+    default:
+      break;
+  }
+  if (t.headers_too_large) return ResourceExhaustedError(where + "response headers too large");
+  return UnavailableError(where + detail);
+}
+
+}  // namespace
+
+void GlobalInit() {
+  std::call_once(global_init_once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+const std::string* HttpResponse::Header(std::string_view lower_name) const {
+  for (const auto& [name, value] : headers) {
+    if (name == lower_name) return &value;
+  }
+  return nullptr;
+}
+
+StatusOr<std::unique_ptr<HttpClient>> HttpClient::Create(const TlsOptions& options) {
+  GlobalInit();
+  CN_ASSIGN_OR_RETURN(auto cas, ParseCaBundle(options.extra_ca_pem));
+  return std::unique_ptr<HttpClient>(new HttpClient(options, std::move(cas)));
+}
+
+HttpClient::HttpClient(TlsOptions options, std::vector<crypto::X509Ptr> extra_cas)
+    : options_(std::move(options)), extra_cas_(std::move(extra_cas)) {}
+
+HttpClient::~HttpClient() = default;
+
+CurlPtr HttpClient::Acquire() const {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!idle_.empty()) {
+      CurlPtr handle = std::move(idle_.back());
+      idle_.pop_back();
+      curl_easy_reset(handle.get());  // drops options, keeps live connections
+      return handle;
+    }
+  }
+  return CurlPtr(curl_easy_init());
+}
+
+void HttpClient::Release(CurlPtr handle) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (idle_.size() < kMaxIdleHandles) idle_.push_back(std::move(handle));
+}
+
+CURLcode HttpClient::AddExtraCas(CURL*, void* ssl_ctx, void* self) noexcept {
+  auto* client = static_cast<const HttpClient*>(self);
+  X509_STORE* store = SSL_CTX_get_cert_store(static_cast<SSL_CTX*>(ssl_ctx));  // borrowed
+  for (const auto& cert : client->extra_cas_) {
+    // Adding a certificate the store already holds is not an error for our purpose.
+    X509_STORE_add_cert(store, cert.get());
+  }
+  (void)crypto::DrainOpenSslErrors("");  // duplicates leave a queued error; drop it
+  return CURLE_OK;
+}
+
+StatusOr<HttpResponse> HttpClient::Send(const HttpRequest& request) const {
+  if (request.deadline.expired()) {
+    return DeadlineExceededError(request.method + " " + request.url + ": deadline exceeded");
+  }
+  CurlPtr curl = Acquire();
+  if (!curl) return InternalError("curl_easy_init failed");
+  CURL* h = curl.get();
+
+  HttpResponse response;
+  Transfer transfer{&response, request.max_body_bytes};
+  char error_buffer[CURL_ERROR_SIZE] = {0};
+  CurlSlistPtr headers;
+  for (const auto& [name, value] : request.headers) {
+    std::string line = value.empty() ? name + ";" : name + ": " + value;
+    curl_slist* appended = curl_slist_append(headers.get(), line.c_str());
+    if (!appended) return InternalError("curl_slist_append failed");
+    (void)headers.release();  // now owned by `appended`
+    headers.reset(appended);
+  }
+  long total_ms = std::max<long>(1, static_cast<long>(request.deadline.remaining().count()));
+  long connect_ms = std::max<long>(1, std::min<long>(total_ms, request.connect_timeout.count()));
+
+  curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, options_.allow_plain_http ? "http,https" : "https");
+  curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "https");
+  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
+  curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, total_ms);
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer);
+  curl_easy_setopt(h, CURLOPT_USERAGENT, "connaisseur-cpp/0.1");
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &OnBody);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, &transfer);
+  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &OnHeader);
+  curl_easy_setopt(h, CURLOPT_HEADERDATA, &transfer);
+  curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
+  curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(request.max_body_bytes));
+  if (!extra_cas_.empty()) {
+    // The CA store cache would share one X509_STORE between transfers; keep ours private.
+    curl_easy_setopt(h, CURLOPT_CA_CACHE_TIMEOUT, 0L);
+    curl_easy_setopt(h, CURLOPT_SSL_CTX_FUNCTION, &HttpClient::AddExtraCas);
+    curl_easy_setopt(h, CURLOPT_SSL_CTX_DATA, const_cast<HttpClient*>(this));
+  }
+  if (request.method == "HEAD") {
+    curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
+  } else if (request.method != "GET") {
+    curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+  }
+  if (!request.body.empty() || request.method == "POST" || request.method == "PUT") {
+    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());
+  }
+
+  CURLcode code = curl_easy_perform(h);
+  if (code == CURLE_FILESIZE_EXCEEDED) {
+    transfer.body_too_large = true;
+    code = CURLE_WRITE_ERROR;
+  }
+  if (code != CURLE_OK) {
+    Status status = CurlStatus(code, error_buffer, transfer, request);
+    // The handle's options point at locals; reset before pooling. Drop it after a failure so a
+    // half-read connection is never reused.
+    return status;
+  }
+  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &response.status);
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, nullptr);
+  curl_easy_setopt(h, CURLOPT_HTTPHEADER, nullptr);
+  Release(std::move(curl));
+  return response;
+}
+
+}  // namespace connaisseur::net
