@@ -6,12 +6,11 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "runtime/status.h"
 
@@ -23,6 +22,7 @@ std::string_view ValidatorTypeName(ValidatorType t);  // "static", "notaryv1", .
 // cosign keyless identity (parsed; verification is a later issue and denies).
 struct Keyless {
   std::string issuer, issuer_regex, subject, subject_regex;
+  bool operator==(const Keyless&) const = default;
 };
 
 struct TrustRoot {
@@ -31,6 +31,7 @@ struct TrustRoot {
   std::string cert;                // PEM certificate(s) (notation)
   std::string ts_cert;             // PEM TSA root (notation)
   std::optional<Keyless> keyless;  // cosign keyless
+  bool operator==(const TrustRoot&) const = default;
 };
 
 struct Auth {
@@ -38,14 +39,16 @@ struct Auth {
   std::string password;     // secret: never printed
   std::string secret_name;  // mounted at <secrets_dir>/<secret_name>/
   bool use_keychain = false;
-  std::string registry;     // optional registry the credentials are for
+  std::string registry;  // optional registry the credentials are for
   bool configured() const { return !username.empty() || !secret_name.empty() || use_keychain; }
+  bool operator==(const Auth&) const = default;
 };
 
 // cosign `host:` block.
 struct CosignHost {
   std::string rekor = "https://rekor.sigstore.dev";
   std::string rekor_pubkey, ct_log_pubkey, fulcio_cert;  // PEM, optional
+  bool operator==(const CosignHost&) const = default;
 };
 
 struct ValidatorConfig {
@@ -61,6 +64,7 @@ struct ValidatorConfig {
 
   // The root named `name` ("" means "default"), or nullptr.
   const TrustRoot* FindTrustRoot(std::string_view name) const;
+  bool operator==(const ValidatorConfig&) const = default;
 };
 
 enum class RuleMode { kMutate, kInsecureValidateOnly };
@@ -76,6 +80,7 @@ struct RuleOptions {
   RuleMode mode = RuleMode::kMutate;
   std::string verification_level;  // notation: strict|permissive|audit ("" = strict)
   std::string verify_timestamp;    // notation: always|afterCertExpiry ("" = always)
+  bool operator==(const RuleOptions&) const = default;
 };
 
 // Parses and checks a `with:` map (from YAML or a Lua rule). Unknown keys and bad types are
@@ -88,6 +93,17 @@ struct Rule {
   RuleOptions with;
   nlohmann::json with_json = nlohmann::json::object();  // `with` as written, for Lua and cache keys
   size_t index = 0;                                     // position in the policy list
+  bool operator==(const Rule&) const = default;
+};
+
+// features.cache.redis (C++ extension): a cache shared by replicas.
+struct RedisConfig {
+  std::string host;  // required
+  int port = 6379;
+  bool tls = false;
+  std::string password_file;  // file holding the password; never the password itself
+  std::string key_prefix = "connaisseur:";
+  bool operator==(const RedisConfig&) const = default;
 };
 
 struct Features {
@@ -102,13 +118,16 @@ struct Features {
   bool cache_errors = true;
   bool stale_if_error = false;
   bool legacy_unanchored_matching = false;  // v3.10 `*pattern*` matching (matching.md §2)
+  std::optional<RedisConfig> cache_redis;   // absent: in-process cache only
+  bool operator==(const Features&) const = default;
 };
 
 // Per-call Lua budgets (lua-api.md). Defaults are safe for the default script with 1,000 rules.
 struct SandboxLimits {
-  uint64_t instruction_limit = 10'000'000;   // VM instructions per select/admit call
-  size_t memory_limit_bytes = 64ull << 20;   // bytes per Lua state
-  int call_timeout_ms = 100;                 // wall clock per select/admit call
+  uint64_t instruction_limit = 10'000'000;  // VM instructions per select/admit call
+  size_t memory_limit_bytes = 64ull << 20;  // bytes per Lua state
+  int call_timeout_ms = 100;                // wall clock per select/admit call
+  bool operator==(const SandboxLimits&) const = default;
 };
 
 struct AlertReceiver {
@@ -118,12 +137,14 @@ struct AlertReceiver {
   std::vector<std::string> custom_headers;  // "Name: value"; may hold secrets, never printed
   nlohmann::json payload_fields = nlohmann::json::object();
   bool fail_if_alert_sending_fails = false;
+  bool operator==(const AlertReceiver&) const = default;
 };
 
 struct AlertingConfig {
   bool enabled = false;
   std::string cluster_identifier = "not specified";
   std::vector<AlertReceiver> admit_request, reject_request;
+  bool operator==(const AlertingConfig&) const = default;
 };
 
 enum class Layout { kV1, kV2, kV3, kRendered };

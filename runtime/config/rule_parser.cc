@@ -1,0 +1,142 @@
+#include "runtime/config/rule_parser.h"
+
+#include <algorithm>
+#include <map>
+
+namespace connaisseur::config {
+namespace {
+
+using nlohmann::json;
+
+// Reads an enum-valued string; reports "must be one of [...]" naming the value (not secret).
+template <typename T>
+std::optional<T> ReadEnum(FieldReader& r, std::string_view key, std::string_view what,
+                          const std::vector<std::pair<std::string_view, T>>& values) {
+  std::optional<std::string> s = r.String(key);
+  if (!s) return std::nullopt;
+  for (const auto& [name, value] : values) {
+    if (*s == name) return value;
+  }
+  std::string names;
+  for (const auto& [name, value] : values) names += (names.empty() ? "" : " ") + std::string(name);
+  r.diag().Error(r.PathOf(key),
+                 std::string(what) + " must be one of [" + names + "], got \"" + *s + "\"");
+  return std::nullopt;
+}
+
+}  // namespace
+
+void CheckPattern(std::string_view pattern, const std::string& path, Diagnostics& diag) {
+  if (pattern.empty()) {
+    diag.Error(path, "Pattern must not be empty");
+  } else if (pattern.size() > kMaxPatternBytes) {
+    diag.Error(path, "pattern is longer than " + std::to_string(kMaxPatternBytes) + " bytes");
+  } else if (HasControlChars(pattern)) {
+    diag.Error(path, "pattern contains control characters");
+  } else if (pattern.find(' ') != std::string_view::npos) {
+    diag.Error(path, "pattern contains whitespace");
+  }
+}
+
+json ParseRuleOptionsAt(const json& with, const std::string& path, Dialect dialect,
+                        Diagnostics& diag, RuleOptions* out) {
+  FieldReader r(with, path, diag, dialect);
+  r.Alias("key", "trustRoot");  // Connaisseur v2.0 spelled it `with.key`
+  json normalised = json::object();
+  if (auto s = r.String("trustRoot")) {
+    out->trust_root = *s;
+    normalised["trustRoot"] = *s;
+    if (HasControlChars(*s)) diag.Error(r.PathOf("trustRoot"), "contains control characters");
+  }
+  if (auto list = r.StringList("delegations", /*non_empty=*/true)) {
+    out->delegations = *list;
+    normalised["delegations"] = *list;
+  }
+  if (auto n = r.Int("threshold", 0, 1000)) {
+    out->threshold = static_cast<int>(*n);
+    normalised["threshold"] = *n;
+  }
+  if (auto list = r.StringList("required", /*non_empty=*/true)) {
+    out->required = *list;
+    normalised["required"] = *list;
+  }
+  if (auto b = r.Bool("verifyInTransparencyLog")) {
+    out->verify_in_transparency_log = *b;
+    normalised["verifyInTransparencyLog"] = *b;
+  }
+  if (auto b = r.Bool("verifySCT")) {
+    out->verify_sct = *b;
+    normalised["verifySCT"] = *b;
+  }
+  if (auto mode = ReadEnum<RuleMode>(r, "mode", "Mode",
+                                     {{"mutate", RuleMode::kMutate},
+                                      {"insecureValidateOnly", RuleMode::kInsecureValidateOnly}})) {
+    out->mode = *mode;
+    normalised["mode"] = *mode == RuleMode::kMutate ? "mutate" : "insecureValidateOnly";
+  }
+  if (auto level = ReadEnum<std::string_view>(
+          r, "verificationLevel", "VerificationLevel",
+          {{"strict", "strict"}, {"permissive", "permissive"}, {"audit", "audit"}})) {
+    out->verification_level = *level;
+    normalised["verificationLevel"] = *level;
+  }
+  if (auto ts = ReadEnum<std::string_view>(
+          r, "verifyTimestamp", "VerifyTimestamp",
+          {{"always", "always"}, {"afterCertExpiry", "afterCertExpiry"}})) {
+    out->verify_timestamp = *ts;
+    normalised["verifyTimestamp"] = *ts;
+  }
+  r.Finish();
+
+  if (!out->required.empty() && !out->delegations.empty()) {
+    diag.Error(path, "Required must not be set if Delegations is");
+  }
+  bool named_root = out->trust_root != "*";
+  if (named_root && out->threshold.value_or(0) > 1) {
+    diag.Error(JoinPath(path, "threshold"),
+               "threshold > 1 needs trustRoot \"*\" (a single named trust root can give only 1)");
+  }
+  if (named_root && !out->required.empty()) {
+    diag.Error(JoinPath(path, "required"), "required needs trustRoot \"*\"");
+  }
+  return normalised;
+}
+
+std::vector<Rule> ParsePolicy(const json* policy, const std::string& path, Dialect dialect,
+                              Diagnostics& diag) {
+  std::vector<Rule> rules;
+  if (policy == nullptr || (policy->is_array() && policy->empty())) {
+    diag.Error(path, "Rules must contain at least 1 item");
+    return rules;
+  }
+  if (!policy->is_array()) {
+    diag.Error(path, "expected a list, got " + std::string(JsonTypeName(*policy)));
+    return rules;
+  }
+  std::map<std::string, size_t, std::less<>> seen;  // pattern -> first index
+  for (size_t i = 0; i < policy->size(); ++i) {
+    std::string rule_path = IndexPath(path, i);
+    FieldReader r((*policy)[i], rule_path, diag, dialect);
+    if (!r.is_mapping()) continue;
+    Rule rule;
+    rule.index = i;
+    if (auto p = r.String("pattern", /*required=*/true)) {
+      rule.pattern = *p;
+      CheckPattern(rule.pattern, r.PathOf("pattern"), diag);
+      if (auto [it, inserted] = seen.emplace(rule.pattern, i); !inserted) {
+        diag.Error(r.PathOf("pattern"), "duplicate pattern \"" + rule.pattern + "\" (also " +
+                                            IndexPath(path, it->second) + ")");
+      }
+    }
+    if (auto v = r.String("validator")) rule.validator = *v;
+    if (rule.validator.empty()) rule.validator = "default";
+    if (const json* with = r.Get("with")) {
+      rule.with_json = ParseRuleOptionsAt(*with, r.PathOf("with"), dialect, diag, &rule.with);
+    }
+    r.Finish();
+    rules.push_back(std::move(rule));
+  }
+  return rules;
+}
+
+}  // namespace connaisseur::config

@@ -1,0 +1,26 @@
+// Parsing of `application.validators[*]` (config.md §2 and the validator design files).
+//
+// Every type's options are checked at load time, including types whose validator is not built
+// yet, so a config that loads today keeps loading when the validator lands.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "runtime/config/config.h"
+#include "runtime/config/diagnostics.h"
+#include "runtime/config/field_reader.h"
+
+namespace connaisseur::config {
+
+// Parses the validator list at `path` (required, >= 1 entry). Entries too broken to name
+// (no name or no valid type) are reported and left out.
+std::vector<ValidatorConfig> ParseValidators(const nlohmann::json* validators,
+                                             const std::string& path, Dialect dialect,
+                                             Diagnostics& diag);
+
+// Parses an `auth:` mapping (also used by the v1 layout translation).
+Auth ParseAuth(FieldReader& r);
+
+}  // namespace connaisseur::config
