@@ -1,0 +1,53 @@
+// CheckImage: the per-image pipeline of webhook.md §3, for one distinct raw image string:
+// parse → select (policy) → skips (unchanged, child; cache hits come from the verifier) →
+// verify → pin. Records validation metrics; never throws, never allows what it did not verify.
+#pragma once
+
+#include <set>
+#include <string>
+
+#include "runtime/admission/image_verifier.h"
+#include "runtime/admission/policy_runner.h"
+#include "runtime/admission/verified_digests.h"
+#include "runtime/config/config.h"
+#include "runtime/deadline.h"
+#include "runtime/log/logger.h"
+#include "runtime/metrics/registry.h"
+#include "runtime/sandbox/policy.h"
+
+namespace connaisseur::admission {
+
+// Skip reasons (metric label values and log text, v3.10 wording).
+inline constexpr const char* kSkipUnchanged = "unchanged image reference";
+inline constexpr const char* kSkipChild = "automatic approval of child image reference";
+inline constexpr const char* kSkipCacheHit = "cache hit";
+
+// Long-lived collaborators, shared by every request. Pointers are borrowed.
+struct ImageCheckContext {
+  const config::Config* config = nullptr;
+  ImageVerifier* verifier = nullptr;
+  VerifiedDigests* verified = nullptr;   // null: no child approval
+  metrics::Registry* metrics = nullptr;  // may be null
+  log::Logger* logger = nullptr;
+};
+
+// What the skips need to know about the request (decided once per request).
+struct SkipPolicy {
+  // Normalised references of oldObject's images when unchanged approval applies, else empty.
+  std::set<std::string> unchanged;
+  // Child approval applies (feature on, not podsOnly, the object names an owner).
+  bool child_approval = false;
+};
+
+struct ImageCheck {
+  sandbox::ImageResult result;             // image, rule, allowed, digest, reason
+  std::string validator_type = "unknown";  // metric label; "unknown" before a validator is found
+  std::string pinned;      // normalised "<name>:<tag>@sha256:<hex>" to patch to; empty → no op
+  bool timed_out = false;  // the request deadline passed during this image
+};
+
+ImageCheck CheckImage(const std::string& raw, PolicyRunner& policy,
+                      const sandbox::PolicyRequest& request, const SkipPolicy& skips,
+                      const ImageCheckContext& ctx, Deadline deadline);
+
+}  // namespace connaisseur::admission

@@ -1,0 +1,32 @@
+// PolicyRunner: the two policy entry points the admission pipeline calls (lua-api.md), behind an
+// interface so the pipeline does not care whether they run in a pooled Lua state or in a test's
+// in-memory table. One runner serves one request at a time (Lua states are single-threaded).
+#pragma once
+
+#include <span>
+
+#include "runtime/config/config.h"
+#include "runtime/deadline.h"
+#include "runtime/image/image_reference.h"
+#include "runtime/sandbox/policy.h"
+#include "runtime/status.h"
+
+namespace connaisseur::admission {
+
+class PolicyRunner {
+ public:
+  virtual ~PolicyRunner() = default;
+
+  // `select(image, request)`: the rule to verify `image` under, or a Status whose message is the
+  // denial reason.
+  virtual StatusOr<config::Rule> Select(const image::ImageReference& image,
+                                        const sandbox::PolicyRequest& request,
+                                        Deadline deadline) = 0;
+
+  // `admit(request, results)`: the request's verdict from every image's result.
+  virtual StatusOr<sandbox::AdmitDecision> Admit(const sandbox::PolicyRequest& request,
+                                                 std::span<const sandbox::ImageResult> results,
+                                                 Deadline deadline) = 0;
+};
+
+}  // namespace connaisseur::admission

@@ -1,0 +1,116 @@
+#include "runtime/admission/reviewer.h"
+
+#include <chrono>
+
+#include "runtime/admission/admission_review.h"
+#include "runtime/admission/request_decision.h"
+#include "runtime/metrics/webhook_metrics.h"
+
+namespace connaisseur::admission {
+namespace {
+
+using config::Features;
+
+std::string Join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& s : items) {
+    if (!out.empty()) out += ", ";
+    out += s;
+  }
+  return out;
+}
+
+AlertEvent MakeAlert(const AdmissionReview& review, const Decision& d) {
+  AlertEvent e;
+  e.request_id = review.uid;
+  e.namespace_name = review.namespace_name;
+  e.admitted = d.outcome.allowed;
+  if (d.outcome.allowed) {
+    e.message = "CONNAISSEUR admitted a request";
+    e.images = d.images;
+  } else if (d.kind == Decision::Kind::kTimeout) {
+    e.message = "CONNAISSEUR validation timed out for admission request " + review.uid;
+    e.images = d.images;
+  } else if (d.kind == Decision::Kind::kInvalid) {
+    e.message = "CONNAISSEUR failed to parse admission request " + review.uid;
+  } else {
+    e.message = "CONNAISSEUR rejected a request: " + d.outcome.message;
+    e.images = d.failed_images;
+  }
+  return e;
+}
+
+// webhook.md §4: podsOnly, then detection mode, each turning a deny into a warned allow.
+void PostProcess(const AdmissionReview& review, const Features& features, AdmissionOutcome& o) {
+  if (features.resource_validation_mode == Features::ResourceValidationMode::kPodsOnly &&
+      review.kind != "Pod") {
+    o.patch.clear();
+    if (!o.allowed) {
+      o.allowed = true;
+      o.warnings = {"pod-only validation active", o.message};
+    }
+  }
+  if (features.detection_mode && !o.allowed) {
+    o.allowed = true;
+    o.patch.clear();  // never a patch that was not verified
+    o.warnings = {"detection mode active", o.message};
+  }
+}
+
+}  // namespace
+
+StatusOr<std::string> Reviewer::Review(std::string_view body, PolicyRunner& policy) const {
+  const auto start = std::chrono::steady_clock::now();
+  CN_ASSIGN_OR_RETURN(AdmissionReview review, ParseAdmissionReview(body));
+  const config::Config& config = *ctx_.config;
+  const Deadline deadline = Deadline::In(std::chrono::seconds(config.timeout_seconds));
+
+  Decision d = DecideRequest(review, policy, ctx_, deadline);
+  Status alert_status;
+  if (alerts_ != nullptr && !review.dry_run) {
+    alert_status = alerts_->Notify(MakeAlert(review, d), deadline);
+  }
+  AdmissionOutcome& outcome = d.outcome;
+  PostProcess(review, config.features, outcome);
+  if (!alert_status.ok()) {  // alerting.md §4: a failed mandatory alert denies in every mode
+    outcome = AdmissionOutcome::Deny(alert_status.message());
+  }
+  std::string response = RenderResponse(review.api_version, review.uid, outcome);
+
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (ctx_.metrics != nullptr) {
+    metrics::Registry& m = *ctx_.metrics;
+    m.Increment(metrics::kRequests);
+    if (outcome.allowed) {
+      m.Increment(metrics::kRequestsAdmitted);
+    } else {
+      m.Increment(metrics::kRequestsDenied, {{"timeout", outcome.timed_out ? "true" : "false"}});
+    }
+    m.Increment(metrics::kRequestsByKind,
+                {{"kind", review.kind}, {"verdict", outcome.allowed ? "admitted" : "denied"}});
+    m.Observe(metrics::kRequestDuration, {}, seconds);
+  }
+  nlohmann::json fields = {{"uid", review.uid},
+                           {"namespace", review.namespace_name},
+                           {"kind", review.kind},
+                           {"name", review.name},
+                           {"image", Join(d.images)},
+                           {"decision", outcome.allowed ? "allow" : "deny"},
+                           {"reason", outcome.allowed ? Join(outcome.warnings) : outcome.message},
+                           {"dry_run", review.dry_run},
+                           {"duration_ms", seconds * 1000}};
+  std::vector<std::string> rules, validators;
+  for (const ImageCheck& c : d.checks) {
+    if (!c.result.rule) continue;
+    rules.push_back(c.result.rule->pattern);
+    validators.push_back(c.result.rule->validator);
+  }
+  fields["rule"] = Join(rules);
+  fields["validator"] = Join(validators);
+  ctx_.logger->Info(outcome.allowed ? "admission request admitted" : "admission request denied",
+                    fields);
+  return response;
+}
+
+}  // namespace connaisseur::admission

@@ -1,0 +1,34 @@
+// Reviewer: one AdmissionReview body in, the response body out. The single code path shared by
+// `connaisseur serve` (/mutate) and `connaisseur review`:
+//   ParseAdmissionReview → DecideRequest → alerts (not for dry-run) → podsOnly / detection mode
+//   (webhook.md §4) → mandatory-alert failure → RenderResponse; plus request metrics and exactly
+//   one summary log line per request (style.md §5).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "runtime/admission/alert_notifier.h"
+#include "runtime/admission/image_check.h"
+#include "runtime/admission/policy_runner.h"
+#include "runtime/status.h"
+
+namespace connaisseur::admission {
+
+class Reviewer {
+ public:
+  // `ctx` pointers and `alerts` (may be null: no alerting) are borrowed and must outlive this.
+  Reviewer(ImageCheckContext ctx, AlertNotifier* alerts) : ctx_(ctx), alerts_(alerts) {}
+
+  // The AdmissionReview response JSON, or the parse error of ParseAdmissionReview (its message
+  // is the plain-text answer; kResourceExhausted → 413, otherwise 400). A policy or validator
+  // failure is never an error here: it is a denying response. Thread-safe when each concurrent
+  // caller brings its own `policy`.
+  StatusOr<std::string> Review(std::string_view body, PolicyRunner& policy) const;
+
+ private:
+  ImageCheckContext ctx_;
+  AlertNotifier* alerts_;  // borrowed, may be null
+};
+
+}  // namespace connaisseur::admission

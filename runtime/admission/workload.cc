@@ -1,0 +1,74 @@
+#include "runtime/admission/workload.h"
+
+#include <array>
+
+namespace connaisseur::admission {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::array<std::string_view, 3> kContainerTypes = {"containers", "initContainers",
+                                                             "ephemeralContainers"};
+
+// Follows a pointer of plain object keys ("/spec/template/spec") without throwing: null when any
+// step is missing or not an object.
+const json* Descend(const json& root, std::string_view pointer) {
+  const json* node = &root;
+  while (!pointer.empty()) {
+    pointer.remove_prefix(1);  // '/'
+    size_t slash = pointer.find('/');
+    std::string_view key = pointer.substr(0, slash);
+    if (!node->is_object()) return nullptr;
+    auto it = node->find(key);
+    if (it == node->end()) return nullptr;
+    node = &*it;
+    pointer = slash == std::string_view::npos ? std::string_view() : pointer.substr(slash);
+  }
+  return node;
+}
+
+}  // namespace
+
+std::string_view PodSpecPointer(std::string_view kind) {
+  if (kind == "Pod") return "/spec";
+  if (kind == "CronJob") return "/spec/jobTemplate/spec/template/spec";
+  if (kind == "Deployment" || kind == "ReplicationController" || kind == "ReplicaSet" ||
+      kind == "DaemonSet" || kind == "StatefulSet" || kind == "Job") {
+    return "/spec/template/spec";
+  }
+  return "";
+}
+
+bool IsWorkloadKind(std::string_view kind) { return !PodSpecPointer(kind).empty(); }
+
+StatusOr<std::vector<ContainerImage>> ExtractImages(std::string_view kind, const json& object) {
+  std::string_view spec_pointer = PodSpecPointer(kind);
+  if (spec_pointer.empty()) {
+    return InvalidArgumentError("unknown workload kind \"" + std::string(kind) + "\"");
+  }
+  if (!object.is_object()) return InvalidArgumentError("object is not a JSON object");
+  std::vector<ContainerImage> images;
+  const json* spec = Descend(object, spec_pointer);
+  if (spec == nullptr || spec->is_null()) return images;
+  if (!spec->is_object()) {
+    return InvalidArgumentError(std::string(spec_pointer) + " is not an object");
+  }
+  for (std::string_view type : kContainerTypes) {
+    auto list = spec->find(type);
+    if (list == spec->end() || list->is_null()) continue;
+    std::string list_path = std::string(spec_pointer) + "/" + std::string(type);
+    if (!list->is_array()) return InvalidArgumentError(list_path + " is not an array");
+    for (size_t i = 0; i < list->size(); ++i) {
+      const json& container = (*list)[i];
+      std::string path = list_path + "/" + std::to_string(i) + "/image";
+      auto image = container.is_object() ? container.find("image") : container.end();
+      if (!container.is_object() || image == container.end() || !image->is_string()) {
+        return InvalidArgumentError(path + " is not a string");
+      }
+      images.push_back({image->get<std::string>(), std::move(path)});
+    }
+  }
+  return images;
+}
+
+}  // namespace connaisseur::admission

@@ -1,0 +1,36 @@
+// Workload: where a Kubernetes object keeps its container images (webhook.md §2).
+//
+// Pods keep them at /spec/<type>, CronJobs at /spec/jobTemplate/spec/template/spec/<type>, every
+// other handled kind at /spec/template/spec/<type>, for <type> in containers, initContainers and
+// ephemeralContainers. Each image comes with the JSON pointer a patch replaces.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "runtime/status.h"
+
+namespace connaisseur::admission {
+
+struct ContainerImage {
+  std::string image;  // the `image` string as written
+  std::string path;   // JSON pointer to it, e.g. "/spec/containers/0/image"
+  bool operator==(const ContainerImage&) const = default;
+};
+
+// Pod, Deployment, ReplicationController, ReplicaSet, DaemonSet, StatefulSet, Job, CronJob.
+bool IsWorkloadKind(std::string_view kind);
+
+// The pod spec pointer for `kind` ("/spec", "/spec/template/spec", ...); "" for other kinds.
+std::string_view PodSpecPointer(std::string_view kind);
+
+// Every container image of `object`, in order containers, initContainers, ephemeralContainers.
+// An object without any container yields an empty list (the caller decides whether that is an
+// error). Unknown kind → kInvalidArgument `unknown workload kind "<Kind>"`; a container list or
+// image of the wrong type → kInvalidArgument saying where.
+StatusOr<std::vector<ContainerImage>> ExtractImages(std::string_view kind,
+                                                    const nlohmann::json& object);
+
+}  // namespace connaisseur::admission

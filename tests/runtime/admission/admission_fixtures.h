@@ -1,0 +1,121 @@
+// In-memory collaborators for the admission tests: a policy that picks the first rule whose
+// pattern (a literal, or a prefix ending in '*') matches the normalised image, and a verifier
+// that answers from a table of digests, counting the calls it answers.
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "runtime/admission/image_verifier.h"
+#include "runtime/admission/policy_runner.h"
+#include "runtime/config/config.h"
+
+namespace connaisseur::admission::testing {
+
+inline config::Rule MakeRule(std::string pattern, std::string validator,
+                             config::RuleMode mode = config::RuleMode::kMutate) {
+  config::Rule r;
+  r.pattern = std::move(pattern);
+  r.validator = std::move(validator);
+  r.with.mode = mode;
+  if (mode == config::RuleMode::kInsecureValidateOnly)
+    r.with_json = {{"mode", "insecureValidateOnly"}};
+  return r;
+}
+
+class FirstMatchPolicy final : public PolicyRunner {
+ public:
+  explicit FirstMatchPolicy(std::vector<config::Rule> rules) : rules_(std::move(rules)) {}
+
+  StatusOr<config::Rule> Select(const image::ImageReference& image, const sandbox::PolicyRequest&,
+                                Deadline) override {
+    for (const config::Rule& r : rules_) {
+      const std::string& p = r.pattern;
+      const std::string& n = image.normalized();
+      bool prefix =
+          !p.empty() && p.back() == '*' && n.compare(0, p.size() - 1, p, 0, p.size() - 1) == 0;
+      if (p == n || prefix) return r;
+    }
+    return NotFoundError("no matching rule found for image \"" + image.normalized() + "\"");
+  }
+
+  StatusOr<sandbox::AdmitDecision> Admit(const sandbox::PolicyRequest&,
+                                         std::span<const sandbox::ImageResult> results,
+                                         Deadline) override {
+    sandbox::AdmitDecision d;
+    d.allowed = true;
+    for (const auto& r : results) d.allowed = d.allowed && r.allowed;
+    return d;
+  }
+
+ private:
+  std::vector<config::Rule> rules_;
+};
+
+// Validator "allow"/"deny" behave as static validators; any other validator looks the image's
+// name (without tag or digest) up in `digests`; a missing name fails verification.
+class TableVerifier final : public ImageVerifier {
+ public:
+  std::map<std::string, std::string> digests;  // "docker.io/library/nginx" → "sha256:…"
+  std::atomic<int> calls{0};
+
+  StatusOr<VerifiedImage> Verify(const config::Rule& rule, const image::ImageReference& image,
+                                 Deadline deadline) override {
+    ++calls;
+    if (deadline.expired()) return DeadlineExceededError("deadline passed");
+    if (rule.validator == "allow")
+      return VerifiedImage{image.digest().value_or(""), "static allow"};
+    if (rule.validator == "deny") {
+      return VerificationFailedError("static deny for image " + image.raw() + " using rule " +
+                                     rule.pattern);
+    }
+    auto it = digests.find(image.name());
+    if (it == digests.end()) {
+      return VerificationFailedError("error during notaryv1 validation of image " + image.raw() +
+                                     ": no trust data");
+    }
+    return VerifiedImage{it->second, "verified"};
+  }
+};
+
+inline config::Config MakeConfig() {
+  config::Config c;
+  config::ValidatorConfig allow, deny, notary;
+  allow.name = "allow";
+  allow.type = config::ValidatorType::kStatic;
+  allow.approve = true;
+  deny.name = "deny";
+  deny.type = config::ValidatorType::kStatic;
+  notary.name = "notary";
+  notary.type = config::ValidatorType::kNotaryV1;
+  c.validators = {allow, deny, notary};
+  return c;
+}
+
+inline std::string Digest(char c) { return "sha256:" + std::string(64, c); }
+
+// A Pod AdmissionReview with the given container images.
+inline nlohmann::json PodReview(const std::vector<std::string>& images,
+                                std::string operation = "CREATE") {
+  nlohmann::json containers = nlohmann::json::array();
+  for (size_t i = 0; i < images.size(); ++i) {
+    containers.push_back({{"name", "c" + std::to_string(i)}, {"image", images[i]}});
+  }
+  nlohmann::json object = {{"apiVersion", "v1"},
+                           {"kind", "Pod"},
+                           {"metadata", {{"name", "p"}, {"namespace", "default"}}},
+                           {"spec", {{"containers", containers}}}};
+  return {{"apiVersion", "admission.k8s.io/v1"},
+          {"kind", "AdmissionReview"},
+          {"request",
+           {{"uid", "uid-1"},
+            {"kind", {{"group", ""}, {"version", "v1"}, {"kind", "Pod"}}},
+            {"namespace", "default"},
+            {"operation", operation},
+            {"object", object}}}};
+}
+
+}  // namespace connaisseur::admission::testing
