@@ -3,7 +3,8 @@
 
 #include <bitset>
 #include <cstdio>
-#include <map>
+#include <string>
+#include <unordered_map>
 
 namespace connaisseur::matching {
 namespace {
@@ -17,6 +18,7 @@ constexpr size_t kMaxWords = (kMaxTokens + 1 + 63) / 64;
 struct Token {
   bool star = false;
   std::bitset<256> bytes;  // for a non-star token, the bytes it accepts
+  int literal = -1;        // the one byte of a plain or escaped literal, else -1
 };
 
 Status PatternError(std::string_view pattern, std::string reason) {
@@ -90,9 +92,11 @@ StatusOr<std::vector<Token>> Tokenize(std::string_view p) {
       CN_RETURN_IF_ERROR(ParseClass(p, &i, &t.bytes));
     } else if (c == '\\') {
       if (i + 1 >= p.size()) return PatternError(p, "pattern ends with '\\'");
+      t.literal = static_cast<unsigned char>(p[i + 1]);
       t.bytes.set(static_cast<unsigned char>(p[i + 1]));
       i += 2;
     } else {
+      t.literal = static_cast<unsigned char>(c);
       t.bytes.set(static_cast<unsigned char>(c));
       ++i;
     }
@@ -150,10 +154,8 @@ StatusOr<Glob> Glob::Compile(std::string_view pattern, Options options) {
   Glob g;
   g.pattern_ = std::string(pattern);
   for (const Token& t : tokens) {
-    if (t.star || t.bytes.count() != 1) break;
-    for (unsigned c = 0; c < 256; ++c) {
-      if (t.bytes.test(c)) g.literal_prefix_ += static_cast<char>(c);
-    }
+    if (t.literal < 0) break;
+    g.literal_prefix_ += static_cast<char>(t.literal);
   }
   g.final_ = tokens.size();
   g.words_ = (tokens.size() + 1 + 63) / 64;
@@ -161,15 +163,38 @@ StatusOr<Glob> Glob::Compile(std::string_view pattern, Options options) {
   for (size_t i = 0; i < tokens.size(); ++i) {
     if (tokens[i].star) g.star_[i / 64] |= uint64_t{1} << (i % 64);
   }
-  // One transition row per distinct "which tokens accept this byte" vector.
-  std::map<std::vector<uint64_t>, uint8_t> classes;
-  for (unsigned c = 0; c < 256; ++c) {
-    std::vector<uint64_t> row(g.words_, 0);
-    for (size_t i = 0; i < tokens.size(); ++i) {
-      if (!tokens[i].star && tokens[i].bytes.test(c)) row[i / 64] |= uint64_t{1} << (i % 64);
+  // rows[c * words_ + w], bit i: token i accepts byte c. A literal touches one row, so building
+  // a typical rule pattern costs a few microseconds.
+  std::vector<uint64_t> rows(256 * g.words_, 0);
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    const Token& t = tokens[i];
+    const uint64_t bit = uint64_t{1} << (i % 64);
+    if (t.star) continue;
+    if (t.literal >= 0) {
+      rows[static_cast<size_t>(t.literal) * g.words_ + i / 64] |= bit;
+      continue;
     }
-    auto [it, inserted] = classes.emplace(row, static_cast<uint8_t>(classes.size()));
-    if (inserted) g.accept_.insert(g.accept_.end(), row.begin(), row.end());
+    for (unsigned c = 0; c < 256; ++c) {
+      if (t.bytes.test(c)) rows[c * g.words_ + i / 64] |= bit;
+    }
+  }
+  // One transition row per distinct row: bytes the pattern cannot tell apart share a class.
+  // Class 0 is the all-zero row of the bytes no token names, which are most of them.
+  std::unordered_map<std::string, uint16_t> classes;
+  const size_t row_bytes = g.words_ * sizeof(uint64_t);
+  g.accept_.assign(g.words_, 0);
+  classes.emplace(std::string(row_bytes, '\0'), 0);
+  for (unsigned c = 0; c < 256; ++c) {
+    const uint64_t* row = &rows[c * g.words_];
+    uint64_t any = 0;
+    for (size_t w = 0; w < g.words_; ++w) any |= row[w];
+    if (any == 0) {
+      g.byte_class_[c] = 0;
+      continue;
+    }
+    std::string key(reinterpret_cast<const char*>(row), row_bytes);
+    auto [it, inserted] = classes.emplace(std::move(key), static_cast<uint16_t>(classes.size()));
+    if (inserted) g.accept_.insert(g.accept_.end(), row, row + g.words_);
     g.byte_class_[c] = it->second;
   }
   return g;

@@ -60,7 +60,7 @@ class Glob {
   // transition table is classes x words rather than 256 x words.
   size_t words_ = 0;
   size_t final_ = 0;
-  std::array<uint8_t, 256> byte_class_{};
+  std::array<uint16_t, 256> byte_class_{};  // up to 257 classes: zero row + 256
   std::vector<uint64_t> accept_;  // [class * words_ + w]: bit i = token i accepts the byte
   std::vector<uint64_t> star_;    // [w]: bit i = token i is a star
 };
