@@ -1,0 +1,295 @@
+// Covers validators/validator_set (with validator_factory and verification_cache): static first
+// and never cached, message texts, digest checks, TTL, cached errors, and single-flight, using an
+// in-memory validator that counts its calls.
+#include "validators/validator_set.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "tests/testing/status_matchers.h"
+#include "validators/static/static_validator.h"
+#include "validators/validator_factory.h"
+
+namespace connaisseur::validators {
+namespace {
+
+using ::testing::HasSubstr;
+
+constexpr char kDigestA[] =
+    "sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+constexpr char kDigestB[] =
+    "sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+
+// An honest in-memory validator: returns a fixed outcome and counts how often it ran. With a
+// gate, every call blocks until the test opens it.
+class CountingValidator final : public Validator {
+ public:
+  explicit CountingValidator(StatusOr<VerifiedImage> outcome) : outcome_(std::move(outcome)) {}
+  std::string_view type() const override { return "cosign"; }
+  StatusOr<VerifiedImage> Verify(const image::ImageReference&, const config::RuleOptions&,
+                                 Deadline) const override {
+    ++calls_;
+    std::unique_lock lock(mu_);
+    gate_cv_.wait(lock, [&] { return gate_open_; });
+    return outcome_;
+  }
+  int calls() const { return calls_.load(); }
+  void CloseGate() {
+    std::lock_guard lock(mu_);
+    gate_open_ = false;
+  }
+  void OpenGate() {
+    {
+      std::lock_guard lock(mu_);
+      gate_open_ = true;
+    }
+    gate_cv_.notify_all();
+  }
+
+ private:
+  StatusOr<VerifiedImage> outcome_;
+  mutable std::atomic<int> calls_{0};
+  mutable std::mutex mu_;
+  mutable std::condition_variable gate_cv_;
+  bool gate_open_ = true;
+};
+
+VerifiedImage Verified(std::string digest) {
+  VerifiedImage v;
+  v.digest = std::move(digest);
+  v.detail = "1/1 trust roots";
+  return v;
+}
+
+image::ImageReference Parse(const std::string& raw) {
+  auto ref = image::ImageReference::Parse(raw);
+  EXPECT_TRUE(ref.ok()) << raw << ": " << ref.status().ToString();
+  return std::move(ref).value();
+}
+
+config::Rule MakeRule(std::string pattern, std::string validator,
+                      nlohmann::json with = nlohmann::json::object()) {
+  config::Rule rule;
+  rule.pattern = std::move(pattern);
+  rule.validator = std::move(validator);
+  rule.with_json = std::move(with);
+  return rule;
+}
+
+// A set holding "allow" (static approve), "deny" (static deny) and "signed" (counting).
+struct Fixture {
+  explicit Fixture(StatusOr<VerifiedImage> outcome, VerificationCache::Options options = {}) {
+    if (!options.now) options.now = [this] { return now; };
+    auto counting = std::make_unique<CountingValidator>(std::move(outcome));
+    signed_validator = counting.get();
+    ValidatorSet::ValidatorMap map;
+    map.emplace("allow", std::make_unique<StaticValidator>(true));
+    map.emplace("deny", std::make_unique<StaticValidator>(false));
+    map.emplace("signed", std::move(counting));
+    set = std::make_unique<ValidatorSet>(std::move(map), std::move(options));
+  }
+  StatusOr<VerifiedImage> Verify(const std::string& raw, const config::Rule& rule) {
+    return set->Verify(rule, Parse(raw), Deadline::Infinite());
+  }
+  VerificationCache::Clock::time_point now{};
+  CountingValidator* signed_validator;
+  std::unique_ptr<ValidatorSet> set;
+};
+
+TEST(ValidatorSetTest, StaticAllowKeepsPinnedDigestAndStaticDenyNamesImageAndRule) {
+  Fixture f(Verified(kDigestA));
+  auto tag = f.Verify("nginx:1", MakeRule("*:*", "allow"));
+  ASSERT_THAT(tag.status(), IsOk());
+  EXPECT_EQ(tag->digest, "");
+  auto pinned = f.Verify(std::string("nginx@") + kDigestB, MakeRule("*:*", "allow"));
+  ASSERT_THAT(pinned.status(), IsOk());
+  EXPECT_EQ(pinned->digest, kDigestB);
+  EXPECT_THAT(f.Verify("nginx:1", MakeRule("docker.io/*", "deny")).status(),
+              StatusIs(StatusCode::kVerificationFailed,
+                       "static deny for image nginx:1 using rule docker.io/*"));
+}
+
+TEST(ValidatorSetTest, UnknownValidatorNameIsNotFound) {
+  Fixture f(Verified(kDigestA));
+  EXPECT_THAT(f.Verify("nginx", MakeRule("*", "nope")).status(),
+              StatusIs(StatusCode::kNotFound, "validator \"nope\" not found"));
+}
+
+TEST(ValidatorSetTest, FailuresAreWrappedWithTypeAndRawImage) {
+  Fixture f(UnavailableError("notary unreachable"));
+  EXPECT_THAT(f.Verify("nginx:1", MakeRule("*", "signed")).status(),
+              StatusIs(StatusCode::kUnavailable,
+                       "error during cosign validation of image nginx:1: notary unreachable"));
+}
+
+TEST(ValidatorSetTest, DeniesWhenVerifiedDigestDiffersFromPinnedDigest) {
+  Fixture f(Verified(kDigestA));
+  EXPECT_THAT(f.Verify(std::string("nginx@") + kDigestB, MakeRule("*", "signed")).status(),
+              StatusIs(StatusCode::kVerificationFailed, HasSubstr("differs from the digest")));
+  auto same = f.Verify(std::string("nginx@") + kDigestA, MakeRule("*", "signed"));
+  EXPECT_THAT(same.status(), IsOk());
+}
+
+TEST(ValidatorSetTest, DeniesMalformedDigestsFromAValidator) {
+  for (const std::string& digest :
+       std::vector<std::string>{"", "sha256:abc", "sha512:" + std::string(64, 'a'),
+                                "sha256:" + std::string(64, 'A'), std::string(kDigestA) + "0"}) {
+    Fixture f(Verified(digest));
+    EXPECT_THAT(f.Verify("nginx", MakeRule("*", "signed")).status(),
+                StatusIs(StatusCode::kInternal, HasSubstr("malformed digest")))
+        << digest;
+  }
+}
+
+TEST(ValidatorSetTest, StaticValidatorsAreNeverCached) {
+  Fixture f(Verified(kDigestA));
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_THAT(f.Verify("nginx", MakeRule("*", "allow")).status(), IsOk());
+  }
+  const auto stats = f.set->cache_stats();
+  EXPECT_EQ(stats.hits + stats.misses + stats.joined, 0u);
+}
+
+TEST(ValidatorSetTest, RepeatedImageIsVerifiedOnceWithinTtlAndAgainAfterIt) {
+  VerificationCache::Options options;
+  options.ttl = std::chrono::seconds(30);
+  Fixture f(Verified(kDigestA), options);
+  const config::Rule rule = MakeRule("*", "signed");
+  ASSERT_THAT(f.Verify("nginx", rule).status(), IsOk());
+  auto again = f.Verify("docker.io/library/nginx:latest", rule);  // same normalised reference
+  ASSERT_THAT(again.status(), IsOk());
+  EXPECT_EQ(again->detail, "cache hit");
+  EXPECT_EQ(again->digest, kDigestA);
+  EXPECT_EQ(f.signed_validator->calls(), 1);
+  f.now += std::chrono::seconds(31);
+  ASSERT_THAT(f.Verify("nginx", rule).status(), IsOk());
+  EXPECT_EQ(f.signed_validator->calls(), 2);
+}
+
+TEST(ValidatorSetTest, CacheKeySeparatesImagesAndRuleOptions) {
+  Fixture f(Verified(kDigestA));
+  ASSERT_THAT(f.Verify("nginx", MakeRule("*", "signed")).status(), IsOk());
+  ASSERT_THAT(f.Verify("redis", MakeRule("*", "signed")).status(), IsOk());
+  ASSERT_THAT(f.Verify("nginx", MakeRule("*", "signed", {{"trustRoot", "other"}})).status(),
+              IsOk());
+  EXPECT_EQ(f.signed_validator->calls(), 3);
+}
+
+TEST(ValidatorSetTest, ErrorsAreCachedOnlyWhenCacheErrorsIsOn) {
+  for (bool cache_errors : {true, false}) {
+    VerificationCache::Options options;
+    options.cache_errors = cache_errors;
+    Fixture f(VerificationFailedError("no trust data"), options);
+    for (int i = 0; i < 2; ++i) {
+      EXPECT_THAT(f.Verify("nginx", MakeRule("*", "signed")).status(),
+                  StatusIs(StatusCode::kVerificationFailed, HasSubstr("no trust data")))
+          << cache_errors;
+    }
+    EXPECT_EQ(f.signed_validator->calls(), cache_errors ? 1 : 2) << cache_errors;
+  }
+}
+
+TEST(ValidatorSetTest, ZeroTtlDisablesTheCache) {
+  VerificationCache::Options options;
+  options.ttl = std::chrono::seconds(0);
+  Fixture f(Verified(kDigestA), options);
+  for (int i = 0; i < 3; ++i)
+    ASSERT_THAT(f.Verify("nginx", MakeRule("*", "signed")).status(), IsOk());
+  EXPECT_EQ(f.signed_validator->calls(), 3);
+}
+
+TEST(ValidatorSetTest, ConcurrentRequestsForOneImageShareOneVerification) {
+  Fixture f(Verified(kDigestA));
+  f.signed_validator->CloseGate();
+  constexpr int kThreads = 8;
+  std::vector<std::string> digests(kThreads);
+  std::vector<std::thread> threads;
+  const config::Rule rule = MakeRule("*", "signed");
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      auto result = f.set->Verify(rule, Parse("nginx:1"), Deadline::Infinite());
+      digests[i] = result.ok() ? result->digest : result.status().ToString();
+    });
+  }
+  // Open the gate only once every other thread has joined the running verification.
+  while (f.set->cache_stats().joined < kThreads - 1) std::this_thread::yield();
+  f.signed_validator->OpenGate();
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(f.signed_validator->calls(), 1);
+  for (int i = 0; i < kThreads; ++i) EXPECT_EQ(digests[i], kDigestA) << "thread " << i;
+}
+
+TEST(ValidatorSetTest, JoinerGivesUpAtItsDeadline) {
+  Fixture f(Verified(kDigestA));
+  f.signed_validator->CloseGate();
+  const config::Rule rule = MakeRule("*", "signed");
+  std::thread first([&] { (void)f.set->Verify(rule, Parse("nginx:1"), Deadline::Infinite()); });
+  while (f.set->cache_stats().misses < 1) std::this_thread::yield();
+  auto late = f.set->Verify(rule, Parse("nginx:1"), Deadline::In(std::chrono::milliseconds(0)));
+  EXPECT_THAT(late.status(), StatusIs(StatusCode::kDeadlineExceeded, HasSubstr("cosign")));
+  f.signed_validator->OpenGate();
+  first.join();
+}
+
+TEST(ValidatorSetTest, CreateBuildsEveryConfiguredValidator) {
+  config::Config cfg;
+  config::ValidatorConfig allow;
+  allow.name = "allow";
+  allow.type = config::ValidatorType::kStatic;
+  allow.approve = true;
+  config::ValidatorConfig signer;
+  signer.name = "signer";
+  signer.type = config::ValidatorType::kCosign;
+  cfg.validators = {allow, signer};
+  auto set = ValidatorSet::Create(cfg);
+  ASSERT_THAT(set.status(), IsOk());
+  EXPECT_THAT((*set)->Verify(MakeRule("*", "allow"), Parse("nginx"), Deadline::Infinite()).status(),
+              IsOk());
+  EXPECT_THAT(
+      (*set)->Verify(MakeRule("*", "signer"), Parse("nginx"), Deadline::Infinite()).status(),
+      StatusIs(StatusCode::kUnavailable,
+               "error during cosign validation of image nginx: cosign validation is not "
+               "available in this build yet"));
+}
+
+TEST(ValidatorFactoryTest, BuildsStaticValidatorsAndDenyingStandInsForTheRest) {
+  const struct {
+    config::ValidatorType type;
+    bool approve;
+    bool allowed;
+    std::string message;
+  } cases[] = {
+      {config::ValidatorType::kStatic, true, true, ""},
+      {config::ValidatorType::kStatic, false, false, "static deny"},
+      {config::ValidatorType::kNotaryV1, true, false,
+       "notaryv1 validation is not available in this build yet"},
+      {config::ValidatorType::kCosign, true, false,
+       "cosign validation is not available in this build yet"},
+      {config::ValidatorType::kNotation, true, false,
+       "notation validation is not available in this build yet"},
+  };
+  for (const auto& c : cases) {
+    config::ValidatorConfig vc;
+    vc.name = "v";
+    vc.type = c.type;
+    vc.approve = c.approve;
+    auto validator = CreateValidator(vc);
+    ASSERT_THAT(validator.status(), IsOk()) << config::ValidatorTypeName(c.type);
+    EXPECT_EQ((*validator)->type(), config::ValidatorTypeName(c.type));
+    auto result = (*validator)->Verify(Parse("nginx"), config::RuleOptions{}, Deadline::Infinite());
+    EXPECT_EQ(result.ok(), c.allowed) << config::ValidatorTypeName(c.type);
+    if (!c.allowed) {
+      EXPECT_THAT(result.status().message(), HasSubstr(c.message))
+          << config::ValidatorTypeName(c.type);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace connaisseur::validators

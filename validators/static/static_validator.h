@@ -1,0 +1,27 @@
+// StaticValidator: the `static` validator type (static-and-notation.md): approves or denies every
+// image without looking at it, per its `approve` flag.
+#pragma once
+
+#include <string_view>
+
+#include "validators/validator.h"
+
+namespace connaisseur::validators {
+
+class StaticValidator final : public Validator {
+ public:
+  explicit StaticValidator(bool approve) : approve_(approve) {}
+
+  std::string_view type() const override { return "static"; }
+
+  // approve=true: OK with the image's own digest when the reference pins one (else empty, so no
+  // patch is made). approve=false: kVerificationFailed "static deny". Never touches the network.
+  StatusOr<VerifiedImage> Verify(const image::ImageReference& image,
+                                 const config::RuleOptions& options,
+                                 Deadline deadline) const override;
+
+ private:
+  const bool approve_;
+};
+
+}  // namespace connaisseur::validators

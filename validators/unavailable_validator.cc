@@ -1,0 +1,11 @@
+#include "validators/unavailable_validator.h"
+
+namespace connaisseur::validators {
+
+StatusOr<VerifiedImage> UnavailableValidator::Verify(const image::ImageReference& /*image*/,
+                                                     const config::RuleOptions& /*options*/,
+                                                     Deadline /*deadline*/) const {
+  return UnavailableError(type_ + " validation is not available in this build yet");
+}
+
+}  // namespace connaisseur::validators

@@ -1,0 +1,23 @@
+#include "validators/validator_factory.h"
+
+#include <string>
+
+#include "validators/static/static_validator.h"
+#include "validators/unavailable_validator.h"
+
+namespace connaisseur::validators {
+
+StatusOr<std::unique_ptr<Validator>> CreateValidator(const config::ValidatorConfig& config) {
+  switch (config.type) {
+    case config::ValidatorType::kStatic:
+      return std::unique_ptr<Validator>(std::make_unique<StaticValidator>(config.approve));
+    case config::ValidatorType::kNotaryV1:
+    case config::ValidatorType::kCosign:
+    case config::ValidatorType::kNotation:
+      return std::unique_ptr<Validator>(std::make_unique<UnavailableValidator>(
+          std::string(config::ValidatorTypeName(config.type))));
+  }
+  return InternalError("validator \"" + config.name + "\": unknown validator type");
+}
+
+}  // namespace connaisseur::validators

@@ -1,0 +1,86 @@
+#include "validators/validator_set.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "validators/validator_factory.h"
+
+namespace connaisseur::validators {
+namespace {
+
+constexpr int kMaxCacheTtlSeconds = 300;  // webhook.md §7: TTL <= 300 s enforced
+
+// Everything that decides a verification's outcome. The validator's own configuration is fixed
+// for the life of the set, so its name stands for it. \x1f cannot occur in a reference.
+std::string CacheKey(const config::Rule& rule, const image::ImageReference& image) {
+  std::string key = rule.validator;
+  key += '\x1f';
+  key += rule.with_json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  key += '\x1f';
+  key += image.normalized();
+  return key;
+}
+
+Status Wrap(std::string_view type, const image::ImageReference& image, const Status& cause) {
+  return Status(cause.code(), "error during " + std::string(type) + " validation of image " +
+                                  image.raw() + ": " + cause.message());
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<ValidatorSet>> ValidatorSet::Create(const config::Config& config) {
+  ValidatorMap validators;
+  for (const config::ValidatorConfig& vc : config.validators) {
+    auto validator = CreateValidator(vc);
+    if (!validator.ok()) return validator.status().WithPrefix("validator \"" + vc.name + "\"");
+    validators.insert_or_assign(vc.name, std::move(validator).value());
+  }
+  VerificationCache::Options cache_options;
+  cache_options.ttl = std::chrono::seconds(
+      std::clamp(config.features.cache_expiry_seconds, 0, kMaxCacheTtlSeconds));
+  cache_options.cache_errors = config.features.cache_errors;
+  return std::make_unique<ValidatorSet>(std::move(validators), std::move(cache_options));
+}
+
+ValidatorSet::ValidatorSet(ValidatorMap validators, VerificationCache::Options cache_options)
+    : validators_(std::move(validators)), cache_(std::move(cache_options)) {}
+
+StatusOr<VerifiedImage> ValidatorSet::Verify(const config::Rule& rule,
+                                             const image::ImageReference& image,
+                                             Deadline deadline) {
+  auto it = validators_.find(rule.validator);
+  if (it == validators_.end()) {
+    return NotFoundError("validator \"" + rule.validator + "\" not found");
+  }
+  const Validator& validator = *it->second;
+  const std::string_view type = validator.type();
+
+  if (type == "static") {
+    auto result = validator.Verify(image, rule.with, deadline);
+    if (!result.ok()) {
+      return VerificationFailedError("static deny for image " + image.raw() + " using rule " +
+                                     rule.pattern);
+    }
+    return result;
+  }
+
+  bool from_cache = false;
+  auto result = cache_.GetOrVerify(
+      CacheKey(rule, image), [&] { return validator.Verify(image, rule.with, deadline); }, deadline,
+      &from_cache);
+  if (!result.ok()) return Wrap(type, image, result.status());
+  VerifiedImage verified = std::move(result).value();
+  if (!IsSha256Digest(verified.digest)) {
+    return Wrap(type, image, InternalError("validator returned a malformed digest"));
+  }
+  if (image.digest().has_value() && *image.digest() != verified.digest) {
+    return Wrap(
+        type, image,
+        VerificationFailedError("verified digest " + verified.digest + " differs from the digest " +
+                                *image.digest() + " pinned in the reference"));
+  }
+  if (from_cache) verified.detail = "cache hit";
+  return verified;
+}
+
+}  // namespace connaisseur::validators

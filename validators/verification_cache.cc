@@ -1,0 +1,123 @@
+#include "validators/verification_cache.h"
+
+#include <optional>
+#include <utility>
+
+namespace connaisseur::validators {
+
+struct VerificationCache::Flight {
+  std::condition_variable done_cv;
+  bool done = false;                                          // guarded by the cache's mu_
+  std::optional<StatusOr<admission::VerifiedImage>> outcome;  // set once done
+};
+
+bool IsSha256Digest(std::string_view digest) {
+  constexpr std::string_view kPrefix = "sha256:";
+  if (digest.size() != kPrefix.size() + 64 || digest.substr(0, kPrefix.size()) != kPrefix) {
+    return false;
+  }
+  for (char c : digest.substr(kPrefix.size())) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+VerificationCache::VerificationCache(Options options) : options_(std::move(options)) {}
+VerificationCache::~VerificationCache() = default;
+
+VerificationCache::Clock::time_point VerificationCache::Now() const {
+  return options_.now ? options_.now() : Clock::now();
+}
+
+StatusOr<admission::VerifiedImage> VerificationCache::GetOrVerify(const std::string& key,
+                                                                  const VerifyFn& verify,
+                                                                  Deadline deadline,
+                                                                  bool* from_cache) {
+  if (from_cache != nullptr) *from_cache = false;
+  std::shared_ptr<Flight> flight;
+  {
+    std::unique_lock lock(mu_);
+    if (auto it = entries_.find(key); it != entries_.end()) {
+      const Entry& e = it->second;
+      const bool fresh = Now() < e.expires;
+      const bool well_formed = !e.status.ok() || IsSha256Digest(e.value.digest);
+      if (fresh && well_formed) {
+        ++stats_.hits;
+        if (from_cache != nullptr) *from_cache = true;
+        if (!e.status.ok()) return e.status;
+        return e.value;
+      }
+      entries_.erase(it);
+    }
+    if (auto it = flights_.find(key); it != flights_.end()) {
+      // Someone is verifying this key right now: wait for their outcome instead of repeating it.
+      std::shared_ptr<Flight> running = it->second;
+      ++stats_.joined;
+      auto finished = [&] { return running->done; };
+      if (deadline.infinite()) {
+        running->done_cv.wait(lock, finished);
+      } else if (!running->done_cv.wait_until(lock, deadline.at(), finished)) {
+        return DeadlineExceededError(
+            "deadline passed while waiting for a verification of the "
+            "same image on another worker");
+      }
+      return *running->outcome;
+    }
+    flight = std::make_shared<Flight>();
+    flights_.emplace(key, flight);
+    ++stats_.misses;
+  }
+
+  // Waiters must be released even if `verify` unwinds (e.g. std::bad_alloc reaching the
+  // worker's catch-all): the guard then completes the flight with an internal error.
+  struct Completion {
+    VerificationCache* cache;
+    const std::string& key;
+    Flight* flight;
+    std::optional<StatusOr<admission::VerifiedImage>> outcome;
+    ~Completion() {
+      std::lock_guard lock(cache->mu_);
+      if (!outcome.has_value()) {
+        outcome.emplace(InternalError("verification ended without a result"));
+      } else {
+        cache->StoreLocked(key, *outcome);
+      }
+      flight->outcome = *outcome;
+      flight->done = true;
+      cache->flights_.erase(key);
+      flight->done_cv.notify_all();
+    }
+  } completion{this, key, flight.get(), std::nullopt};
+  completion.outcome.emplace(verify());
+  return *completion.outcome;
+}
+
+void VerificationCache::StoreLocked(const std::string& key,
+                                    const StatusOr<admission::VerifiedImage>& outcome) {
+  if (options_.ttl.count() <= 0 || options_.max_entries == 0) return;
+  if (outcome.ok() && !IsSha256Digest(outcome->digest)) return;  // nothing worth remembering
+  if (!outcome.ok() &&
+      (!options_.cache_errors || outcome.status().code() == StatusCode::kDeadlineExceeded)) {
+    return;
+  }
+  const Clock::time_point now = Now();
+  if (entries_.size() >= options_.max_entries) {
+    std::erase_if(entries_, [now](const auto& kv) { return kv.second.expires <= now; });
+    if (entries_.size() >= options_.max_entries) entries_.erase(entries_.begin());
+  }
+  Entry entry;
+  entry.expires = now + options_.ttl;
+  if (outcome.ok()) {
+    entry.value = *outcome;
+  } else {
+    entry.status = outcome.status();
+  }
+  entries_.insert_or_assign(key, std::move(entry));
+}
+
+VerificationCache::Stats VerificationCache::stats() const {
+  std::lock_guard lock(mu_);
+  return stats_;
+}
+
+}  // namespace connaisseur::validators

@@ -1,0 +1,83 @@
+// VerificationCache: remembers validator outcomes for a short TTL (webhook.md §7) and lets
+// concurrent callers asking for the same key share one verification (single-flight), so a
+// repeated image costs one round of network calls however many workers ask for it at once.
+//
+// Keys are opaque strings built by the caller from everything that decides the outcome
+// (validator name, rule options, normalised reference). Thread-safe.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+#include "runtime/admission/image_verifier.h"
+#include "runtime/deadline.h"
+#include "runtime/status.h"
+
+namespace connaisseur::validators {
+
+class VerificationCache {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  struct Options {
+    // How long an outcome is reused. <= 0 disables storing (single-flight still applies).
+    std::chrono::seconds ttl{30};
+    // Also remember failures (features.cache.cacheErrors). Deadline overruns never are: they
+    // say more about the caller's budget than about the image.
+    bool cache_errors = true;
+    // Upper bound on stored outcomes; when full, expired ones go first, then arbitrary ones.
+    size_t max_entries = 100'000;
+    // The clock; tests pass their own to move time without sleeping. Empty = Clock::now.
+    std::function<Clock::time_point()> now;
+  };
+
+  struct Stats {
+    uint64_t hits = 0;    // answered from a stored outcome
+    uint64_t misses = 0;  // ran the verification
+    uint64_t joined = 0;  // waited for another caller's verification of the same key
+  };
+
+  using VerifyFn = std::function<StatusOr<admission::VerifiedImage>()>;
+
+  explicit VerificationCache(Options options);
+  ~VerificationCache();
+  VerificationCache(const VerificationCache&) = delete;
+  VerificationCache& operator=(const VerificationCache&) = delete;
+
+  // Returns a stored outcome for `key`, or waits (until `deadline`) for a verification of `key`
+  // already running on another thread, or runs `verify` itself and stores its outcome.
+  // `*from_cache` (may be null) tells whether a stored outcome was used. A stored success whose
+  // digest is not "sha256:<64 lower-case hex>" is discarded and verified again.
+  StatusOr<admission::VerifiedImage> GetOrVerify(const std::string& key, const VerifyFn& verify,
+                                                 Deadline deadline, bool* from_cache);
+
+  Stats stats() const;
+
+ private:
+  struct Flight;  // one running verification and its waiters
+  struct Entry {
+    Clock::time_point expires;
+    Status status;  // OK, or the remembered failure
+    admission::VerifiedImage value;
+  };
+
+  Clock::time_point Now() const;
+  void StoreLocked(const std::string& key, const StatusOr<admission::VerifiedImage>& outcome);
+
+  const Options options_;
+  mutable std::mutex mu_;
+  std::unordered_map<std::string, Entry> entries_;                    // guarded by mu_
+  std::unordered_map<std::string, std::shared_ptr<Flight>> flights_;  // guarded by mu_
+  Stats stats_;                                                       // guarded by mu_
+};
+
+// True for "sha256:" followed by exactly 64 lower-case hex digits.
+bool IsSha256Digest(std::string_view digest);
+
+}  // namespace connaisseur::validators
