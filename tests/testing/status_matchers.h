@@ -6,12 +6,18 @@
 #include <gmock/gmock.h>
 
 #include <ostream>
+#include <string>
 
 #include "runtime/status.h"
 
 namespace connaisseur {
 
 inline void PrintTo(const Status& s, std::ostream* os) { *os << s.ToString(); }
+// Failed assertions on a StatusOr print its Status, not raw bytes.
+template <typename T>
+void PrintTo(const StatusOr<T>& s, std::ostream* os) {
+  *os << (s.ok() ? std::string("OK (has value)") : s.status().ToString());
+}
 
 namespace testing_internal {
 inline const Status& GetStatus(const Status& s) { return s; }
