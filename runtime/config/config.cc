@@ -69,10 +69,10 @@ StatusOr<Config> LoadConfigText(std::string_view yaml_text, std::string_view sou
   } else {
     ParseDocument(doc.root, diag, &config);
   }
-  if (!diag.has_errors()) {
-    auto [validators_path, policy_path] = ListPaths(config.layout);
-    CrossCheck(config, validators_path, policy_path, diag);
-  }
+  // Cross checks run even after section errors, so one run lists every problem; a validator
+  // too broken to keep (no name or type) may add a "no validator named" for its rules.
+  auto [validators_path, policy_path] = ListPaths(config.layout);
+  CrossCheck(config, validators_path, policy_path, diag);
   CN_RETURN_IF_ERROR(diag.ToStatus());
   config.warnings = diag.warnings();
   return config;

@@ -1,5 +1,7 @@
 #include "runtime/config/diagnostics.h"
 
+#include <algorithm>
+
 namespace connaisseur::config {
 namespace {
 
@@ -24,7 +26,7 @@ std::string IndexPath(std::string_view parent, size_t index) {
 }
 
 void Diagnostics::Error(std::string_view path, std::string_view message) {
-  errors_.push_back(Format(path, message));
+  errors_.emplace_back(LineOf(path), Format(path, message));
 }
 
 void Diagnostics::Warning(std::string_view path, std::string_view message) {
@@ -33,10 +35,13 @@ void Diagnostics::Warning(std::string_view path, std::string_view message) {
 
 Status Diagnostics::ToStatus() const {
   if (errors_.empty()) return Status::Ok();
+  std::vector<std::pair<int, std::string>> sorted = errors_;
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
   std::string message;
-  for (size_t i = 0; i < errors_.size() && i < kMaxReportedErrors; ++i) {
+  for (size_t i = 0; i < sorted.size() && i < kMaxReportedErrors; ++i) {
     if (i > 0) message += '\n';
-    message += errors_[i];
+    message += sorted[i].second;
   }
   if (errors_.size() > kMaxReportedErrors) {
     message += "\n... and " + std::to_string(errors_.size() - kMaxReportedErrors) + " more errors";

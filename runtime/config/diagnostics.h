@@ -35,10 +35,10 @@ class Diagnostics {
   void Warning(std::string_view path, std::string_view message);
 
   bool has_errors() const { return !errors_.empty(); }
-  const std::vector<std::string>& errors() const { return errors_; }
   const std::vector<std::string>& warnings() const { return warnings_; }
 
-  // OK when there is no error; else kInvalidArgument with one error per line.
+  // OK when there is no error; else kInvalidArgument with one error per line, in document
+  // order (errors without a line first).
   Status ToStatus() const;
 
  private:
@@ -48,7 +48,7 @@ class Diagnostics {
 
   std::string source_;
   const LineMap* lines_;
-  std::vector<std::string> errors_;
+  std::vector<std::pair<int, std::string>> errors_;  // line, formatted message
   std::vector<std::string> warnings_;
 };
 
