@@ -1,0 +1,87 @@
+#include "runtime/sandbox/image_value.h"
+
+#include <lua.hpp>
+#include <new>
+#include <string>
+#include <string_view>
+
+namespace connaisseur::sandbox {
+namespace {
+
+constexpr const char* kImageType = "connaisseur.image";
+
+void PushString(lua_State* L, const std::string& s) { lua_pushlstring(L, s.data(), s.size()); }
+
+// __index(image, key).
+int ImageIndex(lua_State* L) {
+  const image::ImageReference& ref = CheckImage(L, 1);
+  size_t len = 0;
+  const char* k = luaL_checklstring(L, 2, &len);
+  const std::string_view key(k, len);
+  if (key == "raw") {
+    PushString(L, ref.raw());
+  } else if (key == "registry") {
+    PushString(L, ref.registry());
+  } else if (key == "repository") {
+    PushString(L, ref.repository());
+  } else if (key == "name") {
+    PushString(L, ref.name());
+  } else if (key == "normalized") {
+    PushString(L, ref.normalized());
+  } else if (key == "tag") {
+    if (ref.tag())
+      PushString(L, *ref.tag());
+    else
+      lua_pushnil(L);
+  } else if (key == "digest") {
+    if (ref.digest())
+      PushString(L, *ref.digest());
+    else
+      lua_pushnil(L);
+  } else {
+    lua_pushnil(L);
+  }
+  return 1;
+}
+
+int ImageNewIndex(lua_State* L) { return luaL_error(L, "attempt to modify a read-only image"); }
+
+int ImageToString(lua_State* L) {
+  PushString(L, CheckImage(L, 1).normalized());
+  return 1;
+}
+
+// Our own finalizer: runs the C++ destructor of the placement-new'd copy. Bounded work.
+int ImageGc(lua_State* L) {
+  auto* ref = static_cast<image::ImageReference*>(luaL_checkudata(L, 1, kImageType));
+  ref->~ImageReference();
+  return 0;
+}
+
+constexpr luaL_Reg kImageMeta[] = {{"__index", ImageIndex},
+                                   {"__newindex", ImageNewIndex},
+                                   {"__tostring", ImageToString},
+                                   {"__gc", ImageGc},
+                                   {nullptr, nullptr}};
+
+}  // namespace
+
+void PushImage(lua_State* L, const image::ImageReference& ref) {
+  luaL_checkstack(L, 3, "image");
+  void* block = lua_newuserdatauv(L, sizeof(image::ImageReference), 0);
+  if (luaL_newmetatable(L, kImageType)) {
+    luaL_setfuncs(L, kImageMeta, 0);
+    lua_pushboolean(L, 0);
+    lua_setfield(L, -2, "__metatable");
+  }
+  // The copy is made before the metatable is set, so a copy that throws (bad_alloc) leaves a
+  // plain userdata whose finalizer never runs.
+  new (block) image::ImageReference(ref);
+  lua_setmetatable(L, -2);
+}
+
+const image::ImageReference& CheckImage(lua_State* L, int arg) {
+  return *static_cast<image::ImageReference*>(luaL_checkudata(L, arg, kImageType));
+}
+
+}  // namespace connaisseur::sandbox

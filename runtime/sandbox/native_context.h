@@ -1,0 +1,51 @@
+// NativeContext: what native functions (stdlib/) may use, reached through a registry slot keyed
+// by the address of a static (never a global variable). One per lua_State, owned by its Policy.
+#pragma once
+
+#include <cstdint>
+
+#include "runtime/admission/image_verifier.h"
+#include "runtime/config/config.h"
+#include "runtime/deadline.h"
+#include "runtime/log/logger.h"
+
+struct lua_State;
+
+namespace connaisseur::matching {
+class RuleIndex;
+}
+
+namespace connaisseur::sandbox {
+
+struct PolicyRequest;
+
+// Called once per new lua_State, after the sandbox is built and before the script's top level
+// runs, to register native modules into the `connaisseur` table at stack index -1 (which the
+// sandbox freezes afterwards). Runs inside a protected call: it may raise.
+using ModuleOpener = void (*)(lua_State* L);
+
+struct NativeContext {
+  // For the life of the state; all borrowed, any may be null.
+  const config::Config* config = nullptr;
+  const matching::RuleIndex* rules = nullptr;
+  admission::ImageVerifier* verifier = nullptr;
+  log::Logger* logger = nullptr;
+
+  // For the current call only.
+  const PolicyRequest* request = nullptr;    // null outside select/admit
+  Deadline deadline = Deadline::Infinite();  // the request's deadline (validators use it)
+  uint64_t call_serial = 0;                  // bumped per call: views of older calls are dead
+  int log_lines = 0;                         // lines logged by this call (print, log.*)
+
+  // print() and connaisseur.log.* stop after this many lines per call (flooding).
+  static constexpr int kMaxLogLinesPerCall = 100;
+  // Longest logged message; longer text is cut.
+  static constexpr size_t kMaxLogLineBytes = 4096;
+};
+
+// The context of `L`. Raises if none was installed (a bug).
+NativeContext& GetContext(lua_State* L);
+// Installs `context` (borrowed; must outlive L's use). Does not allocate.
+void SetContext(lua_State* L, NativeContext* context);
+
+}  // namespace connaisseur::sandbox
