@@ -78,7 +78,7 @@ TEST(EncryptedKeyTest, WritesTheBoxLayoutCosignReads) {
   EXPECT_EQ(j["kdf"]["params"]["r"], 8);
   EXPECT_EQ(j["kdf"]["params"]["p"], 1);
   EXPECT_EQ(j["cipher"]["name"], "nacl/secretbox");
-  EXPECT_EQ(j["kdf"]["salt"].get<std::string>().size(), 44u);     // 32 bytes
+  EXPECT_EQ(j["kdf"]["salt"].get<std::string>().size(), 44u);      // 32 bytes
   EXPECT_EQ(j["cipher"]["nonce"].get<std::string>().size(), 32u);  // 24 bytes
   auto plain = OpenBox(*box, "pw");
   ASSERT_THAT(plain, IsOk());
@@ -94,7 +94,8 @@ TEST(EncryptedKeyTest, LoadsUnencryptedPemKeys) {
 }
 
 TEST(EncryptedKeyTest, RejectsMalformedKeyFiles) {
-  auto good = nlohmann::json::parse(ReadTestData("keys/securesystemslib-vectors.json"))["boxes"][0]["box"];
+  auto good =
+      nlohmann::json::parse(ReadTestData("keys/securesystemslib-vectors.json"))["boxes"][0]["box"];
   auto with = [&](const std::string& path, nlohmann::json value) {
     nlohmann::json b = good;
     b[nlohmann::json::json_pointer(path)] = std::move(value);
@@ -119,8 +120,8 @@ TEST(EncryptedKeyTest, RejectsMalformedKeyFiles) {
   for (const auto& box : bad_boxes) {
     auto r = OpenBox(box, "supersecret");
     EXPECT_FALSE(r.ok()) << box;
-    EXPECT_THAT(r.status().code(), ::testing::AnyOf(StatusCode::kInvalidArgument,
-                                                    StatusCode::kPermissionDenied))
+    EXPECT_THAT(r.status().code(),
+                ::testing::AnyOf(StatusCode::kInvalidArgument, StatusCode::kPermissionDenied))
         << box;
   }
   const std::vector<std::string> bad_pems = {

@@ -18,7 +18,8 @@ namespace {
 using ::connaisseur::cosign::testing::ReadTestData;
 using ::testing::HasSubstr;
 
-constexpr char kDigest[] = "sha256:bfec161fecb0a887df7cb85e4da327c65986ccda7060cf3cd92171c6c90d7533";
+constexpr char kDigest[] =
+    "sha256:bfec161fecb0a887df7cb85e4da327c65986ccda7060cf3cd92171c6c90d7533";
 const TlogPolicy kNoTlog{false, nullptr};
 
 std::vector<SignedLayer> PublishedLayers() {
@@ -125,8 +126,10 @@ TEST(LayerVerifierTest, AcceptsEveryKeyTypeCosignSignsWith) {
     SimpleSigning s{"r/x", kDigest, std::string(kSimpleSigningType), {}};
     SignedLayer layer;
     layer.payload = s.Serialize();
-    layer.descriptor = {std::string(kSimpleSigningMediaType), crypto::OciDigest(layer.payload),
-                        static_cast<int64_t>(layer.payload.size()), {}};
+    layer.descriptor = {std::string(kSimpleSigningMediaType),
+                        crypto::OciDigest(layer.payload),
+                        static_cast<int64_t>(layer.payload.size()),
+                        {}};
     auto sig = key->Sign(layer.payload, c.scheme);
     ASSERT_THAT(sig, IsOk());
     layer.descriptor.annotations[std::string(kSignatureAnnotation)] = crypto::Base64Encode(*sig);

@@ -50,11 +50,11 @@ TEST_F(RekorBundleTest, TheEmbeddedPublicGoodKeyIsTheOneThatSignedIt) {
 TEST_F(RekorBundleTest, CanonicalPayloadSortsKeys) {
   auto b = RekorBundle::Parse(bundle_);
   ASSERT_THAT(b, IsOk());
-  EXPECT_THAT(b->CanonicalPayload(),
-              ::testing::StartsWith(R"({"body":")"));
-  EXPECT_THAT(b->CanonicalPayload(),
-              ::testing::EndsWith(
-                  R"(","integratedTime":1670870899,"logID":"c0d23d6ad406973f9559f3ba2d1ca01f84147d8ffc5b8445c224f98b9591801d","logIndex":8949589})"));
+  EXPECT_THAT(b->CanonicalPayload(), ::testing::StartsWith(R"({"body":")"));
+  EXPECT_THAT(
+      b->CanonicalPayload(),
+      ::testing::EndsWith(
+          R"(","integratedTime":1670870899,"logID":"c0d23d6ad406973f9559f3ba2d1ca01f84147d8ffc5b8445c224f98b9591801d","logIndex":8949589})"));
 }
 
 TEST_F(RekorBundleTest, RejectsEveryMismatch) {

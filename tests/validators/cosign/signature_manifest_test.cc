@@ -30,16 +30,21 @@ TEST(SignatureManifestTest, ParsesAManifestCosignWrote) {
 TEST(SignatureManifestTest, SerializesInCosignsFieldOrderAndReadsBack) {
   SignatureManifest m;
   m.config = {std::string(kOciConfigMediaType), "sha256:" + std::string(64, 'a'), 233, {}};
-  m.layers.push_back({std::string(kSimpleSigningMediaType), "sha256:" + std::string(64, 'b'), 266,
+  m.layers.push_back({std::string(kSimpleSigningMediaType),
+                      "sha256:" + std::string(64, 'b'),
+                      266,
                       {{std::string(kSignatureAnnotation), "MEUC"}}});
   const std::string json = m.Serialize();
-  EXPECT_EQ(json,
-            R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",)"
-            R"("config":{"mediaType":"application/vnd.oci.image.config.v1+json","size":233,)"
-            R"("digest":"sha256:)" + std::string(64, 'a') + R"("},"layers":[{"mediaType":)"
-            R"("application/vnd.dev.cosign.simplesigning.v1+json","size":266,"digest":"sha256:)" +
-                std::string(64, 'b') +
-                R"(","annotations":{"dev.cosignproject.cosign/signature":"MEUC"}}]})");
+  EXPECT_EQ(
+      json,
+      R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",)"
+      R"("config":{"mediaType":"application/vnd.oci.image.config.v1+json","size":233,)"
+      R"("digest":"sha256:)" +
+          std::string(64, 'a') +
+          R"("},"layers":[{"mediaType":)"
+          R"("application/vnd.dev.cosign.simplesigning.v1+json","size":266,"digest":"sha256:)" +
+          std::string(64, 'b') +
+          R"(","annotations":{"dev.cosignproject.cosign/signature":"MEUC"}}]})");
   auto back = SignatureManifest::Parse(json);
   ASSERT_THAT(back, IsOk());
   EXPECT_EQ(back->layers.at(0).annotations.at(std::string(kSignatureAnnotation)), "MEUC");
@@ -74,7 +79,8 @@ TEST(SignatureManifestTest, RejectsMalformedManifests) {
           R"(,"annotations":{"a":1}}]})",
   };
   for (const auto& json : rejected) {
-    EXPECT_THAT(SignatureManifest::Parse(json), StatusIs(StatusCode::kInvalidArgument, ::testing::_))
+    EXPECT_THAT(SignatureManifest::Parse(json),
+                StatusIs(StatusCode::kInvalidArgument, ::testing::_))
         << json;
   }
 }

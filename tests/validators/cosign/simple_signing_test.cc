@@ -27,8 +27,9 @@ TEST(SimpleSigningTest, SerializesOptionalAnnotationsSortedLikeGo) {
   s.manifest_digest = "d";
   s.type = "t";
   s.optional = {{"z", "1"}, {"a", "<&>"}};
-  EXPECT_EQ(s.Serialize(),
-            R"({"critical":{"identity":{"docker-reference":"r"},"image":{"docker-manifest-digest":"d"},"type":"t"},"optional":{"a":"\u003c\u0026\u003e","z":"1"}})");
+  EXPECT_EQ(
+      s.Serialize(),
+      R"({"critical":{"identity":{"docker-reference":"r"},"image":{"docker-manifest-digest":"d"},"type":"t"},"optional":{"a":"\u003c\u0026\u003e","z":"1"}})");
 }
 
 TEST(SimpleSigningTest, ParsesPayloadsInAnyFormatting) {
@@ -37,7 +38,8 @@ TEST(SimpleSigningTest, ParsesPayloadsInAnyFormatting) {
   const std::vector<std::string> accepted = {
       ReadTestData("connaisseur/multi-signed.payload.json"),
       R"({ "optional": {"k":"v","n":1}, "critical": { "type": "cosign container image signature",
-          "image": { "docker-manifest-digest": ")" + digest + R"(" }, "identity": {} } })",
+          "image": { "docker-manifest-digest": ")" +
+          digest + R"(" }, "identity": {} } })",
       R"({"critical":{"type":"cosign container image signature","image":{"Docker-Manifest-Digest":")" +
           digest + R"("}}})",
   };
@@ -62,7 +64,8 @@ TEST(SimpleSigningTest, RejectsMalformedPayloads) {
       R"({"critical":{"type":"t","image":{"docker-manifest-digest":"x"}}} trailing)",
   };
   for (const auto& payload : rejected) {
-    EXPECT_THAT(SimpleSigning::Parse(payload), StatusIs(StatusCode::kInvalidArgument, HasSubstr("payload")))
+    EXPECT_THAT(SimpleSigning::Parse(payload),
+                StatusIs(StatusCode::kInvalidArgument, HasSubstr("payload")))
         << payload;
   }
 }

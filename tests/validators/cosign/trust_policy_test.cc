@@ -33,8 +33,9 @@ std::vector<RootOutcome> Valid(std::vector<std::string> names) {
 }
 
 std::string Describe(const config::RuleOptions& o, const std::vector<std::string>& valid) {
-  std::string s = "trustRoot=" + o.trust_root + " threshold=" +
-                  (o.threshold ? std::to_string(*o.threshold) : "unset") + " required=[";
+  std::string s = "trustRoot=" + o.trust_root +
+                  " threshold=" + (o.threshold ? std::to_string(*o.threshold) : "unset") +
+                  " required=[";
   for (const auto& r : o.required) s += r + " ";
   s += "] valid=[";
   for (const auto& r : valid) s += r + " ";
@@ -73,7 +74,8 @@ TEST(TrustPolicyTest, RejectsInvalidRuleOptions) {
     std::string message;
   };
   const std::vector<Case> cases = {
-      {Options("dave"), "error getting trust roots for validator v: unable to find trust root dave"},
+      {Options("dave"),
+       "error getting trust roots for validator v: unable to find trust root dave"},
       {Options(""), "unable to find trust root default"},
       {Options("alice", 2), "need trustRoot \"*\""},
       {Options("alice", std::nullopt, {"alice"}), "need trustRoot \"*\""},
@@ -121,7 +123,8 @@ TEST(TrustPolicyTest, DeniesWhenThePolicyIsNotMet) {
       {Options("*", 3), {}, "validation threshold not reached (0/3)"},
       {Options("*", 5), {"alice", "bob", "charlie"}, "validation threshold not reached (3/5)"},
       {Options("*", 1, {"bob"}), {"alice"}, "missing required signatures from [bob]"},
-      {Options("*", 2, {"alice", "charlie"}), {"alice", "bob"},
+      {Options("*", 2, {"alice", "charlie"}),
+       {"alice", "bob"},
        "missing required signatures from [charlie]"},
       {Options("*", 1), {}, "alice: signature does not verify"},
   };
@@ -137,10 +140,9 @@ TEST(TrustPolicyTest, DeniesWhenThePolicyIsNotMet) {
 TEST(TrustPolicyTest, OneRootReportedManyTimesCountsOnce) {
   auto p = TrustPolicy::Create("v", kRoots, Options("*", 2));
   ASSERT_THAT(p, IsOk());
-  std::vector<RootOutcome> outcomes = {{"alice", true, ""}, {"alice", true, ""},
-                                       {"alice", true, ""}, {"bob", false, "x"}};
-  EXPECT_THAT(p->Decide(outcomes),
-              StatusIs(StatusCode::kVerificationFailed, HasSubstr("(1/2)")));
+  std::vector<RootOutcome> outcomes = {
+      {"alice", true, ""}, {"alice", true, ""}, {"alice", true, ""}, {"bob", false, "x"}};
+  EXPECT_THAT(p->Decide(outcomes), StatusIs(StatusCode::kVerificationFailed, HasSubstr("(1/2)")));
 }
 
 TEST(TrustPolicyTest, IgnoresOutcomesOfRootsTheRuleDoesNotConsult) {
