@@ -15,12 +15,26 @@ bool Present(const json& root, const char* key) {
   return root.contains(key) && !root[key].is_null();
 }
 
-// The rendered config holds nothing but the application's validators and policy.
+bool AnySnakeCaseKey(const json& value) {
+  if (value.is_array()) {
+    for (const json& item : value) {
+      if (AnySnakeCaseKey(item)) return true;
+    }
+  } else if (value.is_object()) {
+    for (const auto& [key, item] : value.items()) {
+      if (key.find('_') != std::string::npos || AnySnakeCaseKey(item)) return true;
+    }
+  }
+  return false;
+}
+
+// The rendered config (written by the v3 chart) holds nothing but the application's validators
+// and policy, in camelCase; a short v2 file has the same top level but snake_case keys.
 bool IsRenderedDocument(const json& root) {
   for (const auto& [key, value] : root.items()) {
     if (key != "validators" && key != "policy") return false;
   }
-  return true;
+  return !AnySnakeCaseKey(root);
 }
 
 void ParseV3Document(const json& root, Diagnostics& diag, Config* config) {

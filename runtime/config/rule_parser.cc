@@ -42,6 +42,7 @@ json ParseRuleOptionsAt(const json& with, const std::string& path, Dialect diale
                         Diagnostics& diag, RuleOptions* out) {
   FieldReader r(with, path, diag, dialect);
   r.Alias("key", "trustRoot");  // Connaisseur v2.0 spelled it `with.key`
+  r.Alias("verifySct", "verifySCT");
   json normalised = json::object();
   if (auto s = r.String("trustRoot")) {
     out->trust_root = *s;
