@@ -1,0 +1,39 @@
+// WebhookEndpoints: the HTTP face of the webhook (webhook.md §1): /mutate, /health, /ready,
+// /metrics, with the plain-text error answers Connaisseur gives. Independent of civetweb: it maps
+// an http::Request to an http::Response, so it is tested without a socket.
+#pragma once
+
+#include <atomic>
+#include <functional>
+
+#include "runtime/admission/reviewer.h"
+#include "runtime/admission/runner_pool.h"
+#include "runtime/http/http_message.h"
+#include "runtime/log/logger.h"
+#include "runtime/metrics/registry.h"
+
+namespace connaisseur::admission {
+
+struct EndpointOptions {
+  const Reviewer* reviewer = nullptr;        // borrowed
+  RunnerPool* runners = nullptr;             // borrowed
+  metrics::Registry* metrics = nullptr;      // borrowed
+  const std::atomic<bool>* ready = nullptr;  // borrowed; /ready answers 503 until true
+  log::Logger* logger = nullptr;             // borrowed
+  // Called before /metrics renders, to copy gauges from other components (cache stats).
+  std::function<void(metrics::Registry&)> refresh_metrics;
+};
+
+class WebhookEndpoints {
+ public:
+  explicit WebhookEndpoints(EndpointOptions options) : options_(std::move(options)) {}
+
+  // Thread-safe.
+  http::Response Handle(const http::Request& request) const;
+
+ private:
+  http::Response Mutate(const http::Request& request) const;
+  EndpointOptions options_;
+};
+
+}  // namespace connaisseur::admission

@@ -1,0 +1,93 @@
+// WebhookEndpoints: routes and the plain-text error answers of webhook.md §1.
+#include "runtime/admission/webhook_endpoints.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "runtime/metrics/webhook_metrics.h"
+#include "tests/runtime/admission/admission_fixtures.h"
+
+namespace connaisseur::admission {
+namespace {
+
+using testing::MakeRule;
+
+class WebhookEndpointsTest : public ::testing::Test {
+ protected:
+  WebhookEndpointsTest()
+      : config_(testing::MakeConfig()),
+        verified_({}),
+        reviewer_({&config_, &verifier_, &verified_, &metrics_, &logger_}, nullptr),
+        runners_([] {
+          return StatusOr<std::unique_ptr<PolicyRunner>>(
+              std::make_unique<testing::FirstMatchPolicy>(
+                  std::vector<config::Rule>{MakeRule("*", "allow")}));
+        }),
+        endpoints_({&reviewer_, &runners_, &metrics_, &ready_, &logger_, {}}) {
+    metrics::DescribeWebhookMetrics(metrics_);
+  }
+
+  config::Config config_;
+  testing::TableVerifier verifier_;
+  VerifiedDigests verified_;
+  metrics::Registry metrics_;
+  log::NullLogger logger_;
+  Reviewer reviewer_;
+  RunnerPool runners_;
+  std::atomic<bool> ready_{false};
+  WebhookEndpoints endpoints_;
+};
+
+TEST_F(WebhookEndpointsTest, AnswersErrorsInPlainText) {
+  const std::string review = testing::PodReview({"nginx"}).dump();
+  struct Case {
+    http::Request request;
+    int status;
+    std::string body;
+  } cases[] = {
+      {{"GET", "/mutate", "", ""}, 405, "Method not allowed.: GET"},
+      {{"POST", "/mutate", "text/plain", review},
+       400,
+       "wrong content type: expected json, got text/plain"},
+      {{"POST", "/mutate", "application/json; charset=utf-8", review},
+       400,
+       "wrong content type: expected json, got application/json; charset=utf-8"},
+      {{"POST", "/mutate", "application/json", "{}"},
+       400,
+       "received invalid json: expected a non-empty JSON object"},
+      {{"POST", "/mutate", "application/json",
+        "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\"}"},
+       400,
+       "received empty admission request"},
+      {{"POST", "/health", "", ""}, 405, "Method not allowed."},
+      {{"GET", "/health", "", ""}, 200, ""},
+      {{"GET", "/ready", "", ""}, 503, ""},
+      {{"GET", "/nope", "", ""}, 404, "not found"},
+  };
+  for (const Case& c : cases) {
+    http::Response r = endpoints_.Handle(c.request);
+    EXPECT_EQ(r.status, c.status) << c.request.method << " " << c.request.path << " "
+                                  << c.request.body;
+    EXPECT_EQ(r.body, c.body) << c.request.method << " " << c.request.path;
+  }
+}
+
+TEST_F(WebhookEndpointsTest, ReadyOnceLoadedAndMutateAnswersJsonReusingRunners) {
+  ready_ = true;
+  EXPECT_EQ(endpoints_.Handle({"GET", "/ready", "", ""}).status, 200);
+  for (int i = 0; i < 3; ++i) {
+    http::Response r = endpoints_.Handle(
+        {"POST", "/mutate", "application/json", testing::PodReview({"nginx"}).dump()});
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.content_type, "application/json");
+    EXPECT_EQ(nlohmann::json::parse(r.body)["response"]["allowed"], true) << r.body;
+  }
+  EXPECT_EQ(runners_.idle(), 1u);
+  http::Response m = endpoints_.Handle({"GET", "/metrics", "", ""});
+  EXPECT_EQ(m.status, 200);
+  EXPECT_NE(m.body.find("connaisseur_requests_total 3\n"), std::string::npos) << m.body;
+}
+
+}  // namespace
+}  // namespace connaisseur::admission
