@@ -1,0 +1,226 @@
+// Tests what accepted configurations load into: defaults, feature toggles, normalisations,
+// warnings, line numbers in messages, and that every problem is reported in one run.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "runtime/config/config.h"
+#include "tests/runtime/config/config_test_util.h"
+#include "tests/testing/status_matchers.h"
+
+namespace connaisseur::config::testing {
+namespace {
+
+using ::testing::Contains;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using NV = Features::NamespacedValidation;
+
+const std::string kP = "{pattern: '*:*', validator: allow}";
+
+Config MustLoad(const std::string& yaml) {
+  StatusOr<Config> c = LoadConfigText(yaml, "values.yaml");
+  EXPECT_THAT(c, IsOk()) << yaml;
+  return c.ok() ? *c : Config{};
+}
+
+TEST(ConfigValuesTest, AcceptsEveryValidatorTypeAndOption) {
+  const std::vector<std::string> validators = {
+      kAllow,
+      kNotary,
+      "{name: n, type: notaryv1, host: 'https://notary.example.com:4443', isAcr: true, cert: " +
+          kCert + ", auth: {secretName: notary-creds}, trustRoots: [{name: default, key: " + kKey +
+          "}]}",
+      "{name: c1, type: cosign, host: {rekor: rekor.example.org, rekorPubkey: " + kKey +
+          ", ctLogPubkey: " + kKey + ", fulcioCert: " + kCert +
+          "}, auth: {useKeychain: true}, trustRoots: [{name: default, key: " + kKey + "}]}",
+      "{name: c2, type: cosign, trustRoots: [{name: default, keyless: {issuerRegex: '.*', "
+      "subject: me@example.org}}, {name: kms, key: 'awskms:///arn:aws:kms:eu:1:alias/k'}]}",
+      "{name: c3, type: cosign, auth: {username: u, password: p}, trustRoots: [{name: default, "
+      "cert: " +
+          kCert + "}]}",
+      "{name: nt, type: notation, trustRoots: [{name: default, cert: " + kCert +
+          ", tsCert: " + kCert + "}]}",
+  };
+  for (const std::string& v : validators) {
+    std::string yaml = V3(kAllow == v ? v : kAllow + ", " + v, kP);
+    StatusOr<Config> c = LoadConfigText(yaml, "values.yaml");
+    EXPECT_THAT(c, IsOk()) << yaml;
+  }
+}
+
+TEST(ConfigValuesTest, FillsDefaults) {
+  Config c = MustLoad(V3(
+      kAllow + ", " + kNotary + ", " + kCosign + ", {name: default, type: static, approve: false}",
+      kP + ", {pattern: 'x/*', validator: '', with: {}}"));
+  EXPECT_EQ(c.FindValidator("dockerhub")->host, "notary.docker.io");
+  EXPECT_EQ(c.FindValidator("cos")->cosign_host.rekor, "https://rekor.sigstore.dev");
+  EXPECT_EQ(c.policy[1].validator, "default");  // empty means default
+  EXPECT_EQ(c.policy[1].index, 1u);
+  EXPECT_EQ(c.features, Features{});
+  EXPECT_EQ(c.sandbox, SandboxLimits{});
+  EXPECT_EQ(c.log_level, "info");
+  EXPECT_EQ(c.timeout_seconds, 29);
+  EXPECT_FALSE(c.alerting.enabled);
+  EXPECT_THAT(c.warnings, IsEmpty());
+}
+
+TEST(ConfigValuesTest, FeatureTogglesFollowTheConsistentToggleRules) {
+  struct Case {
+    std::string features;
+    std::function<bool(const Features&)> check;
+  };
+  const std::vector<Case> cases = {
+      {"{namespacedValidation: false}",
+       [](auto& f) { return f.namespaced_validation == NV::kOff; }},
+      {"{namespacedValidation: true}",
+       [](auto& f) { return f.namespaced_validation == NV::kIgnore; }},
+      {"{namespacedValidation: {}}",
+       [](auto& f) { return f.namespaced_validation == NV::kIgnore; }},
+      {"{namespacedValidation: {mode: validate}}",
+       [](auto& f) { return f.namespaced_validation == NV::kValidate; }},
+      {"{detectionMode: true}", [](auto& f) { return f.detection_mode; }},
+      {"{automaticChildApproval: false}", [](auto& f) { return !f.automatic_child_approval; }},
+      {"{automaticUnchangedApproval: true}",
+       [](auto& f) { return f.automatic_unchanged_approval; }},
+      {"{resourceValidationMode: PODSONLY}",
+       [](auto& f) {
+         return f.resource_validation_mode == Features::ResourceValidationMode::kPodsOnly;
+       }},
+      {"{cache: false}", [](auto& f) { return f.cache_expiry_seconds == 0; }},
+      {"{cache: true}", [](auto& f) { return f.cache_expiry_seconds == 30 && f.cache_errors; }},
+      {"{cache: {expirySeconds: 0}}", [](auto& f) { return f.cache_expiry_seconds == 0; }},
+      {"{cache: {expirySeconds: -5}}", [](auto& f) { return f.cache_expiry_seconds == 0; }},
+      {"{cache: {expirySeconds: 120, cacheErrors: false, staleIfError: true}}",
+       [](auto& f) {
+         return f.cache_expiry_seconds == 120 && !f.cache_errors && f.stale_if_error;
+       }},
+      {"{cache: {redis: {host: redis, port: 6380, tls: true, passwordFile: /p, keyPrefix: 'c:'}}}",
+       [](auto& f) {
+         return f.cache_redis && f.cache_redis->host == "redis" && f.cache_redis->port == 6380 &&
+                f.cache_redis->tls && f.cache_redis->password_file == "/p";
+       }},
+      {"{legacyUnanchoredMatching: true}", [](auto& f) { return f.legacy_unanchored_matching; }},
+      {"", [](auto& f) { return f == Features{}; }},
+  };
+  for (const Case& c : cases) {
+    std::string yaml =
+        V3(kAllow, kP, c.features.empty() ? "  features:\n" : "  features: " + c.features + "\n");
+    Config config = MustLoad(yaml);
+    EXPECT_TRUE(c.check(config.features)) << yaml;
+  }
+}
+
+TEST(ConfigValuesTest, CapsCacheExpiryWithAWarning) {
+  Config c = MustLoad(V3(kAllow, kP, "  features: {cache: {expirySeconds: 3600}}\n"));
+  EXPECT_EQ(c.features.cache_expiry_seconds, 300);
+  EXPECT_THAT(c.warnings,
+              Contains(HasSubstr("application.features.cache.expirySeconds: capped at 300")));
+}
+
+TEST(ConfigValuesTest, ReadsApplicationKeys) {
+  Config c = MustLoad(V3(kAllow, kP,
+                         "  logLevel: WARNING\n  logFormat: json-pretty\n  timeoutSeconds: 10\n"
+                         "  policyScript: 'function select() end'\n"
+                         "  sandbox: {instructionLimit: 50000, memoryLimitBytes: 8388608, "
+                         "callTimeoutMs: 250}\n"));
+  EXPECT_EQ(c.log_level, "warn");
+  EXPECT_EQ(c.log_format, "json-pretty");
+  EXPECT_EQ(c.timeout_seconds, 10);
+  EXPECT_EQ(c.policy_script, "function select() end");
+  EXPECT_EQ(c.sandbox.instruction_limit, 50000u);
+  EXPECT_EQ(c.sandbox.memory_limit_bytes, 8388608u);
+  EXPECT_EQ(c.sandbox.call_timeout_ms, 250);
+}
+
+TEST(ConfigValuesTest, NormalisesLogLevels) {
+  for (const auto& [given, expected] :
+       std::vector<std::pair<std::string, std::string>>{{"DEBUG", "debug"},
+                                                        {"Info", "info"},
+                                                        {"warn", "warn"},
+                                                        {"WARNING", "warn"},
+                                                        {"error", "error"},
+                                                        {"CRITICAL", "fatal"},
+                                                        {"fatal", "fatal"}}) {
+    Config c = MustLoad(V3(kAllow, kP, "  logLevel: " + given + "\n"));
+    EXPECT_EQ(c.log_level, expected) << given;
+  }
+}
+
+TEST(ConfigValuesTest, UnknownLogFormatFallsBackToPrettyWithAWarning) {
+  Config c = MustLoad(V3(kAllow, kP, "  logFormat: text\n"));
+  EXPECT_EQ(c.log_format, "json-pretty");
+  EXPECT_THAT(c.warnings, Contains(HasSubstr("application.logFormat")));
+}
+
+TEST(ConfigValuesTest, UnknownTopLevelKeysAreWarningsNotErrors) {
+  Config c = MustLoad(V3(kAllow, kP, "", "global: {imageRegistry: r}\n"));
+  EXPECT_THAT(c.warnings, Contains(HasSubstr("values.yaml:4: global: unknown key, ignored")));
+}
+
+TEST(ConfigValuesTest, ReadsAlerting) {
+  Config c = MustLoad(V3(kAllow, kP, "",
+                         "alerting:\n  clusterIdentifier: prod\n  rejectRequest:\n    receivers:\n"
+                         "    - {template: slack, receiverUrl: 'https://hooks.example/x', "
+                         "priority: 0, customHeaders: ['X-Token: t'], payloadFields: {a: [1]}, "
+                         "failIfAlertSendingFails: true}\n"));
+  EXPECT_TRUE(c.alerting.enabled);
+  EXPECT_EQ(c.alerting.cluster_identifier, "prod");
+  EXPECT_THAT(c.alerting.admit_request, IsEmpty());
+  ASSERT_EQ(c.alerting.reject_request.size(), 1u);
+  const AlertReceiver& r = c.alerting.reject_request[0];
+  EXPECT_EQ(r.template_name, "slack");
+  EXPECT_EQ(r.receiver_url, "https://hooks.example/x");
+  EXPECT_EQ(r.priority, 0);
+  EXPECT_EQ(r.custom_headers, std::vector<std::string>{"X-Token: t"});
+  EXPECT_EQ(r.payload_fields, nlohmann::json::parse(R"({"a":[1]})"));
+  EXPECT_TRUE(r.fail_if_alert_sending_fails);
+}
+
+TEST(ConfigValuesTest, MessagesCarryTheYamlLine) {
+  std::string yaml =
+      "application:\n"                  // 1
+      "  validators:\n"                 // 2
+      "    - name: allow\n"             // 3
+      "      type: static\n"            // 4
+      "      approve: true\n"           // 5
+      "  policy:\n"                     // 6
+      "    - pattern: '*:*'\n"          // 7
+      "      validator: allow\n"        // 8
+      "    - pattern: 'docker.io/*'\n"  // 9
+      "      validator: foo\n";         // 10
+  EXPECT_THAT(LoadConfigText(yaml, "values.yaml"),
+              StatusIs(StatusCode::kInvalidArgument,
+                       HasSubstr("values.yaml:10: application.policy[1].validator: no validator "
+                                 "named \"foo\"")));
+}
+
+TEST(ConfigValuesTest, ReportsEveryProblemInOneRunInDocumentOrder) {
+  std::string yaml =
+      "application:\n"
+      "  validators:\n"
+      "    - {name: allow, type: static, approve: maybe}\n"
+      "    - {name: x, type: notaryv2}\n"
+      "  policy:\n"
+      "    - {pattern: '*:*', validator: nope}\n"
+      "  features: {detectionMode: 1}\n";
+  StatusOr<Config> c = LoadConfigText(yaml, "values.yaml");
+  ASSERT_FALSE(c.ok());
+  const std::string& m = c.status().message();
+  std::vector<std::string> expected = {
+      "values.yaml:3:", "values.yaml:4:", "values.yaml:6:", "values.yaml:7:"};
+  size_t at = 0;
+  for (const std::string& e : expected) {
+    size_t found = m.find(e, at);
+    EXPECT_NE(found, std::string::npos) << e << " in order in:\n" << m;
+    if (found != std::string::npos) at = found;
+  }
+  EXPECT_EQ(std::count(m.begin(), m.end(), '\n') + 1, 4) << m;
+}
+
+TEST(ConfigValuesTest, LoadConfigFileReportsAMissingFile) {
+  EXPECT_THAT(LoadConfigFile("/nonexistent/values.yaml"),
+              StatusIs(StatusCode::kNotFound, HasSubstr("/nonexistent/values.yaml")));
+}
+
+}  // namespace
+}  // namespace connaisseur::config::testing
