@@ -1,0 +1,37 @@
+// Registry credentials of a validator's `auth` block: inline username/password, or a mounted
+// secret `<secrets_dir>/<secretName>/` holding a docker config (`.dockerconfigjson` or
+// `config.json`, `{"auths": {...}}`) or the files `username` and `password`. For a docker config
+// the entry whose key is the longest path prefix of `<registry>/<repository>` wins.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "runtime/net/bearer_token.h"
+#include "runtime/status.h"
+
+namespace connaisseur::registry {
+
+// The `auth` options of a validator, as plain fields (runtime/ does not read config/).
+struct AuthSettings {
+  std::string username;     // secret: never logged
+  std::string password;     // secret: never logged
+  std::string secret_name;  // directory name below `secrets_dir`
+  std::string secrets_dir = "/app/secrets";
+};
+
+// Credentials for `registry`/`repository` (registry as in an ImageReference, "docker.io"), or
+// nullopt for anonymous access. Errors: kNotFound (secret directory without usable files),
+// kInvalidArgument (malformed docker config or auth entry).
+StatusOr<std::optional<net::BasicCredentials>> ResolveCredentials(const AuthSettings& auth,
+                                                                  std::string_view registry,
+                                                                  std::string_view repository);
+
+// The credentials of the best-matching `auths` entry of a docker config JSON, or nullopt when
+// no key matches. Keys may carry a scheme and a trailing "/v1/" ("https://index.docker.io/v1/");
+// an entry holds `auth` (base64 "user:password") or `username` and `password`.
+StatusOr<std::optional<net::BasicCredentials>> CredentialsFromDockerConfig(
+    std::string_view json, std::string_view registry, std::string_view repository);
+
+}  // namespace connaisseur::registry
