@@ -1,0 +1,30 @@
+// connaisseur.image: parse(ref) -> image | nil, err.
+#include "runtime/image/image_reference.h"
+#include "runtime/sandbox/image_value.h"
+#include "stdlib/module.h"
+
+namespace connaisseur::stdlib {
+namespace {
+
+int Parse(lua_State* L) {
+  const std::string_view raw = CheckInput(L, 1);
+  ChargeBytes(L, raw.size());
+  {
+    auto ref = image::ImageReference::Parse(raw);  // linear in the input
+    if (ref.ok()) {
+      sandbox::PushImage(L, *ref);
+      return 1;
+    }
+    lua_pushnil(L);
+    lua_pushstring(L, ref.status().message().c_str());
+  }
+  return 2;
+}
+
+constexpr luaL_Reg kImage[] = {{"parse", Parse}, {nullptr, nullptr}};
+
+}  // namespace
+
+void OpenImage(lua_State* L) { RegisterModule(L, "image", kImage); }
+
+}  // namespace connaisseur::stdlib

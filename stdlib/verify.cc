@@ -1,0 +1,64 @@
+// connaisseur.verify(rule, image) -> {allowed, digest, reason, validator, image}: runs the rule's
+// validator through PolicyOptions::verifier (with its cache). A failed verification is data
+// (allowed = false, reason); misuse (bad rule, unknown validator, no verifier) raises.
+#include <chrono>
+#include <string>
+
+#include "runtime/sandbox/image_value.h"
+#include "runtime/sandbox/script_results.h"
+#include "stdlib/module.h"
+
+namespace connaisseur::stdlib {
+namespace {
+
+int Verify(lua_State* L) {
+  luaL_checktype(L, 1, LUA_TTABLE);
+  const image::ImageReference& image = sandbox::CheckImage(L, 2);
+  sandbox::NativeContext& ctx = sandbox::GetContext(L);
+  if (ctx.verifier == nullptr) return luaL_error(L, "connaisseur.verify: no verifier configured");
+  bool allowed = false;
+  std::string digest, reason, validator;
+  {
+    lua_pushnil(L);  // ReadSelectedRule reads a reason after the rule; there is none
+    auto rule = sandbox::ReadSelectedRule(L, 1, ctx.config, image.normalized());
+    lua_pop(L, 1);
+    if (!rule.ok()) {
+      reason = rule.status().message();
+    } else {
+      validator = rule->validator;
+      // Waiting on a validator is not the script's CPU time: move the call deadline by it.
+      const auto start = Deadline::Clock::now();
+      auto verified = ctx.verifier->Verify(*rule, image, ctx.deadline);
+      sandbox::GetBudget(L).Extend(Deadline::Clock::now() - start);
+      allowed = verified.ok();
+      if (verified.ok()) {
+        digest = verified->digest;
+        reason = verified->detail;
+      } else {
+        reason = verified.status().message();
+      }
+    }
+  }
+  if (validator.empty()) return luaL_argerror(L, 1, reason.c_str());
+  lua_createtable(L, 0, 5);
+  lua_pushboolean(L, allowed);
+  lua_setfield(L, -2, "allowed");
+  lua_pushlstring(L, digest.data(), digest.size());
+  lua_setfield(L, -2, "digest");
+  lua_pushlstring(L, reason.data(), reason.size());
+  lua_setfield(L, -2, "reason");
+  lua_pushlstring(L, validator.data(), validator.size());
+  lua_setfield(L, -2, "validator");
+  lua_pushlstring(L, image.normalized().data(), image.normalized().size());
+  lua_setfield(L, -2, "image");
+  return 1;
+}
+
+}  // namespace
+
+void OpenVerify(lua_State* L) {
+  lua_pushcfunction(L, Verify);
+  lua_setfield(L, -2, "verify");
+}
+
+}  // namespace connaisseur::stdlib
