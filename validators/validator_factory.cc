@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "validators/notaryv1/notaryv1_validator.h"
 #include "validators/static/static_validator.h"
 #include "validators/unavailable_validator.h"
 
@@ -11,7 +12,11 @@ StatusOr<std::unique_ptr<Validator>> CreateValidator(const config::ValidatorConf
   switch (config.type) {
     case config::ValidatorType::kStatic:
       return std::unique_ptr<Validator>(std::make_unique<StaticValidator>(config.approve));
-    case config::ValidatorType::kNotaryV1:
+    case config::ValidatorType::kNotaryV1: {
+      auto notary = notaryv1::NotaryV1Validator::Create(config);
+      if (!notary.ok()) return notary.status();
+      return std::unique_ptr<Validator>(std::move(notary).value());
+    }
     case config::ValidatorType::kCosign:
     case config::ValidatorType::kNotation:
       return std::unique_ptr<Validator>(std::make_unique<UnavailableValidator>(
