@@ -1,0 +1,155 @@
+#include "validators/cosign/cosign_validator.h"
+
+#include "runtime/crypto/digest.h"
+#include "validators/cosign/layer_verifier.h"
+#include "validators/cosign/signature_manifest.h"
+#include "validators/cosign/simple_signing.h"
+#include "validators/cosign/trust_policy.h"
+
+namespace connaisseur::cosign {
+
+namespace {
+
+bool IsKmsRef(std::string_view key) {
+  for (std::string_view scheme :
+       {"awskms://", "gcpkms://", "hashivault://", "azurekms://", "k8s://"}) {
+    if (key.substr(0, scheme.size()) == scheme) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<CosignValidator>> CosignValidator::Create(
+    const config::ValidatorConfig& config, Options options) {
+  const std::string where = "validator " + config.name;
+  if (config.trust_roots.empty()) return InvalidArgumentError(where + ": no trust roots");
+  if (config.auth.use_keychain) {
+    return InvalidArgumentError(where + ": auth.useKeychain is not supported in this build");
+  }
+  std::vector<Root> roots;
+  for (const auto& tr : config.trust_roots) {
+    Root root;
+    root.name = tr.name;
+    if (tr.keyless) {
+      root.unsupported = "keyless";
+    } else if (IsKmsRef(tr.key)) {
+      root.unsupported = "KMS key";
+    } else {
+      auto key = crypto::PublicKey::FromPem(tr.key);
+      if (!key.ok()) return key.status().WithPrefix(where + ": trust root " + tr.name);
+      root.key.emplace(std::move(key).value());
+    }
+    roots.push_back(std::move(root));
+  }
+  const std::string rekor_pem = config.cosign_host.rekor_pubkey.empty()
+                                    ? std::string(PublicGoodRekorKeyPem())
+                                    : config.cosign_host.rekor_pubkey;
+  auto rekor = crypto::PublicKey::FromPem(rekor_pem);
+  if (!rekor.ok()) return rekor.status().WithPrefix(where + ": host.rekorPubkey");
+  registry::AuthSettings auth;
+  auth.username = config.auth.username;
+  auth.password = config.auth.password;
+  auth.secret_name = config.auth.secret_name;
+  auth.secrets_dir = options.secrets_dir;
+  registry::RegistryOptions registry_options;
+  registry_options.ca_pem = config.cert;
+  registry_options.plain_http = options.plain_http;
+  return std::unique_ptr<CosignValidator>(
+      new CosignValidator(config.name, std::move(roots), std::move(rekor).value(), std::move(auth),
+                          std::move(registry_options)));
+}
+
+StatusOr<registry::RegistryClient*> CosignValidator::ClientFor(
+    const image::ImageReference& image) const {
+  CN_ASSIGN_OR_RETURN(auto creds,
+                      registry::ResolveCredentials(auth_, image.registry(), image.repository()));
+  // Keyed by a hash so the map never holds a password in clear beside the client.
+  const std::string key =
+      creds ? crypto::Sha256Hex(creds->username + '\0' + creds->password) : std::string();
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = clients_.find(key);
+  if (it != clients_.end()) return it->second.get();
+  registry::RegistryOptions options = registry_options_;
+  options.credentials = std::move(creds);
+  CN_ASSIGN_OR_RETURN(auto client, registry::RegistryClient::Create(std::move(options)));
+  return clients_.emplace(key, std::move(client)).first->second.get();
+}
+
+StatusOr<std::string> CosignValidator::ResolveDigest(registry::RegistryClient& client,
+                                                     const image::ImageReference& image,
+                                                     Deadline deadline) const {
+  const std::string reference = image.tag() ? *image.tag() : *image.digest();
+  auto manifest = client.GetManifest(image.registry(), image.repository(), reference, deadline);
+  if (!manifest.ok()) {
+    if (manifest.status().code() == StatusCode::kNotFound) {
+      return NotFoundError("image " + image.raw() + " does not exist");
+    }
+    return manifest.status();
+  }
+  if (image.digest() && *image.digest() != manifest->digest) {
+    return VerificationFailedError("tag " + *image.tag() + " resolves to " + manifest->digest +
+                                   ", not the pinned " + *image.digest());
+  }
+  return manifest->digest;
+}
+
+StatusOr<VerifiedImage> CosignValidator::Verify(const image::ImageReference& image,
+                                                const config::RuleOptions& options,
+                                                Deadline deadline) const {
+  std::vector<std::string> names;
+  for (const auto& r : roots_) names.push_back(r.name);
+  CN_ASSIGN_OR_RETURN(TrustPolicy policy, TrustPolicy::Create(name_, names, options));
+  std::vector<const Root*> consulted;
+  for (const auto& name : policy.roots()) {
+    for (const auto& r : roots_) {
+      if (r.name != name) continue;
+      if (!r.unsupported.empty()) {
+        return InvalidArgumentError("trust root " + r.name + ": " + r.unsupported +
+                                    " verification is not supported yet");
+      }
+      consulted.push_back(&r);
+    }
+  }
+
+  CN_ASSIGN_OR_RETURN(registry::RegistryClient * client, ClientFor(image));
+  CN_ASSIGN_OR_RETURN(std::string digest, ResolveDigest(*client, image, deadline));
+  CN_ASSIGN_OR_RETURN(std::string sig_tag, SignatureTag(digest));
+  auto sig_manifest = client->GetManifest(image.registry(), image.repository(), sig_tag, deadline);
+  if (!sig_manifest.ok()) {
+    if (sig_manifest.status().code() == StatusCode::kNotFound) {
+      return NotFoundError("no signatures found for " + image.name() + "@" + digest);
+    }
+    return sig_manifest.status();
+  }
+  auto manifest = SignatureManifest::Parse(sig_manifest->body);
+  if (!manifest.ok()) return manifest.status().WithPrefix(sig_tag);
+
+  std::vector<SignedLayer> layers;
+  for (const auto& d : manifest->layers) {
+    if (d.media_type != kSimpleSigningMediaType) continue;
+    auto payload =
+        client->GetBlob(image.registry(), image.repository(), d.digest, d.size, deadline);
+    if (!payload.ok()) return payload.status().WithPrefix("signature layer");
+    layers.push_back({d, std::move(payload).value()});
+  }
+  if (layers.empty()) {
+    return NotFoundError("no signatures found for " + image.name() + "@" + digest);
+  }
+
+  const TlogPolicy tlog{options.verify_in_transparency_log, &rekor_key_};
+  std::vector<RootOutcome> outcomes;
+  for (const Root* r : consulted) {
+    outcomes.push_back(CheckRoot(r->name, *r->key, layers, digest, tlog));
+  }
+  CN_RETURN_IF_ERROR(policy.Decide(outcomes));
+  size_t valid = 0;
+  for (const auto& o : outcomes) valid += o.valid ? 1 : 0;
+  VerifiedImage verified;
+  verified.digest = digest;
+  verified.detail = std::to_string(valid) + "/" + std::to_string(policy.roots().size()) +
+                    " trust roots, threshold " + std::to_string(policy.threshold());
+  return verified;
+}
+
+}  // namespace connaisseur::cosign

@@ -1,0 +1,80 @@
+// CosignValidator: the `cosign` validator type (cosign.md). Resolves the image to a manifest
+// digest, reads its `sha256-<hex>.sig` signature manifest from the same repository, verifies
+// every signature layer against each trust root of the rule and applies the threshold/required
+// policy. Key-based roots only: keyless and KMS roots deny with "not supported yet".
+// Caching and single-flight live in validators/validator_set (one cache for every type).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "runtime/crypto/public_key.h"
+#include "runtime/registry/credentials.h"
+#include "runtime/registry/registry_client.h"
+#include "validators/validator.h"
+
+namespace connaisseur::cosign {
+
+using validators::VerifiedImage;
+
+class CosignValidator final : public validators::Validator {
+ public:
+  struct Options {
+    // Speak http:// to registries (integration tests only). Default false.
+    bool plain_http = false;
+    // Where auth.secretName directories are mounted (config.md: /app/secrets).
+    std::string secrets_dir = "/app/secrets";
+  };
+
+  // Parses every key and the Rekor key now, so a bad config fails at load time
+  // (kInvalidArgument naming the root).
+  static StatusOr<std::unique_ptr<CosignValidator>> Create(const config::ValidatorConfig& config,
+                                                           Options options);
+  static StatusOr<std::unique_ptr<CosignValidator>> Create(const config::ValidatorConfig& config) {
+    return Create(config, Options{});
+  }
+
+  std::string_view type() const override { return "cosign"; }
+
+  // Messages (substrings kept from Connaisseur): `image <ref> does not exist`, `no signatures
+  // found`, `validation threshold not reached (<n>/<t>)`, `missing required signatures from
+  // [...]`, `signature not found in transparency log`, `error getting trust roots ...`.
+  StatusOr<VerifiedImage> Verify(const image::ImageReference& image,
+                                 const config::RuleOptions& options,
+                                 Deadline deadline) const override;
+
+ private:
+  struct Root {
+    std::string name;
+    std::optional<crypto::PublicKey> key;  // absent for unsupported roots
+    std::string unsupported;               // "keyless" or "KMS key"; empty when usable
+  };
+
+  CosignValidator(std::string name, std::vector<Root> roots, crypto::PublicKey rekor_key,
+                  registry::AuthSettings auth, registry::RegistryOptions registry_options)
+      : name_(std::move(name)),
+        roots_(std::move(roots)),
+        rekor_key_(std::move(rekor_key)),
+        auth_(std::move(auth)),
+        registry_options_(std::move(registry_options)) {}
+
+  // The client holding the credentials for `image` (one per distinct credential set).
+  StatusOr<registry::RegistryClient*> ClientFor(const image::ImageReference& image) const;
+  // The manifest digest `image` names; kNotFound "image <ref> does not exist".
+  StatusOr<std::string> ResolveDigest(registry::RegistryClient& client,
+                                      const image::ImageReference& image, Deadline deadline) const;
+
+  const std::string name_;
+  const std::vector<Root> roots_;
+  const crypto::PublicKey rekor_key_;
+  const registry::AuthSettings auth_;
+  const registry::RegistryOptions registry_options_;  // without credentials
+  mutable std::mutex mu_;
+  mutable std::map<std::string, std::unique_ptr<registry::RegistryClient>> clients_;  // by creds
+};
+
+}  // namespace connaisseur::cosign
