@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "validators/cosign/cosign_validator.h"
 #include "validators/notaryv1/notaryv1_validator.h"
 #include "validators/static/static_validator.h"
 #include "validators/unavailable_validator.h"
@@ -17,7 +18,11 @@ StatusOr<std::unique_ptr<Validator>> CreateValidator(const config::ValidatorConf
       if (!notary.ok()) return notary.status();
       return std::unique_ptr<Validator>(std::move(notary).value());
     }
-    case config::ValidatorType::kCosign:
+    case config::ValidatorType::kCosign: {
+      auto cosign = cosign::CosignValidator::Create(config);
+      if (!cosign.ok()) return cosign.status();
+      return std::unique_ptr<Validator>(std::move(cosign).value());
+    }
     case config::ValidatorType::kNotation:
       return std::unique_ptr<Validator>(std::make_unique<UnavailableValidator>(
           std::string(config::ValidatorTypeName(config.type))));
