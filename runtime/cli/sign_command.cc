@@ -1,0 +1,130 @@
+#include "runtime/cli/sign_command.h"
+
+#include <array>
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <span>
+#include <sstream>
+#include <string>
+
+#include "runtime/cli/arguments.h"
+#include "runtime/cli/generate_key_pair_command.h"
+#include "runtime/image/image_reference.h"
+#include "runtime/net/http_client.h"
+#include "runtime/registry/registry_client.h"
+#include "validators/cosign/encrypted_key.h"
+#include "validators/cosign/signer.h"
+
+namespace connaisseur::cli {
+namespace {
+
+constexpr char kHelp[] =
+    R"(Usage: connaisseur sign --key KEY [--registry-ca PEM] [--insecure-http]
+                        [--annotation K=V]... [--timeout SECONDS] IMAGE
+
+Signs IMAGE (a tag is resolved to its manifest digest first) the way cosign does: a
+simple-signing payload naming the digest, signed with KEY, appended as one more layer to
+<repository>:sha256-<hex>.sig in the image's own repository. KEY is a cosign key file
+("ENCRYPTED SIGSTORE PRIVATE KEY" or "ENCRYPTED COSIGN PRIVATE KEY"; passphrase from
+COSIGN_PASSWORD or a prompt on the terminal) or an unencrypted PEM private key.
+Registry credentials are not read from any file: the registry must allow anonymous pushes or
+sit behind an authenticating proxy.
+
+Options:
+  --key FILE           private key; required
+  --registry-ca FILE   PEM CA bundle trusted for the registry, besides the system CAs
+  --insecure-http      speak plain HTTP to the registry (local test registries only)
+  --annotation K=V     add K=V to the payload's "optional" map (one pair)
+  --timeout SECONDS    give up after this long (default 60)
+  -h, --help           show this help
+
+Exit status: 0 signed, 1 registry or signing failure, 2 usage error or unreadable key.
+)";
+
+constexpr std::array<OptionSpec, 6> kSpecs{{{"key", true},
+                                            {"registry-ca", true},
+                                            {"insecure-http", false},
+                                            {"annotation", true},
+                                            {"timeout", true},
+                                            {"help", false}}};
+
+StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return InvalidArgumentError(path + ": cannot read");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+int Fail(int code, const Status& s) {
+  std::fprintf(stderr, "sign: %s\n", s.message().c_str());
+  return code;
+}
+
+}  // namespace
+
+int RunSign(int argc, char** argv) {
+  auto args = Arguments::Parse(std::span<char* const>(argv + 1, argc > 0 ? argc - 1 : 0), kSpecs);
+  if (!args.ok()) return Fail(2, args.status());
+  if (args->Has("help")) {
+    std::fputs(kHelp, stdout);
+    return 0;
+  }
+  if (!args->Has("key") || args->positionals().size() != 1) {
+    std::fputs("sign: need --key KEY and exactly one IMAGE\nTry 'connaisseur sign --help'.\n",
+               stderr);
+    return 2;
+  }
+  auto image = image::ImageReference::Parse(args->positionals()[0]);
+  if (!image.ok()) return Fail(2, image.status());
+  std::map<std::string, std::string> annotations;
+  if (args->Has("annotation")) {
+    const std::string kv = args->Get("annotation");
+    const size_t eq = kv.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return Fail(2, InvalidArgumentError("--annotation wants KEY=VALUE"));
+    }
+    annotations[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  int timeout_s = 60;
+  if (args->Has("timeout")) {
+    const std::string text = args->Get("timeout");
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), timeout_s);
+    if (ec != std::errc() || end != text.data() + text.size() || timeout_s <= 0)
+      return Fail(2, InvalidArgumentError("--timeout wants a positive number"));
+  }
+
+  auto key_text = ReadFile(args->Get("key"));
+  if (!key_text.ok()) return Fail(2, key_text.status());
+  std::string passphrase;
+  if (cosign::IsEncryptedCosignKey(*key_text)) {
+    auto p = CosignPassphrase(/*confirm=*/false);
+    if (!p.ok()) return Fail(2, p.status());
+    passphrase = std::move(p).value();
+  }
+  auto key = cosign::LoadSigningKey(*key_text, passphrase);
+  if (!key.ok()) return Fail(2, key.status().WithPrefix(args->Get("key")));
+
+  registry::RegistryOptions options;
+  options.plain_http = args->Has("insecure-http");
+  if (args->Has("registry-ca")) {
+    auto ca = ReadFile(args->Get("registry-ca"));
+    if (!ca.ok()) return Fail(2, ca.status());
+    options.ca_pem = std::move(ca).value();
+  }
+  net::GlobalInit();
+  auto client = registry::RegistryClient::Create(std::move(options));
+  if (!client.ok()) return Fail(2, client.status());
+  auto result = cosign::SignImage(**client, *image, *key, annotations,
+                                  Deadline::In(std::chrono::seconds(timeout_s)));
+  if (!result.ok()) return Fail(1, result.status());
+  std::printf("Pushing signature to: %s\nSigned %s@%s (%zu signature%s in the manifest)\n",
+              result->signature_reference.c_str(), image->name().c_str(),
+              result->image_digest.c_str(), result->layers, result->layers == 1 ? "" : "s");
+  return 0;
+}
+
+}  // namespace connaisseur::cli
