@@ -1,0 +1,177 @@
+// NotaryV1Validator against the real notary-server (memory storage, local trust service: ed25519
+// timestamp keys, ecdsa-x509 root keys) with data published by the real `notary` client.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "runtime/crypto/digest.h"
+#include "runtime/crypto/private_key.h"
+#include "runtime/net/http_client.h"
+#include "tests/integration/notary/notary_server.h"
+#include "tests/testing/status_matchers.h"
+#include "validators/notaryv1/notaryv1_validator.h"
+
+namespace connaisseur::notaryv1 {
+namespace {
+
+using connaisseur::testing::NotaryServer;
+using connaisseur::testing::TestCa;
+using ::testing::HasSubstr;
+
+constexpr char kGun[] = "registry.example.com/team/app";
+
+class NotaryIntegrationTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    if (!NotaryServer::Available()) return;
+    net::GlobalInit();
+    const TestCa* ca = TestCa::Shared();
+    ASSERT_NE(ca, nullptr);
+    auto server = NotaryServer::Start(*ca);
+    ASSERT_THAT(server, IsOk());
+    server_ = std::move(server).value().release();
+    ASSERT_THAT(server_->InitAndSign(kGun, "v1", "manifest one"), IsOk());
+    auto pem = server_->RootPublicKeyPem(kGun);
+    ASSERT_THAT(pem, IsOk());
+    root_pem_ = new std::string(*pem);
+  }
+  static void TearDownTestSuite() {
+    delete server_;  // stops notary-server by PID
+    server_ = nullptr;
+    delete root_pem_;
+    root_pem_ = nullptr;
+  }
+  void SetUp() override {
+    if (!NotaryServer::Available()) {
+      GTEST_SKIP() << "notary-server / notary not installed (scripts/test installs them)";
+    }
+    ASSERT_NE(server_, nullptr);
+  }
+
+  config::ValidatorConfig Config() const {
+    config::ValidatorConfig c;
+    c.name = "notary";
+    c.type = config::ValidatorType::kNotaryV1;
+    c.host = server_->url();
+    c.cert = TestCa::Shared()->ca_cert_pem();
+    c.trust_roots = {{"default", *root_pem_}};
+    return c;
+  }
+
+  StatusOr<validators::VerifiedImage> Verify(const config::ValidatorConfig& c,
+                                             const std::string& ref,
+                                             config::RuleOptions options = {}) {
+    auto validator = NotaryV1Validator::Create(c, {.cache_ttl = std::chrono::milliseconds(0)});
+    if (!validator.ok()) return validator.status();
+    auto image = image::ImageReference::Parse(ref);
+    if (!image.ok()) return image.status();
+    return (*validator)->Verify(*image, options, Deadline::In(std::chrono::seconds(20)));
+  }
+
+  static NotaryServer* server_;   // owned; one server for the suite
+  static std::string* root_pem_;  // owned
+};
+NotaryServer* NotaryIntegrationTest::server_ = nullptr;
+std::string* NotaryIntegrationTest::root_pem_ = nullptr;
+
+TEST_F(NotaryIntegrationTest, AllowsASignedTagWithTheExactDigest) {
+  auto verified = Verify(Config(), std::string(kGun) + ":v1");
+  ASSERT_THAT(verified, IsOk());
+  EXPECT_EQ(verified->digest, crypto::OciDigest("manifest one"));
+}
+
+TEST_F(NotaryIntegrationTest, ChecksDigestReferences) {
+  const std::string signed_digest = crypto::OciDigest("manifest one");
+  EXPECT_THAT(Verify(Config(), std::string(kGun) + "@" + signed_digest), IsOk());
+  EXPECT_THAT(Verify(Config(), std::string(kGun) + "@" + crypto::OciDigest("other")),
+              StatusIs(StatusCode::kNotFound, HasSubstr("no digest")));
+}
+
+TEST_F(NotaryIntegrationTest, DeniesUnsignedTagsAndUnknownRepositories) {
+  EXPECT_THAT(Verify(Config(), std::string(kGun) + ":v9"),
+              StatusIs(StatusCode::kNotFound, HasSubstr("no tag 'v9' found in targets")));
+  EXPECT_THAT(Verify(Config(), "registry.example.com/nobody/app:v1"),
+              StatusIs(StatusCode::kNotFound, HasSubstr("no trust data for image")));
+}
+
+TEST_F(NotaryIntegrationTest, DeniesAWrongTrustRootAndRequiresAllForStar) {
+  auto other = crypto::PrivateKey::Generate(crypto::KeyType::kEcdsaP256);
+  ASSERT_THAT(other, IsOk());
+  auto wrong = Config();
+  wrong.trust_roots = {{"default", other->PublicPem()}};
+  EXPECT_THAT(
+      Verify(wrong, std::string(kGun) + ":v1"),
+      StatusIs(StatusCode::kVerificationFailed, HasSubstr("error validating root signature")));
+  auto both = Config();
+  both.trust_roots.push_back({"other", other->PublicPem()});
+  config::RuleOptions star;
+  star.trust_root = "*";
+  EXPECT_THAT(Verify(both, std::string(kGun) + ":v1", star),
+              StatusIs(StatusCode::kVerificationFailed, HasSubstr("\"other\"")));
+  EXPECT_THAT(Verify(both, std::string(kGun) + ":v1"), IsOk());
+}
+
+TEST_F(NotaryIntegrationTest, VerifiesDelegationsPublishedByTheClient) {
+  const std::string gun = "registry.example.com/team/delegated";
+  ASSERT_THAT(server_->InitAndSign(gun, "base", "base manifest"), IsOk());
+  // A delegation key with a certificate, imported into the client's key store.
+  const std::string d = server_->dir();
+  ASSERT_THAT(connaisseur::testing::RunCommand(
+                  "cd '" + d +
+                      "' && openssl req -x509 -newkey ec -pkeyopt "
+                      "ec_paramgen_curve:prime256v1 -nodes -keyout del.key -out del.crt "
+                      "-subj /CN=releases -days 2",
+                  d + "/openssl.log"),
+              IsOk());
+  ASSERT_THAT(server_->Notary("delegation add " + gun + " targets/releases '" + d +
+                              "/del.crt' --all-paths"),
+              IsOk());
+  ASSERT_THAT(server_->Notary("key import '" + d + "/del.key' --role targets/releases"), IsOk());
+  auto file = server_->File("release", "release manifest");
+  ASSERT_THAT(file, IsOk());
+  ASSERT_THAT(server_->Notary("add " + gun + " v2 '" + *file + "' --roles targets/releases"),
+              IsOk());
+  ASSERT_THAT(server_->Notary("publish " + gun), IsOk());
+  auto root = server_->RootPublicKeyPem(gun);
+  ASSERT_THAT(root, IsOk());
+  auto c = Config();
+  c.trust_roots = {{"default", *root}};
+
+  auto by_default = Verify(c, gun + ":v2");  // searches targets/releases
+  ASSERT_THAT(by_default, IsOk());
+  EXPECT_EQ(by_default->digest, crypto::OciDigest("release manifest"));
+  config::RuleOptions named, prefixed, missing;
+  named.delegations = {"releases"};
+  prefixed.delegations = {"targets/releases"};
+  missing.delegations = {"releases", "qa"};
+  EXPECT_THAT(Verify(c, gun + ":v2", named), IsOk());
+  EXPECT_THAT(Verify(c, gun + ":v2", prefixed), IsOk());
+  EXPECT_THAT(Verify(c, gun + ":v2", missing),
+              StatusIs(StatusCode::kNotFound, HasSubstr("delegation targets/qa not found")));
+  EXPECT_THAT(Verify(c, gun + ":base", named),
+              StatusIs(StatusCode::kNotFound, HasSubstr("no tag 'base'")));
+}
+
+TEST_F(NotaryIntegrationTest, DeniesATargetRemovedAfterPublishing) {
+  const std::string gun = "registry.example.com/team/removed";
+  ASSERT_THAT(server_->InitAndSign(gun, "gone", "soon removed"), IsOk());
+  auto root = server_->RootPublicKeyPem(gun);
+  ASSERT_THAT(root, IsOk());
+  auto c = Config();
+  c.trust_roots = {{"default", *root}};
+  ASSERT_THAT(Verify(c, gun + ":gone"), IsOk());
+  ASSERT_THAT(server_->Notary("remove " + gun + " gone"), IsOk());
+  ASSERT_THAT(server_->Notary("publish " + gun), IsOk());
+  EXPECT_THAT(Verify(c, gun + ":gone"), StatusIs(StatusCode::kNotFound, HasSubstr("no tag")));
+}
+
+TEST_F(NotaryIntegrationTest, NeedsTheRightCa) {
+  auto other = TestCa::Create();
+  ASSERT_THAT(other, IsOk());
+  auto c = Config();
+  c.cert = (*other)->ca_cert_pem();
+  EXPECT_THAT(Verify(c, std::string(kGun) + ":v1"),
+              StatusIs(StatusCode::kUnavailable, HasSubstr("error acquiring trust data root")));
+}
+
+}  // namespace
+}  // namespace connaisseur::notaryv1
