@@ -1,0 +1,449 @@
+// The cosign validator, signer and CLI against the real docker-registry (plain, TLS, htpasswd,
+// token auth): every case of issue 5 item 5 that a real registry can produce. Error statuses a
+// real registry never sends (500, slow, oversized) run against a scripted server at the end.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+
+#include "runtime/cli/generate_key_pair_command.h"
+#include "runtime/cli/sign_command.h"
+#include "runtime/crypto/digest.h"
+#include "runtime/crypto/encoding.h"
+#include "runtime/net/http_client.h"
+#include "tests/integration/registry/registry_process.h"
+#include "tests/runtime/net/test_ca.h"
+#include "tests/testing/status_matchers.h"
+#include "validators/cosign/cosign_validator.h"
+#include "validators/cosign/encrypted_key.h"
+#include "validators/cosign/signature_manifest.h"
+#include "validators/cosign/signer.h"
+#include "validators/cosign/simple_signing.h"
+
+namespace connaisseur::cosign {
+namespace {
+
+using ::connaisseur::testing::RegistryProcess;
+using ::testing::HasSubstr;
+
+Deadline Soon() { return Deadline::In(std::chrono::seconds(20)); }
+
+crypto::PrivateKey NewKey() {
+  auto k = crypto::PrivateKey::Generate(crypto::KeyType::kEcdsaP256);
+  EXPECT_THAT(k, IsOk());
+  return std::move(k).value();
+}
+
+image::ImageReference Ref(const std::string& text) {
+  auto r = image::ImageReference::Parse(text);
+  EXPECT_THAT(r, IsOk()) << text;
+  return std::move(r).value();
+}
+
+config::RuleOptions Rule(std::string root, std::optional<int> threshold = std::nullopt,
+                         std::vector<std::string> required = {}) {
+  config::RuleOptions o;
+  o.trust_root = std::move(root);
+  o.threshold = threshold;
+  o.required = std::move(required);
+  o.verify_in_transparency_log = false;
+  return o;
+}
+
+// Pushes a small single-platform image (config + one layer + OCI manifest); returns its digest.
+std::string PushImage(registry::RegistryClient& client, const std::string& host,
+                      const std::string& repo, const std::string& tag, const std::string& seed) {
+  const std::string layer = "layer bytes of " + seed;
+  const std::string config =
+      R"({"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[")" +
+      crypto::OciDigest(layer) + R"("]},"seed":")" + seed + "\"}";
+  EXPECT_THAT(client.PutBlob(host, repo, layer, Soon()), IsOk());
+  EXPECT_THAT(client.PutBlob(host, repo, config, Soon()), IsOk());
+  const std::string manifest =
+      R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":")" +
+      crypto::OciDigest(config) + R"(","size":)" + std::to_string(config.size()) +
+      R"(},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":")" +
+      crypto::OciDigest(layer) + R"(","size":)" + std::to_string(layer.size()) + "}]}";
+  auto digest = client.PutManifest(host, repo, tag, manifest,
+                                   "application/vnd.oci.image.manifest.v1+json", Soon());
+  EXPECT_THAT(digest, IsOk()) << repo << ":" << tag;
+  return digest.ok() ? *digest : "";
+}
+
+class CosignRegistryTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    if (!RegistryProcess::Available()) return;
+    net::GlobalInit();
+    auto r = RegistryProcess::Start(RegistryProcess::Mode::kPlain);
+    ASSERT_THAT(r, IsOk());
+    registry_ = std::move(r).value().release();
+  }
+  static void TearDownTestSuite() {
+    delete registry_;  // NOLINT: suite-lifetime fixture
+    registry_ = nullptr;
+  }
+  void SetUp() override {
+    if (!RegistryProcess::Available()) GTEST_SKIP() << "docker-registry is not installed";
+    registry::RegistryOptions options;
+    options.plain_http = true;
+    auto c = registry::RegistryClient::Create(options);
+    ASSERT_THAT(c, IsOk());
+    client_ = std::move(c).value();
+  }
+
+  std::string host() const { return registry_->host(); }
+
+  std::unique_ptr<CosignValidator> Validator(
+      const std::vector<std::pair<std::string, const crypto::PrivateKey*>>& roots,
+      const std::string& rekor_pubkey = "") {
+    config::ValidatorConfig config;
+    config.name = "cosign-test";
+    config.type = config::ValidatorType::kCosign;
+    config.cosign_host.rekor_pubkey = rekor_pubkey;
+    for (const auto& [name, key] : roots) {
+      config::TrustRoot tr;
+      tr.name = name;
+      tr.key = key->PublicPem();
+      config.trust_roots.push_back(tr);
+    }
+    CosignValidator::Options options;
+    options.plain_http = true;
+    auto v = CosignValidator::Create(config, options);
+    EXPECT_THAT(v, IsOk());
+    return std::move(v).value();
+  }
+
+  void Sign(const std::string& ref, const crypto::PrivateKey& key) {
+    ASSERT_THAT(SignImage(*client_, Ref(ref), key, {}, Soon()), IsOk()) << ref;
+  }
+
+  // Replaces the .sig manifest of `digest` in `repo` by `m` (its blobs must exist).
+  void PutSignatureManifest(const std::string& repo, const std::string& digest,
+                            const SignatureManifest& m) {
+    auto tag = SignatureTag(digest);
+    ASSERT_THAT(tag, IsOk());
+    ASSERT_THAT(
+        client_->PutManifest(host(), repo, *tag, m.Serialize(), kOciManifestMediaType, Soon()),
+        IsOk());
+  }
+
+  SignatureManifest GetSignatureManifest(const std::string& repo, const std::string& digest) {
+    auto tag = SignatureTag(digest);
+    EXPECT_THAT(tag, IsOk());
+    auto m = client_->GetManifest(host(), repo, *tag, Soon());
+    EXPECT_THAT(m, IsOk());
+    auto parsed = SignatureManifest::Parse(m->body);
+    EXPECT_THAT(parsed, IsOk());
+    return std::move(parsed).value();
+  }
+
+  static RegistryProcess* registry_;
+  std::unique_ptr<registry::RegistryClient> client_;
+  crypto::PrivateKey alice_ = NewKey(), bob_ = NewKey(), charlie_ = NewKey();
+};
+
+RegistryProcess* CosignRegistryTest::registry_ = nullptr;
+
+TEST_F(CosignRegistryTest, SignedImageIsAllowedWithItsDigest) {
+  const std::string digest = PushImage(*client_, host(), "team/app", "v1", "signed");
+  Sign(host() + "/team/app:v1", alice_);
+  auto v = Validator({{"default", &alice_}});
+  auto result = v->Verify(Ref(host() + "/team/app:v1"), Rule(""), Soon());
+  ASSERT_THAT(result, IsOk());
+  EXPECT_EQ(result->digest, digest);
+  auto by_digest = v->Verify(Ref(host() + "/team/app@" + digest), Rule(""), Soon());
+  ASSERT_THAT(by_digest, IsOk());
+  EXPECT_EQ(by_digest->digest, digest);
+}
+
+TEST_F(CosignRegistryTest, SignerWritesCosignsLayout) {
+  const std::string digest = PushImage(*client_, host(), "layout/app", "v1", "layout");
+  Sign(host() + "/layout/app:v1", alice_);
+  auto tag = SignatureTag(digest);
+  ASSERT_THAT(tag, IsOk());
+  EXPECT_EQ(*tag, "sha256-" + digest.substr(7) + ".sig");
+  auto raw = client_->GetManifest(host(), "layout/app", *tag, Soon());
+  ASSERT_THAT(raw, IsOk());
+  EXPECT_EQ(raw->media_type, kOciManifestMediaType);
+  auto m = SignatureManifest::Parse(raw->body);
+  ASSERT_THAT(m, IsOk());
+  ASSERT_EQ(m->layers.size(), 1u);
+  EXPECT_EQ(m->config.media_type, kOciConfigMediaType);
+  EXPECT_EQ(m->layers[0].media_type, kSimpleSigningMediaType);
+  auto payload =
+      client_->GetBlob(host(), "layout/app", m->layers[0].digest, m->layers[0].size, Soon());
+  ASSERT_THAT(payload, IsOk());
+  EXPECT_EQ(*payload, R"({"critical":{"identity":{"docker-reference":")" + host() +
+                          R"(/layout/app"},"image":{"docker-manifest-digest":")" + digest +
+                          R"("},"type":"cosign container image signature"},"optional":null})");
+  auto sig = crypto::Base64Decode(m->layers[0].annotations.at(std::string(kSignatureAnnotation)));
+  ASSERT_THAT(sig, IsOk());
+  auto pub = alice_.Public();
+  ASSERT_THAT(pub, IsOk());
+  EXPECT_THAT(pub->Verify(*payload, *sig, crypto::SignatureScheme::kEcdsaDer), IsOk());
+  Sign(host() + "/layout/app:v1", bob_);
+  EXPECT_EQ(GetSignatureManifest("layout/app", digest).layers.size(), 2u);
+}
+
+TEST_F(CosignRegistryTest, UnsignedAndMissingImagesAreDenied) {
+  PushImage(*client_, host(), "team/unsigned", "v1", "unsigned");
+  auto v = Validator({{"default", &alice_}});
+  EXPECT_THAT(v->Verify(Ref(host() + "/team/unsigned:v1"), Rule(""), Soon()),
+              StatusIs(StatusCode::kNotFound, HasSubstr("no signatures found")));
+  EXPECT_THAT(v->Verify(Ref(host() + "/team/unsigned:nope"), Rule(""), Soon()),
+              StatusIs(StatusCode::kNotFound, HasSubstr("does not exist")));
+  EXPECT_THAT(v->Verify(Ref(host() + "/team/absent:v1"), Rule(""), Soon()),
+              StatusIs(StatusCode::kNotFound, HasSubstr("does not exist")));
+}
+
+TEST_F(CosignRegistryTest, WrongKeyIsDenied) {
+  PushImage(*client_, host(), "team/wrongkey", "v1", "wrongkey");
+  Sign(host() + "/team/wrongkey:v1", bob_);
+  auto v = Validator({{"default", &alice_}});
+  EXPECT_THAT(v->Verify(Ref(host() + "/team/wrongkey:v1"), Rule(""), Soon()),
+              StatusIs(StatusCode::kVerificationFailed,
+                       HasSubstr("validation threshold not reached (0/1)")));
+}
+
+TEST_F(CosignRegistryTest, ThresholdsAndRequiredCountDistinctRoots) {
+  PushImage(*client_, host(), "team/multi", "v1", "multi");
+  Sign(host() + "/team/multi:v1", alice_);
+  Sign(host() + "/team/multi:v1", bob_);
+  PushImage(*client_, host(), "team/alice3", "v1", "alice3");
+  for (int i = 0; i < 3; ++i) Sign(host() + "/team/alice3:v1", alice_);
+  auto v = Validator({{"alice", &alice_}, {"bob", &bob_}, {"charlie", &charlie_}});
+  struct Case {
+    std::string image;
+    config::RuleOptions rule;
+    std::string error;  // empty = allowed
+  };
+  const std::vector<Case> cases = {
+      {"team/multi", Rule("alice"), ""},
+      {"team/multi", Rule("charlie"), "(0/1)"},
+      {"team/multi", Rule("*", 1), ""},
+      {"team/multi", Rule("*", 2), ""},
+      {"team/multi", Rule("*", 3), "validation threshold not reached (2/3)"},
+      {"team/multi", Rule("*"), "validation threshold not reached (2/3)"},
+      {"team/multi", Rule("*", 1, {"alice", "bob"}), ""},
+      {"team/multi", Rule("*", 1, {"charlie"}), "missing required signatures from [charlie]"},
+      {"team/alice3", Rule("*", 2), "validation threshold not reached (1/2)"},
+      {"team/alice3", Rule("*", 1), ""},
+  };
+  for (const auto& c : cases) {
+    auto r = v->Verify(Ref(host() + "/" + c.image + ":v1"), c.rule, Soon());
+    const std::string name = c.image + " root=" + c.rule.trust_root +
+                             " threshold=" + std::to_string(c.rule.threshold.value_or(-1));
+    if (c.error.empty()) {
+      EXPECT_THAT(r, IsOk()) << name;
+    } else {
+      EXPECT_THAT(r, StatusIs(StatusCode::kVerificationFailed, HasSubstr(c.error))) << name;
+    }
+  }
+}
+
+TEST_F(CosignRegistryTest, SignatureCopiedFromAnotherImageIsDenied) {
+  const std::string signed_digest = PushImage(*client_, host(), "team/copy", "a", "copy-a");
+  const std::string other_digest = PushImage(*client_, host(), "team/copy", "b", "copy-b");
+  Sign(host() + "/team/copy:a", alice_);
+  PutSignatureManifest("team/copy", other_digest, GetSignatureManifest("team/copy", signed_digest));
+  auto v = Validator({{"default", &alice_}});
+  EXPECT_THAT(
+      v->Verify(Ref(host() + "/team/copy:b"), Rule(""), Soon()),
+      StatusIs(StatusCode::kVerificationFailed, HasSubstr("names digest " + signed_digest)));
+  // The same signature manifest copied into another repository, onto another image.
+  const std::string foreign = PushImage(*client_, host(), "other/repo", "v1", "foreign");
+  auto m = GetSignatureManifest("team/copy", signed_digest);
+  for (const auto& l : m.layers) {
+    auto blob = client_->GetBlob(host(), "team/copy", l.digest, l.size, Soon());
+    ASSERT_THAT(blob, IsOk());
+    ASSERT_THAT(client_->PutBlob(host(), "other/repo", *blob, Soon()), IsOk());
+  }
+  auto config = client_->GetBlob(host(), "team/copy", m.config.digest, m.config.size, Soon());
+  ASSERT_THAT(config, IsOk());
+  ASSERT_THAT(client_->PutBlob(host(), "other/repo", *config, Soon()), IsOk());
+  PutSignatureManifest("other/repo", foreign, m);
+  EXPECT_THAT(v->Verify(Ref(host() + "/other/repo:v1"), Rule(""), Soon()),
+              StatusIs(StatusCode::kVerificationFailed, HasSubstr("names digest")));
+}
+
+TEST_F(CosignRegistryTest, TamperedSignatureLayersAreDenied) {
+  const std::string digest = PushImage(*client_, host(), "team/tamper", "v1", "tamper");
+  Sign(host() + "/team/tamper:v1", alice_);
+  const SignatureManifest good = GetSignatureManifest("team/tamper", digest);
+  auto payload =
+      client_->GetBlob(host(), "team/tamper", good.layers[0].digest, good.layers[0].size, Soon());
+  ASSERT_THAT(payload, IsOk());
+  auto v = Validator({{"default", &alice_}});
+
+  struct Case {
+    std::string name;
+    SignatureManifest manifest;
+    StatusCode code;
+    std::string message;
+  };
+  std::vector<Case> cases;
+  {  // payload edited (and re-uploaded under its new digest): the signature no longer fits
+    std::string edited = *payload;
+    edited.replace(edited.find("cosign container"), 6, "COSIGN");
+    auto d = client_->PutBlob(host(), "team/tamper", edited, Soon());
+    ASSERT_THAT(d, IsOk());
+    SignatureManifest m = good;
+    m.layers[0].digest = *d;
+    cases.push_back({"tampered payload", m, StatusCode::kVerificationFailed, "does not verify"});
+  }
+  {
+    SignatureManifest m = good;
+    std::string& sig = m.layers[0].annotations[std::string(kSignatureAnnotation)];
+    sig[10] = sig[10] == 'A' ? 'B' : 'A';
+    cases.push_back({"tampered annotation", m, StatusCode::kVerificationFailed, "does not verify"});
+  }
+  {
+    SignatureManifest m = good;
+    m.layers[0].size += 1;
+    cases.push_back({"descriptor size wrong", m, StatusCode::kVerificationFailed, "size"});
+  }
+  {  // a validly signed payload that names another digest
+    SimpleSigning s{"x/y", crypto::OciDigest("another image"), std::string(kSimpleSigningType), {}};
+    const std::string bytes = s.Serialize();
+    auto d = client_->PutBlob(host(), "team/tamper", bytes, Soon());
+    ASSERT_THAT(d, IsOk());
+    auto sig = alice_.Sign(bytes, crypto::SignatureScheme::kEcdsaDer);
+    ASSERT_THAT(sig, IsOk());
+    SignatureManifest m = good;
+    m.layers[0].digest = *d;
+    m.layers[0].size = bytes.size();
+    m.layers[0].annotations[std::string(kSignatureAnnotation)] = crypto::Base64Encode(*sig);
+    cases.push_back(
+        {"payload digest mismatch", m, StatusCode::kVerificationFailed, "names digest"});
+  }
+  for (const auto& c : cases) {
+    PutSignatureManifest("team/tamper", digest, c.manifest);
+    EXPECT_THAT(v->Verify(Ref(host() + "/team/tamper:v1"), Rule(""), Soon()),
+                StatusIs(c.code, HasSubstr(c.message)))
+        << c.name;
+  }
+}
+
+TEST_F(CosignRegistryTest, TagMovedAfterSigningIsDenied) {
+  PushImage(*client_, host(), "team/moved", "v1", "before");
+  Sign(host() + "/team/moved:v1", alice_);
+  PushImage(*client_, host(), "team/moved", "v1", "after");
+  auto v = Validator({{"default", &alice_}});
+  EXPECT_THAT(v->Verify(Ref(host() + "/team/moved:v1"), Rule(""), Soon()),
+              StatusIs(StatusCode::kNotFound, HasSubstr("no signatures found")));
+}
+
+TEST_F(CosignRegistryTest, DigestReferenceMustAgreeWithItsTag) {
+  const std::string a = PushImage(*client_, host(), "team/pin", "a", "pin-a");
+  const std::string b = PushImage(*client_, host(), "team/pin", "b", "pin-b");
+  Sign(host() + "/team/pin:a", alice_);
+  auto v = Validator({{"default", &alice_}});
+  EXPECT_THAT(v->Verify(Ref(host() + "/team/pin:a@" + a), Rule(""), Soon()), IsOk());
+  EXPECT_THAT(v->Verify(Ref(host() + "/team/pin:b@" + a), Rule(""), Soon()),
+              StatusIs(StatusCode::kVerificationFailed, HasSubstr("not the pinned")));
+  EXPECT_THAT(
+      v->Verify(Ref(host() + "/team/pin@" + crypto::OciDigest("no such")), Rule(""), Soon()),
+      StatusIs(StatusCode::kNotFound, HasSubstr("does not exist")));
+  (void)b;  // pushed so tag b exists and resolves elsewhere
+}
+
+TEST_F(CosignRegistryTest, MultiArchIndexIsVerifiedAtTheIndexDigest) {
+  const std::string amd = PushImage(*client_, host(), "team/multiarch", "amd64", "amd");
+  const std::string arm = PushImage(*client_, host(), "team/multiarch", "arm64", "arm");
+  auto m1 = client_->GetManifest(host(), "team/multiarch", amd, Soon());
+  auto m2 = client_->GetManifest(host(), "team/multiarch", arm, Soon());
+  ASSERT_THAT(m1, IsOk());
+  ASSERT_THAT(m2, IsOk());
+  const std::string index =
+      R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[)"
+      R"({"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":")" +
+      amd + R"(","size":)" + std::to_string(m1->body.size()) +
+      R"(,"platform":{"architecture":"amd64","os":"linux"}},)"
+      R"({"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":")" +
+      arm + R"(","size":)" + std::to_string(m2->body.size()) +
+      R"(,"platform":{"architecture":"arm64","os":"linux"}}]})";
+  auto index_digest = client_->PutManifest(host(), "team/multiarch", "v1", index,
+                                           "application/vnd.oci.image.index.v1+json", Soon());
+  ASSERT_THAT(index_digest, IsOk());
+  Sign(host() + "/team/multiarch:v1", alice_);
+  auto v = Validator({{"default", &alice_}});
+  auto r = v->Verify(Ref(host() + "/team/multiarch:v1"), Rule(""), Soon());
+  ASSERT_THAT(r, IsOk());
+  EXPECT_EQ(r->digest, *index_digest);
+  EXPECT_THAT(v->Verify(Ref(host() + "/team/multiarch:amd64"), Rule(""), Soon()),
+              StatusIs(StatusCode::kNotFound, HasSubstr("no signatures found")));
+}
+
+TEST_F(CosignRegistryTest, TransparencyLogRequiredWithoutBundleIsDenied) {
+  PushImage(*client_, host(), "team/tlog", "v1", "tlog");
+  Sign(host() + "/team/tlog:v1", alice_);
+  auto v = Validator({{"default", &alice_}});
+  config::RuleOptions rule = Rule("");
+  rule.verify_in_transparency_log = true;
+  EXPECT_THAT(v->Verify(Ref(host() + "/team/tlog:v1"), rule, Soon()),
+              StatusIs(StatusCode::kVerificationFailed,
+                       HasSubstr("signature not found in transparency log")));
+}
+
+TEST_F(CosignRegistryTest, EncryptedKeysOfBothLabelsSignThroughTheCli) {
+  auto dir = testing::MakeTempDir("cn-sign-cli");
+  ASSERT_THAT(dir, IsOk());
+  PushImage(*client_, host(), "team/cli", "v1", "cli");
+  setenv("COSIGN_PASSWORD", "pass phrase", 1);
+  const std::string prefix = *dir + "/gen";
+  std::vector<std::string> gen_args = {"generate-key-pair", "--output-key-prefix", prefix};
+  std::vector<char*> gen_argv;
+  for (auto& a : gen_args) gen_argv.push_back(a.data());
+  ASSERT_EQ(cli::RunGenerateKeyPair(static_cast<int>(gen_argv.size()), gen_argv.data()), 0);
+  EXPECT_EQ(cli::RunGenerateKeyPair(static_cast<int>(gen_argv.size()), gen_argv.data()), 2)
+      << "must not overwrite";
+  auto gen_key_text = testing::ReadFile(prefix + ".key");
+  ASSERT_THAT(gen_key_text, IsOk());
+  EXPECT_THAT(*gen_key_text, HasSubstr("ENCRYPTED SIGSTORE PRIVATE KEY"));
+  // A second key with the older label, written by our library.
+  auto legacy = EncryptCosignKey(bob_, "pass phrase", kCosignKeyLabel);
+  ASSERT_THAT(legacy, IsOk());
+  ASSERT_THAT(testing::WriteFile(*dir + "/legacy.key", *legacy), IsOk());
+  for (const std::string& key_path : {prefix + ".key", *dir + "/legacy.key"}) {
+    std::vector<std::string> args = {"sign", "--key", key_path, "--insecure-http",
+                                     host() + "/team/cli:v1"};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    EXPECT_EQ(cli::RunSign(static_cast<int>(argv.size()), argv.data()), 0) << key_path;
+  }
+  setenv("COSIGN_PASSWORD", "wrong", 1);
+  {
+    std::vector<std::string> args = {"sign", "--key", prefix + ".key", "--insecure-http",
+                                     host() + "/team/cli:v1"};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    EXPECT_EQ(cli::RunSign(static_cast<int>(argv.size()), argv.data()), 2) << "wrong passphrase";
+  }
+  unsetenv("COSIGN_PASSWORD");
+  auto gen_pub = testing::ReadFile(prefix + ".pub");
+  ASSERT_THAT(gen_pub, IsOk());
+  config::ValidatorConfig config;
+  config.name = "cli";
+  config.trust_roots = {{"gen", *gen_pub, "", "", std::nullopt},
+                        {"legacy", bob_.PublicPem(), "", "", std::nullopt}};
+  CosignValidator::Options options;
+  options.plain_http = true;
+  auto v = CosignValidator::Create(config, options);
+  ASSERT_THAT(v, IsOk());
+  EXPECT_THAT((*v)->Verify(Ref(host() + "/team/cli:v1"), Rule("*", 2), Soon()), IsOk());
+  std::filesystem::remove_all(*dir);
+}
+
+TEST_F(CosignRegistryTest, RegistryDownIsDeniedPromptly) {
+  auto port = testing::FreeLoopbackPort();
+  ASSERT_THAT(port, IsOk());
+  auto v = Validator({{"default", &alice_}});
+  EXPECT_THAT(
+      v->Verify(Ref("127.0.0.1:" + std::to_string(*port) + "/team/app:v1"), Rule(""), Soon()),
+      StatusIs(StatusCode::kUnavailable, ::testing::_));
+}
+
+}  // namespace
+}  // namespace connaisseur::cosign

@@ -1,0 +1,180 @@
+// The cosign validator and signer against docker-registry behind TLS (test CA), htpasswd Basic
+// auth and bearer tokens, with right and wrong credentials; and, against a scripted server,
+// the statuses a real registry never sends (500, slow past the deadline, oversized manifest).
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "runtime/crypto/digest.h"
+#include "runtime/net/http_client.h"
+#include "tests/integration/registry/registry_process.h"
+#include "tests/runtime/net/test_ca.h"
+#include "tests/runtime/net/test_https_server.h"
+#include "tests/testing/status_matchers.h"
+#include "validators/cosign/cosign_validator.h"
+#include "validators/cosign/signer.h"
+
+namespace connaisseur::cosign {
+namespace {
+
+using ::connaisseur::testing::RegistryProcess;
+using ::testing::HasSubstr;
+
+Deadline Soon() { return Deadline::In(std::chrono::seconds(20)); }
+
+image::ImageReference Ref(const std::string& text) {
+  auto r = image::ImageReference::Parse(text);
+  EXPECT_THAT(r, IsOk()) << text;
+  return std::move(r).value();
+}
+
+config::RuleOptions NoTlog() {
+  config::RuleOptions o;
+  o.verify_in_transparency_log = false;
+  return o;
+}
+
+// Pushes a one-layer image and signs it with `key`; returns the image digest.
+std::string PushAndSign(registry::RegistryClient& client, const std::string& host,
+                        const crypto::PrivateKey& key) {
+  const std::string layer = "layer", config = R"({"os":"linux"})";
+  EXPECT_THAT(client.PutBlob(host, "auth/app", layer, Soon()), IsOk());
+  EXPECT_THAT(client.PutBlob(host, "auth/app", config, Soon()), IsOk());
+  const std::string manifest =
+      R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":")" +
+      crypto::OciDigest(config) + R"(","size":)" + std::to_string(config.size()) +
+      R"(},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":")" +
+      crypto::OciDigest(layer) + R"(","size":5}]})";
+  auto digest = client.PutManifest(host, "auth/app", "v1", manifest,
+                                   "application/vnd.oci.image.manifest.v1+json", Soon());
+  EXPECT_THAT(digest, IsOk());
+  EXPECT_THAT(SignImage(client, Ref(host + "/auth/app:v1"), key, {}, Soon()), IsOk());
+  return digest.ok() ? *digest : "";
+}
+
+class RegistryAuthTest : public ::testing::TestWithParam<RegistryProcess::Mode> {
+ protected:
+  void SetUp() override {
+    if (!RegistryProcess::Available()) GTEST_SKIP() << "docker-registry is not installed";
+    if (system("command -v htpasswd > /dev/null 2>&1") != 0 &&
+        GetParam() == RegistryProcess::Mode::kHtpasswd) {
+      GTEST_SKIP() << "htpasswd is not installed";
+    }
+    net::GlobalInit();
+  }
+};
+
+TEST_P(RegistryAuthTest, AllowsWithRightCredentialsAndDeniesWithWrongOnes) {
+  auto registry = RegistryProcess::Start(GetParam());
+  ASSERT_THAT(registry, IsOk());
+  const std::string host = (*registry)->host();
+  const bool needs_auth =
+      GetParam() == RegistryProcess::Mode::kHtpasswd || GetParam() == RegistryProcess::Mode::kToken;
+  const std::string ca =
+      GetParam() == RegistryProcess::Mode::kTls ? testing::TestCa::Shared()->ca_cert_pem() : "";
+  registry::RegistryOptions push_options;
+  push_options.plain_http = (*registry)->plain_http();
+  push_options.ca_pem = ca;
+  if (needs_auth) {
+    push_options.credentials =
+        net::BasicCredentials{RegistryProcess::kUser, RegistryProcess::kPassword};
+  }
+  auto client = registry::RegistryClient::Create(push_options);
+  ASSERT_THAT(client, IsOk());
+  auto key = crypto::PrivateKey::Generate(crypto::KeyType::kEcdsaP256);
+  ASSERT_THAT(key, IsOk());
+  const std::string digest = PushAndSign(**client, host, *key);
+
+  auto validator = [&](const std::string& user, const std::string& password) {
+    config::ValidatorConfig config;
+    config.name = "auth";
+    config.cert = ca;
+    config.auth.username = user;
+    config.auth.password = password;
+    config.trust_roots = {{"default", key->PublicPem(), "", "", std::nullopt}};
+    CosignValidator::Options options;
+    options.plain_http = (*registry)->plain_http();
+    auto v = CosignValidator::Create(config, options);
+    EXPECT_THAT(v, IsOk());
+    return std::move(v).value();
+  };
+  auto right = validator(needs_auth ? RegistryProcess::kUser : "",
+                         needs_auth ? RegistryProcess::kPassword : "");
+  auto verified = right->Verify(Ref(host + "/auth/app:v1"), NoTlog(), Soon());
+  ASSERT_THAT(verified, IsOk());
+  EXPECT_EQ(verified->digest, digest);
+  if (needs_auth) {
+    EXPECT_THAT(validator(RegistryProcess::kUser, "wrong")
+                    ->Verify(Ref(host + "/auth/app:v1"), NoTlog(), Soon()),
+                StatusIs(StatusCode::kPermissionDenied, ::testing::_));
+    EXPECT_THAT(validator("", "")->Verify(Ref(host + "/auth/app:v1"), NoTlog(), Soon()),
+                StatusIs(StatusCode::kPermissionDenied, ::testing::_));
+  }
+  if (GetParam() == RegistryProcess::Mode::kTls) {
+    config::ValidatorConfig config;
+    config.name = "untrusting";
+    config.trust_roots = {{"default", key->PublicPem(), "", "", std::nullopt}};
+    auto v = CosignValidator::Create(config);
+    ASSERT_THAT(v, IsOk());
+    EXPECT_THAT((*v)->Verify(Ref(host + "/auth/app:v1"), NoTlog(), Soon()),
+                StatusIs(StatusCode::kUnavailable, ::testing::_));
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Variants, RegistryAuthTest,
+                         ::testing::Values(RegistryProcess::Mode::kTls,
+                                           RegistryProcess::Mode::kHtpasswd,
+                                           RegistryProcess::Mode::kToken),
+                         [](const auto& info) {
+                           switch (info.param) {
+                             case RegistryProcess::Mode::kTls:
+                               return std::string("Tls");
+                             case RegistryProcess::Mode::kHtpasswd:
+                               return std::string("Htpasswd");
+                             case RegistryProcess::Mode::kToken:
+                               return std::string("Token");
+                             default:
+                               return std::string("Plain");
+                           }
+                         });
+
+TEST(RegistryFailureTest, ServerErrorsSlownessAndHugeManifestsDeny) {
+  net::GlobalInit();
+  auto key = crypto::PrivateKey::Generate(crypto::KeyType::kEcdsaP256);
+  ASSERT_THAT(key, IsOk());
+  config::ValidatorConfig config;
+  config.name = "failing";
+  config.trust_roots = {{"default", key->PublicPem(), "", "", std::nullopt}};
+  CosignValidator::Options options;
+  options.plain_http = true;
+  auto v = CosignValidator::Create(config, options);
+  ASSERT_THAT(v, IsOk());
+  struct Case {
+    std::string name;
+    testing::TestResponse response;
+    StatusCode code;
+  };
+  testing::TestResponse slow{200, {}, "{}"};
+  slow.delay = std::chrono::milliseconds(5000);
+  const std::vector<Case> cases = {
+      {"500", {500, {}, "oops"}, StatusCode::kUnavailable},
+      {"slow", slow, StatusCode::kDeadlineExceeded},
+      {"oversized", {200, {}, std::string(5u << 20, ' ')}, StatusCode::kResourceExhausted},
+      {"malformed signature manifest", {200, {}, "not json"}, StatusCode::kInvalidArgument},
+  };
+  for (const auto& c : cases) {
+    const bool sig_only = c.name == "malformed signature manifest";
+    auto server = testing::TestHttpsServer::Start("", "", [&](const testing::TestRequest& req) {
+      if (sig_only && req.path.find(".sig") == std::string::npos) {
+        return testing::TestResponse{200, {}, R"({"schemaVersion":2})"};
+      }
+      return c.response;
+    });
+    ASSERT_THAT(server, IsOk());
+    auto r = (*v)->Verify(Ref("127.0.0.1:" + std::to_string((*server)->port()) + "/a/b:v1"),
+                          NoTlog(), Deadline::In(std::chrono::milliseconds(1500)));
+    EXPECT_THAT(r, StatusIs(c.code, ::testing::_)) << c.name;
+  }
+}
+
+}  // namespace
+}  // namespace connaisseur::cosign
