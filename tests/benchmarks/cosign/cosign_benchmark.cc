@@ -1,0 +1,112 @@
+// Cosign verification figures: a full verification per image against the real docker-registry
+// on loopback, cold (a new validator: new connections, nothing cached) and warm (one validator,
+// kept-alive connections); and ECDSA P-256 signature-layer checks per second, to compare with
+// `openssl speed ecdsap256`. Results are printed, never asserted.
+#include <benchmark/benchmark.h>
+
+#include "runtime/crypto/digest.h"
+#include "runtime/crypto/encoding.h"
+#include "runtime/net/http_client.h"
+#include "tests/integration/registry/registry_process.h"
+#include "validators/cosign/cosign_validator.h"
+#include "validators/cosign/layer_verifier.h"
+#include "validators/cosign/signer.h"
+#include "validators/cosign/simple_signing.h"
+
+namespace connaisseur::cosign {
+namespace {
+
+struct Fixture {
+  std::unique_ptr<testing::RegistryProcess> registry;
+  std::optional<crypto::PrivateKey> key;
+  config::ValidatorConfig config;
+  std::string image;
+};
+
+Fixture* Setup() {
+  static Fixture* fixture = [] {
+    auto* f = new Fixture;  // lives for the process
+    net::GlobalInit();
+    auto r = testing::RegistryProcess::Start(testing::RegistryProcess::Mode::kPlain);
+    if (!r.ok()) return f;
+    f->registry = std::move(r).value();
+    f->key.emplace(crypto::PrivateKey::Generate(crypto::KeyType::kEcdsaP256).value());
+    registry::RegistryOptions options;
+    options.plain_http = true;
+    auto client = registry::RegistryClient::Create(options).value();
+    const std::string host = f->registry->host();
+    const std::string config = R"({"os":"linux"})";
+    (void)client->PutBlob(host, "bench/app", config, Deadline::Infinite()).ok();
+    const std::string manifest =
+        R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":")" +
+        crypto::OciDigest(config) + R"(","size":)" + std::to_string(config.size()) +
+        R"(},"layers":[]})";
+    (void)client
+        ->PutManifest(host, "bench/app", "v1", manifest,
+                      "application/vnd.oci.image.manifest.v1+json", Deadline::Infinite())
+        .ok();
+    f->image = host + "/bench/app:v1";
+    (void)SignImage(*client, image::ImageReference::Parse(f->image).value(), *f->key, {},
+                    Deadline::Infinite())
+        .ok();
+    f->config.name = "bench";
+    f->config.trust_roots = {{"default", f->key->PublicPem(), "", "", std::nullopt}};
+    return f;
+  }();
+  return fixture;
+}
+
+config::RuleOptions Rule() {
+  config::RuleOptions o;
+  o.verify_in_transparency_log = false;
+  return o;
+}
+
+void BM_VerifyCold(benchmark::State& state) {
+  Fixture* f = Setup();
+  if (!f->registry) return state.SkipWithError("docker-registry unavailable");
+  auto ref = image::ImageReference::Parse(f->image).value();
+  for (auto _ : state) {
+    auto v = CosignValidator::Create(f->config, {true, "/nonexistent"}).value();
+    auto r = v->Verify(ref, Rule(), Deadline::In(std::chrono::seconds(10)));
+    if (!r.ok()) return state.SkipWithError(r.status().ToString().c_str());
+  }
+}
+BENCHMARK(BM_VerifyCold)->Unit(benchmark::kMillisecond);
+
+void BM_VerifyWarm(benchmark::State& state) {
+  Fixture* f = Setup();
+  if (!f->registry) return state.SkipWithError("docker-registry unavailable");
+  auto ref = image::ImageReference::Parse(f->image).value();
+  auto v = CosignValidator::Create(f->config, {true, "/nonexistent"}).value();
+  for (auto _ : state) {
+    auto r = v->Verify(ref, Rule(), Deadline::In(std::chrono::seconds(10)));
+    if (!r.ok()) return state.SkipWithError(r.status().ToString().c_str());
+  }
+}
+BENCHMARK(BM_VerifyWarm)->Unit(benchmark::kMillisecond);
+
+void BM_SignatureLayerCheck(benchmark::State& state) {
+  auto key = crypto::PrivateKey::Generate(crypto::KeyType::kEcdsaP256).value();
+  const std::string digest = crypto::OciDigest("image");
+  SignedLayer layer;
+  layer.payload = SimpleSigning{"r/x", digest, std::string(kSimpleSigningType), {}}.Serialize();
+  layer.descriptor = {std::string(kSimpleSigningMediaType),
+                      crypto::OciDigest(layer.payload),
+                      static_cast<int64_t>(layer.payload.size()),
+                      {}};
+  layer.descriptor.annotations[std::string(kSignatureAnnotation)] =
+      crypto::Base64Encode(key.Sign(layer.payload, crypto::SignatureScheme::kEcdsaDer).value());
+  auto pub = key.Public().value();
+  for (auto _ : state) {
+    Status s = VerifyLayer(layer, pub, digest, TlogPolicy{false, nullptr});
+    benchmark::DoNotOptimize(s);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_SignatureLayerCheck);
+
+}  // namespace
+}  // namespace connaisseur::cosign
+
+BENCHMARK_MAIN();
