@@ -1,0 +1,215 @@
+#include "runtime/cli/serve_command.h"
+
+#include <pthread.h>
+
+#include <algorithm>
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <span>
+
+#include "runtime/admission/webhook_endpoints.h"
+#include "runtime/cli/arguments.h"
+#include "runtime/http/server.h"
+#include "runtime/metrics/webhook_metrics.h"
+
+namespace connaisseur::cli {
+namespace {
+
+constexpr int kMaxCacheTtlSeconds = 300;
+
+constexpr char kServeHelp[] =
+    R"(Usage: connaisseur serve --config VALUES.yaml [--policy-script FILE.lua]
+                         [--tls-cert FILE --tls-key FILE | --insecure-http] [--listen ADDR:PORT]
+
+Runs the admission webhook: POST /mutate (AdmissionReview), GET /health (liveness), GET /ready
+(503 until configuration, script and validators are loaded), GET /metrics (Prometheus text).
+Logs are JSON lines on stdout. SIGTERM drains in-flight requests and exits 0. Certificate files
+are re-read when they change.
+
+Options:
+  --config FILE          helm values file; required
+  --policy-script FILE   Lua policy to use instead of application.policyScript / the default
+  --tls-cert FILE        PEM server certificate (default /app/certs/tls.crt)
+  --tls-key FILE         PEM private key of the certificate (default /app/certs/tls.key)
+  --insecure-http        plain HTTP instead of TLS (local testing only)
+  --listen ADDR:PORT     where to listen (default 0.0.0.0:5000)
+  -h, --help             show this help
+
+Environment: POD_NAME (alerts' connaisseur_pod_id), CONNAISSEUR_ALERT_TEMPLATES (template
+directory, default /app/alerts/templates).
+
+Exit status: 0 after a clean shutdown, 2 usage, configuration or script error.
+)";
+
+constexpr OptionSpec kServeOptions[] = {
+    {"config", true},         {"policy-script", true}, {"tls-cert", true}, {"tls-key", true},
+    {"insecure-http", false}, {"listen", true},        {"help", false}};
+
+// admission::PolicyRunner over one sandboxed Lua state.
+class SandboxRunner final : public admission::PolicyRunner {
+ public:
+  explicit SandboxRunner(std::unique_ptr<sandbox::Policy> policy) : policy_(std::move(policy)) {}
+  StatusOr<config::Rule> Select(const image::ImageReference& image,
+                                const sandbox::PolicyRequest& request, Deadline deadline) override {
+    return policy_->Select(image, request, deadline);
+  }
+  StatusOr<sandbox::AdmitDecision> Admit(const sandbox::PolicyRequest& request,
+                                         std::span<const sandbox::ImageResult> results,
+                                         Deadline deadline) override {
+    return policy_->Admit(request, results, deadline);
+  }
+
+ private:
+  std::unique_ptr<sandbox::Policy> policy_;
+};
+
+const char* EnvOr(const char* name, const char* fallback) {
+  const char* value = std::getenv(name);
+  return value != nullptr && *value != '\0' ? value : fallback;
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<WebhookStack>> WebhookStack::Create(const EnvironmentOptions& options,
+                                                             log::Logger* logger,
+                                                             bool with_alerts) {
+  auto stack = std::make_unique<WebhookStack>(PassKey{});
+  CN_ASSIGN_OR_RETURN(stack->environment_, PolicyEnvironment::Load(options, logger));
+  PolicyEnvironment* env = stack->environment_.get();
+  const config::Config& config = env->config();
+  metrics::DescribeWebhookMetrics(stack->metrics_);
+
+  admission::VerifiedDigests::Options verified_options;
+  verified_options.ttl = std::chrono::seconds(
+      std::clamp(config.features.cache_expiry_seconds, 0, kMaxCacheTtlSeconds));
+  stack->verified_ = std::make_unique<admission::VerifiedDigests>(verified_options);
+  if (config.features.automatic_child_approval &&
+      config.features.resource_validation_mode ==
+          config::Features::ResourceValidationMode::kPodsOnly) {
+    logger->Warn(
+        "insecure configuration detected: automatic child approval enabled, while only pod "
+        "admissions are rejected. Pretending automatic child approval was disabled");
+  }
+
+  if (with_alerts && config.alerting.enabled) {
+    net::TlsOptions tls;
+    tls.allow_plain_http = true;  // receiverUrl may be http:// (alerting.md §1)
+    CN_ASSIGN_OR_RETURN(stack->alert_client_, net::HttpClient::Create(tls));
+    alerting::AlertDispatcherOptions alert_options;
+    alert_options.config = &config.alerting;
+    alert_options.template_dir = EnvOr("CONNAISSEUR_ALERT_TEMPLATES", "/app/alerts/templates");
+    alert_options.pod_name = EnvOr("POD_NAME", "");
+    alert_options.client = stack->alert_client_.get();
+    alert_options.metrics = &stack->metrics_;
+    alert_options.logger = logger;
+    CN_ASSIGN_OR_RETURN(stack->alerts_, alerting::AlertDispatcher::Create(alert_options));
+  }
+
+  admission::ImageCheckContext ctx{&config, &env->verifier(), stack->verified_.get(),
+                                   &stack->metrics_, logger};
+  stack->reviewer_ = std::make_unique<admission::Reviewer>(ctx, stack->alerts_.get());
+  stack->runners_ = std::make_unique<admission::RunnerPool>(
+      [env]() -> StatusOr<std::unique_ptr<admission::PolicyRunner>> {
+        CN_ASSIGN_OR_RETURN(auto policy, env->NewPolicy(/*with_verifier=*/true));
+        return std::unique_ptr<admission::PolicyRunner>(
+            std::make_unique<SandboxRunner>(std::move(policy)));
+      });
+  // Prove the script loads now (a configuration error), and keep the state for the first request.
+  CN_ASSIGN_OR_RETURN(auto first, stack->runners_->Acquire());
+  return stack;
+}
+
+void WebhookStack::RefreshMetrics(metrics::Registry& registry) {
+  const auto stats = environment_->verifier().cache_stats();
+  registry.Set(metrics::kCacheHits, {}, static_cast<double>(stats.hits));
+  registry.Set(metrics::kCacheMisses, {}, static_cast<double>(stats.misses));
+  registry.Set(metrics::kCacheJoined, {}, static_cast<double>(stats.joined));
+}
+
+int RunServe(int argc, char** argv) {
+  auto args =
+      Arguments::Parse(std::span<char* const>(argv, static_cast<size_t>(argc)), kServeOptions);
+  if (!args.ok()) {
+    std::fprintf(stderr, "connaisseur serve: %s\nTry 'connaisseur serve --help'.\n",
+                 args.status().message().c_str());
+    return 2;
+  }
+  if (args->Has("help")) {
+    std::fputs(kServeHelp, stdout);
+    return 0;
+  }
+  if (!args->Has("config") || !args->positionals().empty() ||
+      (args->Has("insecure-http") && (args->Has("tls-cert") || args->Has("tls-key")))) {
+    std::fputs(
+        "connaisseur serve: needs --config, no positional arguments, and either TLS files "
+        "or --insecure-http\nTry 'connaisseur serve --help'.\n",
+        stderr);
+    return 2;
+  }
+
+  // Handle SIGTERM/SIGINT synchronously in this thread: block them before any worker starts so
+  // every thread inherits the mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  log::JsonLogger boot_logger(stdout, log::Level::kInfo);
+  EnvironmentOptions env_options{args->Get("config"), args->Get("policy-script")};
+  auto probe = config::LoadConfigFile(env_options.config_path);  // for the log settings only
+  log::Level level = log::Level::kInfo;
+  bool pretty = false;
+  if (probe.ok()) {
+    log::ParseLevel(probe->log_level, &level);
+    pretty = probe->log_format == "json-pretty";
+  }
+  log::JsonLogger logger(stdout, level, pretty);
+
+  std::atomic<bool> ready{false};
+  auto stack = WebhookStack::Create(env_options, &logger, /*with_alerts=*/true);
+  if (!stack.ok()) {
+    boot_logger.Error("cannot start: " + stack.status().message());
+    return 2;
+  }
+  WebhookStack& webhook = **stack;
+  admission::EndpointOptions endpoint_options;
+  endpoint_options.reviewer = &webhook.reviewer();
+  endpoint_options.runners = &webhook.runners();
+  endpoint_options.metrics = &webhook.metrics();
+  endpoint_options.ready = &ready;
+  endpoint_options.logger = &logger;
+  endpoint_options.refresh_metrics = [&webhook](metrics::Registry& r) {
+    webhook.RefreshMetrics(r);
+  };
+  admission::WebhookEndpoints endpoints(endpoint_options);
+
+  http::ServerOptions server_options;
+  server_options.listen = args->Get("listen", "0.0.0.0:5000");
+  server_options.insecure_http = args->Has("insecure-http");
+  server_options.cert_file = args->Get("tls-cert", "/app/certs/tls.crt");
+  server_options.key_file = args->Get("tls-key", "/app/certs/tls.key");
+  auto server = http::Server::Start(
+      server_options, [&endpoints](const http::Request& r) { return endpoints.Handle(r); });
+  if (!server.ok()) {
+    logger.Error("cannot start: " + server.status().message());
+    return 2;
+  }
+  ready = true;
+  logger.Info("serving", {{"listen", server_options.listen},
+                          {"port", (*server)->port()},
+                          {"tls", !server_options.insecure_http}});
+  std::fflush(stdout);
+
+  int received = 0;
+  sigwait(&signals, &received);
+  ready = false;
+  logger.Info("shutting down: draining in-flight requests", {{"signal", received}});
+  (*server)->Stop();
+  logger.Info("stopped");
+  return 0;
+}
+
+}  // namespace connaisseur::cli
