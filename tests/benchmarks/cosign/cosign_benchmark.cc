@@ -24,8 +24,9 @@ struct Fixture {
 };
 
 Fixture* Setup() {
-  static Fixture* fixture = [] {
-    auto* f = new Fixture;  // lives for the process
+  // A function-local static: destroyed at exit, which stops the registry process.
+  static std::unique_ptr<Fixture> fixture = [] {
+    auto f = std::make_unique<Fixture>();
     net::GlobalInit();
     auto r = testing::RegistryProcess::Start(testing::RegistryProcess::Mode::kPlain);
     if (!r.ok()) return f;
@@ -53,7 +54,7 @@ Fixture* Setup() {
     f->config.trust_roots = {{"default", f->key->PublicPem(), "", "", std::nullopt}};
     return f;
   }();
-  return fixture;
+  return fixture.get();
 }
 
 config::RuleOptions Rule() {
