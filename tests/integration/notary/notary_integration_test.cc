@@ -73,6 +73,12 @@ class NotaryIntegrationTest : public ::testing::Test {
 NotaryServer* NotaryIntegrationTest::server_ = nullptr;
 std::string* NotaryIntegrationTest::root_pem_ = nullptr;
 
+TEST_F(NotaryIntegrationTest, TheLocalTrustServiceHoldsAnEd25519TimestampKey) {
+  auto type = server_->RoleKeyType(kGun, "timestamp");
+  ASSERT_THAT(type, IsOk());
+  EXPECT_EQ(*type, "ed25519");
+}
+
 TEST_F(NotaryIntegrationTest, AllowsASignedTagWithTheExactDigest) {
   auto verified = Verify(Config(), std::string(kGun) + ":v1");
   ASSERT_THAT(verified, IsOk());
