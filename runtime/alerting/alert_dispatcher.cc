@@ -18,6 +18,7 @@ namespace {
 
 constexpr std::chrono::milliseconds kConnectTimeout{5000};
 constexpr size_t kMaxResponseBytes = 64u << 10;
+constexpr std::chrono::seconds kBackgroundTimeout{10};
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -162,10 +163,12 @@ Status AlertDispatcher::Notify(const admission::AlertEvent& event, Deadline dead
         results[i] = Send(*r, values, deadline, stream);
       });
     } else {
-      // Fire and forget, but never unbounded: the same deadline applies.
+      // Fire and forget: the answer does not wait for it, so it is not bound to the request's
+      // deadline (a timed-out request must still be reported), only to its own.
       std::lock_guard lock(mu_);
-      queue_.push_back([this, r, values, deadline, stream] {
-        Send(*r, values, deadline, stream).ok();  // failures are logged and counted in Send
+      queue_.push_back([this, r, values, stream] {
+        // Failures are logged and counted in Send.
+        Send(*r, values, Deadline::In(kBackgroundTimeout), stream).ok();
       });
     }
   }
