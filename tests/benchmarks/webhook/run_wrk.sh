@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Benchmark of `connaisseur serve` /mutate over TLS with wrk: a ~900-byte Pod review, static
+# validators, keep-alive, c=64 on 2 threads for 10 s. Prints wrk's figures; they go in
+# BENCHMARKS.md. Usage: run_wrk.sh BUILD_DIR [SERVE_BINARY_ARGS_PREFIX]
+set -euo pipefail
+build=${1:?build dir}
+bin=${CN_SERVE_BIN:-$build/tests/integration/webhook/cn_webhook_driver}
+here=$(cd "$(dirname "$0")" && pwd)
+dir=$(mktemp -d)
+trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$dir"' EXIT
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=localhost \
+  -addext subjectAltName=IP:127.0.0.1 -days 1 -keyout "$dir/tls.key" -out "$dir/tls.crt" 2>/dev/null
+cat >"$dir/values.yaml" <<'YAML'
+application:
+  validators:
+    - name: allow
+      type: static
+      approve: true
+    - name: deny
+      type: static
+      approve: false
+  policy:
+    - pattern: "*:*"
+      validator: deny
+    - pattern: "docker.io/library/*:*"
+      validator: allow
+  logLevel: warning
+YAML
+python3 - "$dir/review.json" <<'PY'
+import json, sys
+review = {"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
+  "request": {"uid": "0b1e9c6a-5d4f-4c2b-9a8e-7f6d5c4b3a21",
+    "kind": {"group": "", "version": "v1", "kind": "Pod"},
+    "resource": {"group": "", "version": "v1", "resource": "pods"},
+    "namespace": "default", "operation": "CREATE",
+    "userInfo": {"username": "system:serviceaccount:kube-system:replicaset-controller",
+                 "groups": ["system:serviceaccounts", "system:authenticated"]},
+    "object": {"apiVersion": "v1", "kind": "Pod",
+      "metadata": {"name": "web-7d4b9c8f6d-x2x9k", "namespace": "default",
+                   "labels": {"app": "web", "pod-template-hash": "7d4b9c8f6d"}},
+      "spec": {"containers": [
+        {"name": "web", "image": "nginx:1.25", "ports": [{"containerPort": 80}],
+         "resources": {"limits": {"cpu": "500m", "memory": "128Mi"}}},
+        {"name": "cache", "image": "redis:7", "resources": {"limits": {"memory": "64Mi"}}}],
+        "initContainers": [{"name": "init", "image": "busybox:1.36", "command": ["true"]}],
+        "serviceAccountName": "default", "restartPolicy": "Always"}},
+    "dryRun": False}}
+json.dump(review, open(sys.argv[1], "w"))
+PY
+echo "review body: $(wc -c <"$dir/review.json") bytes" >&2
+"$bin" serve --config "$dir/values.yaml" --tls-cert "$dir/tls.crt" --tls-key "$dir/tls.key" \
+  --listen 127.0.0.1:15443 >"$dir/serve.log" &
+pid=$!
+for _ in $(seq 100); do
+  curl -ksf https://127.0.0.1:15443/ready >/dev/null && break
+  sleep 0.1
+done
+REVIEW_FILE="$dir/review.json" wrk -t2 -c64 -d10s --latency -s "$here/mutate.lua" \
+  https://127.0.0.1:15443/mutate
+grep -c '"admission request admitted"' "$dir/serve.log" >/dev/null || true
