@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <lua.hpp>
+#include <nlohmann/json.hpp>
+#include <string>
 
 #include "runtime/sandbox/environment.h"
 
@@ -14,7 +16,10 @@ const char kContextKey = 0;  // registry slot of the NativeContext
 // Reaching the panic handler means a Lua error escaped every protected call: a bug in the host.
 int Panic(lua_State* L) {
   const char* msg = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : "(no message)";
-  std::fprintf(stderr, "{\"level\":\"error\",\"msg\":\"lua panic\",\"error\":\"%s\"}\n", msg);
+  // Dumped, not pasted: the message may hold quotes or newlines and must stay one JSON line.
+  const std::string error =
+      nlohmann::json(msg).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::fprintf(stderr, "{\"level\":\"error\",\"msg\":\"lua panic\",\"error\":%s}\n", error.c_str());
   std::abort();
 }
 
@@ -53,6 +58,8 @@ StatusOr<std::unique_ptr<Sandbox>> Sandbox::Create(const SandboxOptions& options
   if (L == nullptr) return ResourceExhaustedError("sandbox: cannot create a Lua state");
   lua_atpanic(L.get(), Panic);
   std::unique_ptr<Sandbox> sandbox(new Sandbox(std::move(budget), std::move(L)));
+  // The message handler finds its Sandbox here: a light C function needs no allocation.
+  *static_cast<Sandbox**>(lua_getextraspace(sandbox->state())) = sandbox.get();
   const std::vector<ModuleOpener>& modules = options.modules;
   NativeContext* context = options.context;
   Status s = sandbox->Run(Deadline::In(options.setup_timeout), [&](lua_State* L) {
@@ -64,7 +71,7 @@ StatusOr<std::unique_ptr<Sandbox>> Sandbox::Create(const SandboxOptions& options
 }
 
 int Sandbox::MessageHandler(lua_State* L) {
-  auto* self = static_cast<Sandbox*>(lua_touserdata(L, lua_upvalueindex(1)));
+  Sandbox* self = *static_cast<Sandbox**>(lua_getextraspace(L));
   // Never calls __tostring: an error object's metamethods may loop or raise.
   if (lua_type(L, 1) != LUA_TSTRING && lua_type(L, 1) != LUA_TNUMBER) {
     lua_pushfstring(L, "(error object is a %s value)", luaL_typename(L, 1));
@@ -88,11 +95,11 @@ Status Sandbox::Run(Deadline deadline, const std::function<void(lua_State*)>& fn
   lua_State* L = L_.get();
   const int top = lua_gettop(L);
   error_where_.clear();
-  // Neither push allocates (a light userdata and a C closure whose upvalue is light), so no
-  // error can happen outside the protected call.
+  // Nothing here may allocate: outside lua_pcall a memory error would reach the panic handler
+  // (abort), and a script can keep its state's heap within bytes of the budget across calls.
+  // Light C functions and light userdata are plain values; lua_checkstack reports failure.
   if (!lua_checkstack(L, 3)) return ResourceExhaustedError("sandbox: Lua stack exhausted");
-  lua_pushlightuserdata(L, this);
-  lua_pushcclosure(L, &Sandbox::MessageHandler, 1);
+  lua_pushcfunction(L, &Sandbox::MessageHandler);
   lua_pushcfunction(L, Trampoline);
   lua_pushlightuserdata(L, const_cast<std::function<void(lua_State*)>*>(&fn));
   budget_->Arm(L, deadline);
