@@ -168,5 +168,33 @@ TEST_F(StdlibTest, LogLinesAreTaggedAndCappedPerCall) {
   EXPECT_EQ(logger_.lines[0].fields["n"], 1);
 }
 
+// Review regressions: json.encode of frozen tables (connaisseur.config) raised "invalid key to
+// 'next'"; shared tables unfolded exponentially; every value under a long key copied the key.
+TEST_F(StdlibTest, JsonEncodeReadsFrozenTablesAndBoundsItsWork) {
+  auto config = Eval("return nil, connaisseur.json.encode(connaisseur.config)");
+  ASSERT_THAT(config, IsOk());
+  const auto parsed = nlohmann::json::parse(*config, nullptr, false);
+  ASSERT_FALSE(parsed.is_discarded()) << *config;
+  EXPECT_EQ(parsed["policy"][1]["pattern"], "docker.io/library/*:*") << *config;
+  EXPECT_EQ(parsed["validators"]["other"]["type"], "static") << *config;
+
+  const EvalCase cases[] = {
+      {"local t = {} for i = 1, 40 do t = {t, t} end "
+       "local ok, err = pcall(connaisseur.json.encode, t) return nil, tostring(ok) .. ' ' .. err",
+       "values to convert to JSON"},
+      {"local k = ('k'):rep(3000000) local v = {} for i = 1, 50000 do v[i] = i end "
+       "local s = connaisseur.json.encode({[k] = v}) return nil, tostring(#s > 3000000)",
+       "true"},
+      {"local t = {} for i = 1, 40 do t = {t, t} end "
+       "connaisseur.log.info('shared', {t = t}) return nil, 'logged'",
+       "logged"},
+  };
+  for (const EvalCase& c : cases) {
+    auto got = Eval(c.body);
+    ASSERT_THAT(got, IsOk()) << c.body;
+    EXPECT_THAT(*got, HasSubstr(c.expected)) << c.body;
+  }
+}
+
 }  // namespace
 }  // namespace connaisseur::stdlib
