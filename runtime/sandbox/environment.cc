@@ -186,13 +186,13 @@ void PushBaseEnvironment(lua_State* L) { lua_rawgetp(L, LUA_REGISTRYINDEX, &kBas
 
 void LoadScript(lua_State* L, std::string_view source, std::string_view chunk_name) {
   luaL_checkstack(L, 8, "load script");
+  int loaded = LUA_OK;
   {
     std::string name = "=" + std::string(chunk_name);
     // "t": text only; a binary chunk ("\27Lua...") is refused before it is read.
-    if (luaL_loadbufferx(L, source.data(), source.size(), name.c_str(), "t") != LUA_OK) {
-      lua_error(L);
-    }
+    loaded = luaL_loadbufferx(L, source.data(), source.size(), name.c_str(), "t");
   }
+  if (loaded != LUA_OK) lua_error(L);  // raised once our std::string is gone (style.md §4)
   const int chunk = lua_gettop(L);
   lua_createtable(L, 0, 8);  // the script's _ENV
   const int env = lua_gettop(L);

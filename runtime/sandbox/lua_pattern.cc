@@ -193,6 +193,12 @@ const char* LuaPattern::MatchBackReference(const char* s, int l) {
   if (l < 0 || l >= level_ || capture_[l].len == kUnfinished) {
     luaL_error(L_, "invalid capture index %%%d", l + 1);
   }
+  // A position capture "()" has no text; like stock Lua, a back-reference to it never matches
+  // (and its negative length must not be charged as 2^64 steps).
+  if (capture_[l].len == kPosition) {
+    Step();
+    return nullptr;
+  }
   const size_t len = static_cast<size_t>(capture_[l].len);
   Step(len);
   if (static_cast<size_t>(src_end_ - s) >= len && std::memcmp(capture_[l].start, s, len) == 0) {

@@ -50,6 +50,8 @@ int ProxyPairs(lua_State* L) {
 
 void FreezeNested(lua_State* L, int depth) {
   if (depth > 64) luaL_error(L, "table nested too deeply to freeze");
+  // Each level keeps a key and a value on the stack while it descends.
+  luaL_checkstack(L, 3, "freezing a nested table");
   const int t = lua_gettop(L);
   lua_pushnil(L);
   while (lua_next(L, t) != 0) {

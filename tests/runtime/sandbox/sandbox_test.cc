@@ -62,6 +62,7 @@ TEST(LuaPatternTest, ResultsEqualStockLua) {
       "string.match('f(a(b)c)d', '%b()')",
       "string.match('THE (quick) fox', '%f[%a]%a+', 5)",
       "string.match('abcabc', '(abc)%1')",
+      "string.find('ab', '()a%1')",  // a back-reference to a position capture never matches
       "string.match('[x]', '[]x[]+')",
       "string.match('a-b', '[a%-]+')",
       "string.match('aaab', 'a-b')",
