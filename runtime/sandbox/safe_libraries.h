@@ -10,8 +10,8 @@ namespace connaisseur::sandbox {
 // budget-charged LuaPattern versions, rep bounded before allocating, and dump removed.
 void ReplaceStringFunctions(lua_State* L);
 
-// in: the stock `table` table at -1; out: same table, with move/sort/unpack/concat charging
-// their element counts before the work.
+// in: the stock `table` table at -1; out: same table, with move/sort/unpack/concat/insert/remove
+// charging their element counts before the work.
 void ReplaceTableFunctions(lua_State* L);
 
 // in: the stock `utf8` table at -1; out: same, with len/codepoint/offset charging the length.

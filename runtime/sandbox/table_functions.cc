@@ -52,6 +52,22 @@ int Concat(lua_State* L) {
   return CallStock(L);
 }
 
+// table.insert(t, [pos,] v): with a position, stock insert shifts t[pos..#t] up by one in C.
+int Insert(lua_State* L) {
+  if (lua_gettop(L) >= 3) {
+    const lua_Integer pos = luaL_checkinteger(L, 2);
+    ChargeSteps(L, Span(pos, Length(L, 1)));
+  }
+  return CallStock(L);
+}
+
+// table.remove(t [, pos]): stock remove shifts t[pos+1..#t] down by one in C.
+int Remove(lua_State* L) {
+  const lua_Integer n = Length(L, 1);
+  ChargeSteps(L, Span(luaL_optinteger(L, 2, n), n) + 1);
+  return CallStock(L);
+}
+
 // table.sort(t [, comp]): n log n comparisons (a Lua comparator is also counted by the hook).
 int Sort(lua_State* L) {
   const auto n = static_cast<uint64_t>(std::max<lua_Integer>(Length(L, 1), 0));
@@ -80,6 +96,8 @@ void ReplaceTableFunctions(lua_State* L) {
   Wrap(L, "unpack", Unpack);
   Wrap(L, "concat", Concat);
   Wrap(L, "sort", Sort);
+  Wrap(L, "insert", Insert);
+  Wrap(L, "remove", Remove);
 }
 
 void ReplaceUtf8Functions(lua_State* L) {

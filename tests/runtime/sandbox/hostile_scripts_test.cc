@@ -118,6 +118,15 @@ const HostileCase kHostileCases[] = {
      StatusCode::kResourceExhausted, "instruction budget"},
     {"TableMoveOverAHugeRange", "SELECT: table.move({}, 1, 1e14, 1, {})",
      StatusCode::kResourceExhausted, "instruction budget"},
+    // Review regression: insert/remove at a position shift the whole array in C.
+    {"TableInsertAtTheFrontOfALongArray",
+     "SELECT: local t = {string.byte(('x'):rep(1e5), 1, -1)} "
+     "for i = 1, 1e9 do table.insert(t, 1, 0) end",
+     StatusCode::kResourceExhausted, "instruction budget"},
+    {"TableRemoveFromTheFrontOfALongArray",
+     "SELECT: local t = {string.byte(('x'):rep(1e5), 1, -1)} "
+     "for i = 1, 1e9 do table.remove(t, 1) t[#t + 1] = 0 end",
+     StatusCode::kResourceExhausted, "instruction budget"},
     {"RepOfEmptyStringDoesNotSpin", "SELECT: local s = string.rep('', 1e15) return nil, 'empty'",
      StatusCode::kNotFound, "empty"},
     // Memory.
@@ -168,6 +177,10 @@ const HostileCase kHostileCases[] = {
      StatusCode::kInvalidArgument, "malformed rule: 'with'"},
     {"RuntimeErrorNamesScriptAndLine", "SELECT: local x = nil\nreturn x.field",
      StatusCode::kInvalidArgument, "hostile.lua:3:"},
+    {"WithSharingOneTableExponentially",
+     "SELECT: local t = {} for i = 1, 40 do t = {t, t} end "
+     "return { pattern = '*', validator = 'default', with = { trustRoot = t } }",
+     StatusCode::kInvalidArgument, "values to convert to JSON"},
     {"PrintFlooding", "SELECT: for i = 1, 1e6 do print(('spam'):rep(100)) end",
      StatusCode::kResourceExhausted, "instruction budget"},
 };
