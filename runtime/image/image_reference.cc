@@ -271,6 +271,14 @@ Status ImageReference::ParseInto(std::string_view raw) {
   }
 
   raw_ = std::string(raw);
+  // Host names are case-insensitive: `REG.example.com/x` is pulled from reg.example.com, so it
+  // must also match the rules written for reg.example.com (a rule that denies or pins a
+  // registry could otherwise be sidestepped by changing the case of its name). A name whose
+  // only registry mark is its upper case (`Registry/x`) keeps it: lowered, it would name a
+  // Docker Hub repository instead, and the normalised form would no longer parse to itself.
+  std::string host(domain);
+  for (char& c : host) c = ToLower(c);
+  if (LooksLikeRegistry(host)) domain = host;
   if (domain.empty() || domain == kDockerHub || domain == "index.docker.io") {
     registry_ = std::string(kDockerHub);
     // Official images live under library/: `nginx` is docker.io/library/nginx.

@@ -135,6 +135,21 @@ TEST(RuleIndexTest, NoCandidateMeansNoMatch) {
   EXPECT_EQ(Index(empty)->BestMatch(Image("nginx")), nullptr);
 }
 
+// Review regression: the registry's case used to survive normalisation, so with a deny rule
+// for a registry and an allow-all catch-all, `REG.example.com/evil/x` (pulled from the same
+// host) fell through to the catch-all.
+TEST(RuleIndexTest, RegistryCaseDoesNotSidestepARegistryRule) {
+  const auto rules = Rules({"*:*", "reg.example.com/evil/*", "docker.io/library/*"});
+  const auto index = Index(rules);
+  const std::string digest = "@sha256:" + std::string(64, 'a');
+  for (const std::string& raw :
+       std::vector<std::string>{"REG.example.com/evil/x:1", "Reg.Example.Com/evil/x",
+                                "reg.example.com/evil/x", "reg.EXAMPLE.com/evil/x" + digest}) {
+    EXPECT_EQ(Pattern(index->BestMatch(Image(raw))), "reg.example.com/evil/*") << raw;
+  }
+  EXPECT_EQ(Pattern(index->BestMatch(Image("DOCKER.IO/nginx"))), "docker.io/library/*");
+}
+
 TEST(RuleIndexTest, CandidatesComeInPolicyOrder) {
   const auto rules = Rules({"docker.io/library/*", "*:*", "docker.io/*", "quay.io/*", "*"});
   EXPECT_THAT(CandidatePatterns(*Index(rules), "nginx:1"),
