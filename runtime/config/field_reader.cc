@@ -22,6 +22,10 @@ std::string SnakeToCamel(std::string_view key) {
 }
 
 size_t EditDistance(std::string_view a, std::string_view b) {
+  // The distance is at least the difference in length; skipping the table then keeps a
+  // megabyte-long unknown key from costing megabytes x known keys of work.
+  const size_t length_gap = a.size() > b.size() ? a.size() - b.size() : b.size() - a.size();
+  if (length_gap > 2) return length_gap;
   std::vector<size_t> row(b.size() + 1);
   for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
   for (size_t i = 1; i <= a.size(); ++i) {
