@@ -245,7 +245,7 @@ TEST(ValidatorSetTest, CreateBuildsEveryConfiguredValidator) {
   allow.approve = true;
   config::ValidatorConfig signer;
   signer.name = "signer";
-  signer.type = config::ValidatorType::kCosign;
+  signer.type = config::ValidatorType::kNotation;
   cfg.validators = {allow, signer};
   auto set = ValidatorSet::Create(cfg);
   ASSERT_THAT(set.status(), IsOk());
@@ -254,11 +254,11 @@ TEST(ValidatorSetTest, CreateBuildsEveryConfiguredValidator) {
   EXPECT_THAT(
       (*set)->Verify(MakeRule("*", "signer"), Parse("nginx"), Deadline::Infinite()).status(),
       StatusIs(StatusCode::kUnavailable,
-               "error during cosign validation of image nginx: cosign validation is not "
+               "error during notation validation of image nginx: notation validation is not "
                "available in this build yet"));
 }
 
-TEST(ValidatorFactoryTest, BuildsStaticValidatorsAndDenyingStandInsForTheRest) {
+TEST(ValidatorFactoryTest, BuildsStaticValidatorsAndADenyingStandInForNotation) {
   const struct {
     config::ValidatorType type;
     bool approve;
@@ -267,10 +267,6 @@ TEST(ValidatorFactoryTest, BuildsStaticValidatorsAndDenyingStandInsForTheRest) {
   } cases[] = {
       {config::ValidatorType::kStatic, true, true, ""},
       {config::ValidatorType::kStatic, false, false, "static deny"},
-      {config::ValidatorType::kNotaryV1, true, false,
-       "notaryv1 validation is not available in this build yet"},
-      {config::ValidatorType::kCosign, true, false,
-       "cosign validation is not available in this build yet"},
       {config::ValidatorType::kNotation, true, false,
        "notation validation is not available in this build yet"},
   };

@@ -1,0 +1,180 @@
+// `connaisseur check`: a dry run of the policy over a list of images (cli.md).
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "runtime/cli/arguments.h"
+#include "runtime/cli/check_runner.h"
+#include "runtime/cli/commands.h"
+#include "runtime/cli/image_evaluator.h"
+#include "runtime/cli/image_source.h"
+#include "runtime/cli/manifest_images.h"
+#include "runtime/cli/policy_environment.h"
+#include "runtime/log/logger.h"
+
+namespace connaisseur::cli {
+namespace {
+
+constexpr char kHelp[] = R"(Usage: connaisseur check --config VALUES.yaml [options] [IMAGE...]
+
+Dry-runs the admission policy over container images: parses and normalises each reference,
+lets the policy script select a rule, runs the rule's validator (through one shared cache) and
+prints the verdict the webhook would give.
+
+Options:
+  --config FILE          helm values file (Connaisseur v1, v2 or v3 layout); required
+  --policy-script FILE   Lua policy to use instead of application.policyScript / the default
+  --images FILE|-        one image reference per line ('-' = stdin); blank lines and lines
+                         starting with '#' are skipped
+  --manifests PATH|-     Kubernetes YAML/JSON (multi-document; a directory is searched for
+                         *.yaml, *.yml, *.json): images of Pod, Deployment, ReplicaSet,
+                         ReplicationController, DaemonSet, StatefulSet, Job, CronJob and List
+  --plan                 only parse, normalise and select rules: no validator runs, no network
+  --output FORMAT        table (default), json (one array) or jsonl (one object per line, in
+                         input order); keys: image normalized rule validator verdict digest reason
+  --jobs N               worker threads sharing one verification cache (default: CPU cores)
+  --namespace NS         namespace of the synthetic request the policy sees (default: default)
+  --detection            detection mode: a deny becomes an allow with a warning (also on when
+                         the values set detectionMode)
+  -h, --help             show this help
+
+Images are taken from the arguments, then --images, then --manifests.
+
+Exit status: 0 every image allowed (with --plan: every image parsed and got a rule),
+1 at least one image denied, 2 usage, configuration or policy script error.
+)";
+
+constexpr OptionSpec kOptions[] = {
+    {"config", true},     {"policy-script", true}, {"images", true}, {"manifests", true},
+    {"plan", false},      {"output", true},        {"jobs", true},   {"namespace", true},
+    {"detection", false}, {"help", false},
+};
+
+int UsageError(const std::string& message) {
+  std::fprintf(stderr, "connaisseur check: %s\nTry 'connaisseur check --help'.\n", message.c_str());
+  return kExitUsage;
+}
+
+bool ParseJobs(const std::string& text, int* jobs) {
+  if (text.empty() || text.size() > 4) return false;
+  int value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return false;
+    value = value * 10 + (c - '0');
+  }
+  if (value < 1 || value > 1024) return false;
+  *jobs = value;
+  return true;
+}
+
+}  // namespace
+
+int RunCheckCommand(std::span<char* const> argv) {
+  auto parsed = Arguments::Parse(argv, kOptions);
+  if (!parsed.ok()) return UsageError(parsed.status().message());
+  const Arguments& args = *parsed;
+  if (args.Has("help")) {
+    std::fputs(kHelp, stdout);
+    return kExitOk;
+  }
+  if (!args.Has("config")) return UsageError("--config VALUES.yaml is required");
+
+  RunOptions run;
+  const std::string output = args.Get("output", "table");
+  if (output == "table") {
+    run.format = OutputFormat::kTable;
+  } else if (output == "json") {
+    run.format = OutputFormat::kJson;
+  } else if (output == "jsonl") {
+    run.format = OutputFormat::kJsonl;
+  } else {
+    return UsageError("--output must be table, json or jsonl, not \"" + output + "\"");
+  }
+  int jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (args.Has("jobs") && !ParseJobs(args.Get("jobs"), &jobs)) {
+    return UsageError("--jobs must be a whole number from 1 to 1024");
+  }
+  if (args.positionals().empty() && !args.Has("images") && !args.Has("manifests")) {
+    return UsageError("no images given (use IMAGE arguments, --images or --manifests)");
+  }
+  if (args.Get("images") == "-" && args.Get("manifests") == "-") {
+    return UsageError("--images and --manifests cannot both read stdin");
+  }
+
+  // Script logs and print() go to stderr, so stdout stays exactly the results.
+  log::JsonLogger logger(stderr, log::Level::kInfo);
+  auto env = PolicyEnvironment::Load({args.Get("config"), args.Get("policy-script")}, &logger);
+  if (!env.ok()) {
+    std::fprintf(stderr, "connaisseur check: %s\n", env.status().message().c_str());
+    return kExitUsage;
+  }
+  // Build the sources first: an unreadable list is a usage error before any work starts.
+  std::vector<std::unique_ptr<ImageSource>> sources;
+  sources.push_back(ListSource(args.positionals()));
+  if (args.Has("images")) {
+    auto lines = LineFileSource(args.Get("images"));
+    if (!lines.ok()) return UsageError(lines.status().message());
+    sources.push_back(std::move(lines).value());
+  }
+  if (args.Has("manifests")) {
+    std::vector<std::string> images;
+    Status status = ImagesFromManifestPath(args.Get("manifests"), &images);
+    if (!status.ok()) return UsageError(status.message());
+    sources.push_back(ListSource(std::move(images)));
+  }
+  auto source = ConcatSource(std::move(sources));
+
+  EvaluationOptions evaluation;
+  evaluation.plan = args.Has("plan");
+  evaluation.detection = args.Has("detection") || (*env)->config().features.detection_mode;
+  evaluation.namespace_name = args.Get("namespace", "default");
+  evaluation.timeout = std::chrono::seconds((*env)->config().timeout_seconds);
+  std::vector<std::unique_ptr<ImageEvaluator>> evaluators;
+  for (int i = 0; i < jobs; ++i) {
+    auto policy = (*env)->NewPolicy(/*with_verifier=*/!evaluation.plan);
+    if (!policy.ok()) {
+      std::fprintf(stderr, "connaisseur check: %s\n", policy.status().message().c_str());
+      return kExitUsage;
+    }
+    evaluators.push_back(std::make_unique<ImageEvaluator>(
+        &(*env)->config(), evaluation.plan ? nullptr : &(*env)->verifier(),
+        std::move(policy).value(), evaluation));
+  }
+
+  // Results leave in large buffered writes; nothing flushes per line.
+  static char stdout_buffer[1 << 20];
+  std::setvbuf(stdout, stdout_buffer, _IOFBF, sizeof(stdout_buffer));
+  if (isatty(STDERR_FILENO) == 1) run.progress = stderr;
+  auto summary = RunCheck(*source, std::move(evaluators), run, stdout);
+  if (!summary.ok()) {
+    std::fprintf(stderr, "connaisseur check: %s\n", summary.status().message().c_str());
+    return kExitUsage;
+  }
+  if (run.format == OutputFormat::kTable) {
+    if (evaluation.plan) {
+      std::printf("%llu images: %llu planned, %llu denied\n",
+                  static_cast<unsigned long long>(summary->total),
+                  static_cast<unsigned long long>(summary->planned),
+                  static_cast<unsigned long long>(summary->denied));
+    } else {
+      std::printf("%llu images: %llu allowed, %llu denied\n",
+                  static_cast<unsigned long long>(summary->total),
+                  static_cast<unsigned long long>(summary->allowed),
+                  static_cast<unsigned long long>(summary->denied));
+    }
+  }
+  std::fflush(stdout);
+  if (summary->detection_overrides > 0) {
+    std::fprintf(stderr,
+                 "connaisseur check: warning: detection mode active: %llu denied image(s) were "
+                 "allowed\n",
+                 static_cast<unsigned long long>(summary->detection_overrides));
+  }
+  return summary->denied > 0 ? kExitDenied : kExitOk;
+}
+
+}  // namespace connaisseur::cli

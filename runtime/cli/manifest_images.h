@@ -1,0 +1,25 @@
+// ImagesFromManifests: the container images of Kubernetes manifests, for `check --manifests`.
+//
+// Reads multi-document YAML or JSON and, for every kind the webhook handles (Pod, Deployment,
+// ReplicaSet, ReplicationController, DaemonSet, StatefulSet, Job, CronJob, and `List` items),
+// the images of containers, initContainers and ephemeralContainers in document order, at the
+// same paths as webhook.md §2. Other kinds are skipped.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "runtime/status.h"
+
+namespace connaisseur::cli {
+
+// `source` names the input in messages. A YAML syntax error is kInvalidArgument
+// "<source>:<line>: <problem>". Appends to `images`.
+Status ImagesFromManifests(std::string_view text, std::string_view source,
+                           std::vector<std::string>* images);
+
+// `path` is a file, "-" (stdin) or a directory (every *.yaml, *.yml, *.json below it, sorted).
+Status ImagesFromManifestPath(const std::string& path, std::vector<std::string>* images);
+
+}  // namespace connaisseur::cli

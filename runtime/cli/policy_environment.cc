@@ -1,0 +1,78 @@
+#include "runtime/cli/policy_environment.h"
+
+#include <fstream>
+#include <iterator>
+#include <string_view>
+
+#include "stdlib/stdlib.h"
+
+namespace connaisseur::embedded {
+extern const std::string_view kDefaultPolicyLua;  // scripts/default.lua, compiled in
+}
+
+namespace connaisseur::cli {
+namespace {
+
+constexpr size_t kMaxScriptBytes = 1 << 20;  // a policy larger than 1 MiB is not a policy
+
+StatusOr<std::string> ReadScript(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return InvalidArgumentError(path + ": cannot open policy script");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) return InvalidArgumentError(path + ": cannot read policy script");
+  if (text.size() > kMaxScriptBytes) {
+    return InvalidArgumentError(path + ": policy script larger than 1 MiB");
+  }
+  return text;
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<PolicyEnvironment>> PolicyEnvironment::Load(
+    const EnvironmentOptions& options, log::Logger* logger) {
+  auto env = std::make_unique<PolicyEnvironment>(PassKey());
+  env->logger_ = logger;
+  auto config = config::LoadConfigFile(options.config_path);
+  if (!config.ok()) {
+    const std::string& message = config.status().message();
+    // Make sure the file is named even if the loader's message does not say it.
+    if (message.find(options.config_path) != std::string::npos) return config.status();
+    return config.status().WithPrefix(options.config_path);
+  }
+  env->config_ = std::move(config).value();
+
+  auto rules = matching::RuleIndex::Build(env->config_.policy,
+                                          env->config_.features.legacy_unanchored_matching);
+  if (!rules.ok()) return rules.status().WithPrefix(options.config_path);
+  env->rules_ = std::move(rules).value();
+
+  auto verifier = validators::ValidatorSet::Create(env->config_);
+  if (!verifier.ok()) return verifier.status().WithPrefix(options.config_path);
+  env->verifier_ = std::move(verifier).value();
+
+  if (!options.policy_script_path.empty()) {
+    CN_ASSIGN_OR_RETURN(env->script_source_, ReadScript(options.policy_script_path));
+    env->script_name_ = options.policy_script_path;
+  } else if (!env->config_.policy_script.empty()) {
+    env->script_source_ = env->config_.policy_script;
+    env->script_name_ = options.config_path + ":application.policyScript";
+  } else {
+    env->script_source_ = std::string(embedded::kDefaultPolicyLua);
+    env->script_name_ = "default.lua";
+  }
+  return env;
+}
+
+StatusOr<std::unique_ptr<sandbox::Policy>> PolicyEnvironment::NewPolicy(bool with_verifier) {
+  sandbox::PolicyOptions options;
+  options.source = script_source_;
+  options.chunk_name = script_name_;
+  options.config = &config_;
+  options.rules = rules_.get();
+  options.verifier = with_verifier ? verifier_.get() : nullptr;
+  options.logger = logger_;
+  options.modules = stdlib::StandardModules();
+  return sandbox::Policy::Create(options);
+}
+
+}  // namespace connaisseur::cli

@@ -1,0 +1,57 @@
+// PolicyEnvironment: everything a subcommand needs to run the policy, loaded once: the typed
+// configuration, the rule index, the validator set with its cache, and the policy script source
+// (from --policy-script, application.policyScript, or the compiled-in scripts/default.lua).
+// Workers each get their own sandbox::Policy from NewPolicy (Lua states are single-threaded).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "runtime/config/config.h"
+#include "runtime/log/logger.h"
+#include "runtime/matching/rule_index.h"
+#include "runtime/sandbox/policy.h"
+#include "runtime/status.h"
+#include "validators/validator_set.h"
+
+namespace connaisseur::cli {
+
+struct EnvironmentOptions {
+  std::string config_path;         // --config, required
+  std::string policy_script_path;  // --policy-script; empty = from the config or the default
+};
+
+class PolicyEnvironment {
+  struct PassKey {  // private: only Load can build an environment
+    explicit PassKey() = default;
+  };
+
+ public:
+  explicit PolicyEnvironment(PassKey) {}
+
+  // Fails (kInvalidArgument) with a message naming the file when the configuration or the script
+  // cannot be read or is invalid. `logger` is borrowed and receives script logs and print().
+  static StatusOr<std::unique_ptr<PolicyEnvironment>> Load(const EnvironmentOptions& options,
+                                                           log::Logger* logger);
+
+  const config::Config& config() const { return config_; }
+  const matching::RuleIndex& rules() const { return *rules_; }
+  validators::ValidatorSet& verifier() { return *verifier_; }
+  // The name script errors carry: the script's path, "<values>:application.policyScript" or
+  // "default.lua".
+  const std::string& script_name() const { return script_name_; }
+
+  // A new compiled Policy. `with_verifier` false leaves connaisseur.verify unavailable (plan
+  // mode: no validator runs). Fails when the script does not load, naming script and line.
+  StatusOr<std::unique_ptr<sandbox::Policy>> NewPolicy(bool with_verifier);
+
+ private:
+  config::Config config_;
+  std::unique_ptr<matching::RuleIndex> rules_;
+  std::unique_ptr<validators::ValidatorSet> verifier_;
+  std::string script_source_;
+  std::string script_name_;
+  log::Logger* logger_ = nullptr;  // borrowed
+};
+
+}  // namespace connaisseur::cli

@@ -1,0 +1,24 @@
+// Rendering of CheckResults: JSON objects (for `json` and `jsonl`) and the human table.
+// Rendering never fails: invalid UTF-8 in an image string becomes U+FFFD in JSON, and control
+// characters are escaped (JSON) or replaced (table) so input cannot forge output lines or
+// terminal escape sequences.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "runtime/cli/check_result.h"
+
+namespace connaisseur::cli {
+
+// Appends `{"image":…,"normalized":…,"rule":…,"validator":…,"verdict":…,"digest":…,"reason":…}`
+// (no newline) to `out`.
+void AppendJsonObject(const CheckResult& result, std::string* out);
+
+// Appends `text` as a JSON string literal (with quotes) to `out`.
+void AppendJsonString(std::string_view text, std::string* out);
+
+// The table: a header, one row per result, widths fitted to the content (long cells are cut).
+std::string RenderTable(const std::vector<CheckResult>& results);
+
+}  // namespace connaisseur::cli

@@ -1,0 +1,25 @@
+// LintRules: policy rules that are valid but cannot do what their author meant, for `lint`:
+//   - rules that can never match any image under anchored matching (matching.md §2), e.g. a
+//     registry-less `test-image` or `securesystemsengineering/*:co*`, `index.docker.io/...`
+//     (normalised to docker.io) or `docker.io/nginx` (normalised to docker.io/library/nginx);
+//   - rules shadowed by an identical earlier rule (same pattern).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "runtime/config/config.h"
+
+namespace connaisseur::cli {
+
+struct RuleWarning {
+  size_t rule_index;    // position in the policy list
+  size_t other_index;   // the shadowing rule for a shadow warning, else rule_index
+  std::string message;  // one line, names the pattern
+};
+
+// `legacy_unanchored`: features.legacyUnanchoredMatching, under which every pattern is wrapped
+// in `*…*` and the never-match check does not apply.
+std::vector<RuleWarning> LintRules(const std::vector<config::Rule>& rules, bool legacy_unanchored);
+
+}  // namespace connaisseur::cli

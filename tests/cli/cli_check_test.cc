@@ -1,0 +1,331 @@
+// End-to-end: `connaisseur check` verdicts, output formats, inputs, exit codes, custom scripts.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "tests/cli/binary_runner.h"
+#include "tests/cli/test_values.h"
+
+namespace connaisseur::cli::testing {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ordered_json = nlohmann::ordered_json;
+
+// Parses jsonl output; a line that is not a JSON object fails the test.
+std::vector<ordered_json> ParseJsonl(const std::string& out) {
+  std::vector<ordered_json> rows;
+  for (const std::string& line : Lines(out)) {
+    ordered_json row = ordered_json::parse(line, nullptr, false);
+    EXPECT_TRUE(row.is_object()) << "not a JSON object: " << line;
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+std::vector<std::string> Keys(const ordered_json& row) {
+  std::vector<std::string> keys;
+  for (auto it = row.begin(); it != row.end(); ++it) keys.push_back(it.key());
+  return keys;
+}
+
+class CheckTest : public ::testing::Test {
+ protected:
+  RunResult Check(std::vector<std::string> extra, const std::string& stdin_text = "") {
+    std::vector<std::string> args = {"check", "--config", values_};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return RunConnaisseur(args, stdin_text);
+  }
+  TempDir dir_;
+  std::string values_ = dir_.Write("values.yaml", kStaticValues);
+};
+
+TEST_F(CheckTest, JsonlRowsHaveExactlyTheSevenKeysInOrder) {
+  const RunResult r = Check({"--output", "jsonl", "nginx", "quay.io/x/y", "Invalid::"});
+  const auto rows = ParseJsonl(r.out);
+  ASSERT_EQ(rows.size(), 3u) << r.out << r.err;
+  for (const auto& row : rows) {
+    EXPECT_THAT(Keys(row), ElementsAre("image", "normalized", "rule", "validator", "verdict",
+                                       "digest", "reason"))
+        << row.dump();
+  }
+}
+
+TEST_F(CheckTest, StaticAllowAndDenyGiveVerdictsReasonsAndExitCodes) {
+  const struct {
+    std::string image;
+    std::string normalized, rule, validator, verdict;
+    std::string reason_part;
+    int exit_code;
+  } cases[] = {
+      {"nginx", "docker.io/library/nginx:latest", "docker.io/library/*", "allow", "allow",
+       "static allow for image nginx", 0},
+      {"registry.k8s.io/pause:3.9", "registry.k8s.io/pause:3.9", "registry.k8s.io/*", "allow",
+       "allow", "static allow", 0},
+      {"badimage:1", "docker.io/library/badimage:1", "docker.io/library/bad*", "deny", "deny",
+       "static deny for image badimage:1 using rule docker.io/library/bad*", 1},
+  };
+  for (const auto& c : cases) {
+    const RunResult r = Check({"--output", "jsonl", c.image});
+    EXPECT_EQ(r.exit_code, c.exit_code) << c.image << ": " << r.err;
+    const auto rows = ParseJsonl(r.out);
+    ASSERT_EQ(rows.size(), 1u) << c.image << ": " << r.out << r.err;
+    const ordered_json& row = rows[0];
+    EXPECT_EQ(row["image"], c.image);
+    EXPECT_EQ(row["normalized"], c.normalized) << c.image;
+    EXPECT_EQ(row["rule"], c.rule) << c.image;
+    EXPECT_EQ(row["validator"], c.validator) << c.image;
+    EXPECT_EQ(row["verdict"], c.verdict) << c.image;
+    EXPECT_TRUE(row["digest"].is_null()) << c.image;
+    EXPECT_THAT(row["reason"].get<std::string>(), HasSubstr(c.reason_part)) << c.image;
+  }
+}
+
+TEST_F(CheckTest, StaticAllowPassesAPinnedDigestThrough) {
+  const std::string image = std::string("registry.k8s.io/pause:3.9@") + kDigest;
+  const RunResult r = Check({"--output", "jsonl", image});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const auto rows = ParseJsonl(r.out);
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(rows[0]["digest"], kDigest);
+  EXPECT_EQ(rows[0]["normalized"], image);
+}
+
+TEST_F(CheckTest, ParseErrorsAndMissingRulesDenyInEveryMode) {
+  const struct {
+    std::string image;
+    std::string reason_part;
+    bool normalized;
+  } cases[] = {
+      {"Invalid::", "invalid image reference", false},
+      {"image/", "invalid image reference", false},
+      {"nginx@sha256:123", "invalid image reference", false},
+      {"quay.io/team/app:1", "no matching rule", true},
+  };
+  for (const auto& c : cases) {
+    for (bool plan : {false, true}) {
+      std::vector<std::string> args = {"--output", "jsonl", c.image};
+      if (plan) args.push_back("--plan");
+      const RunResult r = Check(args);
+      EXPECT_EQ(r.exit_code, 1) << c.image << " plan=" << plan << ": " << r.err;
+      const auto rows = ParseJsonl(r.out);
+      ASSERT_EQ(rows.size(), 1u) << c.image;
+      EXPECT_EQ(rows[0]["verdict"], "deny") << c.image;
+      EXPECT_TRUE(rows[0]["rule"].is_null()) << c.image;
+      EXPECT_TRUE(rows[0]["validator"].is_null()) << c.image;
+      EXPECT_EQ(rows[0]["normalized"].is_null(), !c.normalized) << c.image;
+      EXPECT_THAT(rows[0]["reason"].get<std::string>(), HasSubstr(c.reason_part)) << c.image;
+    }
+  }
+}
+
+TEST_F(CheckTest, PlanSelectsRulesWithoutRunningValidators) {
+  const RunResult r = Check({"--plan", "--output", "jsonl", "nginx", "badimage:2"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;  // a static deny is not run in plan mode
+  const auto rows = ParseJsonl(r.out);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0]["verdict"], "plan");
+  EXPECT_EQ(rows[0]["rule"], "docker.io/library/*");
+  EXPECT_EQ(rows[1]["verdict"], "plan");
+  EXPECT_EQ(rows[1]["validator"], "deny");
+  EXPECT_TRUE(rows[1]["digest"].is_null());
+}
+
+TEST_F(CheckTest, ImagesFromStdinSkipBlankLinesAndComments) {
+  const RunResult r = Check({"--output", "jsonl", "--images", "-"},
+                            "# cluster images\n\nnginx\n   # indented comment\n  redis:7  \r\n"
+                            "\n");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const auto rows = ParseJsonl(r.out);
+  ASSERT_EQ(rows.size(), 2u) << r.out;
+  EXPECT_EQ(rows[0]["image"], "nginx");
+  EXPECT_EQ(rows[1]["image"], "redis:7");
+}
+
+TEST_F(CheckTest, ArgumentsComeBeforeTheImageListInOutput) {
+  const std::string list = dir_.Write("images.txt", "redis\nbadimage\n");
+  const RunResult r = Check({"--output", "jsonl", "--images", list, "nginx"});
+  EXPECT_EQ(r.exit_code, 1);
+  const auto rows = ParseJsonl(r.out);
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0]["image"], "nginx");
+  EXPECT_EQ(rows[1]["image"], "redis");
+  EXPECT_EQ(rows[2]["image"], "badimage");
+}
+
+TEST_F(CheckTest, ManifestsYieldImagesOfEveryWorkloadKindInOrder) {
+  const std::string manifests = dir_.Write("workloads.yaml", R"(apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  initContainers: [{name: i, image: "registry.k8s.io/init:1"}]
+  containers: [{name: c, image: nginx}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: s}
+spec: {ports: [{port: 80}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: d}
+spec:
+  template:
+    spec:
+      containers: [{name: c, image: "redis:7"}, {name: d, image: badimage}]
+---
+{"apiVersion": "batch/v1", "kind": "CronJob", "metadata": {"name": "cj"},
+ "spec": {"jobTemplate": {"spec": {"template": {"spec": {"containers": [{"name": "c", "image": "busybox"}]}}}}}}
+---
+apiVersion: v1
+kind: List
+items:
+  - apiVersion: apps/v1
+    kind: DaemonSet
+    spec: {template: {spec: {containers: [{name: c, image: "quay.io/x/agent:2"}]}}}
+)");
+  const RunResult r = Check({"--output", "jsonl", "--manifests", manifests});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  std::vector<std::string> images;
+  for (const auto& row : ParseJsonl(r.out)) images.push_back(row["image"]);
+  // Per object: containers, then initContainers, then ephemeralContainers.
+  EXPECT_THAT(images, ElementsAre("nginx", "registry.k8s.io/init:1", "redis:7", "badimage",
+                                  "busybox", "quay.io/x/agent:2"));
+}
+
+TEST_F(CheckTest, BrokenManifestIsAUsageErrorNamingTheFile) {
+  const std::string manifests = dir_.Write("broken.yaml", "kind: Pod\nspec: [unclosed\n");
+  const RunResult r = Check({"--manifests", manifests});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("broken.yaml"));
+}
+
+TEST_F(CheckTest, JsonOutputIsOneValidArray) {
+  for (const std::vector<std::string>& images :
+       {std::vector<std::string>{"nginx", "badimage", "a\"b\\c"}, std::vector<std::string>{}}) {
+    std::vector<std::string> args = {"--output", "json"};
+    std::string list;
+    for (const auto& i : images) list += i + "\n";
+    args.push_back("--images");
+    args.push_back(dir_.Write("list.txt", list));
+    const RunResult r = Check(args);
+    const ordered_json array = ordered_json::parse(r.out, nullptr, false);
+    ASSERT_TRUE(array.is_array()) << r.out;
+    ASSERT_EQ(array.size(), images.size()) << r.out;
+    for (size_t i = 0; i < images.size(); ++i) EXPECT_EQ(array[i]["image"], images[i]);
+  }
+}
+
+TEST_F(CheckTest, TableShowsARowPerImageAndASummary) {
+  const RunResult r = Check({"nginx", "badimage"});
+  EXPECT_EQ(r.exit_code, 1);
+  const auto lines = Lines(r.out);
+  ASSERT_EQ(lines.size(), 4u) << r.out;
+  EXPECT_THAT(lines[0], HasSubstr("VERDICT"));
+  EXPECT_THAT(lines[1], HasSubstr("nginx"));
+  EXPECT_THAT(lines[2], HasSubstr("badimage"));
+  EXPECT_EQ(lines[3], "2 images: 1 allowed, 1 denied");
+}
+
+TEST_F(CheckTest, DetectionModeTurnsDeniesIntoAllowsWithAWarning) {
+  const RunResult r = Check({"--detection", "--output", "jsonl", "badimage", "quay.io/x/y"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  for (const auto& row : ParseJsonl(r.out)) {
+    EXPECT_EQ(row["verdict"], "allow") << row.dump();
+    EXPECT_THAT(row["reason"].get<std::string>(), HasSubstr("detection mode active"));
+  }
+  EXPECT_THAT(r.err, HasSubstr("detection mode"));
+}
+
+TEST_F(CheckTest, JobsDoNotChangeTheOutput) {
+  std::string list;
+  for (int i = 0; i < 3000; ++i) {
+    list += (i % 7 == 0   ? "badimage"
+             : i % 5 == 0 ? "quay.io/x/y"
+                          : "nginx") +
+            std::string(":") + std::to_string(i % 1000) + "\n";
+    if (i % 11 == 0) list += "bad image " + std::to_string(i) + "\n";
+  }
+  const std::string path = dir_.Write("many.txt", list);
+  const RunResult one = Check({"--output", "jsonl", "--jobs", "1", "--images", path});
+  const RunResult four = Check({"--output", "jsonl", "--jobs", "4", "--images", path});
+  EXPECT_EQ(one.exit_code, 1);
+  EXPECT_EQ(four.exit_code, 1);
+  EXPECT_EQ(Lines(one.out).size(), 3000u + 273u);
+  EXPECT_TRUE(one.out == four.out) << "outputs differ between --jobs 1 and --jobs 4";
+}
+
+TEST_F(CheckTest, ConfigErrorsExitTwoNamingTheFile) {
+  const std::string missing = dir_.path() + "/nope.yaml";
+  const std::string broken = dir_.Write("broken.yaml", R"(application:
+  validators:
+    - name: allow
+      type: static
+      approve: true
+  policy:
+    - pattern: "*:*"
+      validator: nosuchvalidator
+)");
+  for (const std::string& path : {missing, broken}) {
+    const RunResult r = RunConnaisseur({"check", "--config", path, "nginx"});
+    EXPECT_EQ(r.exit_code, 2) << path;
+    EXPECT_EQ(r.out, "") << path;
+    EXPECT_THAT(r.err, HasSubstr(path));
+  }
+}
+
+TEST_F(CheckTest, CustomPolicyScriptDecides) {
+  const std::string script = dir_.Write("policy.lua", R"(
+return {
+  select = function(image, request)
+    if request.namespace == "prod" and image.registry ~= "registry.k8s.io" then
+      return nil, "prod only runs registry.k8s.io images"
+    end
+    return { pattern = "custom", validator = "allow", with = {} }
+  end,
+}
+)");
+  const RunResult dev = Check({"--policy-script", script, "--output", "jsonl", "quay.io/x/y"});
+  EXPECT_EQ(dev.exit_code, 0) << dev.err;
+  const auto dev_rows = ParseJsonl(dev.out);
+  ASSERT_EQ(dev_rows.size(), 1u);
+  EXPECT_EQ(dev_rows[0]["rule"], "custom");
+  const RunResult prod =
+      Check({"--policy-script", script, "--namespace", "prod", "--output", "jsonl", "quay.io/x/y"});
+  EXPECT_EQ(prod.exit_code, 1);
+  const auto prod_rows = ParseJsonl(prod.out);
+  ASSERT_EQ(prod_rows.size(), 1u);
+  EXPECT_THAT(prod_rows[0]["reason"].get<std::string>(),
+              HasSubstr("prod only runs registry.k8s.io images"));
+}
+
+TEST_F(CheckTest, PolicyScriptThatDoesNotLoadIsAnErrorNamingScriptAndLine) {
+  const std::string script = dir_.Write("broken.lua", "return {\n  select = function(\n}\n");
+  const RunResult r = Check({"--policy-script", script, "nginx"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_THAT(r.err, HasSubstr("broken.lua:"));
+}
+
+TEST_F(CheckTest, PrintFloodingPolicyKeepsJsonlStdoutValid) {
+  const std::string script = dir_.Write("noisy.lua", R"(
+return {
+  select = function(image, request)
+    for i = 1, 200 do print("noise {\"not\": \"json\"} " .. i) end
+    return { pattern = "noisy", validator = "allow", with = {} }
+  end,
+}
+)");
+  const RunResult r =
+      Check({"--policy-script", script, "--output", "jsonl", "nginx", "redis", "busybox"});
+  EXPECT_EQ(r.exit_code, 0) << r.err.substr(0, 500);
+  const auto rows = ParseJsonl(r.out);
+  ASSERT_EQ(rows.size(), 3u) << r.out.substr(0, 500);
+  for (const auto& row : rows) EXPECT_EQ(Keys(row).size(), 7u) << row.dump();
+}
+
+}  // namespace
+}  // namespace connaisseur::cli::testing
