@@ -1,7 +1,6 @@
 #include "validators/notaryv1/key_set.h"
 
 #include <algorithm>
-#include <set>
 
 #include "runtime/crypto/digest.h"
 #include "runtime/crypto/encoding.h"
@@ -29,7 +28,21 @@ StatusOr<crypto::PublicKey> ParsePublic(const TufKey& tuf) {
   return InvalidArgumentError("unsupported key type \"" + tuf.keytype.substr(0, 32) + "\"");
 }
 
+constexpr size_t kMaxCachedKeys = 4096;
+
 }  // namespace
+
+std::shared_ptr<const crypto::PublicKey> KeyCache::Find(const std::string& id) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = keys_.find(id);
+  return it == keys_.end() ? nullptr : it->second;
+}
+
+void KeyCache::Insert(const std::string& id, std::shared_ptr<const crypto::PublicKey> key) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (keys_.size() >= kMaxCachedKeys) keys_.clear();
+  keys_.emplace(id, std::move(key));
+}
 
 std::string TufKeyId(std::string_view keytype, std::string_view public_b64) {
   nlohmann::json key = {{"keytype", keytype},
@@ -38,21 +51,26 @@ std::string TufKeyId(std::string_view keytype, std::string_view public_b64) {
   return crypto::Sha256Hex(canonical.ok() ? *canonical : "");
 }
 
-StatusOr<VerificationKey> LoadKey(const std::string& listed_id, const TufKey& tuf) {
+StatusOr<VerificationKey> LoadKey(const std::string& listed_id, const TufKey& tuf,
+                                  KeyCache* cache) {
   std::string id = TufKeyId(tuf.keytype, tuf.public_b64);
   if (id != listed_id) {
     return InvalidArgumentError("key listed as " + listed_id.substr(0, 16) + " has id " +
                                 id.substr(0, 16));
   }
-  CN_ASSIGN_OR_RETURN(crypto::PublicKey key, ParsePublic(tuf));
-  return VerificationKey{std::move(id), tuf.keytype,
-                         std::make_shared<const crypto::PublicKey>(std::move(key))};
+  std::shared_ptr<const crypto::PublicKey> parsed = cache ? cache->Find(id) : nullptr;
+  if (parsed == nullptr) {
+    CN_ASSIGN_OR_RETURN(crypto::PublicKey key, ParsePublic(tuf));
+    parsed = std::make_shared<const crypto::PublicKey>(std::move(key));
+    if (cache) cache->Insert(id, parsed);
+  }
+  return VerificationKey{std::move(id), tuf.keytype, std::move(parsed)};
 }
 
-KeySet KeySet::FromTufKeys(const std::map<std::string, TufKey>& keys) {
+KeySet KeySet::FromTufKeys(const std::map<std::string, TufKey>& keys, KeyCache* cache) {
   KeySet set;
   for (const auto& [id, tuf] : keys) {
-    auto key = LoadKey(id, tuf);
+    auto key = LoadKey(id, tuf, cache);
     if (key.ok()) set.keys_.emplace(id, std::move(key).value());
   }
   return set;
@@ -81,7 +99,8 @@ Status VerifySignature(const SignedEnvelope& env, const TufSignature& sig,
   return key.Verify(env.canonical, sig.sig, scheme);
 }
 
-Status VerifyThreshold(const SignedEnvelope& env, const KeySet& keys, const RoleKeys& role) {
+Status VerifyThreshold(const SignedEnvelope& env, const KeySet& keys, const RoleKeys& role,
+                       const std::set<std::string>& verified) {
   std::string prefix = "error validating " + env.role + " signatures: ";
   if (role.threshold < 1) {
     return VerificationFailedError(prefix + "invalid threshold " + std::to_string(role.threshold));
@@ -97,7 +116,7 @@ Status VerifyThreshold(const SignedEnvelope& env, const KeySet& keys, const Role
     const VerificationKey* key = keys.Find(sig.keyid);
     if (key == nullptr) continue;
     if (valid_spki.count(key->key->spki_der())) continue;
-    if (VerifySignature(env, sig, *key->key, key->keytype).ok()) {
+    if (verified.count(sig.keyid) || VerifySignature(env, sig, *key->key, key->keytype).ok()) {
       valid.insert(sig.keyid);
       valid_spki.insert(key->key->spki_der());
     }

@@ -84,7 +84,7 @@ StatusOr<std::shared_ptr<const TrustData>> NotaryV1Validator::Load(
     return client_->FetchRole(gun, role, max_bytes, deadline);
   };
   CN_ASSIGN_OR_RETURN(TrustData data, VerifyTrustChain(fetch, pinned, delegations,
-                                                       std::chrono::system_clock::now()));
+                                                       std::chrono::system_clock::now(), &keys_));
   CN_RETURN_IF_ERROR(rollback_.CheckAndRecord(gun, data));
   return std::make_shared<const TrustData>(std::move(data));
 }

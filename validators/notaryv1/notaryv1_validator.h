@@ -55,6 +55,7 @@ class NotaryV1Validator : public validators::Validator {
   const std::string name_;
   const std::vector<PinnedKey> roots_;
   const std::unique_ptr<NotaryClient> client_;
+  mutable KeyCache keys_;  // parsed TUF keys by key id, across verifications
   mutable RollbackGuard rollback_;
   mutable TrustDataCache cache_;
 };

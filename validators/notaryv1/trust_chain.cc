@@ -1,6 +1,7 @@
 #include "validators/notaryv1/trust_chain.h"
 
 #include <algorithm>
+#include <set>
 
 #include "runtime/crypto/digest.h"
 #include "validators/notaryv1/key_set.h"
@@ -47,9 +48,10 @@ StatusOr<std::string> FetchPinned(const RoleFetcher& fetch, const std::string& r
 }
 
 // Root: every pinned key signed it (through a root-role key with the same public key), and the
-// root role's own threshold holds.
+// root role's own threshold holds. Signatures the pin check verified are not checked twice.
 Status VerifyRoot(const RootRole& root, const KeySet& keys, const std::vector<PinnedKey>& pinned,
                   SystemTime now) {
+  std::set<std::string> verified;
   const SignedEnvelope& env = root.envelope;
   if (env.signatures.empty()) return VerificationFailedError("no signatures found for root");
   const RoleKeys& root_role = root.roles.at("root");
@@ -59,8 +61,10 @@ Status VerifyRoot(const RootRole& root, const KeySet& keys, const std::vector<Pi
       const VerificationKey* key = keys.Find(id);
       if (key == nullptr || key->key->spki_der() != pin.key->spki_der()) continue;
       for (const TufSignature& sig : env.signatures) {
-        if (sig.keyid == id && VerifySignature(env, sig, *pin.key, key->keytype).ok()) {
+        if (sig.keyid != id) continue;
+        if (verified.count(id) || VerifySignature(env, sig, *pin.key, key->keytype).ok()) {
           signed_by_pin = true;
+          verified.insert(id);
         }
       }
     }
@@ -71,7 +75,7 @@ Status VerifyRoot(const RootRole& root, const KeySet& keys, const std::vector<Pi
           pin.name + "\"");
     }
   }
-  CN_RETURN_IF_ERROR(VerifyThreshold(env, keys, root_role));
+  CN_RETURN_IF_ERROR(VerifyThreshold(env, keys, root_role, verified));
   return CheckExpiry(env, now);
 }
 
@@ -96,7 +100,7 @@ const DelegatedRole* FindDelegation(const TargetsRole& targets, const std::strin
 
 // Fetches and verifies the delegation `name`, declared by `targets`.
 Status AddDelegation(const RoleFetcher& fetch, const SnapshotRole& snapshot, TrustData* data,
-                     const std::string& name, SystemTime now) {
+                     const std::string& name, SystemTime now, KeyCache* key_cache) {
   const TargetsRole& targets = data->targets.at("targets");
   const DelegatedRole* role = FindDelegation(targets, name);
   if (role == nullptr) return NotFoundError("delegation " + name + " not found");
@@ -104,7 +108,7 @@ Status AddDelegation(const RoleFetcher& fetch, const SnapshotRole& snapshot, Tru
   if (meta == snapshot.meta.end()) {
     return VerificationFailedError("error validating " + name + " checksums: not in snapshot");
   }
-  KeySet keys = KeySet::FromTufKeys(targets.delegation_keys);
+  KeySet keys = KeySet::FromTufKeys(targets.delegation_keys, key_cache);
   auto verified = FetchTargets(fetch, name, meta->second, keys, role->keys, now);
   if (!verified.ok()) {
     return verified.status().WithPrefix(
@@ -116,7 +120,7 @@ Status AddDelegation(const RoleFetcher& fetch, const SnapshotRole& snapshot, Tru
 }
 
 Status ChooseAndVerifyTargets(const RoleFetcher& fetch, const std::vector<std::string>& wanted,
-                              TrustData* data, SystemTime now) {
+                              TrustData* data, SystemTime now, KeyCache* key_cache) {
   const TargetsRole& targets = data->targets.at("targets");
   if (!wanted.empty()) {
     if (targets.delegations.empty()) {
@@ -124,7 +128,7 @@ Status ChooseAndVerifyTargets(const RoleFetcher& fetch, const std::vector<std::s
     }
     for (const std::string& name : wanted) {
       if (data->targets.count(name)) continue;  // listed twice in the rule
-      CN_RETURN_IF_ERROR(AddDelegation(fetch, data->snapshot, data, name, now));
+      CN_RETURN_IF_ERROR(AddDelegation(fetch, data->snapshot, data, name, now, key_cache));
     }
     return Status::Ok();
   }
@@ -143,7 +147,7 @@ Status ChooseAndVerifyTargets(const RoleFetcher& fetch, const std::vector<std::s
     }
     if (!raw.ok()) return FetchError(releases, raw.status());
   }
-  return AddDelegation(fetch, data->snapshot, data, releases, now);
+  return AddDelegation(fetch, data->snapshot, data, releases, now, key_cache);
 }
 
 }  // namespace
@@ -165,14 +169,15 @@ Status CheckFileMeta(std::string_view role, std::string_view raw, const FileMeta
 }
 
 StatusOr<TrustData> VerifyTrustChain(const RoleFetcher& fetch, const std::vector<PinnedKey>& pinned,
-                                     const std::vector<std::string>& delegations, SystemTime now) {
+                                     const std::vector<std::string>& delegations, SystemTime now,
+                                     KeyCache* key_cache) {
   if (pinned.empty()) return InvalidArgumentError("error getting trust root keys: none selected");
   TrustData data;
 
   auto root_raw = fetch("root", kMaxUnpinnedMetadataBytes);
   if (!root_raw.ok()) return FetchError("root", root_raw.status());
   CN_ASSIGN_OR_RETURN(data.root, ParseRoot(*root_raw));
-  KeySet root_keys = KeySet::FromTufKeys(data.root.keys);
+  KeySet root_keys = KeySet::FromTufKeys(data.root.keys, key_cache);
   CN_RETURN_IF_ERROR(VerifyRoot(data.root, root_keys, pinned, now));
 
   auto ts_raw = fetch("timestamp", kMaxUnpinnedMetadataBytes);
@@ -205,7 +210,7 @@ StatusOr<TrustData> VerifyTrustChain(const RoleFetcher& fetch, const std::vector
                       FetchTargets(fetch, "targets", targets_pin->second, root_keys,
                                    data.root.roles.at("targets"), now));
   data.targets.emplace("targets", std::move(targets));
-  CN_RETURN_IF_ERROR(ChooseAndVerifyTargets(fetch, delegations, &data, now));
+  CN_RETURN_IF_ERROR(ChooseAndVerifyTargets(fetch, delegations, &data, now, key_cache));
 
   data.expires = std::min({data.root.envelope.expires, data.timestamp.envelope.expires,
                            data.snapshot.envelope.expires});

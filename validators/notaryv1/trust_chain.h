@@ -12,6 +12,7 @@
 #include "runtime/crypto/public_key.h"
 #include "runtime/status.h"
 #include "validators/notaryv1/expiry.h"
+#include "validators/notaryv1/key_set.h"
 #include "validators/notaryv1/tuf_metadata.h"
 
 namespace connaisseur::notaryv1 {
@@ -44,9 +45,11 @@ inline constexpr size_t kMaxUnpinnedMetadataBytes = 10u << 20;
 
 // `pinned`: every key must have signed root (AND). `delegations`: role names with the
 // "targets/" prefix, or empty for the default search (notaryv1.md "Choosing which targets to
-// search"). `now`: for expiry. Every failure names the step (see notaryv1.md error strings).
+// search"). `now`: for expiry. `key_cache`: parsed keys shared across calls (optional). Every
+// failure names the step (see notaryv1.md error strings).
 StatusOr<TrustData> VerifyTrustChain(const RoleFetcher& fetch, const std::vector<PinnedKey>& pinned,
-                                     const std::vector<std::string>& delegations, SystemTime now);
+                                     const std::vector<std::string>& delegations, SystemTime now,
+                                     KeyCache* key_cache = nullptr);
 
 // OK iff `raw` has the pinned length, sha256 (required) and sha512 (when pinned).
 // kVerificationFailed "error validating <role> checksums: ...".
