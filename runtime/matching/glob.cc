@@ -157,6 +157,18 @@ StatusOr<Glob> Glob::Compile(std::string_view pattern, Options options) {
     if (t.literal < 0) break;
     g.literal_prefix_ += static_cast<char>(t.literal);
   }
+  // The longest run of literal bytes anywhere in the pattern: every match contains it, so a
+  // substring search rejects most texts before the NFA runs (wildcard-first rules such as
+  // `*/team/app:*` escape the prefix index and would otherwise run for every image).
+  std::string run;
+  for (const Token& t : tokens) {
+    if (t.literal >= 0) {
+      run += static_cast<char>(t.literal);
+      if (run.size() > g.required_infix_.size()) g.required_infix_ = run;
+    } else {
+      run.clear();
+    }
+  }
   g.final_ = tokens.size();
   g.words_ = (tokens.size() + 1 + 63) / 64;
   g.star_.assign(g.words_, 0);
@@ -201,6 +213,10 @@ StatusOr<Glob> Glob::Compile(std::string_view pattern, Options options) {
 }
 
 bool Glob::Match(std::string_view text) const {
+  if (text.size() < required_infix_.size()) return false;
+  if (required_infix_.size() > 1 && text.find(required_infix_) == std::string_view::npos) {
+    return false;
+  }
   uint64_t cur[kMaxWords] = {}, next[kMaxWords];
   const uint64_t* star = star_.data();
   const size_t n = words_;

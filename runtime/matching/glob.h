@@ -55,6 +55,7 @@ class Glob {
   Glob() = default;
 
   std::string pattern_, literal_prefix_;
+  std::string required_infix_;  // longest literal run; every matching text contains it
   // NFA state i means "the first i tokens matched"; state `final_` accepts. A token is either
   // a star or a one-byte matcher. Bytes the pattern cannot tell apart share a class, so the
   // transition table is classes x words rather than 256 x words.

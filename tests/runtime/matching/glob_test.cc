@@ -224,6 +224,29 @@ bool ReferenceMatch(const std::string& p, const std::string& t) {
   return ok[0][0];
 }
 
+// The infix prefilter (longest literal run) must only ever reject texts the NFA would reject.
+TEST(GlobTest, WildcardFirstPatternsStillMatchThroughTheInfixPrefilter) {
+  const struct {
+    const char* pattern;
+    const char* text;
+    bool match;
+  } cases[] = {
+      {"*/team-7/app-3:*", "docker.io/team-7/app-3:v1", true},
+      {"*/team-7/app-3:*", "docker.io/team-7/app-30:v1", false},
+      {"*/team-7/app-3:*", "docker.io/team-8/app-3:v1", false},
+      {"*a\\*b", "xa*b", true},
+      {"*[ab]cd*", "xbcdy", true},
+      {"*cd*cd*", "cdcd", true},
+      {"*cd*cd*", "cd", false},
+      {"?abc", "abc", false},
+  };
+  for (const auto& c : cases) {
+    auto g = Glob::Compile(c.pattern);
+    ASSERT_TRUE(g.ok()) << c.pattern;
+    EXPECT_EQ(g->Match(c.text), c.match) << c.pattern << " ~ " << c.text;
+  }
+}
+
 TEST(GlobTest, AgreesWithAReferenceMatcherOnRandomPatterns) {
   std::mt19937 rng(20240601);
   const std::vector<std::string> pattern_atoms = {"a", "b", "/", "*", "?", "[ab]", "c"};
