@@ -59,6 +59,7 @@ class Sandbox {
   std::unique_ptr<Budget> budget_;  // the allocator of L_: declared first, destroyed last
   LuaStatePtr L_;
   bool broken_ = false;
+  size_t collect_above_;     // Run collects fully first once the heap is bigger (see Run)
   std::string error_where_;  // "<chunk>:<line>" of the innermost Lua frame of the last error
 };
 
