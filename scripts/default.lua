@@ -7,62 +7,102 @@
 --   3. else the first component that is longer;
 --   4. else (a tie) the later rule in the policy list, with a warning.
 -- No candidate denies: "no matching rule for image <normalized>".
+--
+-- select runs once per image, so it allocates nothing per candidate: components are byte
+-- ranges, not substrings, and what depends only on a pattern is computed once per pattern.
 
 local candidates = connaisseur.match.candidates
 local warn = connaisseur.log.warn
 local find, sub, byte = string.find, string.sub, string.byte
 
--- Splits on '/', keeping empty components; returns the list and its length.
-local function split(s)
-  local parts, n, start = {}, 0, 1
-  while true do
-    local slash = find(s, "/", start, true)
+local STAR, QUESTION, BRACKET, BACKSLASH = byte("*"), byte("?"), byte("["), byte("\\")
+
+-- shapes[pattern]: the pattern's components as written, 5 slots each (component i at
+-- o = 5 * (i - 1)): o+1 first byte, o+2 length, o+3 literal head (the text before the first
+-- '*', '?', '[' or '\'), o+4 the head's length, o+5 whether '[' follows the head. Normalised
+-- images never hold '*', '?' or '\', so a common prefix with the image cannot pass the head
+-- unless a '[' follows it. Patterns only come from the configuration (through candidates), so
+-- the cache is bounded by the policy.
+local shapes = {}
+
+local function shape(pattern)
+  local c = shapes[pattern]
+  if c then
+    return c
+  end
+  c = {}
+  local n, first = 0, 1
+  repeat
+    local slash = find(pattern, "/", first, true)
+    local last = (slash or #pattern + 1) - 1
+    local head_last = last
+    for k = first, last do
+      local b = byte(pattern, k)
+      if b == STAR or b == QUESTION or b == BRACKET or b == BACKSLASH then
+        head_last = k - 1
+        break
+      end
+    end
+    local o = 5 * n
+    c[o + 1] = first
+    c[o + 2] = last - first + 1
+    c[o + 3] = sub(pattern, first, head_last)
+    c[o + 4] = head_last - first + 1
+    c[o + 5] = head_last < last and byte(pattern, head_last + 1) == BRACKET
     n = n + 1
-    if not slash then
-      parts[n] = sub(s, start)
-      return parts, n
-    end
-    parts[n] = sub(s, start, slash - 1)
-    start = slash + 1
-  end
+    first = (slash or 0) + 1
+  until not slash
+  c.n = n
+  shapes[pattern] = c
+  return c
 end
 
-local function common_prefix(a, b)
-  local n, i = math.min(#a, #b), 0
-  while i < n and byte(a, i + 1) == byte(b, i + 1) do
-    i = i + 1
-  end
-  return i
+-- The image's components as byte ranges (img[2i-1] first byte, img[2i] length), refilled by
+-- each select; img_n is their number.
+local img, img_n = {}, 0
+
+local function split_image(s)
+  local n, first = 0, 1
+  repeat
+    local slash = find(s, "/", first, true)
+    n = n + 1
+    img[2 * n - 1] = first
+    img[2 * n] = (slash or #s + 1) - first
+    first = (slash or 0) + 1
+  until not slash
+  img_n = n
 end
 
--- The section 3 metrics of `pattern` (as written) against the image's components.
-local function measure(pattern, image_parts)
-  local parts, count = split(pattern)
-  local len, lcp = {}, {}
-  for i = 1, count do
-    len[i] = #parts[i]
-    lcp[i] = image_parts[i] and common_prefix(parts[i], image_parts[i]) or 0
+-- Length of the longest common prefix of component i of `pattern` (shape c) and component i
+-- of the image s; 0 when the image has no component i.
+local function lcp(pattern, c, i, s)
+  if i > img_n then
+    return 0
   end
-  return { count = count, len = len, lcp = lcp }
+  local o = 5 * (i - 1)
+  local b, image_len = img[2 * i - 1], img[2 * i]
+  local h, bracket = c[o + 4], c[o + 5]
+  local k = 0
+  if h > 0 and h <= image_len and find(s, c[o + 3], b, true) == b then
+    if not bracket then
+      return h
+    end
+    k = h
+  elseif h == 0 and not bracket then
+    return 0
+  end
+  local a, n = c[o + 1], c[o + 2]
+  if image_len < n then
+    n = image_len
+  end
+  while k < n and byte(pattern, a + k) == byte(s, b + k) do
+    k = k + 1
+  end
+  return k
 end
 
--- > 0 when a is more specific than b, < 0 when less, 0 on a tie.
-local function compare(a, b)
-  if a.count ~= b.count then
-    return a.count - b.count
-  end
-  for i = 1, a.count do
-    if a.lcp[i] ~= b.lcp[i] then
-      return a.lcp[i] - b.lcp[i]
-    end
-  end
-  for i = 1, a.count do
-    if a.len[i] ~= b.len[i] then
-      return a.len[i] - b.len[i]
-    end
-  end
-  return 0
-end
+-- The common prefixes of the best rule so far and of the candidate; swapped when it wins.
+local best_lcp, cand_lcp = {}, {}
 
 local function select(image, request)
   local rules = candidates(image)
@@ -74,18 +114,48 @@ local function select(image, request)
   if n == 1 then
     return best
   end
-  local image_parts = split(image.normalized)
-  local best_metrics = measure(best.pattern, image_parts)
-  for i = 2, n do
-    local rule = rules[i]
-    local metrics = measure(rule.pattern, image_parts)
-    local c = compare(metrics, best_metrics)
-    if c >= 0 then -- candidates come in policy order: on a tie the later rule wins
-      if c == 0 then
-        warn("identical rules: " .. best.pattern .. ", " .. rule.pattern,
-             { image = image.normalized })
+  local s = image.normalized
+  split_image(s)
+  local best_pattern = best.pattern
+  local bc = shape(best_pattern)
+  local bn = bc.n
+  for i = 1, bn do
+    best_lcp[i] = lcp(best_pattern, bc, i, s)
+  end
+  for r = 2, n do
+    local rule = rules[r]
+    local pattern = rule.pattern
+    local c = shape(pattern)
+    local cn = c.n
+    local d = cn - bn -- 1. more components wins
+    if d >= 0 then
+      for i = 1, cn do
+        cand_lcp[i] = lcp(pattern, c, i, s)
       end
-      best, best_metrics = rule, metrics
+      if d == 0 then
+        for i = 1, cn do -- 2. the first longer common prefix wins
+          d = cand_lcp[i] - best_lcp[i]
+          if d ~= 0 then
+            break
+          end
+        end
+        if d == 0 then
+          for i = 1, cn do -- 3. the first longer component wins
+            local o = 5 * (i - 1) + 2
+            d = c[o] - bc[o]
+            if d ~= 0 then
+              break
+            end
+          end
+        end
+      end
+      if d >= 0 then -- candidates come in policy order: on a tie the later rule wins
+        if d == 0 then
+          warn("identical rules: " .. best_pattern .. ", " .. pattern, { image = s })
+        end
+        best, best_pattern, bc, bn = rule, pattern, c, cn
+        best_lcp, cand_lcp = cand_lcp, best_lcp
+      end
     end
   end
   return best

@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 #include <string>
 #include <vector>
@@ -103,6 +104,41 @@ TEST(DefaultPolicyTest, TiesGoToTheLaterRuleWithAWarning) {
   EXPECT_EQ(t.Select("docker.io/library/xy"), "docker.io/library/x?");
   ASSERT_FALSE(t.logger.lines.empty());
   EXPECT_THAT(t.logger.lines.back().msg, HasSubstr("identical rules"));
+}
+
+// default.lua compares a component's literal head (the text before its first '*', '?', '[' or
+// '\') in one step and only walks bytes past it when a '[' follows, which an image byte (an
+// IPv6 registry) can equal. Classes, escapes, empty components and IPv6 registries, every
+// permutation of policy order, against the native ranking.
+TEST(DefaultPolicyTest, AgreesWithTheNativeRankingOnClassesEscapesAndIpv6) {
+  const std::vector<std::vector<std::string>> policies = {
+      {"docker.io/librar[a-z]/*", "docker.io/library/ngin[x]*", "docker.io/l\\ibrary/*",
+       "docker.io/*/nginx:*", "*/library/nginx:1"},
+      {"\\[::1\\]:5000/*", "[[]::1]:5000/img:*", "[[]::1]*", "*:5000/img*", "*/img:1"},
+      {"reg.io/a/*", "reg.io/a*", "reg.io/?/b/*", "reg.io/[ab]/b:*", "*/*/*/*"},
+  };
+  const std::vector<std::string> images = {
+      "nginx:1",          "docker.io/library/nginx:2",
+      "[::1]:5000/img:1", "[::1]:5000/img@sha256:" + std::string(64, 'c'),
+      "reg.io/a/b/c:1",   "reg.io/b/b:x"};
+  for (std::vector<std::string> patterns : policies) {
+    std::sort(patterns.begin(), patterns.end());
+    int orders = 0, matched = 0;
+    do {
+      PolicyUnderTest s(patterns);
+      for (const std::string& image : images) {
+        const std::string want = s.Native(image);
+        const std::string got = s.Select(image);
+        if (want == "<none>") {
+          EXPECT_THAT(got, HasSubstr("no matching rule")) << image;
+        } else {
+          EXPECT_EQ(got, want) << image << " with " << ::testing::PrintToString(patterns);
+          matched++;
+        }
+      }
+    } while (++orders < 24 && std::next_permutation(patterns.begin(), patterns.end()));
+    EXPECT_GE(matched, 2 * orders) << ::testing::PrintToString(patterns);  // ranking exercised
+  }
 }
 
 // Random rule sets drawn from pieces of the images, so that many patterns match and rank.
