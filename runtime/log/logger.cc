@@ -63,7 +63,14 @@ void JsonLogger::Log(Level level, std::string_view msg, const nlohmann::json& fi
   line["level"] = LevelName(level);
   line["msg"] = msg;
   if (fields.is_object()) {
-    for (const auto& [k, v] : fields.items()) line[k] = v;
+    // Fields (some come from policy scripts) never overwrite the line's own time, level, msg.
+    for (const auto& [k, v] : fields.items()) {
+      if (k == "time" || k == "level" || k == "msg") {
+        line["field_" + k] = v;
+      } else {
+        line[k] = v;
+      }
+    }
   }
   // Replace invalid UTF-8 rather than throw: log text may come from hostile input.
   std::string text =
