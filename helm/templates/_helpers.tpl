@@ -1,0 +1,139 @@
+{{/* Chart name; every object is named after it (v3.10: <n>, <n>-svc, <n>-tls, ...). */}}
+{{- define "connaisseur.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "connaisseur.serviceName" -}}
+{{ include "connaisseur.name" . }}-svc
+{{- end -}}
+
+{{- define "connaisseur.webhookName" -}}
+{{ include "connaisseur.serviceName" . }}.{{ .Release.Namespace }}.svc
+{{- end -}}
+
+{{- define "connaisseur.labels" -}}
+helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
+{{ include "connaisseur.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- with .Values.kubernetes.additionalLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end -}}
+
+{{- define "connaisseur.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "connaisseur.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{- define "connaisseur.image" -}}
+{{- $d := .Values.kubernetes.deployment -}}
+{{ $d.image.repository }}:{{ $d.image.tag | default (printf "v%s" .Chart.AppVersion) }}
+{{- end -}}
+
+{{/*
+Validates application.features (helm.md §5); renders nothing, fails rendering on a bad value.
+A feature is a bool or (where documented) a map; anything else is an error, never a silent default.
+*/}}
+{{- define "connaisseur.validateFeatures" -}}
+{{- $f := .Values.application.features | default dict -}}
+{{- range $k := list "detectionMode" "automaticChildApproval" "automaticUnchangedApproval" -}}
+{{- if and (hasKey $f $k) (not (kindIs "bool" (get $f $k))) -}}
+{{- fail (printf "application.features.%s must be true or false" $k) -}}
+{{- end -}}
+{{- end -}}
+{{- if hasKey $f "namespacedValidation" -}}
+{{- $nv := $f.namespacedValidation -}}
+{{- if kindIs "map" $nv -}}
+{{- if not (hasKey $nv "mode") -}}
+{{- fail "Helm defines a namespacedValidation, but no mode" -}}
+{{- end -}}
+{{- if not (has $nv.mode (list "ignore" "validate")) -}}
+{{- fail (printf "application.features.namespacedValidation.mode must be ignore or validate, got %v" $nv.mode) -}}
+{{- end -}}
+{{- else if not (kindIs "bool" $nv) -}}
+{{- fail "application.features.namespacedValidation must be false or {mode: ignore|validate}" -}}
+{{- end -}}
+{{- end -}}
+{{- if hasKey $f "resourceValidationMode" -}}
+{{- if not (has $f.resourceValidationMode (list "all" "podsOnly")) -}}
+{{- fail (printf "application.features.resourceValidationMode must be all or podsOnly, got %v" $f.resourceValidationMode) -}}
+{{- end -}}
+{{- end -}}
+{{- if hasKey $f "cache" -}}
+{{- if not (or (kindIs "map" $f.cache) (kindIs "bool" $f.cache)) -}}
+{{- fail "application.features.cache must be a map or a bool" -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+Namespace selector mode: "" when namespaced validation is off, else "ignore" or "validate".
+v3.10 default values carry {mode: ignore}; `true` means the default mode.
+*/}}
+{{- define "connaisseur.namespacedValidationMode" -}}
+{{- $f := .Values.application.features | default dict -}}
+{{- $nv := get $f "namespacedValidation" -}}
+{{- if kindIs "map" $nv -}}{{ $nv.mode }}{{- else if and (kindIs "bool" $nv) $nv -}}ignore{{- end -}}
+{{- end -}}
+
+{{/* A validator needs a chart-made secret when its auth carries inline credentials (v3.10 rule). */}}
+{{- define "connaisseur.hasInlineAuth" -}}
+{{- $auth := .auth | default dict -}}
+{{- if and (kindIs "map" $auth) (or (hasKey $auth "username") (hasKey $auth "password") (hasKey $auth "registry")) (not (hasKey $auth "secretName")) -}}true{{- end -}}
+{{- end -}}
+
+{{/*
+Validators as mounted: inline auth is replaced by auth.secretName: <validator>-auth, so no credential is
+written into a ConfigMap.
+*/}}
+{{- define "connaisseur.renderedValidators" -}}
+{{- $out := list -}}
+{{- range $v := .Values.application.validators -}}
+{{- $c := deepCopy $v -}}
+{{- if include "connaisseur.hasInlineAuth" $v -}}
+{{- $_ := set $c "auth" (dict "secretName" (printf "%s-auth" $v.name)) -}}
+{{- end -}}
+{{- $out = append $out $c -}}
+{{- end -}}
+{{ toYaml $out }}
+{{- end -}}
+
+{{/* The file the binary reads (`connaisseur serve --config`): application + alerting, no kubernetes block. */}}
+{{- define "connaisseur.appConfig" -}}
+{{- $app := omit .Values.application "validators" -}}
+{{- $_ := set $app "validators" (include "connaisseur.renderedValidators" . | fromYamlArray) -}}
+{{- $doc := dict "application" $app -}}
+{{- with .Values.alerting }}{{ $_ := set $doc "alerting" . }}{{ end -}}
+{{ toYaml $doc }}
+{{- end -}}
+
+{{/*
+Serving certificate, resolved once per render and stored in .Values so the Secret and the webhook's caBundle
+agree. Precedence (helm.md §3): values tls.{cert,key} -> existing <n>-tls secret -> new self-signed cert.
+*/}}
+{{- define "connaisseur.ensureTls" -}}
+{{- $d := .Values.kubernetes.deployment -}}
+{{- $tls := $d.tls | default dict -}}
+{{- if and (hasKey $tls "key") (not (hasKey $tls "cert")) -}}
+{{- fail "Helm configuration has a 'tls' section with a 'key' attribute, but is missing the 'cert' attribute." -}}
+{{- end -}}
+{{- if and (hasKey $tls "cert") (not (hasKey $tls "key")) -}}
+{{- fail "Helm configuration has a 'tls' section with a 'cert' attribute, but is missing the 'key' attribute." -}}
+{{- end -}}
+{{- if not (hasKey $tls "cert") -}}
+{{- $name := include "connaisseur.name" . -}}
+{{- $existing := lookup "v1" "Secret" .Release.Namespace (printf "%s-tls" $name) -}}
+{{- if and $existing $existing.data (index $existing.data "tls.crt") -}}
+{{- $tls = dict "cert" (index $existing.data "tls.crt" | b64dec) "key" (index $existing.data "tls.key" | b64dec) -}}
+{{- else -}}
+{{- $svc := include "connaisseur.serviceName" . -}}
+{{- $ns := .Release.Namespace -}}
+{{- $cn := printf "%s.%s.svc" $svc $ns -}}
+{{- $sans := list $svc (printf "%s.%s" $svc $ns) $cn (printf "%s.cluster.local" $cn) -}}
+{{- $gen := genSelfSignedCert $cn nil $sans 3650 -}}
+{{- $tls = dict "cert" $gen.Cert "key" $gen.Key -}}
+{{- end -}}
+{{- $_ := set $d "tls" $tls -}}
+{{- end -}}
+{{- end -}}
