@@ -28,7 +28,11 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 
 {{- define "connaisseur.image" -}}
 {{- $d := .Values.kubernetes.deployment -}}
+{{- if kindIs "string" $d.image -}}
+{{ $d.image }}
+{{- else -}}
 {{ $d.image.repository }}:{{ $d.image.tag | default (printf "v%s" .Chart.AppVersion) }}
+{{- end -}}
 {{- end -}}
 
 {{/*
@@ -80,7 +84,7 @@ v3.10 default values carry {mode: ignore}; `true` means the default mode.
 {{/* A validator needs a chart-made secret when its auth carries inline credentials (v3.10 rule). */}}
 {{- define "connaisseur.hasInlineAuth" -}}
 {{- $auth := .auth | default dict -}}
-{{- if and (kindIs "map" $auth) (or (hasKey $auth "username") (hasKey $auth "password") (hasKey $auth "registry")) (not (hasKey $auth "secretName")) -}}true{{- end -}}
+{{- if and (kindIs "map" $auth) (or (hasKey $auth "username") (hasKey $auth "password") (hasKey $auth "registry")) (not (hasKey $auth "secretName")) (not (hasKey $auth "secret_name")) -}}true{{- end -}}
 {{- end -}}
 
 {{/*
@@ -101,11 +105,18 @@ written into a ConfigMap.
 
 {{/* The file the binary reads (`connaisseur serve --config`): application + alerting, no kubernetes block. */}}
 {{- define "connaisseur.appConfig" -}}
+{{- if eq (.Values._layout | default "") "v2" -}}
+{{- $doc := omit .Values "kubernetes" "application" "deployment" "service" "nameOverride" "_layout" -}}
+{{- $_ := set $doc "validators" (include "connaisseur.renderedValidators" . | fromYamlArray) -}}
+{{- if not $doc.alerting }}{{ $doc = omit $doc "alerting" }}{{ end -}}
+{{ toYaml $doc }}
+{{- else -}}
 {{- $app := omit .Values.application "validators" -}}
 {{- $_ := set $app "validators" (include "connaisseur.renderedValidators" . | fromYamlArray) -}}
 {{- $doc := dict "application" $app -}}
 {{- with .Values.alerting }}{{ $_ := set $doc "alerting" . }}{{ end -}}
 {{ toYaml $doc }}
+{{- end -}}
 {{- end -}}
 
 {{/*
@@ -135,5 +146,52 @@ agree. Precedence (helm.md §3): values tls.{cert,key} -> existing <n>-tls secre
 {{- $tls = dict "cert" $gen.Cert "key" $gen.Key -}}
 {{- end -}}
 {{- $_ := set $d "tls" $tls -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+Older values files (config.md §1): a v2/v3.3.4 file has top-level `validators`, `policy`, `deployment`,
+`service`. Merged over this chart's defaults it would carry both layouts, which the binary rejects as
+ambiguous, so the chart maps the kubernetes keys into `kubernetes.*` and the features into
+`application.features` (for its own checks), and mounts the v2 document as written (the binary maps it).
+Runs once per render; every template calls it first.
+*/}}
+{{- define "connaisseur.normalize" -}}
+{{- if and (hasKey .Values "validators") (not (hasKey .Values "_layout")) -}}
+{{- $_ := set .Values "_layout" "v2" -}}
+{{- $f := dict -}}
+{{- if hasKey .Values "detectionMode" }}{{ $_ := set $f "detectionMode" .Values.detectionMode }}{{ end -}}
+{{- with .Values.namespacedValidation -}}
+{{- if .enabled -}}
+{{- if not .mode }}{{ fail "Helm defines a namespacedValidation, but no mode" }}{{ end -}}
+{{- $_ := set $f "namespacedValidation" (dict "mode" .mode) -}}
+{{- end -}}
+{{- end -}}
+{{- if hasKey .Values "automaticChildApproval" -}}
+{{- $c := .Values.automaticChildApproval -}}
+{{- if kindIs "map" $c }}{{ $_ := set $f "automaticChildApproval" ($c.enabled | default false) }}{{ else }}{{ $_ := set $f "automaticChildApproval" $c }}{{ end -}}
+{{- end -}}
+{{- if hasKey .Values "automaticUnchangedApproval" -}}
+{{- $u := .Values.automaticUnchangedApproval -}}
+{{- if kindIs "map" $u }}{{ $_ := set $f "automaticUnchangedApproval" ($u.enabled | default false) }}{{ else }}{{ $_ := set $f "automaticUnchangedApproval" $u }}{{ end -}}
+{{- end -}}
+{{- $_ := set .Values "application" (dict "validators" .Values.validators "policy" (.Values.policy | default list) "features" $f) -}}
+{{- with .Values.deployment -}}
+{{- $_ := mergeOverwrite $.Values.kubernetes.deployment (omit . "failurePolicy" "reinvocationPolicy") -}}
+{{- if .failurePolicy }}{{ $_ := set $.Values.kubernetes.webhook "failurePolicy" .failurePolicy }}{{ end -}}
+{{- if .reinvocationPolicy }}{{ $_ := set $.Values.kubernetes.webhook "reinvocationPolicy" .reinvocationPolicy }}{{ end -}}
+{{- end -}}
+{{- with .Values.service -}}
+{{- $_ := mergeOverwrite $.Values.kubernetes.service . -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The auth secret a validator's pods mount (v2 spelling secret_name accepted), or "". */}}
+{{- define "connaisseur.authSecretName" -}}
+{{- if include "connaisseur.hasInlineAuth" . -}}
+{{ printf "%s-auth" .name }}
+{{- else if kindIs "map" .auth -}}
+{{ .auth.secretName | default .auth.secret_name | default "" }}
 {{- end -}}
 {{- end -}}
