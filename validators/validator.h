@@ -4,6 +4,8 @@
 #pragma once
 
 #include <memory>
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include "runtime/admission/image_verifier.h"
@@ -29,6 +31,24 @@ class Validator {
   virtual StatusOr<VerifiedImage> Verify(const image::ImageReference& image,
                                          const config::RuleOptions& options,
                                          Deadline deadline) const = 0;
+
+  // For validators whose signatures cover a registry manifest digest (cosign, notation): the
+  // digest `image` names right now, so ValidatorSet caches outcomes per digest rather than per
+  // movable tag. nullopt (the default) keeps the cache keyed by the normalised reference, right
+  // for validators whose tag-to-digest mapping is itself signed (notaryv1).
+  virtual StatusOr<std::optional<std::string>> PinDigest(const image::ImageReference& image,
+                                                         Deadline deadline) const {
+    (void)image;
+    (void)deadline;
+    return std::optional<std::string>();
+  }
+
+  // Whether the validator's fixed back-end (e.g. its notary host) answers before `deadline`.
+  // Validators without one (static; cosign, whose registry comes from each image) return OK.
+  virtual Status CheckReachable(Deadline deadline) const {
+    (void)deadline;
+    return Status();
+  }
 };
 
 }  // namespace connaisseur::validators

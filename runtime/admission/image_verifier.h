@@ -28,6 +28,14 @@ class ImageVerifier {
   // Status whose message says what failed; the caller denies. Thread-safe.
   virtual StatusOr<VerifiedImage> Verify(const config::Rule& rule,
                                          const image::ImageReference& image, Deadline deadline) = 0;
+
+  // Whether the back-ends behind the validators answer (the webhook's /ready). OK when every
+  // fixed back-end (a notary host, ...) responded before `deadline`; otherwise the first
+  // failure, naming the validator. Thread-safe; implementations may reuse a recent answer.
+  virtual Status CheckBackends(Deadline deadline) {
+    (void)deadline;
+    return Status();
+  }
 };
 
 }  // namespace connaisseur::admission
