@@ -23,6 +23,29 @@ StatusOr<net::HttpResponse> NotaryClient::Get(const std::string& url, const std:
   return http_->Send(request);
 }
 
+Status NotaryClient::CheckHealth(Deadline deadline) const {
+  auto unreachable = [&](const Status& s) {
+    return Status(s.code(), "notary " + base_url_ + " unreachable: " + s.message());
+  };
+  // A small answer; the cap keeps a misbehaving endpoint from streaming into memory.
+  constexpr size_t kMaxHealthBytes = 64u << 10;
+  auto health = Get(base_url_ + "/_notary_server/health", "", kMaxHealthBytes, deadline);
+  if (!health.ok()) return unreachable(health.status());
+  // 401: up, and asking for the token flow that metadata fetches run (a proxy guarding every path).
+  if (health->status == 200 || health->status == 401) return Status::Ok();
+  if (health->status == 404) {
+    // Not notary-server's own endpoint (a proxy, another implementation): the registry-style
+    // base answers 200, or 401 when it wants a token, whenever the service is up.
+    auto base = Get(base_url_ + "/v2/", "", kMaxHealthBytes, deadline);
+    if (!base.ok()) return unreachable(base.status());
+    if (base->status == 200 || base->status == 401) return Status::Ok();
+    return UnavailableError("notary " + base_url_ + " unhealthy: /v2/ answered " +
+                            std::to_string(base->status));
+  }
+  return UnavailableError("notary " + base_url_ + " unhealthy: health check answered " +
+                          std::to_string(health->status));
+}
+
 StatusOr<std::string> NotaryClient::FetchRole(const std::string& gun, const std::string& role,
                                               size_t max_bytes, Deadline deadline) {
   if (!IsValidRoleName(role)) return InvalidArgumentError("invalid role name \"" + role + "\"");

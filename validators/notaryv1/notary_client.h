@@ -29,6 +29,11 @@ class NotaryClient {
   StatusOr<std::string> FetchRole(const std::string& gun, const std::string& role, size_t max_bytes,
                                   Deadline deadline);
 
+  // GET <base>/_notary_server/health (falling back to <base>/v2/ when a proxy in front answers
+  // 404 there). OK for 200 or 401 (up, wants a token); kUnavailable naming the host for a
+  // transport error or any other status; kDeadlineExceeded past `deadline`.
+  Status CheckHealth(Deadline deadline) const;
+
   const std::string& base_url() const { return base_url_; }
 
  private:

@@ -89,6 +89,10 @@ StatusOr<std::shared_ptr<const TrustData>> NotaryV1Validator::Load(
   return std::make_shared<const TrustData>(std::move(data));
 }
 
+Status NotaryV1Validator::CheckReachable(Deadline deadline) const {
+  return client_->CheckHealth(deadline).WithPrefix("validator \"" + name_ + "\"");
+}
+
 StatusOr<validators::VerifiedImage> NotaryV1Validator::Verify(const image::ImageReference& image,
                                                               const config::RuleOptions& options,
                                                               Deadline deadline) const {

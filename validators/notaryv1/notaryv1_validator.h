@@ -43,6 +43,10 @@ class NotaryV1Validator : public validators::Validator {
                                              const config::RuleOptions& options,
                                              Deadline deadline) const override;
 
+  // The notary host's health endpoint answers 200 before `deadline` (and within the request
+  // timeout), over the validator's TLS settings. Otherwise a non-OK status naming the host.
+  Status CheckReachable(Deadline deadline) const override;
+
  private:
   NotaryV1Validator(std::string name, std::vector<PinnedKey> roots,
                     std::unique_ptr<NotaryClient> client, std::chrono::milliseconds cache_ttl);

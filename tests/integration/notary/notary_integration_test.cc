@@ -179,5 +179,30 @@ TEST_F(NotaryIntegrationTest, NeedsTheRightCa) {
               StatusIs(StatusCode::kUnavailable, HasSubstr("error acquiring trust data root")));
 }
 
+TEST_F(NotaryIntegrationTest, IsReachableWhileTheServerRunsAndNotWithAnotherCaOrOnceStopped) {
+  // A server of its own, so that stopping it leaves the suite's server alone.
+  auto own = NotaryServer::Start(*TestCa::Shared());
+  ASSERT_THAT(own, IsOk());
+  auto c = Config();
+  c.host = (*own)->url();
+  auto validator = NotaryV1Validator::Create(c);
+  ASSERT_THAT(validator, IsOk());
+  const Deadline soon = Deadline::In(std::chrono::seconds(5));
+  EXPECT_THAT((*validator)->CheckReachable(soon), IsOk()) << c.host;
+
+  auto other = TestCa::Create();
+  ASSERT_THAT(other, IsOk());
+  auto wrong_ca = c;
+  wrong_ca.cert = (*other)->ca_cert_pem();
+  auto untrusting = NotaryV1Validator::Create(wrong_ca);
+  ASSERT_THAT(untrusting, IsOk());
+  EXPECT_THAT((*untrusting)->CheckReachable(soon),
+              StatusIs(StatusCode::kUnavailable, HasSubstr(c.host)));
+
+  own->reset();  // stops notary-server: its port is closed from now on
+  EXPECT_THAT((*validator)->CheckReachable(Deadline::In(std::chrono::seconds(5))),
+              StatusIs(StatusCode::kUnavailable, HasSubstr(c.host)));
+}
+
 }  // namespace
 }  // namespace connaisseur::notaryv1
