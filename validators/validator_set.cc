@@ -43,7 +43,9 @@ StatusOr<std::unique_ptr<ValidatorSet>> ValidatorSet::Create(const config::Confi
 }
 
 ValidatorSet::ValidatorSet(ValidatorMap validators, VerificationCache::Options cache_options)
-    : validators_(std::move(validators)), cache_(std::move(cache_options)) {}
+    : validators_(std::move(validators)),
+      now_(cache_options.now ? cache_options.now : [] { return VerificationCache::Clock::now(); }),
+      cache_(std::move(cache_options)) {}
 
 StatusOr<VerifiedImage> ValidatorSet::Verify(const config::Rule& rule,
                                              const image::ImageReference& image,
@@ -64,10 +66,7 @@ StatusOr<VerifiedImage> ValidatorSet::Verify(const config::Rule& rule,
     return result;
   }
 
-  bool from_cache = false;
-  auto result = cache_.GetOrVerify(
-      CacheKey(rule, image), [&] { return validator.Verify(image, rule.with, deadline); }, deadline,
-      &from_cache);
+  auto result = VerifyCached(validator, rule, image, deadline);
   if (!result.ok()) return Wrap(type, image, result.status());
   VerifiedImage verified = std::move(result).value();
   if (!IsSha256Digest(verified.digest)) {
@@ -79,8 +78,48 @@ StatusOr<VerifiedImage> ValidatorSet::Verify(const config::Rule& rule,
         VerificationFailedError("verified digest " + verified.digest + " differs from the digest " +
                                 *image.digest() + " pinned in the reference"));
   }
-  if (from_cache) verified.detail = "cache hit";
   return verified;
+}
+
+StatusOr<VerifiedImage> ValidatorSet::VerifyCached(const Validator& validator,
+                                                   const config::Rule& rule,
+                                                   const image::ImageReference& image,
+                                                   Deadline deadline) {
+  CN_ASSIGN_OR_RETURN(std::optional<std::string> pinned, validator.PinDigest(image, deadline));
+  std::optional<image::ImageReference> by_digest;
+  if (pinned) {
+    if (!IsSha256Digest(*pinned)) return InternalError("validator pinned a malformed digest");
+    CN_ASSIGN_OR_RETURN(by_digest, image::ImageReference::Parse(image.name() + "@" + *pinned));
+  }
+  const image::ImageReference& subject = by_digest ? *by_digest : image;
+  bool from_cache = false;
+  auto result = cache_.GetOrVerify(
+      CacheKey(rule, subject), [&] { return validator.Verify(subject, rule.with, deadline); },
+      deadline, &from_cache);
+  if (!result.ok()) return result.status();
+  if (pinned && result->digest != *pinned) {
+    return VerificationFailedError("verified digest " + result->digest +
+                                   " differs from the resolved digest " + *pinned);
+  }
+  if (from_cache) result->detail = "cache hit";
+  return result;
+}
+
+Status ValidatorSet::CheckBackends(Deadline deadline) {
+  std::lock_guard<std::mutex> lock(readiness_mu_);
+  const auto now = now_();
+  if (readiness_checked_ && now - *readiness_checked_ < kReadinessReuse) return readiness_;
+  Status status;
+  for (const auto& [name, validator] : validators_) {
+    Status reachable = validator->CheckReachable(deadline);
+    if (!reachable.ok()) {
+      status = reachable.WithPrefix("validator \"" + name + "\"");
+      break;
+    }
+  }
+  readiness_checked_ = now;
+  readiness_ = status;
+  return status;
 }
 
 }  // namespace connaisseur::validators

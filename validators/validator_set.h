@@ -2,13 +2,19 @@
 // verification cache in front of every non-static validator (webhook.md §3 steps 3-5, §7).
 //
 // Static validators run first and are never cached. Every other outcome is cached per
-// (validator name, rule `with` options, normalised reference) for features.cache.expirySeconds,
-// and concurrent requests for one key share one verification. Thread-safe: one instance serves
-// every worker.
+// (validator name, rule `with` options, image) for features.cache.expirySeconds, and concurrent
+// requests for one key share one verification. The image part is the digest the validator pins
+// (Validator::PinDigest: cosign resolves the tag first, so a moved tag is never answered from the
+// cache) or else the normalised reference (notaryv1, whose tag-to-digest map is itself signed).
+// Thread-safe: one instance serves every worker.
 #pragma once
 
+#include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <string>
 
 #include "runtime/admission/image_verifier.h"
@@ -41,11 +47,25 @@ class ValidatorSet final : public admission::ImageVerifier {
   StatusOr<VerifiedImage> Verify(const config::Rule& rule, const image::ImageReference& image,
                                  Deadline deadline) override;
 
+  // Asks every validator's CheckReachable; the first failure names its validator. An answer is
+  // reused for kReadinessReuse so frequent /ready probes do not load the back-ends.
+  Status CheckBackends(Deadline deadline) override;
+
   VerificationCache::Stats cache_stats() const { return cache_.stats(); }
 
+  static constexpr std::chrono::seconds kReadinessReuse{5};
+
  private:
+  StatusOr<VerifiedImage> VerifyCached(const Validator& validator, const config::Rule& rule,
+                                       const image::ImageReference& image, Deadline deadline);
+
   ValidatorMap validators_;
+  std::function<VerificationCache::Clock::time_point()> now_;
   VerificationCache cache_;
+
+  std::mutex readiness_mu_;
+  std::optional<VerificationCache::Clock::time_point> readiness_checked_;  // guarded
+  Status readiness_;                                                       // guarded
 };
 
 }  // namespace connaisseur::validators

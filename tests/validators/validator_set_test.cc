@@ -8,7 +8,9 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -235,6 +237,127 @@ TEST(ValidatorSetTest, JoinerGivesUpAtItsDeadline) {
   EXPECT_THAT(late.status(), StatusIs(StatusCode::kDeadlineExceeded, HasSubstr("cosign")));
   f.signed_validator->OpenGate();
   first.join();
+}
+
+// A registry-like validator (cosign-shaped): tags resolve through a table the test can change,
+// and Verify records which references it was asked about.
+class PinningValidator final : public Validator {
+ public:
+  std::string_view type() const override { return "cosign"; }
+  StatusOr<std::optional<std::string>> PinDigest(const image::ImageReference& image,
+                                                 Deadline) const override {
+    std::lock_guard lock(mu_);
+    if (image.digest() && !image.tag()) return std::optional<std::string>(*image.digest());
+    auto it = tags.find(*image.tag());
+    if (it == tags.end()) return NotFoundError("image " + image.raw() + " does not exist");
+    return std::optional<std::string>(it->second);
+  }
+  StatusOr<VerifiedImage> Verify(const image::ImageReference& image, const config::RuleOptions&,
+                                 Deadline) const override {
+    std::lock_guard lock(mu_);
+    asked.push_back(image.normalized());
+    if (answer_with) return Verified(*answer_with);
+    if (!image.digest()) return InternalError("asked about a tag");
+    return Verified(*image.digest());
+  }
+  Status CheckReachable(Deadline) const override {
+    std::lock_guard lock(mu_);
+    ++probes;
+    return reachable;
+  }
+
+  mutable std::mutex mu_;
+  std::map<std::string, std::string> tags;  // guarded by mu_
+  std::optional<std::string> answer_with;   // a lying validator when set
+  mutable std::vector<std::string> asked;   // guarded by mu_
+  mutable int probes = 0;                   // guarded by mu_
+  Status reachable;                         // guarded by mu_
+};
+
+struct PinningFixture {
+  PinningFixture() {
+    VerificationCache::Options options;
+    options.now = [this] { return now; };
+    auto validator = std::make_unique<PinningValidator>();
+    pinning = validator.get();
+    ValidatorSet::ValidatorMap map;
+    map.emplace("allow", std::make_unique<StaticValidator>(true));
+    map.emplace("registry", std::move(validator));
+    set = std::make_unique<ValidatorSet>(std::move(map), std::move(options));
+  }
+  StatusOr<VerifiedImage> Verify(const std::string& raw) {
+    return set->Verify(MakeRule("*", "registry"), Parse(raw), Deadline::Infinite());
+  }
+  VerificationCache::Clock::time_point now{};
+  PinningValidator* pinning;
+  std::unique_ptr<ValidatorSet> set;
+};
+
+TEST(ValidatorSetTest, PinningValidatorIsCachedPerDigestSoAMovedTagIsVerifiedAgain) {
+  PinningFixture f;
+  f.pinning->tags["v1"] = kDigestA;
+  auto first = f.Verify("reg.io/app:v1");
+  ASSERT_THAT(first.status(), IsOk());
+  EXPECT_EQ(first->digest, kDigestA);
+
+  f.pinning->tags["v1"] = kDigestB;  // the tag moves within the TTL
+  auto moved = f.Verify("reg.io/app:v1");
+  ASSERT_THAT(moved.status(), IsOk());
+  EXPECT_EQ(moved->digest, kDigestB) << "a moved tag must not be answered from the cache";
+
+  f.pinning->tags["v2"] = kDigestA;  // another tag naming an already verified digest
+  auto other_tag = f.Verify("reg.io/app:v2");
+  ASSERT_THAT(other_tag.status(), IsOk());
+  EXPECT_EQ(other_tag->digest, kDigestA);
+  EXPECT_EQ(other_tag->detail, "cache hit");
+  auto by_digest = f.Verify(std::string("reg.io/app@") + kDigestA);
+  ASSERT_THAT(by_digest.status(), IsOk());
+  EXPECT_EQ(by_digest->detail, "cache hit");
+
+  // Verify only ever saw digest references, one per distinct digest.
+  EXPECT_THAT(f.pinning->asked, ::testing::ElementsAre(std::string("reg.io/app@") + kDigestA,
+                                                       std::string("reg.io/app@") + kDigestB));
+}
+
+TEST(ValidatorSetTest, PinnedDigestCacheIsPerRepository) {
+  PinningFixture f;
+  f.pinning->tags["v1"] = kDigestA;
+  ASSERT_THAT(f.Verify("reg.io/app:v1").status(), IsOk());
+  ASSERT_THAT(f.Verify("reg.io/copy:v1").status(), IsOk());
+  EXPECT_EQ(f.pinning->asked.size(), 2u) << "signatures live per repository";
+}
+
+TEST(ValidatorSetTest, ResolutionFailureDeniesWithoutVerifying) {
+  PinningFixture f;
+  EXPECT_THAT(f.Verify("reg.io/app:missing").status(),
+              StatusIs(StatusCode::kNotFound,
+                       "error during cosign validation of image reg.io/app:missing: image "
+                       "reg.io/app:missing does not exist"));
+  EXPECT_TRUE(f.pinning->asked.empty());
+}
+
+TEST(ValidatorSetTest, DeniesWhenTheValidatorProvesAnotherDigestThanItPinned) {
+  PinningFixture f;
+  f.pinning->tags["v1"] = kDigestA;
+  f.pinning->answer_with = kDigestB;
+  EXPECT_THAT(f.Verify("reg.io/app:v1").status(),
+              StatusIs(StatusCode::kVerificationFailed, HasSubstr("differs from the resolved")));
+}
+
+TEST(ValidatorSetTest, CheckBackendsNamesTheFailingValidatorAndReusesAnswersBriefly) {
+  PinningFixture f;
+  EXPECT_THAT(f.set->CheckBackends(Deadline::Infinite()), IsOk());
+  EXPECT_EQ(f.pinning->probes, 1);
+
+  f.pinning->reachable = UnavailableError("connection refused");
+  f.now += ValidatorSet::kReadinessReuse - std::chrono::seconds(1);
+  EXPECT_THAT(f.set->CheckBackends(Deadline::Infinite()), IsOk()) << "reused";
+  EXPECT_EQ(f.pinning->probes, 1);
+
+  f.now += std::chrono::seconds(1);
+  EXPECT_THAT(f.set->CheckBackends(Deadline::Infinite()),
+              StatusIs(StatusCode::kUnavailable, "validator \"registry\": connection refused"));
+  EXPECT_EQ(f.pinning->probes, 2);
 }
 
 TEST(ValidatorSetTest, CreateBuildsEveryConfiguredValidator) {

@@ -94,6 +94,14 @@ StatusOr<std::string> CosignValidator::ResolveDigest(registry::RegistryClient& c
   return manifest->digest;
 }
 
+StatusOr<std::optional<std::string>> CosignValidator::PinDigest(const image::ImageReference& image,
+                                                                Deadline deadline) const {
+  if (image.digest() && !image.tag()) return std::optional<std::string>(*image.digest());
+  CN_ASSIGN_OR_RETURN(registry::RegistryClient * client, ClientFor(image));
+  CN_ASSIGN_OR_RETURN(std::string digest, ResolveDigest(*client, image, deadline));
+  return std::optional<std::string>(std::move(digest));
+}
+
 StatusOr<VerifiedImage> CosignValidator::Verify(const image::ImageReference& image,
                                                 const config::RuleOptions& options,
                                                 Deadline deadline) const {

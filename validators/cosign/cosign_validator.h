@@ -2,7 +2,8 @@
 // digest, reads its `sha256-<hex>.sig` signature manifest from the same repository, verifies
 // every signature layer against each trust root of the rule and applies the threshold/required
 // policy. Key-based roots only: keyless and KMS roots deny with "not supported yet".
-// Caching and single-flight live in validators/validator_set (one cache for every type).
+// Caching and single-flight live in validators/validator_set (one cache for every type), keyed
+// by the digest PinDigest resolves.
 #pragma once
 
 #include <map>
@@ -46,6 +47,11 @@ class CosignValidator final : public validators::Validator {
   StatusOr<VerifiedImage> Verify(const image::ImageReference& image,
                                  const config::RuleOptions& options,
                                  Deadline deadline) const override;
+
+  // The manifest digest `image` names: a digest-only reference as written (no network), a tag
+  // resolved at the registry (and checked against a digest pinned beside it).
+  StatusOr<std::optional<std::string>> PinDigest(const image::ImageReference& image,
+                                                 Deadline deadline) const override;
 
  private:
   struct Root {
