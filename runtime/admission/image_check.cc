@@ -44,9 +44,9 @@ void Skip(ImageCheck& check, const std::string& reason, const ImageCheckContext&
 
 }  // namespace
 
-ImageCheck CheckImage(const std::string& raw, PolicyRunner& policy,
-                      const sandbox::PolicyRequest& request, const SkipPolicy& skips,
-                      const ImageCheckContext& ctx, Deadline deadline) {
+ImageCheck SelectForImage(const std::string& raw, PolicyRunner& policy,
+                          const sandbox::PolicyRequest& request, const SkipPolicy& skips,
+                          const ImageCheckContext& ctx, Deadline deadline) {
   ImageCheck check;
   check.result.image = raw;
 
@@ -65,9 +65,8 @@ ImageCheck CheckImage(const std::string& raw, PolicyRunner& policy,
   }
   check.result.rule = *rule;
   check.validator_type = ValidatorType(*ctx.config, rule->validator);
-  const bool is_static = check.validator_type == "static";
 
-  if (!is_static) {
+  if (check.validator_type != "static") {
     if (skips.unchanged.contains(image.normalized())) {
       Skip(check, kSkipUnchanged, ctx);
       return check;
@@ -79,6 +78,18 @@ ImageCheck CheckImage(const std::string& raw, PolicyRunner& policy,
       return check;
     }
   }
+  check.pending = image;
+  return check;
+}
+
+void VerifySelected(ImageCheck* check_ptr, const ImageCheckContext& ctx, Deadline deadline) {
+  if (!check_ptr->pending.has_value()) return;
+  ImageCheck& check = *check_ptr;
+  const image::ImageReference image = *std::move(check.pending);
+  check.pending.reset();
+  const std::string& raw = check.result.image;
+  const std::optional<config::Rule>& rule = check.result.rule;
+  const bool is_static = check.validator_type == "static";
 
   const Labels labels = {{"type", check.validator_type}, {"validator_name", rule->validator}};
   const auto start = std::chrono::steady_clock::now();
@@ -96,7 +107,7 @@ ImageCheck CheckImage(const std::string& raw, PolicyRunner& policy,
     Count(ctx, metrics::kValidations, with_result);
     Count(ctx, check.timed_out ? metrics::kValidationsTimeouted : metrics::kValidationsFailed,
           labels);
-    return check;
+    return;
   }
   if (verified->detail == kSkipCacheHit) {
     Count(ctx, metrics::kValidationsSkipped,
@@ -114,20 +125,20 @@ ImageCheck CheckImage(const std::string& raw, PolicyRunner& policy,
   if (verified->digest.empty()) {  // a static allow of a tag reference: kept as written
     check.result.allowed = true;
     check.result.reason = "static allow for image " + raw + " using rule " + rule->pattern;
-    return check;
+    return;
   }
   if (image.digest().has_value() && *image.digest() != verified->digest) {
     check.result.reason = "error during " + check.validator_type + " validation of image " + raw +
                           ": verified digest " + verified->digest + " differs from the pinned " +
                           *image.digest();
-    return check;
+    return;
   }
   const std::string pinned_text = image.WithDigest(verified->digest);
   auto pinned = image::ImageReference::Parse(pinned_text);
   if (!pinned.ok()) {
     check.result.reason = "validated image reference " + pinned_text +
                           " has invalid format: " + pinned.status().message();
-    return check;
+    return;
   }
   check.result.allowed = true;
   check.result.reason = is_static ? "static allow for image " + raw + " using rule " + rule->pattern
@@ -138,6 +149,13 @@ ImageCheck CheckImage(const std::string& raw, PolicyRunner& policy,
   if (rule->with.mode == config::RuleMode::kMutate && pinned->normalized() != image.normalized()) {
     check.pinned = pinned->normalized();
   }
+}
+
+ImageCheck CheckImage(const std::string& raw, PolicyRunner& policy,
+                      const sandbox::PolicyRequest& request, const SkipPolicy& skips,
+                      const ImageCheckContext& ctx, Deadline deadline) {
+  ImageCheck check = SelectForImage(raw, policy, request, skips, ctx, deadline);
+  VerifySelected(&check, ctx, deadline);
   return check;
 }
 

@@ -1,8 +1,14 @@
 // CheckImage: the per-image pipeline of webhook.md §3, for one distinct raw image string:
 // parse → select (policy) → skips (unchanged, child; cache hits come from the verifier) →
 // verify → pin. Records validation metrics; never throws, never allows what it did not verify.
+//
+// It comes in two steps so a request can verify its images concurrently while its policy (a
+// single-threaded Lua state) is only called from the request's own thread: SelectForImage runs
+// the policy, VerifySelected runs the validator and may run on any thread.
 #pragma once
 
+#include <cstddef>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -22,6 +28,8 @@ inline constexpr const char* kSkipUnchanged = "unchanged image reference";
 inline constexpr const char* kSkipChild = "automatic approval of child image reference";
 inline constexpr const char* kSkipCacheHit = "cache hit";
 
+inline constexpr size_t kDefaultParallelVerifications = 8;
+
 // Long-lived collaborators, shared by every request. Pointers are borrowed.
 struct ImageCheckContext {
   const config::Config* config = nullptr;
@@ -29,6 +37,9 @@ struct ImageCheckContext {
   VerifiedDigests* verified = nullptr;   // null: no child approval
   metrics::Registry* metrics = nullptr;  // may be null
   log::Logger* logger = nullptr;
+  // Validator calls of one request in flight at once (the request's thread included); 1 is
+  // sequential.
+  size_t max_parallel_verifications = kDefaultParallelVerifications;
 };
 
 // What the skips need to know about the request (decided once per request).
@@ -44,8 +55,21 @@ struct ImageCheck {
   std::string validator_type = "unknown";  // metric label; "unknown" before a validator is found
   std::string pinned;      // normalised "<name>:<tag>@sha256:<hex>" to patch to; empty → no op
   bool timed_out = false;  // the request deadline passed during this image
+  // Set by SelectForImage when the validator still has to run on this image; VerifySelected
+  // clears it. A check with `pending` set is not a verdict (result.allowed is false).
+  std::optional<image::ImageReference> pending;
 };
 
+// Step 1, on the thread that owns `policy`: parse, select, skips. Final unless `pending` is set.
+ImageCheck SelectForImage(const std::string& raw, PolicyRunner& policy,
+                          const sandbox::PolicyRequest& request, const SkipPolicy& skips,
+                          const ImageCheckContext& ctx, Deadline deadline);
+
+// Step 2, on any thread: runs the rule's validator on `check->pending`, then pins. A no-op for
+// a check without `pending`.
+void VerifySelected(ImageCheck* check, const ImageCheckContext& ctx, Deadline deadline);
+
+// Both steps on the calling thread.
 ImageCheck CheckImage(const std::string& raw, PolicyRunner& policy,
                       const sandbox::PolicyRequest& request, const SkipPolicy& skips,
                       const ImageCheckContext& ctx, Deadline deadline);

@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "runtime/admission/bounded_parallel.h"
 #include "runtime/admission/workload.h"
 
 namespace connaisseur::admission {
@@ -123,12 +124,34 @@ Decision DecideRequest(const AdmissionReview& review, PolicyRunner& policy,
   }
 
   const sandbox::PolicyRequest request = MakePolicyRequest(review);
-  std::vector<sandbox::ImageResult> results;
+  // Step 1 on this thread: the policy's Lua state serves one thread at a time.
+  std::vector<ImageCheck> checks;
   for (const std::string& raw : d.images) {
     if (deadline.expired()) break;
-    ImageCheck check = CheckImage(raw, policy, request, skips, ctx, deadline);
+    ImageCheck check = SelectForImage(raw, policy, request, skips, ctx, deadline);
     if (check.timed_out) break;
-    if (!check.result.allowed) d.failed_images.push_back(raw);
+    checks.push_back(std::move(check));
+  }
+  // Step 2: the validators wait on the network, so they run concurrently (bounded); each check
+  // keeps its slot, so results and patch order follow the containers whatever finishes first.
+  std::vector<ImageCheck*> pending;
+  for (ImageCheck& c : checks) {
+    if (c.pending.has_value()) pending.push_back(&c);
+  }
+  ForEachBounded(pending.size(), ctx.max_parallel_verifications, [&](size_t i) {
+    ImageCheck* check = pending[i];
+    if (deadline.expired()) {  // queued behind the bound past the deadline: never started
+      check->pending.reset();
+      check->timed_out = true;
+      return;
+    }
+    VerifySelected(check, ctx, deadline);
+  });
+
+  std::vector<sandbox::ImageResult> results;
+  for (ImageCheck& check : checks) {
+    if (check.timed_out) continue;
+    if (!check.result.allowed) d.failed_images.push_back(check.result.image);
     results.push_back(check.result);
     d.checks.push_back(std::move(check));
   }

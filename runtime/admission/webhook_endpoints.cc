@@ -14,9 +14,7 @@ http::Response WebhookEndpoints::Handle(const http::Request& request) const {
   if (request.path == "/health" || request.path == "/ready") {
     if (request.method != "GET") return Text(405, "Method not allowed.");
     options_.logger->Debug("probe", {{"path", request.path}});
-    const bool ready =
-        request.path == "/health" || options_.ready == nullptr || options_.ready->load();
-    return Text(ready ? 200 : 503, "");
+    return request.path == "/health" ? Text(200, "") : Ready();
   }
   if (request.path == "/metrics") {
     if (request.method != "GET") return Text(405, "Method not allowed.");
@@ -24,6 +22,16 @@ http::Response WebhookEndpoints::Handle(const http::Request& request) const {
     return {200, "text/plain; version=0.0.4; charset=utf-8", options_.metrics->RenderText()};
   }
   return Text(404, "not found");
+}
+
+http::Response WebhookEndpoints::Ready() const {
+  if (options_.ready != nullptr && !options_.ready->load()) return Text(503, "not ready: loading");
+  if (options_.backends == nullptr) return Text(200, "");
+  Status reachable = options_.backends->CheckBackends(Deadline::In(options_.ready_timeout));
+  if (reachable.ok()) return Text(200, "");
+  options_.logger->Warn("not ready: a validator back-end is unreachable",
+                        {{"error", reachable.message()}});
+  return Text(503, "not ready: " + reachable.message());
 }
 
 http::Response WebhookEndpoints::Mutate(const http::Request& request) const {

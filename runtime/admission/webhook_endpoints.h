@@ -4,8 +4,10 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <functional>
 
+#include "runtime/admission/image_verifier.h"
 #include "runtime/admission/reviewer.h"
 #include "runtime/admission/runner_pool.h"
 #include "runtime/http/http_message.h"
@@ -22,6 +24,11 @@ struct EndpointOptions {
   log::Logger* logger = nullptr;             // borrowed
   // Called before /metrics renders, to copy gauges from other components (cache stats).
   std::function<void(metrics::Registry&)> refresh_metrics;
+  // Asked by every /ready once `ready` is true (may be null: loaded is ready). A back-end that
+  // does not answer within `ready_timeout` makes /ready 503, naming it, so Kubernetes stops
+  // sending admissions to a replica that can only deny them. /health never asks (liveness).
+  ImageVerifier* backends = nullptr;  // borrowed
+  std::chrono::milliseconds ready_timeout{2000};
 };
 
 class WebhookEndpoints {
@@ -33,6 +40,7 @@ class WebhookEndpoints {
 
  private:
   http::Response Mutate(const http::Request& request) const;
+  http::Response Ready() const;
   EndpointOptions options_;
 };
 

@@ -22,9 +22,11 @@ constexpr int kMaxCacheTtlSeconds = 300;
 constexpr char kServeHelp[] =
     R"(Usage: connaisseur serve --config VALUES.yaml [--policy-script FILE.lua]
                          [--tls-cert FILE --tls-key FILE | --insecure-http] [--listen ADDR:PORT]
+                         [--ready-timeout SECONDS]
 
 Runs the admission webhook: POST /mutate (AdmissionReview), GET /health (liveness), GET /ready
-(503 until configuration, script and validators are loaded), GET /metrics (Prometheus text).
+(503 until configuration, script and validators are loaded, and while a validator's back-end,
+e.g. a notary host, does not answer), GET /metrics (Prometheus text).
 Logs are JSON lines on stdout. SIGTERM drains in-flight requests and exits 0. Certificate files
 are re-read when they change.
 
@@ -35,6 +37,8 @@ Options:
   --tls-key FILE         PEM private key of the certificate (default /app/certs/tls.key)
   --insecure-http        plain HTTP instead of TLS (local testing only)
   --listen ADDR:PORT     where to listen (default 0.0.0.0:5000)
+  --ready-timeout SECONDS  how long /ready waits for the back-ends (default 2; answers are
+                         reused for a few seconds, so probes do not hammer them)
   -h, --help             show this help
 
 Environment: POD_NAME (alerts' connaisseur_pod_id), CONNAISSEUR_ALERT_TEMPLATES (template
@@ -44,8 +48,8 @@ Exit status: 0 after a clean shutdown, 2 usage, configuration or script error.
 )";
 
 constexpr OptionSpec kServeOptions[] = {
-    {"config", true},         {"policy-script", true}, {"tls-cert", true}, {"tls-key", true},
-    {"insecure-http", false}, {"listen", true},        {"help", false}};
+    {"config", true},         {"policy-script", true}, {"tls-cert", true},      {"tls-key", true},
+    {"insecure-http", false}, {"listen", true},        {"ready-timeout", true}, {"help", false}};
 
 // admission::PolicyRunner over one sandboxed Lua state.
 class SandboxRunner final : public admission::PolicyRunner {
@@ -64,6 +68,16 @@ class SandboxRunner final : public admission::PolicyRunner {
  private:
   std::unique_ptr<sandbox::Policy> policy_;
 };
+
+// "2", "0.5": a positive number of seconds up to a minute.
+StatusOr<std::chrono::milliseconds> ParseSeconds(const std::string& text) {
+  char* end = nullptr;
+  const double seconds = std::strtod(text.c_str(), &end);
+  if (text.empty() || end == nullptr || *end != '\0' || !(seconds > 0) || seconds > 60) {
+    return InvalidArgumentError("--ready-timeout wants seconds in (0, 60], got \"" + text + "\"");
+  }
+  return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+}
 
 const char* EnvOr(const char* name, const char* fallback) {
   const char* value = std::getenv(name);
@@ -149,6 +163,16 @@ int RunServe(int argc, char** argv) {
     return 2;
   }
 
+  std::chrono::milliseconds ready_timeout{2000};
+  if (args->Has("ready-timeout")) {
+    auto parsed = ParseSeconds(args->Get("ready-timeout"));
+    if (!parsed.ok()) {
+      std::fprintf(stderr, "connaisseur serve: %s\n", parsed.status().message().c_str());
+      return 2;
+    }
+    ready_timeout = *parsed;
+  }
+
   // Handle SIGTERM/SIGINT synchronously in this thread: block them before any worker starts so
   // every thread inherits the mask.
   sigset_t signals;
@@ -184,6 +208,8 @@ int RunServe(int argc, char** argv) {
   endpoint_options.refresh_metrics = [&webhook](metrics::Registry& r) {
     webhook.RefreshMetrics(r);
   };
+  endpoint_options.backends = &webhook.verifier();
+  endpoint_options.ready_timeout = ready_timeout;
   admission::WebhookEndpoints endpoints(endpoint_options);
 
   http::ServerOptions server_options;

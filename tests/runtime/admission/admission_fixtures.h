@@ -61,6 +61,15 @@ class TableVerifier final : public ImageVerifier {
  public:
   std::map<std::string, std::string> digests;  // "docker.io/library/nginx" → "sha256:…"
   std::atomic<int> calls{0};
+  Status backends;  // what CheckBackends answers
+  std::atomic<int> backend_checks{0};
+  Deadline last_backend_deadline = Deadline::Infinite();
+
+  Status CheckBackends(Deadline deadline) override {
+    ++backend_checks;
+    last_backend_deadline = deadline;
+    return backends;
+  }
 
   StatusOr<VerifiedImage> Verify(const config::Rule& rule, const image::ImageReference& image,
                                  Deadline deadline) override {

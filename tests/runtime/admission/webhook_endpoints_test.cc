@@ -62,7 +62,7 @@ TEST_F(WebhookEndpointsTest, AnswersErrorsInPlainText) {
        "received empty admission request"},
       {{"POST", "/health", "", ""}, 405, "Method not allowed."},
       {{"GET", "/health", "", ""}, 200, ""},
-      {{"GET", "/ready", "", ""}, 503, ""},
+      {{"GET", "/ready", "", ""}, 503, "not ready: loading"},
       {{"GET", "/nope", "", ""}, 404, "not found"},
   };
   for (const Case& c : cases) {
@@ -87,6 +87,42 @@ TEST_F(WebhookEndpointsTest, ReadyOnceLoadedAndMutateAnswersJsonReusingRunners) 
   http::Response m = endpoints_.Handle({"GET", "/metrics", "", ""});
   EXPECT_EQ(m.status, 200);
   EXPECT_NE(m.body.find("connaisseur_requests_total 3\n"), std::string::npos) << m.body;
+}
+
+TEST_F(WebhookEndpointsTest, ReadyAsksTheBackendsOnceLoadedAndNamesTheUnreachableOne) {
+  EndpointOptions options{&reviewer_, &runners_, &metrics_,  &ready_,
+                          &logger_,   {},        &verifier_, std::chrono::milliseconds(1500)};
+  WebhookEndpoints endpoints(options);
+  const std::string down = "validator \"notary\": cannot connect to https://notary.local:4443";
+  struct Case {
+    bool loaded;
+    Status backends;
+    std::string path;
+    int status;
+    std::string body;
+    int checks;  // CheckBackends calls this probe makes
+  } cases[] = {
+      {false, Status(), "/ready", 503, "not ready: loading", 0},
+      {true, Status(), "/ready", 200, "", 1},
+      {true, UnavailableError(down), "/ready", 503, "not ready: " + down, 1},
+      {true, DeadlineExceededError("validator \"notary\": no answer"), "/ready", 503,
+       "not ready: validator \"notary\": no answer", 1},
+      {true, UnavailableError(down), "/health", 200, "", 0},  // liveness only
+      {false, UnavailableError(down), "/health", 200, "", 0},
+  };
+  for (const Case& c : cases) {
+    ready_ = c.loaded;
+    verifier_.backends = c.backends;
+    const int before = verifier_.backend_checks;
+    http::Response r = endpoints.Handle({"GET", c.path, "", ""});
+    EXPECT_EQ(r.status, c.status) << c.path << " loaded=" << c.loaded << " "
+                                  << c.backends.ToString();
+    EXPECT_EQ(r.body, c.body) << c.path << " loaded=" << c.loaded << " " << c.backends.ToString();
+    EXPECT_EQ(verifier_.backend_checks - before, c.checks)
+        << c.path << " " << c.backends.ToString();
+  }
+  EXPECT_FALSE(verifier_.last_backend_deadline.infinite());
+  EXPECT_LE(verifier_.last_backend_deadline.remaining(), std::chrono::milliseconds(1500));
 }
 
 }  // namespace
