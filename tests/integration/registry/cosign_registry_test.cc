@@ -20,6 +20,7 @@
 #include "validators/cosign/signature_manifest.h"
 #include "validators/cosign/signer.h"
 #include "validators/cosign/simple_signing.h"
+#include "validators/validator_set.h"
 
 namespace connaisseur::cosign {
 namespace {
@@ -324,6 +325,64 @@ TEST_F(CosignRegistryTest, TamperedSignatureLayersAreDenied) {
                 StatusIs(c.code, HasSubstr(c.message)))
         << c.name;
   }
+}
+
+// A blob changed inside the registry's own storage after upload: the registry still serves it
+// under its old digest, so only the client's digest check stands between it and a verdict.
+TEST_F(CosignRegistryTest, SignatureBlobChangedInRegistryStorageIsDenied) {
+  const std::string digest = PushImage(*client_, host(), "team/rot", "v1", "bit-rot");
+  Sign(host() + "/team/rot:v1", alice_);
+  auto v = Validator({{"default", &alice_}});
+  ASSERT_THAT(v->Verify(Ref(host() + "/team/rot:v1"), Rule(""), Soon()), IsOk());
+
+  const SignatureManifest m = GetSignatureManifest("team/rot", digest);
+  const std::string hex = m.layers[0].digest.substr(std::string("sha256:").size());
+  const std::string path = registry_->dir() + "/data/docker/registry/v2/blobs/sha256/" +
+                           hex.substr(0, 2) + "/" + hex + "/data";
+  auto bytes = testing::ReadFile(path);
+  ASSERT_THAT(bytes, IsOk()) << path;
+  std::string flipped = *bytes;
+  const size_t at = flipped.find("cosign container");
+  ASSERT_NE(at, std::string::npos);
+  flipped[at] = 'C';  // same size, one byte different
+  ASSERT_THAT(testing::WriteFile(path, flipped), IsOk());
+
+  auto served = client_->GetBlob(host(), "team/rot", m.layers[0].digest, m.layers[0].size, Soon());
+  EXPECT_THAT(served, StatusIs(StatusCode::kVerificationFailed, HasSubstr("content hashes to")))
+      << "the registry served the changed bytes; the client must refuse them";
+  EXPECT_THAT(v->Verify(Ref(host() + "/team/rot:v1"), Rule(""), Soon()),
+              StatusIs(StatusCode::kVerificationFailed, HasSubstr("content hashes to")));
+}
+
+// Through the validator set, whose cache is keyed by the resolved digest: a tag moved to an
+// unsigned image within the cache TTL is denied, and moving it back is a cache hit.
+TEST_F(CosignRegistryTest, ValidatorSetReverifiesATagMovedWithinTheCacheTtl) {
+  const std::string signed_digest = PushImage(*client_, host(), "team/ttl", "v1", "ttl-signed");
+  Sign(host() + "/team/ttl:v1", alice_);
+  validators::ValidatorSet::ValidatorMap map;
+  map.emplace("cosign-test", Validator({{"default", &alice_}}));
+  validators::VerificationCache::Options cache;
+  cache.ttl = std::chrono::seconds(300);
+  validators::ValidatorSet set(std::move(map), cache);
+  config::Rule rule;
+  rule.pattern = host() + "/team/*";
+  rule.validator = "cosign-test";
+  rule.with = Rule("");
+  rule.with_json = {{"verifyInTransparencyLog", false}};
+
+  auto first = set.Verify(rule, Ref(host() + "/team/ttl:v1"), Soon());
+  ASSERT_THAT(first, IsOk());
+  EXPECT_EQ(first->digest, signed_digest);
+
+  PushImage(*client_, host(), "team/ttl", "v1", "ttl-unsigned");
+  EXPECT_THAT(set.Verify(rule, Ref(host() + "/team/ttl:v1"), Soon()),
+              StatusIs(StatusCode::kNotFound, HasSubstr("no signatures found")));
+
+  PushImage(*client_, host(), "team/ttl", "v1", "ttl-signed");  // same bytes, same digest
+  auto back = set.Verify(rule, Ref(host() + "/team/ttl:v1"), Soon());
+  ASSERT_THAT(back, IsOk());
+  EXPECT_EQ(back->digest, signed_digest);
+  EXPECT_EQ(back->detail, "cache hit");
 }
 
 TEST_F(CosignRegistryTest, TagMovedAfterSigningIsDenied) {
