@@ -83,10 +83,23 @@ StatusOr<std::shared_ptr<const TrustData>> NotaryV1Validator::Load(
   RoleFetcher fetch = [&](const std::string& role, size_t max_bytes) {
     return client_->FetchRole(gun, role, max_bytes, deadline);
   };
-  CN_ASSIGN_OR_RETURN(TrustData data, VerifyTrustChain(fetch, pinned, delegations,
-                                                       std::chrono::system_clock::now(), &keys_));
-  CN_RETURN_IF_ERROR(rollback_.CheckAndRecord(gun, data));
-  return std::make_shared<const TrustData>(std::move(data));
+  const auto now = std::chrono::system_clock::now();
+  std::string root_key = gun + "\n";
+  for (const PinnedKey& p : pinned) root_key += p.name + ",";
+
+  // Start from the root verified last time while the snapshot still pins it; on any failure
+  // (a rotated root, an attack, an outage) the full chain decides and gives the message.
+  std::shared_ptr<const TrustedRoot> known = known_roots_.Get(root_key);
+  StatusOr<TrustData> data = UnavailableError("no known root");
+  if (known) data = VerifyTrustChainFromRoot(fetch, *known, delegations, now, &keys_);
+  if (!data.ok()) data = VerifyTrustChain(fetch, pinned, delegations, now, &keys_);
+  CN_RETURN_IF_ERROR(data.status());
+  CN_RETURN_IF_ERROR(rollback_.CheckAndRecord(gun, *data));
+  if (!known || known->raw != data->root_raw) {
+    known_roots_.Put(root_key,
+                     std::make_shared<const TrustedRoot>(TrustedRoot{data->root_raw, data->root}));
+  }
+  return std::make_shared<const TrustData>(std::move(data).value());
 }
 
 Status NotaryV1Validator::CheckReachable(Deadline deadline) const {

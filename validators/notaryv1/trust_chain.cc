@@ -168,55 +168,79 @@ Status CheckFileMeta(std::string_view role, std::string_view raw, const FileMeta
   return Status::Ok();
 }
 
+namespace {
+
+// Everything after root: timestamp, snapshot, root's pin in the snapshot, targets, delegations.
+// `data` holds the verified root and its bytes.
+Status VerifyBelowRoot(const RoleFetcher& fetch, TrustData* data,
+                       const std::vector<std::string>& delegations, SystemTime now,
+                       KeyCache* key_cache) {
+  KeySet root_keys = KeySet::FromTufKeys(data->root.keys, key_cache);
+  auto ts_raw = fetch("timestamp", kMaxUnpinnedMetadataBytes);
+  if (!ts_raw.ok()) return FetchError("timestamp", ts_raw.status());
+  CN_ASSIGN_OR_RETURN(data->timestamp, ParseTimestamp(*ts_raw));
+  CN_RETURN_IF_ERROR(
+      VerifyThreshold(data->timestamp.envelope, root_keys, data->root.roles.at("timestamp")));
+  CN_RETURN_IF_ERROR(CheckExpiry(data->timestamp.envelope, now));
+
+  const FileMeta& snap_meta = data->timestamp.snapshot;
+  CN_ASSIGN_OR_RETURN(std::string snap_raw, FetchPinned(fetch, "snapshot", snap_meta));
+  CN_ASSIGN_OR_RETURN(data->snapshot, ParseSnapshot(snap_raw));
+  CN_RETURN_IF_ERROR(CheckPinnedVersion(data->snapshot.envelope, snap_meta));
+  CN_RETURN_IF_ERROR(
+      VerifyThreshold(data->snapshot.envelope, root_keys, data->root.roles.at("snapshot")));
+  CN_RETURN_IF_ERROR(CheckExpiry(data->snapshot.envelope, now));
+
+  auto root_pin = data->snapshot.meta.find("root");
+  if (root_pin == data->snapshot.meta.end()) {
+    return VerificationFailedError("error validating root checksums: not in snapshot");
+  }
+  CN_RETURN_IF_ERROR(CheckFileMeta("root", data->root_raw, root_pin->second));
+  CN_RETURN_IF_ERROR(CheckPinnedVersion(data->root.envelope, root_pin->second));
+
+  auto targets_pin = data->snapshot.meta.find("targets");
+  if (targets_pin == data->snapshot.meta.end()) {
+    return VerificationFailedError("error validating targets checksums: not in snapshot");
+  }
+  CN_ASSIGN_OR_RETURN(TargetsRole targets,
+                      FetchTargets(fetch, "targets", targets_pin->second, root_keys,
+                                   data->root.roles.at("targets"), now));
+  data->targets.emplace("targets", std::move(targets));
+  CN_RETURN_IF_ERROR(ChooseAndVerifyTargets(fetch, delegations, data, now, key_cache));
+
+  data->expires = std::min({data->root.envelope.expires, data->timestamp.envelope.expires,
+                            data->snapshot.envelope.expires});
+  for (const auto& [name, role] : data->targets) {
+    data->expires = std::min(data->expires, role.envelope.expires);
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
 StatusOr<TrustData> VerifyTrustChain(const RoleFetcher& fetch, const std::vector<PinnedKey>& pinned,
                                      const std::vector<std::string>& delegations, SystemTime now,
                                      KeyCache* key_cache) {
   if (pinned.empty()) return InvalidArgumentError("error getting trust root keys: none selected");
   TrustData data;
-
   auto root_raw = fetch("root", kMaxUnpinnedMetadataBytes);
   if (!root_raw.ok()) return FetchError("root", root_raw.status());
-  CN_ASSIGN_OR_RETURN(data.root, ParseRoot(*root_raw));
+  data.root_raw = std::move(root_raw).value();
+  CN_ASSIGN_OR_RETURN(data.root, ParseRoot(data.root_raw));
   KeySet root_keys = KeySet::FromTufKeys(data.root.keys, key_cache);
   CN_RETURN_IF_ERROR(VerifyRoot(data.root, root_keys, pinned, now));
+  CN_RETURN_IF_ERROR(VerifyBelowRoot(fetch, &data, delegations, now, key_cache));
+  return data;
+}
 
-  auto ts_raw = fetch("timestamp", kMaxUnpinnedMetadataBytes);
-  if (!ts_raw.ok()) return FetchError("timestamp", ts_raw.status());
-  CN_ASSIGN_OR_RETURN(data.timestamp, ParseTimestamp(*ts_raw));
-  CN_RETURN_IF_ERROR(
-      VerifyThreshold(data.timestamp.envelope, root_keys, data.root.roles.at("timestamp")));
-  CN_RETURN_IF_ERROR(CheckExpiry(data.timestamp.envelope, now));
-
-  const FileMeta& snap_meta = data.timestamp.snapshot;
-  CN_ASSIGN_OR_RETURN(std::string snap_raw, FetchPinned(fetch, "snapshot", snap_meta));
-  CN_ASSIGN_OR_RETURN(data.snapshot, ParseSnapshot(snap_raw));
-  CN_RETURN_IF_ERROR(CheckPinnedVersion(data.snapshot.envelope, snap_meta));
-  CN_RETURN_IF_ERROR(
-      VerifyThreshold(data.snapshot.envelope, root_keys, data.root.roles.at("snapshot")));
-  CN_RETURN_IF_ERROR(CheckExpiry(data.snapshot.envelope, now));
-
-  auto root_pin = data.snapshot.meta.find("root");
-  if (root_pin == data.snapshot.meta.end()) {
-    return VerificationFailedError("error validating root checksums: not in snapshot");
-  }
-  CN_RETURN_IF_ERROR(CheckFileMeta("root", *root_raw, root_pin->second));
-  CN_RETURN_IF_ERROR(CheckPinnedVersion(data.root.envelope, root_pin->second));
-
-  auto targets_pin = data.snapshot.meta.find("targets");
-  if (targets_pin == data.snapshot.meta.end()) {
-    return VerificationFailedError("error validating targets checksums: not in snapshot");
-  }
-  CN_ASSIGN_OR_RETURN(TargetsRole targets,
-                      FetchTargets(fetch, "targets", targets_pin->second, root_keys,
-                                   data.root.roles.at("targets"), now));
-  data.targets.emplace("targets", std::move(targets));
-  CN_RETURN_IF_ERROR(ChooseAndVerifyTargets(fetch, delegations, &data, now, key_cache));
-
-  data.expires = std::min({data.root.envelope.expires, data.timestamp.envelope.expires,
-                           data.snapshot.envelope.expires});
-  for (const auto& [name, role] : data.targets) {
-    data.expires = std::min(data.expires, role.envelope.expires);
-  }
+StatusOr<TrustData> VerifyTrustChainFromRoot(const RoleFetcher& fetch, const TrustedRoot& known,
+                                             const std::vector<std::string>& delegations,
+                                             SystemTime now, KeyCache* key_cache) {
+  TrustData data;
+  data.root = known.root;
+  data.root_raw = known.raw;
+  CN_RETURN_IF_ERROR(CheckExpiry(data.root.envelope, now));
+  CN_RETURN_IF_ERROR(VerifyBelowRoot(fetch, &data, delegations, now, key_cache));
   return data;
 }
 

@@ -38,6 +38,15 @@ struct TrustData {
   std::vector<std::string> searched;
   // The earliest `expires` among the roles above: the data is unusable from then on.
   SystemTime expires;
+  // root.json as received: what the snapshot pins, and what a later chain may start from.
+  std::string root_raw;
+};
+
+// A root.json that passed the pinned-key checks for some set of trust roots, kept so that a
+// later chain for the same GUN and trust roots need not fetch and check it again.
+struct TrustedRoot {
+  std::string raw;
+  RootRole root;
 };
 
 // Limit for files whose size no parent pins yet (root, timestamp).
@@ -50,6 +59,16 @@ inline constexpr size_t kMaxUnpinnedMetadataBytes = 10u << 20;
 StatusOr<TrustData> VerifyTrustChain(const RoleFetcher& fetch, const std::vector<PinnedKey>& pinned,
                                      const std::vector<std::string>& delegations, SystemTime now,
                                      KeyCache* key_cache = nullptr);
+
+// VerifyTrustChain starting from `known` (a root verified earlier against the same pinned keys)
+// instead of fetching root.json: the root must not have expired, must still assign the keys that
+// sign timestamp and snapshot, and the snapshot must pin exactly `known.raw` (hash, length,
+// version), so a rotated root makes it fail. Everything after root is checked as in
+// VerifyTrustChain. A failure here is not a verdict: the caller runs VerifyTrustChain, whose
+// answer (and message) is authoritative. This is how notary's own client skips root.json.
+StatusOr<TrustData> VerifyTrustChainFromRoot(const RoleFetcher& fetch, const TrustedRoot& known,
+                                             const std::vector<std::string>& delegations,
+                                             SystemTime now, KeyCache* key_cache = nullptr);
 
 // OK iff `raw` has the pinned length, sha256 (required) and sha512 (when pinned).
 // kVerificationFailed "error validating <role> checksums: ...".

@@ -1,12 +1,15 @@
-// notaryv1 verification cost against the local notary-server: cold (fetch + full chain, no
-// cache, over a kept-alive connection), the chain alone (no transport) and warm (verified trust
-// data cached), next to the pure signature checks a cold verification performs (root ecdsa,
-// timestamp ed25519, snapshot and targets ecdsa). user_us/sys_us split the CPU column. Not a
-// test: run by hand (RelWithDebInfo build), figures go to BENCHMARKS.md.
+// notaryv1 verification cost against the local notary-server: cold (no trust data cache, over a
+// kept-alive connection; the validator starts from the root it verified before while the
+// snapshot pins it), the same split into transport and chain CPU with and without root.json,
+// the chain alone (no transport), the transport alone, and warm (verified trust data cached),
+// next to the pure signature checks (root ecdsa, timestamp ed25519, snapshot and targets ecdsa).
+// user_us/sys_us split the CPU column. Not a test: run by hand (RelWithDebInfo build), figures
+// go to BENCHMARKS.md.
 #include <benchmark/benchmark.h>
 #include <sys/resource.h>
 
 #include <cstdio>
+#include <ctime>
 #include <map>
 
 #include "runtime/crypto/private_key.h"
@@ -115,8 +118,9 @@ void Verify(benchmark::State& state, std::chrono::milliseconds ttl) {
 void BM_ColdVerification(benchmark::State& state) { Verify(state, std::chrono::milliseconds(0)); }
 void BM_WarmVerification(benchmark::State& state) { Verify(state, std::chrono::hours(1)); }
 
-// The chain alone (parse, canonicalise, hash, four signature checks, lookup) over the bytes the
-// server sent: a cold verification minus the transport.
+// The chain alone (parse, canonicalise, hash, signature checks, lookup) over the bytes the server
+// sent: a cold verification minus the transport. Arg 0: the full chain (four signature checks);
+// arg 1: from the root verified before (three: timestamp, snapshot, targets).
 void BM_ChainOnly(benchmark::State& state) {
   Setup* s = GetSetup();
   if (!s->server) {
@@ -132,15 +136,105 @@ void BM_ChainOnly(benchmark::State& state) {
     return it->second;
   };
   KeyCache keys;
+  auto first = VerifyTrustChain(fetch, pinned, {}, std::chrono::system_clock::now(), &keys);
+  if (!first.ok()) {
+    state.SkipWithError(first.status().ToString().c_str());
+    return;
+  }
+  const TrustedRoot known{first->root_raw, first->root};
+  const bool from_root = state.range(0) == 1;
   CpuSplit split(state);
   for (auto _ : state) {
-    auto data = VerifyTrustChain(fetch, pinned, {}, std::chrono::system_clock::now(), &keys);
+    auto now = std::chrono::system_clock::now();
+    auto data = from_root ? VerifyTrustChainFromRoot(fetch, known, {}, now, &keys)
+                          : VerifyTrustChain(fetch, pinned, {}, now, &keys);
     if (!data.ok()) {
       state.SkipWithError(data.status().ToString().c_str());
       break;
     }
     auto digest = FindSignedDigest(*data, *s->image);
     benchmark::DoNotOptimize(digest);
+  }
+}
+
+double ThreadCpuMicros() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) * 1e6 + static_cast<double>(t.tv_nsec) / 1e3;
+}
+
+// A cold verification (NotaryClient + the chain, as the validator runs them) with the CPU time
+// inside the fetches counted apart: fetch_us is the transport's share, rest_us the chain's when
+// interleaved with network waits. Arg 0: the full chain (root fetched and checked against the
+// trust root); arg 1: from the root verified before (VerifyTrustChainFromRoot).
+void BM_ColdSplit(benchmark::State& state) {
+  Setup* s = GetSetup();
+  if (!s->server) {
+    state.SkipWithError("notary-server not available");
+    return;
+  }
+  auto http = net::HttpClient::Create({.extra_ca_pem = s->config.cert});
+  NotaryClient client(s->config.host, std::move(http).value(), std::nullopt,
+                      std::chrono::seconds(10));
+  auto pin = crypto::PublicKey::FromPem(s->config.trust_roots[0].key);
+  std::vector<PinnedKey> pinned = {
+      {"default", std::make_shared<const crypto::PublicKey>(std::move(*pin))}};
+  double fetch_us = 0;
+  RoleFetcher fetch = [&](const std::string& role, size_t max_bytes) {
+    double start = ThreadCpuMicros();
+    auto got = client.FetchRole(kGun, role, max_bytes, Deadline::In(std::chrono::seconds(20)));
+    fetch_us += ThreadCpuMicros() - start;
+    return got;
+  };
+  KeyCache keys;
+  auto first = VerifyTrustChain(fetch, pinned, {}, std::chrono::system_clock::now(), &keys);
+  if (!first.ok()) {
+    state.SkipWithError(first.status().ToString().c_str());
+    return;
+  }
+  const TrustedRoot known{first->root_raw, first->root};
+  const bool from_root = state.range(0) == 1;
+  fetch_us = 0;
+  double start = ThreadCpuMicros();
+  for (auto _ : state) {
+    auto now = std::chrono::system_clock::now();
+    auto data = from_root ? VerifyTrustChainFromRoot(fetch, known, {}, now, &keys)
+                          : VerifyTrustChain(fetch, pinned, {}, now, &keys);
+    if (!data.ok()) {
+      state.SkipWithError(data.status().ToString().c_str());
+      break;
+    }
+    benchmark::DoNotOptimize(FindSignedDigest(*data, *s->image));
+  }
+  double n = static_cast<double>(std::max<int64_t>(state.iterations(), 1));
+  state.counters["fetch_us"] = fetch_us / n;
+  state.counters["rest_us"] = (ThreadCpuMicros() - start - fetch_us) / n;
+}
+
+// The transport alone: the four GETs of a cold verification through one HttpClient (kept-alive
+// connection, handshake outside the loop), no parsing.
+void BM_TransportOnly(benchmark::State& state) {
+  Setup* s = GetSetup();
+  if (!s->server) {
+    state.SkipWithError("notary-server not available");
+    return;
+  }
+  auto http = net::HttpClient::Create({.extra_ca_pem = s->config.cert});
+  const std::string base = s->config.host + "/v2/" + kGun + "/_trust/tuf/";
+  auto get_all = [&] {
+    for (const char* role : {"root", "timestamp", "snapshot", "targets"}) {
+      auto got = (*http)->Send({.url = base + role + ".json"});
+      if (!got.ok() || got->status != 200) return false;
+    }
+    return true;
+  };
+  (void)get_all();
+  CpuSplit split(state);
+  for (auto _ : state) {
+    if (!get_all()) {
+      state.SkipWithError("GET failed");
+      break;
+    }
   }
 }
 
@@ -160,7 +254,9 @@ void BM_Ed25519Verify(benchmark::State& state) {
 
 BENCHMARK(BM_ColdVerification)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_WarmVerification)->Unit(benchmark::kMicrosecond);
-BENCHMARK(BM_ChainOnly)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_ChainOnly)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_ColdSplit)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_TransportOnly)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_EcdsaP256Verify)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_Ed25519Verify)->Unit(benchmark::kMicrosecond);
 
