@@ -127,11 +127,12 @@ const std::string* HttpResponse::Header(std::string_view lower_name) const {
 StatusOr<std::unique_ptr<HttpClient>> HttpClient::Create(const TlsOptions& options) {
   GlobalInit();
   CN_ASSIGN_OR_RETURN(auto cas, ParseCaBundle(options.extra_ca_pem));
-  return std::unique_ptr<HttpClient>(new HttpClient(options, std::move(cas)));
+  CN_ASSIGN_OR_RETURN(X509StorePtr store, NewCaStore(cas));
+  return std::unique_ptr<HttpClient>(new HttpClient(options, std::move(store)));
 }
 
-HttpClient::HttpClient(TlsOptions options, std::vector<crypto::X509Ptr> extra_cas)
-    : options_(std::move(options)), extra_cas_(std::move(extra_cas)) {}
+HttpClient::HttpClient(TlsOptions options, X509StorePtr ca_store)
+    : options_(std::move(options)), ca_store_(std::move(ca_store)) {}
 
 HttpClient::~HttpClient() = default;
 
@@ -153,14 +154,10 @@ void HttpClient::Release(CurlPtr handle) const {
   if (idle_.size() < kMaxIdleHandles) idle_.push_back(std::move(handle));
 }
 
-CURLcode HttpClient::AddExtraCas(CURL*, void* ssl_ctx, void* self) noexcept {
+CURLcode HttpClient::UseCaStore(CURL*, void* ssl_ctx, void* self) noexcept {
   auto* client = static_cast<const HttpClient*>(self);
-  X509_STORE* store = SSL_CTX_get_cert_store(static_cast<SSL_CTX*>(ssl_ctx));  // borrowed
-  for (const auto& cert : client->extra_cas_) {
-    // Adding a certificate the store already holds is not an error for our purpose.
-    X509_STORE_add_cert(store, cert.get());
-  }
-  (void)crypto::DrainOpenSslErrors("");  // duplicates leave a queued error; drop it
+  // Takes a reference: the store outlives the connection even if the client goes first.
+  SSL_CTX_set1_cert_store(static_cast<SSL_CTX*>(ssl_ctx), client->ca_store_.get());
   return CURLE_OK;
 }
 
@@ -203,12 +200,13 @@ StatusOr<HttpResponse> HttpClient::Send(const HttpRequest& request) const {
   curl_easy_setopt(h, CURLOPT_HEADERDATA, &transfer);
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
   curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(request.max_body_bytes));
-  if (!extra_cas_.empty()) {
-    // The CA store cache would share one X509_STORE between transfers; keep ours private.
-    curl_easy_setopt(h, CURLOPT_CA_CACHE_TIMEOUT, 0L);
-    curl_easy_setopt(h, CURLOPT_SSL_CTX_FUNCTION, &HttpClient::AddExtraCas);
-    curl_easy_setopt(h, CURLOPT_SSL_CTX_DATA, const_cast<HttpClient*>(this));
-  }
+  // curl loads no CA file itself (it would parse the system bundle per connection); every
+  // connection gets this client's prebuilt store instead. Peer verification stays on.
+  curl_easy_setopt(h, CURLOPT_CAINFO, nullptr);
+  curl_easy_setopt(h, CURLOPT_CAPATH, nullptr);
+  curl_easy_setopt(h, CURLOPT_CA_CACHE_TIMEOUT, 0L);
+  curl_easy_setopt(h, CURLOPT_SSL_CTX_FUNCTION, &HttpClient::UseCaStore);
+  curl_easy_setopt(h, CURLOPT_SSL_CTX_DATA, const_cast<HttpClient*>(this));
   if (request.method == "HEAD") {
     curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
   } else if (request.method != "GET") {

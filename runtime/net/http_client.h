@@ -13,6 +13,7 @@
 
 #include "runtime/crypto/openssl_ptr.h"
 #include "runtime/deadline.h"
+#include "runtime/net/ca_store.h"
 #include "runtime/net/curl_ptr.h"
 #include "runtime/status.h"
 
@@ -70,17 +71,17 @@ class HttpClient {
   bool allow_plain_http() const { return options_.allow_plain_http; }
 
  private:
-  explicit HttpClient(TlsOptions options, std::vector<crypto::X509Ptr> extra_cas);
+  HttpClient(TlsOptions options, X509StorePtr ca_store);
 
   // An easy handle from the idle pool (keeps its live connections), or a new one.
   CurlPtr Acquire() const;
   void Release(CurlPtr handle) const;
 
-  // curl's CURLOPT_SSL_CTX_FUNCTION: adds extra_cas_ to the connection's X509 store.
-  static CURLcode AddExtraCas(CURL* curl, void* ssl_ctx, void* self) noexcept;
+  // curl's CURLOPT_SSL_CTX_FUNCTION: makes ca_store_ the new connection's trust store.
+  static CURLcode UseCaStore(CURL* curl, void* ssl_ctx, void* self) noexcept;
 
   const TlsOptions options_;
-  const std::vector<crypto::X509Ptr> extra_cas_;
+  const X509StorePtr ca_store_;  // system + extra CAs, shared by every connection
   mutable std::mutex mu_;
   mutable std::vector<CurlPtr> idle_;  // guarded by mu_
 };

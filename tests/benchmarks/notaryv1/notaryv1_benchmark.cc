@@ -238,6 +238,25 @@ void BM_TransportOnly(benchmark::State& state) {
   }
 }
 
+// A client's first request: a new HttpClient, TCP + TLS handshake (CA store set-up included)
+// and one small GET. What a new validator, or a lost connection, costs.
+void BM_FirstRequest(benchmark::State& state) {
+  Setup* s = GetSetup();
+  if (!s->server) {
+    state.SkipWithError("notary-server not available");
+    return;
+  }
+  CpuSplit split(state);
+  for (auto _ : state) {
+    auto http = net::HttpClient::Create({.extra_ca_pem = s->config.cert});
+    auto got = (*http)->Send({.url = s->config.host + "/_notary_server/health"});
+    if (!got.ok() || got->status != 200) {
+      state.SkipWithError("GET failed");
+      break;
+    }
+  }
+}
+
 void SignatureCheck(benchmark::State& state, crypto::KeyType type, crypto::SignatureScheme scheme) {
   auto key = crypto::PrivateKey::Generate(type);
   auto pub = key->Public();
@@ -257,6 +276,7 @@ BENCHMARK(BM_WarmVerification)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_ChainOnly)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_ColdSplit)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_TransportOnly)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_FirstRequest)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_EcdsaP256Verify)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_Ed25519Verify)->Unit(benchmark::kMicrosecond);
 
