@@ -18,6 +18,7 @@ struct CurlFreeWith {
 
 using CurlPtr = std::unique_ptr<CURL, CurlFreeWith<curl_easy_cleanup>>;
 using CurlSlistPtr = std::unique_ptr<curl_slist, CurlFreeWith<curl_slist_free_all>>;
+using CurlMultiPtr = std::unique_ptr<CURLM, CurlFreeWith<curl_multi_cleanup>>;
 using CurlSharePtr = std::unique_ptr<CURLSH, CurlFreeWith<curl_share_cleanup>>;
 
 }  // namespace connaisseur::net

@@ -161,24 +161,29 @@ CURLcode HttpClient::UseCaStore(CURL*, void* ssl_ctx, void* self) noexcept {
   return CURLE_OK;
 }
 
-StatusOr<HttpResponse> HttpClient::Send(const HttpRequest& request) const {
+// One transfer's state: what curl's callbacks and options point at while it runs.
+struct HttpClient::Call {
+  Call() = default;
+  Call(const Call&) = delete;  // `transfer` points into the object itself
+  Call& operator=(const Call&) = delete;
+
+  HttpResponse response;
+  Transfer transfer{&response, 0};
+  char error_buffer[CURL_ERROR_SIZE] = {0};
+  CurlSlistPtr headers;
+};
+
+Status HttpClient::Prepare(CURL* h, const HttpRequest& request, Call* call) const {
   if (request.deadline.expired()) {
     return DeadlineExceededError(request.method + " " + request.url + ": deadline exceeded");
   }
-  CurlPtr curl = Acquire();
-  if (!curl) return InternalError("curl_easy_init failed");
-  CURL* h = curl.get();
-
-  HttpResponse response;
-  Transfer transfer{&response, request.max_body_bytes};
-  char error_buffer[CURL_ERROR_SIZE] = {0};
-  CurlSlistPtr headers;
+  call->transfer.max_body_bytes = request.max_body_bytes;
   for (const auto& [name, value] : request.headers) {
     std::string line = value.empty() ? name + ";" : name + ": " + value;
-    curl_slist* appended = curl_slist_append(headers.get(), line.c_str());
+    curl_slist* appended = curl_slist_append(call->headers.get(), line.c_str());
     if (!appended) return InternalError("curl_slist_append failed");
-    (void)headers.release();  // now owned by `appended`
-    headers.reset(appended);
+    (void)call->headers.release();  // now owned by `appended`
+    call->headers.reset(appended);
   }
   long total_ms = std::max<long>(1, static_cast<long>(request.deadline.remaining().count()));
   long connect_ms = std::max<long>(1, std::min<long>(total_ms, request.connect_timeout.count()));
@@ -192,13 +197,13 @@ StatusOr<HttpResponse> HttpClient::Send(const HttpRequest& request) const {
   curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
   curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, connect_ms);
   curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, total_ms);
-  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer);
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, call->error_buffer);
   curl_easy_setopt(h, CURLOPT_USERAGENT, "connaisseur-cpp/0.1");
   curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &OnBody);
-  curl_easy_setopt(h, CURLOPT_WRITEDATA, &transfer);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, &call->transfer);
   curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &OnHeader);
-  curl_easy_setopt(h, CURLOPT_HEADERDATA, &transfer);
-  curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
+  curl_easy_setopt(h, CURLOPT_HEADERDATA, &call->transfer);
+  curl_easy_setopt(h, CURLOPT_HTTPHEADER, call->headers.get());
   curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(request.max_body_bytes));
   // curl loads no CA file itself (it would parse the system bundle per connection); every
   // connection gets this client's prebuilt store instead. Peer verification stays on.
@@ -216,23 +221,106 @@ StatusOr<HttpResponse> HttpClient::Send(const HttpRequest& request) const {
     curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
     curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());
   }
+  return Status::Ok();
+}
 
-  CURLcode code = curl_easy_perform(h);
+StatusOr<HttpResponse> HttpClient::Finish(CURL* h, CURLcode code, Call* call,
+                                          const HttpRequest& request) {
   if (code == CURLE_FILESIZE_EXCEEDED) {
-    transfer.body_too_large = true;
+    call->transfer.body_too_large = true;
     code = CURLE_WRITE_ERROR;
   }
-  if (code != CURLE_OK) {
-    Status status = CurlStatus(code, error_buffer, transfer, request);
-    // The handle's options point at locals; reset before pooling. Drop it after a failure so a
-    // half-read connection is never reused.
-    return status;
-  }
-  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &response.status);
+  if (code != CURLE_OK) return CurlStatus(code, call->error_buffer, call->transfer, request);
+  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &call->response.status);
+  // The handle's options point at `call`; clear them before the handle is pooled.
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, nullptr);
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, nullptr);
-  Release(std::move(curl));
+  return std::move(call->response);
+}
+
+StatusOr<HttpResponse> HttpClient::Send(const HttpRequest& request) const {
+  if (request.deadline.expired()) {
+    return DeadlineExceededError(request.method + " " + request.url + ": deadline exceeded");
+  }
+  CurlPtr curl = Acquire();
+  if (!curl) return InternalError("curl_easy_init failed");
+  Call call;
+  CN_RETURN_IF_ERROR(Prepare(curl.get(), request, &call));
+  auto response = Finish(curl.get(), curl_easy_perform(curl.get()), &call, request);
+  // Drop the handle after a failure so that a half-read connection is never reused.
+  if (response.ok()) Release(std::move(curl));
   return response;
+}
+
+HttpClient::Batch HttpClient::AcquireBatch() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (idle_batches_.empty()) return Batch{CurlMultiPtr(curl_multi_init()), {}};
+  Batch batch = std::move(idle_batches_.back());
+  idle_batches_.pop_back();
+  return batch;
+}
+
+void HttpClient::ReleaseBatch(Batch batch) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (idle_batches_.size() < kMaxIdleHandles) idle_batches_.push_back(std::move(batch));
+}
+
+std::vector<StatusOr<HttpResponse>> HttpClient::SendAll(
+    const std::vector<HttpRequest>& requests) const {
+  std::vector<StatusOr<HttpResponse>> results(requests.size(), InternalError("not run"));
+  Batch batch = AcquireBatch();
+  if (!batch.multi) {
+    for (auto& r : results) r = InternalError("curl_multi_init failed");
+    return results;
+  }
+  CURLM* multi = batch.multi.get();
+  curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, static_cast<long>(kMaxIdleHandles));
+  // Handles used with curl_easy_perform own connections that adding them to a multi handle
+  // would close, so a batch keeps easy handles of its own.
+  while (batch.easies.size() < requests.size()) batch.easies.emplace_back(curl_easy_init());
+  std::vector<Call> calls(requests.size());
+  std::vector<bool> running(requests.size(), false);
+  for (size_t i = 0; i < requests.size(); ++i) {
+    CURL* h = batch.easies[i].get();
+    if (!h) {
+      results[i] = InternalError("curl_easy_init failed");
+      continue;
+    }
+    curl_easy_reset(h);  // drops options, keeps nothing else: connections live in `multi`
+    Status prepared = Prepare(h, requests[i], &calls[i]);
+    if (!prepared.ok()) {
+      results[i] = prepared;
+      continue;
+    }
+    if (curl_multi_add_handle(multi, h) != CURLM_OK) {
+      results[i] = InternalError("curl_multi_add_handle failed");
+      continue;
+    }
+    running[i] = true;
+  }
+  bool broken = false;
+  for (int still_running = 1; still_running > 0;) {
+    if (curl_multi_perform(multi, &still_running) != CURLM_OK) broken = true;
+    if (broken || still_running == 0) break;
+    // Wakes for socket activity and curl's own timers (each transfer's timeout).
+    if (curl_multi_poll(multi, nullptr, 0, 1000, nullptr) != CURLM_OK) broken = true;
+  }
+  int left = 0;
+  while (CURLMsg* msg = curl_multi_info_read(multi, &left)) {
+    if (msg->msg != CURLMSG_DONE) continue;
+    for (size_t i = 0; i < requests.size(); ++i) {
+      if (!running[i] || batch.easies[i].get() != msg->easy_handle) continue;
+      results[i] = Finish(msg->easy_handle, msg->data.result, &calls[i], requests[i]);
+      running[i] = false;
+    }
+  }
+  for (size_t i = 0; i < requests.size(); ++i) {
+    if (running[i]) results[i] = InternalError(requests[i].url + ": transfer did not finish");
+    curl_multi_remove_handle(multi, batch.easies[i].get());
+  }
+  // A failed transfer's connection is closed by curl; the others stay in `multi` for later.
+  if (!broken) ReleaseBatch(std::move(batch));
+  return results;
 }
 
 }  // namespace connaisseur::net

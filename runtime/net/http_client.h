@@ -68,14 +68,33 @@ class HttpClient {
   // Thread-safe; idle connections are kept alive and reused by later requests.
   StatusOr<HttpResponse> Send(const HttpRequest& request) const;
 
+  // Performs `requests` concurrently (a connection each, kept alive for later batches) and
+  // returns one result per request, in order, each as Send would. Thread-safe.
+  std::vector<StatusOr<HttpResponse>> SendAll(const std::vector<HttpRequest>& requests) const;
+
   bool allow_plain_http() const { return options_.allow_plain_http; }
 
  private:
+  struct Call;
+  // A multi handle (holding the batch connections) and the easy handles it runs.
+  struct Batch {
+    CurlMultiPtr multi;
+    std::vector<CurlPtr> easies;
+  };
+
   HttpClient(TlsOptions options, X509StorePtr ca_store);
 
   // An easy handle from the idle pool (keeps its live connections), or a new one.
   CurlPtr Acquire() const;
   void Release(CurlPtr handle) const;
+  Batch AcquireBatch() const;
+  void ReleaseBatch(Batch batch) const;
+
+  // Sets every option of `request` on `h`; `call` holds what the options point at.
+  Status Prepare(CURL* h, const HttpRequest& request, Call* call) const;
+  // The response of a finished transfer, or its error.
+  static StatusOr<HttpResponse> Finish(CURL* h, CURLcode code, Call* call,
+                                       const HttpRequest& request);
 
   // curl's CURLOPT_SSL_CTX_FUNCTION: makes ca_store_ the new connection's trust store.
   static CURLcode UseCaStore(CURL* curl, void* ssl_ctx, void* self) noexcept;
@@ -83,7 +102,8 @@ class HttpClient {
   const TlsOptions options_;
   const X509StorePtr ca_store_;  // system + extra CAs, shared by every connection
   mutable std::mutex mu_;
-  mutable std::vector<CurlPtr> idle_;  // guarded by mu_
+  mutable std::vector<CurlPtr> idle_;        // guarded by mu_
+  mutable std::vector<Batch> idle_batches_;  // guarded by mu_
 };
 
 }  // namespace connaisseur::net

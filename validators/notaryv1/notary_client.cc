@@ -1,5 +1,7 @@
 #include "validators/notaryv1/notary_client.h"
 
+#include <algorithm>
+
 #include "validators/notaryv1/tuf_metadata.h"
 
 namespace connaisseur::notaryv1 {
@@ -13,14 +15,30 @@ NotaryClient::NotaryClient(std::string base_url, std::unique_ptr<net::HttpClient
       request_timeout_(request_timeout),
       tokens_(http_.get()) {}
 
-StatusOr<net::HttpResponse> NotaryClient::Get(const std::string& url, const std::string& token,
-                                              size_t max_bytes, Deadline deadline) const {
+namespace {
+
+// A metadata answer as FetchRole reports it.
+StatusOr<std::string> Body(net::HttpResponse response) {
+  if (response.status == 404) return NotFoundError("404");
+  if (response.status != 200) return UnavailableError(std::to_string(response.status));
+  return std::move(response.body);
+}
+
+}  // namespace
+
+net::HttpRequest NotaryClient::Request(const std::string& url, const std::string& token,
+                                       size_t max_bytes, Deadline deadline) const {
   net::HttpRequest request;
   request.url = url;
   request.max_body_bytes = max_bytes;
   request.deadline = deadline.Min(Deadline::In(request_timeout_));
   if (!token.empty()) request.headers.emplace_back("Authorization", "Bearer " + token);
-  return http_->Send(request);
+  return request;
+}
+
+StatusOr<net::HttpResponse> NotaryClient::Get(const std::string& url, const std::string& token,
+                                              size_t max_bytes, Deadline deadline) const {
+  return http_->Send(Request(url, token, max_bytes, deadline));
 }
 
 Status NotaryClient::CheckHealth(Deadline deadline) const {
@@ -78,9 +96,41 @@ StatusOr<std::string> NotaryClient::FetchRole(const std::string& gun, const std:
       return PermissionDeniedError("faulty authentication: token refused for " + role);
     }
   }
-  if (response.status == 404) return NotFoundError("404");
-  if (response.status != 200) return UnavailableError(std::to_string(response.status));
-  return std::move(response.body);
+  return Body(std::move(response));
+}
+
+std::vector<StatusOr<std::string>> NotaryClient::FetchRoles(const std::string& gun,
+                                                            const std::vector<std::string>& roles,
+                                                            size_t max_bytes, Deadline deadline) {
+  std::vector<StatusOr<std::string>> results(roles.size(), InternalError("not fetched"));
+  std::optional<net::AuthChallenge> known;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    known = challenge_;
+  }
+  std::string token;
+  if (known) {
+    auto got = tokens_.Token(*known, "repository:" + gun + ":pull", credentials_, deadline);
+    if (got.ok()) token = *got;  // a failed token: the 401s below go through FetchRole
+  }
+  std::vector<net::HttpRequest> requests;
+  for (const std::string& role : roles) {
+    requests.push_back(Request(base_url_ + "/v2/" + gun + "/_trust/tuf/" + role + ".json", token,
+                               max_bytes, deadline));
+  }
+  bool valid = std::all_of(roles.begin(), roles.end(), IsValidRoleName);
+  auto responses = valid ? http_->SendAll(requests) : std::vector<StatusOr<net::HttpResponse>>();
+  for (size_t i = 0; i < roles.size(); ++i) {
+    // Invalid names and challenges go through FetchRole: its checks and its token flow.
+    if (!valid || (responses[i].ok() && responses[i]->status == 401)) {
+      results[i] = FetchRole(gun, roles[i], max_bytes, deadline);
+    } else if (!responses[i].ok()) {
+      results[i] = responses[i].status();
+    } else {
+      results[i] = Body(std::move(responses[i]).value());
+    }
+  }
+  return results;
 }
 
 }  // namespace connaisseur::notaryv1

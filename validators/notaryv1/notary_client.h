@@ -7,6 +7,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "runtime/deadline.h"
 #include "runtime/net/bearer_token.h"
@@ -29,6 +30,12 @@ class NotaryClient {
   StatusOr<std::string> FetchRole(const std::string& gun, const std::string& role, size_t max_bytes,
                                   Deadline deadline);
 
+  // FetchRole of every role in `roles` at once (concurrent requests), each result as FetchRole
+  // gives it. A role the server challenges is fetched again through FetchRole's token flow.
+  std::vector<StatusOr<std::string>> FetchRoles(const std::string& gun,
+                                                const std::vector<std::string>& roles,
+                                                size_t max_bytes, Deadline deadline);
+
   // GET <base>/_notary_server/health (falling back to <base>/v2/ when a proxy in front answers
   // 404 there). OK for 200 or 401 (up, wants a token); kUnavailable naming the host for a
   // transport error or any other status; kDeadlineExceeded past `deadline`.
@@ -37,6 +44,8 @@ class NotaryClient {
   const std::string& base_url() const { return base_url_; }
 
  private:
+  net::HttpRequest Request(const std::string& url, const std::string& token, size_t max_bytes,
+                           Deadline deadline) const;
   StatusOr<net::HttpResponse> Get(const std::string& url, const std::string& token,
                                   size_t max_bytes, Deadline deadline) const;
 

@@ -1,6 +1,7 @@
 #include "validators/notaryv1/notaryv1_validator.h"
 
 #include <algorithm>
+#include <map>
 
 #include "runtime/net/url.h"
 #include "validators/notaryv1/credentials.h"
@@ -80,8 +81,26 @@ NotaryV1Validator::NotaryV1Validator(std::string name, std::vector<PinnedKey> ro
 StatusOr<std::shared_ptr<const TrustData>> NotaryV1Validator::Load(
     const std::string& gun, const std::vector<PinnedKey>& pinned,
     const std::vector<std::string>& delegations, Deadline deadline) const {
-  RoleFetcher fetch = [&](const std::string& role, size_t max_bytes) {
-    return client_->FetchRole(gun, role, max_bytes, deadline);
+  // The files a chain will read are fetched in one concurrent round trip (bounded by the
+  // unpinned cap; the chain still checks each against its pinned length and hashes), then
+  // handed out once each; anything else is fetched when the chain asks for it.
+  std::map<std::string, StatusOr<std::string>> fetched;
+  auto prefetch = [&](std::vector<std::string> roles) {
+    roles.insert(roles.end(), delegations.begin(), delegations.end());
+    auto got = client_->FetchRoles(gun, roles, kMaxUnpinnedMetadataBytes, deadline);
+    fetched.clear();
+    for (size_t i = 0; i < roles.size(); ++i) fetched.emplace(roles[i], std::move(got[i]));
+  };
+  RoleFetcher fetch = [&](const std::string& role, size_t max_bytes) -> StatusOr<std::string> {
+    auto it = fetched.find(role);
+    if (it == fetched.end()) return client_->FetchRole(gun, role, max_bytes, deadline);
+    StatusOr<std::string> got = std::move(it->second);
+    fetched.erase(it);
+    if (got.ok() && got->size() > max_bytes) {
+      return ResourceExhaustedError(role + ": response body exceeds " + std::to_string(max_bytes) +
+                                    " bytes");
+    }
+    return got;
   };
   const auto now = std::chrono::system_clock::now();
   std::string root_key = gun + "\n";
@@ -91,8 +110,14 @@ StatusOr<std::shared_ptr<const TrustData>> NotaryV1Validator::Load(
   // (a rotated root, an attack, an outage) the full chain decides and gives the message.
   std::shared_ptr<const TrustedRoot> known = known_roots_.Get(root_key);
   StatusOr<TrustData> data = UnavailableError("no known root");
-  if (known) data = VerifyTrustChainFromRoot(fetch, *known, delegations, now, &keys_);
-  if (!data.ok()) data = VerifyTrustChain(fetch, pinned, delegations, now, &keys_);
+  if (known) {
+    prefetch({"timestamp", "snapshot", "targets"});
+    data = VerifyTrustChainFromRoot(fetch, *known, delegations, now, &keys_);
+  }
+  if (!data.ok()) {
+    prefetch({"root", "timestamp", "snapshot", "targets"});
+    data = VerifyTrustChain(fetch, pinned, delegations, now, &keys_);
+  }
   CN_RETURN_IF_ERROR(data.status());
   CN_RETURN_IF_ERROR(rollback_.CheckAndRecord(gun, *data));
   if (!known || known->raw != data->root_raw) {

@@ -211,6 +211,57 @@ TEST_F(HttpClientTest, ServesConcurrentCallersFromOneClient) {
   EXPECT_EQ(server_->requests(), 40u);
 }
 
+TEST_F(HttpClientTest, SendsABatchConcurrentlyWithOneResultPerRequestInOrder) {
+  Serve([](const TestRequest& r) {
+    if (r.path == "/missing") return TestResponse{.status = 404};
+    if (r.path == "/slow") return TestResponse{.body = "late", .delay = std::chrono::seconds(30)};
+    return TestResponse{.body = r.path + std::string(r.path == "/big" ? 100 : 0, '.')};
+  });
+  struct Case {
+    std::string path;
+    long status;  // expected HTTP status when the transfer succeeds
+    StatusCode code;
+  };
+  const std::vector<Case> cases = {
+      {"/a", 200, StatusCode::kOk},
+      {"/missing", 404, StatusCode::kOk},
+      {"/big", 0, StatusCode::kResourceExhausted},
+      {"/slow", 0, StatusCode::kDeadlineExceeded},
+      {"/b", 200, StatusCode::kOk},
+  };
+  std::vector<HttpRequest> requests;
+  for (const Case& c : cases) {
+    HttpRequest request = Get(c.path);
+    request.max_body_bytes = 50;
+    request.deadline = Deadline::In(std::chrono::milliseconds(c.path == "/slow" ? 300 : 20000));
+    requests.push_back(request);
+  }
+  auto client = TrustingClient();
+  auto results = client->SendAll(requests);
+  ASSERT_EQ(results.size(), cases.size());
+  for (size_t i = 0; i < cases.size(); ++i) {
+    const Case& c = cases[i];
+    EXPECT_EQ(results[i].status().code(), c.code)
+        << c.path << ": " << results[i].status().ToString();
+    if (c.code != StatusCode::kOk || !results[i].ok()) continue;
+    EXPECT_EQ(results[i]->status, c.status) << c.path;
+    if (c.status == 200) {
+      EXPECT_EQ(results[i]->body, c.path) << c.path;
+    }
+  }
+}
+
+TEST_F(HttpClientTest, KeepsBatchConnectionsAliveForTheNextBatch) {
+  Serve([](const TestRequest& r) { return TestResponse{.body = r.path}; });
+  auto client = TrustingClient();
+  const std::vector<HttpRequest> requests = {Get("/1"), Get("/2"), Get("/3")};
+  for (int round = 0; round < 3; ++round) {
+    for (auto& result : client->SendAll(requests)) ASSERT_THAT(result, IsOk()) << round;
+  }
+  EXPECT_EQ(server_->requests(), 9u);
+  EXPECT_LE(server_->connections(), 3u) << "at most one connection per concurrent request";
+}
+
 TEST(HttpClientCreateTest, RejectsCaBundlesThatAreNotCertificates) {
   GlobalInit();
   for (const char* pem :
