@@ -4,16 +4,20 @@
 #include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <span>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "runtime/cli/arguments.h"
 #include "runtime/cli/generate_key_pair_command.h"
 #include "runtime/image/image_reference.h"
 #include "runtime/net/http_client.h"
+#include "runtime/registry/credentials.h"
 #include "runtime/registry/registry_client.h"
 #include "validators/cosign/encrypted_key.h"
 #include "validators/cosign/signer.h"
@@ -23,20 +27,25 @@ namespace {
 
 constexpr char kHelp[] =
     R"(Usage: connaisseur sign --key KEY [--registry-ca PEM] [--insecure-http]
-                        [--annotation K=V]... [--timeout SECONDS] IMAGE
+                        [--registry-username U --registry-password P]
+                        [--annotation K=V] [--timeout SECONDS] IMAGE
 
 Signs IMAGE (a tag is resolved to its manifest digest first) the way cosign does: a
 simple-signing payload naming the digest, signed with KEY, appended as one more layer to
 <repository>:sha256-<hex>.sig in the image's own repository. KEY is a cosign key file
 ("ENCRYPTED SIGSTORE PRIVATE KEY" or "ENCRYPTED COSIGN PRIVATE KEY"; passphrase from
 COSIGN_PASSWORD or a prompt on the terminal) or an unencrypted PEM private key.
-Registry credentials are not read from any file: the registry must allow anonymous pushes or
-sit behind an authenticating proxy.
+Registry credentials, first found wins: --registry-username/--registry-password, then the
+docker config of $REGISTRY_AUTH_FILE, $DOCKER_CONFIG/config.json or ~/.docker/config.json
+(the `auths` entry that is the longest prefix of the image; credential helpers are not run),
+else anonymous. They serve Basic auth and the bearer-token flow alike.
 
 Options:
   --key FILE           private key; required
   --registry-ca FILE   PEM CA bundle trusted for the registry, besides the system CAs
   --insecure-http      speak plain HTTP to the registry (local test registries only)
+  --registry-username U  registry user (with --registry-password)
+  --registry-password P  registry password or token (visible in `ps`: prefer a docker config)
   --annotation K=V     add K=V to the payload's "optional" map (one pair)
   --timeout SECONDS    give up after this long (default 60)
   -h, --help           show this help
@@ -44,9 +53,11 @@ Options:
 Exit status: 0 signed, 1 registry or signing failure, 2 usage error or unreadable key.
 )";
 
-constexpr std::array<OptionSpec, 6> kSpecs{{{"key", true},
+constexpr std::array<OptionSpec, 8> kSpecs{{{"key", true},
                                             {"registry-ca", true},
                                             {"insecure-http", false},
+                                            {"registry-username", true},
+                                            {"registry-password", true},
                                             {"annotation", true},
                                             {"timeout", true},
                                             {"help", false}}};
@@ -57,6 +68,37 @@ StatusOr<std::string> ReadFile(const std::string& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+// The docker config a `docker login` / `skopeo login` wrote, or nullopt when there is none.
+std::optional<std::string> DockerConfigText() {
+  std::vector<std::string> paths;
+  if (const char* f = std::getenv("REGISTRY_AUTH_FILE"); f && *f) paths.push_back(f);
+  if (const char* d = std::getenv("DOCKER_CONFIG"); d && *d) {
+    paths.push_back(std::string(d) + "/config.json");
+  }
+  if (const char* h = std::getenv("HOME"); h && *h) {
+    paths.push_back(std::string(h) + "/.docker/config.json");
+  }
+  for (const auto& path : paths) {
+    auto text = ReadFile(path);
+    if (text.ok()) return std::move(text).value();
+  }
+  return std::nullopt;
+}
+
+StatusOr<std::optional<net::BasicCredentials>> PushCredentials(const Arguments& args,
+                                                               const image::ImageReference& image) {
+  if (args.Has("registry-username") != args.Has("registry-password")) {
+    return InvalidArgumentError("--registry-username and --registry-password go together");
+  }
+  if (args.Has("registry-username")) {
+    return std::optional<net::BasicCredentials>(
+        net::BasicCredentials{args.Get("registry-username"), args.Get("registry-password")});
+  }
+  auto text = DockerConfigText();
+  if (!text) return std::optional<net::BasicCredentials>();
+  return registry::CredentialsFromDockerConfig(*text, image.registry(), image.repository());
 }
 
 int Fail(int code, const Status& s) {
@@ -110,6 +152,9 @@ int RunSign(int argc, char** argv) {
 
   registry::RegistryOptions options;
   options.plain_http = args->Has("insecure-http");
+  auto credentials = PushCredentials(*args, *image);
+  if (!credentials.ok()) return Fail(2, credentials.status());
+  options.credentials = std::move(credentials).value();
   if (args->Has("registry-ca")) {
     auto ca = ReadFile(args->Get("registry-ca"));
     if (!ca.ok()) return Fail(2, ca.status());

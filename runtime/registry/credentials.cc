@@ -75,6 +75,11 @@ StatusOr<net::BasicCredentials> EntryCredentials(const nlohmann::json& entry,
 
 }  // namespace
 
+bool ScopeCovers(std::string_view scope, std::string_view registry, std::string_view repository) {
+  return IsPathPrefix(NormalizeKey(std::string(scope)),
+                      NormalizeKey(std::string(registry)) + "/" + std::string(repository));
+}
+
 StatusOr<std::optional<net::BasicCredentials>> CredentialsFromDockerConfig(
     std::string_view json, std::string_view registry, std::string_view repository) {
   auto doc = nlohmann::json::parse(json, nullptr, false);
@@ -103,11 +108,13 @@ StatusOr<std::optional<net::BasicCredentials>> CredentialsFromDockerConfig(
 StatusOr<std::optional<net::BasicCredentials>> ResolveCredentials(const AuthSettings& auth,
                                                                   std::string_view registry,
                                                                   std::string_view repository) {
+  const auto none = std::optional<net::BasicCredentials>();
   if (!auth.username.empty()) {
+    if (!auth.registry.empty() && !ScopeCovers(auth.registry, registry, repository)) return none;
     return std::optional<net::BasicCredentials>(
         net::BasicCredentials{auth.username, auth.password});
   }
-  if (auth.secret_name.empty()) return std::optional<net::BasicCredentials>();
+  if (auth.secret_name.empty()) return none;
   if (auth.secret_name.find('/') != std::string::npos || auth.secret_name == "..") {
     return InvalidArgumentError("auth.secretName must be a plain name");
   }
@@ -120,6 +127,9 @@ StatusOr<std::optional<net::BasicCredentials>> ResolveCredentials(const AuthSett
   auto user = ReadSmallFile(dir / "username");
   auto pass = ReadSmallFile(dir / "password");
   if (user && pass) {
+    std::string scope = auth.registry;
+    if (auto file = ReadSmallFile(dir / "registry")) scope = TrimNewlines(*file);
+    if (!scope.empty() && !ScopeCovers(scope, registry, repository)) return none;
     return std::optional<net::BasicCredentials>(
         net::BasicCredentials{TrimNewlines(*user), TrimNewlines(*pass)});
   }

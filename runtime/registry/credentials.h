@@ -2,6 +2,11 @@
 // secret `<secrets_dir>/<secretName>/` holding a docker config (`.dockerconfigjson` or
 // `config.json`, `{"auths": {...}}`) or the files `username` and `password`. For a docker config
 // the entry whose key is the longest path prefix of `<registry>/<repository>` wins.
+//
+// Scoping: inline credentials and username/password secrets go to every registry a rule sends
+// images to, unless `registry` (inline `auth.registry`, or a `registry` file in the secret)
+// names the one registry (or registry/repository prefix) they are for; images elsewhere are
+// then pulled anonymously, so a broad rule cannot hand the password to a stranger's registry.
 #pragma once
 
 #include <optional>
@@ -18,6 +23,7 @@ struct AuthSettings {
   std::string username;     // secret: never logged
   std::string password;     // secret: never logged
   std::string secret_name;  // directory name below `secrets_dir`
+  std::string registry;     // only send credentials here ("host[:port][/repo-prefix]"); empty: all
   std::string secrets_dir = "/app/secrets";
 };
 
@@ -33,5 +39,9 @@ StatusOr<std::optional<net::BasicCredentials>> ResolveCredentials(const AuthSett
 // an entry holds `auth` (base64 "user:password") or `username` and `password`.
 StatusOr<std::optional<net::BasicCredentials>> CredentialsFromDockerConfig(
     std::string_view json, std::string_view registry, std::string_view repository);
+
+// Whether credentials scoped to `scope` (a docker config key or `auth.registry`: scheme and
+// "/v1/" optional, Docker Hub aliases folded) apply to `registry`/`repository`.
+bool ScopeCovers(std::string_view scope, std::string_view registry, std::string_view repository);
 
 }  // namespace connaisseur::registry

@@ -51,6 +51,7 @@ StatusOr<std::unique_ptr<CosignValidator>> CosignValidator::Create(
   auth.username = config.auth.username;
   auth.password = config.auth.password;
   auth.secret_name = config.auth.secret_name;
+  auth.registry = config.auth.registry;
   auth.secrets_dir = options.secrets_dir;
   registry::RegistryOptions registry_options;
   registry_options.ca_pem = config.cert;

@@ -3,14 +3,20 @@
 // the statuses a real registry never sends (500, slow past the deadline, oversized manifest).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <stdlib.h>
 
+#include <filesystem>
+
+#include "runtime/cli/sign_command.h"
 #include "runtime/crypto/digest.h"
+#include "runtime/crypto/encoding.h"
 #include "runtime/net/http_client.h"
 #include "tests/integration/registry/registry_process.h"
 #include "tests/runtime/net/test_ca.h"
 #include "tests/runtime/net/test_https_server.h"
 #include "tests/testing/status_matchers.h"
 #include "validators/cosign/cosign_validator.h"
+#include "validators/cosign/signature_manifest.h"
 #include "validators/cosign/signer.h"
 
 namespace connaisseur::cosign {
@@ -120,6 +126,93 @@ TEST_P(RegistryAuthTest, AllowsWithRightCredentialsAndDeniesWithWrongOnes) {
   }
 }
 
+// Runs `connaisseur sign` in-process with `args` (after "sign").
+int Sign(std::vector<std::string> args) {
+  args.insert(args.begin(), "sign");
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  return cli::RunSign(static_cast<int>(argv.size()), argv.data());
+}
+
+// `sign` pushes behind Basic and token auth with flags or a docker config, and fails (exit 1)
+// without credentials; a validator whose credentials are scoped elsewhere pulls anonymously.
+class SignCommandAuthTest : public RegistryAuthTest {};
+
+TEST_P(SignCommandAuthTest, FindsRegistryCredentialsAndScopingIsHonoured) {
+  auto registry = RegistryProcess::Start(GetParam());
+  ASSERT_THAT(registry, IsOk());
+  const std::string host = (*registry)->host();
+  registry::RegistryOptions push_options;
+  push_options.plain_http = true;
+  push_options.credentials =
+      net::BasicCredentials{RegistryProcess::kUser, RegistryProcess::kPassword};
+  auto client = registry::RegistryClient::Create(push_options);
+  ASSERT_THAT(client, IsOk());
+  auto key = crypto::PrivateKey::Generate(crypto::KeyType::kEcdsaP256);
+  ASSERT_THAT(key, IsOk());
+  PushAndSign(**client, host, *key);  // one signature layer from the library signer
+
+  auto dir = testing::MakeTempDir("cn-sign-auth");
+  ASSERT_THAT(dir, IsOk());
+  const std::string key_path = *dir + "/signer.pem";
+  ASSERT_THAT(testing::WriteFile(key_path, key->PrivatePem()), IsOk());
+  const std::string image = host + "/auth/app:v1";
+  const char* home = getenv("HOME");
+  const std::string saved_home = home ? home : "";
+  unsetenv("REGISTRY_AUTH_FILE");
+  setenv("DOCKER_CONFIG", (*dir + "/nowhere").c_str(), 1);
+  setenv("HOME", dir->c_str(), 1);
+
+  EXPECT_EQ(Sign({"--key", key_path, "--insecure-http", image}), 1) << "anonymous push";
+  EXPECT_EQ(Sign({"--key", key_path, "--insecure-http", "--registry-username",
+                  RegistryProcess::kUser, image}),
+            2)
+      << "username without password is a usage error";
+  EXPECT_EQ(
+      Sign({"--key", key_path, "--insecure-http", "--registry-username", RegistryProcess::kUser,
+            "--registry-password", RegistryProcess::kPassword, image}),
+      0);
+  const std::string auth =
+      crypto::Base64Encode(std::string(RegistryProcess::kUser) + ":" + RegistryProcess::kPassword);
+  std::filesystem::create_directories(*dir + "/docker");
+  ASSERT_THAT(testing::WriteFile(*dir + "/docker/config.json",
+                                 R"({"auths":{")" + host + R"(":{"auth":")" + auth + R"("}}})"),
+              IsOk());
+  setenv("DOCKER_CONFIG", (*dir + "/docker").c_str(), 1);
+  EXPECT_EQ(Sign({"--key", key_path, "--insecure-http", image}), 0) << "docker config";
+  unsetenv("DOCKER_CONFIG");
+  if (home) setenv("HOME", saved_home.c_str(), 1);
+
+  auto manifest = (*client)->GetManifest(host, "auth/app", "v1", Soon());
+  ASSERT_THAT(manifest, IsOk());
+  auto sig = (*client)->GetManifest(host, "auth/app", *SignatureTag(manifest->digest), Soon());
+  ASSERT_THAT(sig, IsOk());
+  auto layers = SignatureManifest::Parse(sig->body);
+  ASSERT_THAT(layers, IsOk());
+  EXPECT_EQ(layers->layers.size(), 3u) << "library signer + two CLI signatures appended";
+
+  for (const auto& [scope, allowed] :
+       std::vector<std::pair<std::string, bool>>{{host, true}, {"other.registry.io", false}}) {
+    config::ValidatorConfig config;
+    config.name = "scoped";
+    config.auth.username = RegistryProcess::kUser;
+    config.auth.password = RegistryProcess::kPassword;
+    config.auth.registry = scope;
+    config.trust_roots = {{"default", key->PublicPem(), "", "", std::nullopt}};
+    CosignValidator::Options options;
+    options.plain_http = true;
+    auto v = CosignValidator::Create(config, options);
+    ASSERT_THAT(v, IsOk());
+    auto result = (*v)->Verify(Ref(image), NoTlog(), Soon());
+    if (allowed) {
+      EXPECT_THAT(result, IsOk()) << scope;
+    } else {
+      EXPECT_THAT(result, StatusIs(StatusCode::kPermissionDenied, ::testing::_)) << scope;
+    }
+  }
+  std::filesystem::remove_all(*dir);
+}
+
 INSTANTIATE_TEST_SUITE_P(Variants, RegistryAuthTest,
                          ::testing::Values(RegistryProcess::Mode::kTls,
                                            RegistryProcess::Mode::kHtpasswd,
@@ -175,6 +268,14 @@ TEST(RegistryFailureTest, ServerErrorsSlownessAndHugeManifestsDeny) {
     EXPECT_THAT(r, StatusIs(c.code, ::testing::_)) << c.name;
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(Variants, SignCommandAuthTest,
+                         ::testing::Values(RegistryProcess::Mode::kHtpasswd,
+                                           RegistryProcess::Mode::kToken),
+                         [](const auto& info) {
+                           return std::string(
+                               info.param == RegistryProcess::Mode::kToken ? "Token" : "Htpasswd");
+                         });
 
 }  // namespace
 }  // namespace connaisseur::cosign

@@ -118,5 +118,50 @@ TEST(CredentialsTest, ReadsMountedSecrets) {
   std::filesystem::remove_all(*dir);
 }
 
+TEST(CredentialsTest, ScopedCredentialsGoOnlyToTheirRegistry) {
+  const struct {
+    std::string scope, registry, repository;
+    bool sent;
+  } cases[] = {
+      {"", "attacker.io", "x", true},  // unscoped: Connaisseur's behaviour, every registry
+      {"reg.io", "reg.io", "team/app", true},
+      {"https://reg.io/v1/", "reg.io", "team/app", true},
+      {"reg.io", "attacker.io", "reg.io/app", false},
+      {"reg.io", "reg.io.attacker.io", "app", false},
+      {"reg.io/team", "reg.io", "team/app", true},
+      {"reg.io/team", "reg.io", "teammate/app", false},
+      {"reg.io:5000", "reg.io", "team/app", false},
+      {"index.docker.io", "docker.io", "library/nginx", true},
+  };
+  auto dir = testing::MakeTempDir("cn-scope");
+  ASSERT_THAT(dir, IsOk());
+  std::filesystem::create_directories(*dir + "/plain");
+  ASSERT_THAT(testing::WriteFile(*dir + "/plain/username", "alice\n"), IsOk());
+  ASSERT_THAT(testing::WriteFile(*dir + "/plain/password", "s3cret\n"), IsOk());
+  for (const auto& c : cases) {
+    const std::string where = c.scope + " -> " + c.registry + "/" + c.repository;
+    AuthSettings inline_auth;
+    inline_auth.username = "u";
+    inline_auth.password = "p";
+    inline_auth.registry = c.scope;
+    auto direct = ResolveCredentials(inline_auth, c.registry, c.repository);
+    ASSERT_THAT(direct, IsOk()) << where;
+    EXPECT_EQ(direct->has_value(), c.sent) << "inline " << where;
+
+    if (c.scope.empty()) {
+      std::filesystem::remove(*dir + "/plain/registry");
+    } else {
+      ASSERT_THAT(testing::WriteFile(*dir + "/plain/registry", c.scope + "\n"), IsOk());
+    }
+    AuthSettings secret;
+    secret.secrets_dir = *dir;
+    secret.secret_name = "plain";
+    auto mounted = ResolveCredentials(secret, c.registry, c.repository);
+    ASSERT_THAT(mounted, IsOk()) << where;
+    EXPECT_EQ(mounted->has_value(), c.sent) << "secret " << where;
+  }
+  std::filesystem::remove_all(*dir);
+}
+
 }  // namespace
 }  // namespace connaisseur::registry
