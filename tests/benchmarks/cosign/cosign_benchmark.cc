@@ -12,6 +12,7 @@
 #include "validators/cosign/layer_verifier.h"
 #include "validators/cosign/signer.h"
 #include "validators/cosign/simple_signing.h"
+#include "validators/validator_set.h"
 
 namespace connaisseur::cosign {
 namespace {
@@ -86,6 +87,34 @@ void BM_VerifyWarm(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_VerifyWarm)->Unit(benchmark::kMillisecond);
+
+// Through the validator set with its cache (the webhook's path): a tag still costs one manifest
+// request (the cache is keyed by the digest it resolves to); a digest reference costs none.
+void VerifyCached(benchmark::State& state, bool by_digest) {
+  Fixture* f = Setup();
+  if (!f->registry) return state.SkipWithError("docker-registry unavailable");
+  validators::ValidatorSet::ValidatorMap map;
+  map.emplace("bench", CosignValidator::Create(f->config, {true, "/nonexistent"}).value());
+  validators::VerificationCache::Options cache;
+  cache.ttl = std::chrono::seconds(300);
+  validators::ValidatorSet set(std::move(map), cache);
+  config::Rule rule;
+  rule.validator = "bench";
+  rule.with = Rule();
+  rule.with_json = {{"verifyInTransparencyLog", false}};
+  auto ref = image::ImageReference::Parse(f->image).value();
+  auto first = set.Verify(rule, ref, Deadline::In(std::chrono::seconds(10)));
+  if (!first.ok()) return state.SkipWithError(first.status().ToString().c_str());
+  if (by_digest) ref = image::ImageReference::Parse(ref.name() + "@" + first->digest).value();
+  for (auto _ : state) {
+    auto r = set.Verify(rule, ref, Deadline::In(std::chrono::seconds(10)));
+    if (!r.ok()) return state.SkipWithError(r.status().ToString().c_str());
+  }
+}
+void BM_VerifyCachedTag(benchmark::State& state) { VerifyCached(state, false); }
+BENCHMARK(BM_VerifyCachedTag)->Unit(benchmark::kMicrosecond);
+void BM_VerifyCachedDigest(benchmark::State& state) { VerifyCached(state, true); }
+BENCHMARK(BM_VerifyCachedDigest)->Unit(benchmark::kMicrosecond);
 
 void BM_SignatureLayerCheck(benchmark::State& state) {
   auto key = crypto::PrivateKey::Generate(crypto::KeyType::kEcdsaP256).value();
