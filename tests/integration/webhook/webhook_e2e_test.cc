@@ -1,10 +1,8 @@
 // `connaisseur serve` and `review` end to end: the real config parser, default Lua policy,
 // validator set and civetweb over TLS on loopback; a loopback alert receiver; a slow loopback
 // notary for the request deadline. The server runs as a child process of the test.
-#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 
 #include <mutex>
@@ -13,11 +11,10 @@
 
 #include "runtime/crypto/encoding.h"
 #include "runtime/net/http_client.h"
+#include "tests/integration/webhook/serve_process.h"
 #include "tests/runtime/net/test_ca.h"
 #include "tests/runtime/net/test_https_server.h"
 #include "tests/testing/status_matchers.h"
-
-extern char** environ;
 
 namespace connaisseur {
 namespace {
@@ -122,74 +119,37 @@ class WebhookE2eTest : public ::testing::Test {
     ASSERT_THAT(testing::WriteFile(dir_ + "/values.yaml",
                                    Config(receiver_->url(), slow_->url(), ca_->ca_cert_pem())),
                 IsOk());
-    net::TlsOptions tls;
-    tls.extra_ca_pem = ca_->ca_cert_pem();
-    auto client = net::HttpClient::Create(tls);
-    ASSERT_THAT(client, IsOk());
-    client_ = std::move(client).value();
   }
 
   void TearDown() override {
-    if (pid_ > 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
+    serve_.reset();  // SIGKILL by PID if a test left it running
     testing::RunCommand("rm -rf " + dir_, "/dev/null").ok();
   }
 
-  // Starts `serve` on a free port over TLS and waits (bounded) until /ready answers 200.
+  // Starts `serve` on a free port over TLS. /ready stays 503 here (the slow notary does not
+  // answer its health check), so ServeProcess waits for /health.
   void StartServe() {
-    port_ = 20000 + static_cast<int>(getpid() % 20000);
-    std::vector<std::string> args = {CN_WEBHOOK_DRIVER, "serve",
-                                     "--config",        dir_ + "/values.yaml",
-                                     "--tls-cert",      ca_->server_cert_path(),
-                                     "--tls-key",       ca_->server_key_path(),
-                                     "--listen",        "127.0.0.1:" + std::to_string(port_)};
-    std::vector<char*> argv;
-    for (std::string& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
     std::string templates =
         std::string("CONNAISSEUR_ALERT_TEMPLATES=") + CN_SOURCE_DIR + "/runtime/alerting/templates";
-    std::string pod = "POD_NAME=connaisseur-e2e";
-    std::vector<char*> env = {templates.data(), pod.data(), nullptr};
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, (dir_ + "/serve.log").c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    ASSERT_EQ(posix_spawn(&pid_, argv[0], &actions, nullptr, argv.data(), env.data()), 0);
-    posix_spawn_file_actions_destroy(&actions);
-    for (int i = 0; i < 200; ++i) {
-      auto r = Get("/ready");
-      if (r.ok() && r->status == 200) return;
-      int status = 0;
-      ASSERT_EQ(waitpid(pid_, &status, WNOHANG), 0) << "serve exited: " << Log();
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    FAIL() << "serve did not become ready: " << Log();
+    auto serve = testing::ServeProcess::Start(*ca_, {dir_ + "/values.yaml",
+                                                     dir_ + "/serve.log",
+                                                     {"--ready-timeout", "0.5"},
+                                                     {templates, "POD_NAME=connaisseur-e2e"}});
+    ASSERT_THAT(serve, IsOk());
+    serve_ = std::move(serve).value();
   }
 
-  std::string Log() {
-    auto text = testing::ReadFile(dir_ + "/serve.log");
-    return text.ok() ? *text : "<no log>";
-  }
-
-  StatusOr<net::HttpResponse> Get(const std::string& path) { return Send("GET", path, "", ""); }
-  StatusOr<net::HttpResponse> Send(std::string method, const std::string& path, std::string body,
+  std::string Log() { return serve_ ? serve_->Log() : "<not started>"; }
+  StatusOr<net::HttpResponse> Get(const std::string& path) { return serve_->Get(path); }
+  StatusOr<net::HttpResponse> Send(const std::string& path, std::string body,
                                    std::string content_type = "application/json") {
-    net::HttpRequest req;
-    req.method = std::move(method);
-    req.url = "https://127.0.0.1:" + std::to_string(port_) + path;
-    req.body = std::move(body);
-    if (!content_type.empty()) req.headers = {{"Content-Type", content_type}};
-    req.deadline = Deadline::In(std::chrono::seconds(15));
-    return client_->Send(req);
+    return serve_->Post(path, std::move(body), content_type);
   }
   json Mutate(const json& review) {
-    auto r = Send("POST", "/mutate", review.dump());
-    EXPECT_THAT(r, IsOk());
-    if (!r.ok()) return json();
-    EXPECT_EQ(r->status, 200) << r->body;
-    return json::parse(r->body, nullptr, false)["response"];
+    std::string error;
+    json r = serve_->Mutate(review, &error);
+    EXPECT_TRUE(error.empty()) << error;
+    return r;
   }
   size_t AlertCount() {
     std::lock_guard lock(mu_);
@@ -199,11 +159,9 @@ class WebhookE2eTest : public ::testing::Test {
   const testing::TestCa* ca_ = nullptr;
   std::string dir_;
   std::unique_ptr<testing::TestHttpsServer> receiver_, slow_;
-  std::unique_ptr<net::HttpClient> client_;
+  std::unique_ptr<testing::ServeProcess> serve_;
   std::mutex mu_;
   std::vector<testing::TestRequest> alerts_;
-  pid_t pid_ = -1;
-  int port_ = 0;
 };
 
 TEST_F(WebhookE2eTest, ServeAdmitsDeniesAlertsCountsAndDrainsOnSigterm) {
@@ -248,14 +206,14 @@ TEST_F(WebhookE2eTest, ServeAdmitsDeniesAlertsCountsAndDrainsOnSigterm) {
   EXPECT_EQ(r["allowed"], false);
 
   // Malformed requests: plain-text 4xx, the server keeps serving.
-  auto bad = Send("POST", "/mutate", "not json");
+  auto bad = Send("/mutate", "not json");
   ASSERT_THAT(bad, IsOk());
   EXPECT_EQ(bad->status, 400);
   EXPECT_EQ(bad->body.rfind("received invalid json", 0), 0u) << bad->body;
-  bad = Send("POST", "/mutate", std::string(100000, '[') + std::string(100000, ']'));
+  bad = Send("/mutate", std::string(100000, '[') + std::string(100000, ']'));
   ASSERT_THAT(bad, IsOk());
   EXPECT_EQ(bad->status, 400);
-  bad = Send("POST", "/mutate", PodReview({"nginx"}).dump(), "text/plain");
+  bad = Send("/mutate", PodReview({"nginx"}).dump(), "text/plain");
   ASSERT_THAT(bad, IsOk());
   EXPECT_EQ(bad->body, "wrong content type: expected json, got text/plain");
   bad = Get("/mutate");
@@ -279,13 +237,22 @@ TEST_F(WebhookE2eTest, ServeAdmitsDeniesAlertsCountsAndDrainsOnSigterm) {
             std::string::npos);
   EXPECT_NE(metrics->body.find("connaisseur_requests_denied_total{timeout=\"true\"} 1\n"),
             std::string::npos);
+  // The timeout's alert leaves in the background (its request's deadline had passed): wait for
+  // it, bounded.
+  for (int i = 0; i < 200 && AlertCount() < 3; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
   EXPECT_EQ(AlertCount(), 3u) << "dry-run sent no alert; the timeout sent one";
 
-  ASSERT_EQ(kill(pid_, SIGTERM), 0);
-  int status = 0;
-  ASSERT_EQ(waitpid(pid_, &status, 0), pid_);
-  pid_ = -1;
-  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status << Log();
+  // /ready names the back-end that does not answer; /health is liveness only.
+  auto ready = Get("/ready");
+  ASSERT_THAT(ready, IsOk());
+  EXPECT_EQ(ready->status, 503) << ready->body;
+  EXPECT_NE(ready->body.find("\"slow-notary\""), std::string::npos) << ready->body;
+
+  auto status = serve_->Terminate();
+  ASSERT_THAT(status, IsOk());
+  EXPECT_TRUE(WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << *status << Log();
   EXPECT_EQ(Log().find("s3cret"), std::string::npos) << "a header value reached the log";
 }
 
