@@ -57,6 +57,19 @@ std::string PushAndSign(registry::RegistryClient& client, const std::string& hos
   return digest.ok() ? *digest : "";
 }
 
+// A client for the test's own pushes to `registry`, with the right credentials when asked.
+StatusOr<std::unique_ptr<registry::RegistryClient>> PushClient(const RegistryProcess& registry,
+                                                               const std::string& ca_pem,
+                                                               bool with_credentials) {
+  registry::RegistryOptions options;
+  options.plain_http = registry.plain_http();
+  options.ca_pem = ca_pem;
+  if (with_credentials) {
+    options.credentials = net::BasicCredentials{RegistryProcess::kUser, RegistryProcess::kPassword};
+  }
+  return registry::RegistryClient::Create(options);
+}
+
 class RegistryAuthTest : public ::testing::TestWithParam<RegistryProcess::Mode> {
  protected:
   void SetUp() override {
@@ -77,14 +90,7 @@ TEST_P(RegistryAuthTest, AllowsWithRightCredentialsAndDeniesWithWrongOnes) {
       GetParam() == RegistryProcess::Mode::kHtpasswd || GetParam() == RegistryProcess::Mode::kToken;
   const std::string ca =
       GetParam() == RegistryProcess::Mode::kTls ? testing::TestCa::Shared()->ca_cert_pem() : "";
-  registry::RegistryOptions push_options;
-  push_options.plain_http = (*registry)->plain_http();
-  push_options.ca_pem = ca;
-  if (needs_auth) {
-    push_options.credentials =
-        net::BasicCredentials{RegistryProcess::kUser, RegistryProcess::kPassword};
-  }
-  auto client = registry::RegistryClient::Create(push_options);
+  auto client = PushClient(**registry, ca, needs_auth);
   ASSERT_THAT(client, IsOk());
   auto key = crypto::PrivateKey::Generate(crypto::KeyType::kEcdsaP256);
   ASSERT_THAT(key, IsOk());
@@ -142,11 +148,7 @@ TEST_P(SignCommandAuthTest, FindsRegistryCredentialsAndScopingIsHonoured) {
   auto registry = RegistryProcess::Start(GetParam());
   ASSERT_THAT(registry, IsOk());
   const std::string host = (*registry)->host();
-  registry::RegistryOptions push_options;
-  push_options.plain_http = true;
-  push_options.credentials =
-      net::BasicCredentials{RegistryProcess::kUser, RegistryProcess::kPassword};
-  auto client = registry::RegistryClient::Create(push_options);
+  auto client = PushClient(**registry, "", /*with_credentials=*/true);
   ASSERT_THAT(client, IsOk());
   auto key = crypto::PrivateKey::Generate(crypto::KeyType::kEcdsaP256);
   ASSERT_THAT(key, IsOk());
