@@ -7,6 +7,7 @@
 #include "runtime/crypto/private_key.h"
 #include "runtime/net/http_client.h"
 #include "tests/integration/notary/notary_server.h"
+#include "tests/integration/notary/notary_suite.h"
 #include "tests/testing/status_matchers.h"
 #include "validators/notaryv1/notaryv1_validator.h"
 
@@ -14,67 +15,19 @@ namespace connaisseur::notaryv1 {
 namespace {
 
 using connaisseur::testing::NotaryServer;
+using connaisseur::testing::NotarySuite;
 using connaisseur::testing::TestCa;
 using ::testing::HasSubstr;
 
 constexpr char kGun[] = "registry.example.com/team/app";
 
-class NotaryIntegrationTest : public ::testing::Test {
+class NotaryIntegrationTest : public NotarySuite<NotaryIntegrationTest> {
  protected:
-  static void SetUpTestSuite() {
-    if (!NotaryServer::Available()) return;
-    net::GlobalInit();
-    const TestCa* ca = TestCa::Shared();
-    ASSERT_NE(ca, nullptr);
-    auto server = NotaryServer::Start(*ca);
-    ASSERT_THAT(server, IsOk());
-    server_ = std::move(server).value().release();
-    ASSERT_THAT(server_->InitAndSign(kGun, "v1", "manifest one"), IsOk());
-    auto pem = server_->RootPublicKeyPem(kGun);
-    ASSERT_THAT(pem, IsOk());
-    root_pem_ = new std::string(*pem);
-  }
-  static void TearDownTestSuite() {
-    delete server_;  // stops notary-server by PID
-    server_ = nullptr;
-    delete root_pem_;
-    root_pem_ = nullptr;
-  }
-  void SetUp() override {
-    if (!NotaryServer::Available()) {
-      GTEST_SKIP() << "notary-server / notary not installed (scripts/test installs them)";
-    }
-    ASSERT_NE(server_, nullptr);
-  }
-
-  config::ValidatorConfig Config() const {
-    config::ValidatorConfig c;
-    c.name = "notary";
-    c.type = config::ValidatorType::kNotaryV1;
-    c.host = server_->url();
-    c.cert = TestCa::Shared()->ca_cert_pem();
-    c.trust_roots = {{"default", *root_pem_}};
-    return c;
-  }
-
-  StatusOr<validators::VerifiedImage> Verify(const config::ValidatorConfig& c,
-                                             const std::string& ref,
-                                             config::RuleOptions options = {}) {
-    auto validator = NotaryV1Validator::Create(c, {.cache_ttl = std::chrono::milliseconds(0)});
-    if (!validator.ok()) return validator.status();
-    auto image = image::ImageReference::Parse(ref);
-    if (!image.ok()) return image.status();
-    return (*validator)->Verify(*image, options, Deadline::In(std::chrono::seconds(20)));
-  }
-
-  static NotaryServer* server_;   // owned; one server for the suite
-  static std::string* root_pem_;  // owned
+  static void SetUpTestSuite() { StartServer({}, kGun, "v1", "manifest one"); }
 };
-NotaryServer* NotaryIntegrationTest::server_ = nullptr;
-std::string* NotaryIntegrationTest::root_pem_ = nullptr;
 
 TEST_F(NotaryIntegrationTest, TheLocalTrustServiceHoldsAnEd25519TimestampKey) {
-  auto type = server_->RoleKeyType(kGun, "timestamp");
+  auto type = server()->RoleKeyType(kGun, "timestamp");
   ASSERT_THAT(type, IsOk());
   EXPECT_EQ(*type, "ed25519");
 }
@@ -118,9 +71,9 @@ TEST_F(NotaryIntegrationTest, DeniesAWrongTrustRootAndRequiresAllForStar) {
 
 TEST_F(NotaryIntegrationTest, VerifiesDelegationsPublishedByTheClient) {
   const std::string gun = "registry.example.com/team/delegated";
-  ASSERT_THAT(server_->InitAndSign(gun, "base", "base manifest"), IsOk());
+  ASSERT_THAT(server()->InitAndSign(gun, "base", "base manifest"), IsOk());
   // A delegation key with a certificate, imported into the client's key store.
-  const std::string d = server_->dir();
+  const std::string d = server()->dir();
   ASSERT_THAT(connaisseur::testing::RunCommand(
                   "cd '" + d +
                       "' && openssl req -x509 -newkey ec -pkeyopt "
@@ -128,16 +81,16 @@ TEST_F(NotaryIntegrationTest, VerifiesDelegationsPublishedByTheClient) {
                       "-subj /CN=releases -days 2",
                   d + "/openssl.log"),
               IsOk());
-  ASSERT_THAT(server_->Notary("delegation add " + gun + " targets/releases '" + d +
-                              "/del.crt' --all-paths"),
+  ASSERT_THAT(server()->Notary("delegation add " + gun + " targets/releases '" + d +
+                               "/del.crt' --all-paths"),
               IsOk());
-  ASSERT_THAT(server_->Notary("key import '" + d + "/del.key' --role targets/releases"), IsOk());
-  auto file = server_->File("release", "release manifest");
+  ASSERT_THAT(server()->Notary("key import '" + d + "/del.key' --role targets/releases"), IsOk());
+  auto file = server()->File("release", "release manifest");
   ASSERT_THAT(file, IsOk());
-  ASSERT_THAT(server_->Notary("add " + gun + " v2 '" + *file + "' --roles targets/releases"),
+  ASSERT_THAT(server()->Notary("add " + gun + " v2 '" + *file + "' --roles targets/releases"),
               IsOk());
-  ASSERT_THAT(server_->Notary("publish " + gun), IsOk());
-  auto root = server_->RootPublicKeyPem(gun);
+  ASSERT_THAT(server()->Notary("publish " + gun), IsOk());
+  auto root = server()->RootPublicKeyPem(gun);
   ASSERT_THAT(root, IsOk());
   auto c = Config();
   c.trust_roots = {{"default", *root}};
@@ -159,14 +112,14 @@ TEST_F(NotaryIntegrationTest, VerifiesDelegationsPublishedByTheClient) {
 
 TEST_F(NotaryIntegrationTest, DeniesATargetRemovedAfterPublishing) {
   const std::string gun = "registry.example.com/team/removed";
-  ASSERT_THAT(server_->InitAndSign(gun, "gone", "soon removed"), IsOk());
-  auto root = server_->RootPublicKeyPem(gun);
+  ASSERT_THAT(server()->InitAndSign(gun, "gone", "soon removed"), IsOk());
+  auto root = server()->RootPublicKeyPem(gun);
   ASSERT_THAT(root, IsOk());
   auto c = Config();
   c.trust_roots = {{"default", *root}};
   ASSERT_THAT(Verify(c, gun + ":gone"), IsOk());
-  ASSERT_THAT(server_->Notary("remove " + gun + " gone"), IsOk());
-  ASSERT_THAT(server_->Notary("publish " + gun), IsOk());
+  ASSERT_THAT(server()->Notary("remove " + gun + " gone"), IsOk());
+  ASSERT_THAT(server()->Notary("publish " + gun), IsOk());
   EXPECT_THAT(Verify(c, gun + ":gone"), StatusIs(StatusCode::kNotFound, HasSubstr("no tag")));
 }
 

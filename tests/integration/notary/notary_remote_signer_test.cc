@@ -6,71 +6,32 @@
 
 #include "runtime/crypto/digest.h"
 #include "runtime/net/http_client.h"
-#include "tests/integration/notary/notary_server.h"
+#include "tests/integration/notary/notary_suite.h"
 #include "tests/testing/status_matchers.h"
 #include "validators/notaryv1/notaryv1_validator.h"
 
 namespace connaisseur::notaryv1 {
 namespace {
 
-using connaisseur::testing::NotaryServer;
+using connaisseur::testing::NotarySuite;
 using connaisseur::testing::TestCa;
 using connaisseur::testing::TrustService;
 using ::testing::HasSubstr;
 
 constexpr char kGun[] = "registry.example.com/remote/app";
 
-class NotaryRemoteSignerTest : public ::testing::Test {
+class NotaryRemoteSignerTest : public NotarySuite<NotaryRemoteSignerTest> {
  protected:
   static void SetUpTestSuite() {
-    if (!NotaryServer::Available(TrustService::kRemote)) return;
-    net::GlobalInit();
-    const TestCa* ca = TestCa::Shared();
-    ASSERT_NE(ca, nullptr);
-    auto server = NotaryServer::Start(*ca, {.trust_service = TrustService::kRemote});
-    ASSERT_THAT(server, IsOk());
-    server_ = std::move(server).value().release();
-    ASSERT_THAT(server_->InitAndSign(kGun, "v1", "remote manifest"), IsOk());
-    auto pem = server_->RootPublicKeyPem(kGun);
-    ASSERT_THAT(pem, IsOk());
-    root_pem_ = new std::string(*pem);
+    StartServer({.trust_service = TrustService::kRemote}, kGun, "v1", "remote manifest");
   }
-  static void TearDownTestSuite() {
-    delete server_;  // stops notary-server and notary-signer by PID
-    server_ = nullptr;
-    delete root_pem_;
-    root_pem_ = nullptr;
+  static StatusOr<validators::VerifiedImage> Verify(const std::string& ref) {
+    return NotarySuite::Verify(Config("remote"), ref);
   }
-  void SetUp() override {
-    if (!NotaryServer::Available(TrustService::kRemote)) {
-      GTEST_SKIP() << "notary-server / notary-signer / notary not installed";
-    }
-    ASSERT_NE(server_, nullptr);
-    ASSERT_NE(root_pem_, nullptr);
-  }
-
-  StatusOr<validators::VerifiedImage> Verify(const std::string& ref) {
-    config::ValidatorConfig c;
-    c.name = "remote";
-    c.type = config::ValidatorType::kNotaryV1;
-    c.host = server_->url();
-    c.cert = TestCa::Shared()->ca_cert_pem();
-    c.trust_roots = {{"default", *root_pem_}};
-    auto validator = NotaryV1Validator::Create(c, {.cache_ttl = std::chrono::milliseconds(0)});
-    if (!validator.ok()) return validator.status();
-    auto image = image::ImageReference::Parse(ref);
-    if (!image.ok()) return image.status();
-    return (*validator)->Verify(*image, {}, Deadline::In(std::chrono::seconds(20)));
-  }
-
-  static NotaryServer* server_;   // owned; one server + signer for the suite
-  static std::string* root_pem_;  // owned
 };
-NotaryServer* NotaryRemoteSignerTest::server_ = nullptr;
-std::string* NotaryRemoteSignerTest::root_pem_ = nullptr;
 
 TEST_F(NotaryRemoteSignerTest, TheSignerHoldsAnEcdsaTimestampKey) {
-  auto type = server_->RoleKeyType(kGun, "timestamp");
+  auto type = server()->RoleKeyType(kGun, "timestamp");
   ASSERT_THAT(type, IsOk());
   EXPECT_EQ(*type, "ecdsa");
 }

@@ -7,6 +7,7 @@
 #include "runtime/crypto/digest.h"
 #include "runtime/net/http_client.h"
 #include "tests/integration/notary/notary_server.h"
+#include "tests/integration/notary/notary_suite.h"
 #include "tests/integration/notary/token_server.h"
 #include "tests/testing/status_matchers.h"
 #include "validators/notaryv1/notaryv1_validator.h"
@@ -15,6 +16,7 @@ namespace connaisseur::notaryv1 {
 namespace {
 
 using connaisseur::testing::NotaryServer;
+using connaisseur::testing::NotarySuite;
 using connaisseur::testing::TestCa;
 using connaisseur::testing::TokenServer;
 using ::testing::HasSubstr;
@@ -23,69 +25,40 @@ constexpr char kGun[] = "registry.example.com/private/app";
 constexpr char kUser[] = "reader";
 constexpr char kPassword[] = "s3cret-pass";
 
-class NotaryTokenAuthTest : public ::testing::Test {
+class NotaryTokenAuthTest : public NotarySuite<NotaryTokenAuthTest> {
  protected:
   static void SetUpTestSuite() {
     if (!NotaryServer::Available()) return;
-    net::GlobalInit();
     const TestCa* ca = TestCa::Shared();
     ASSERT_NE(ca, nullptr);
     auto tokens = TokenServer::Start(*ca, kUser, kPassword);
     ASSERT_THAT(tokens, IsOk());
     tokens_ = std::move(tokens).value().release();
-    auto server = NotaryServer::Start(
-        *ca, {.token_auth = connaisseur::testing::TokenAuthOptions{.realm = tokens_->realm(),
-                                                                   .service = TokenServer::kService,
-                                                                   .issuer = TokenServer::kIssuer,
-                                                                   .rootcertbundle_path =
-                                                                       tokens_->cert_path()},
-              .client_credentials = std::string(kUser) + ":" + kPassword});
-    ASSERT_THAT(server, IsOk());
-    server_ = std::move(server).value().release();
-    ASSERT_THAT(server_->InitAndSign(kGun, "v1", "private manifest"), IsOk());
-    auto pem = server_->RootPublicKeyPem(kGun);
-    ASSERT_THAT(pem, IsOk());
-    root_pem_ = new std::string(*pem);
+    StartServer(
+        {.token_auth =
+             connaisseur::testing::TokenAuthOptions{.realm = tokens_->realm(),
+                                                    .service = TokenServer::kService,
+                                                    .issuer = TokenServer::kIssuer,
+                                                    .rootcertbundle_path = tokens_->cert_path()},
+         .client_credentials = std::string(kUser) + ":" + kPassword},
+        kGun, "v1", "private manifest");
   }
   static void TearDownTestSuite() {
-    delete server_;  // stops notary-server by PID
-    server_ = nullptr;
+    NotarySuite::TearDownTestSuite();  // the server first: it was configured with the realm
     delete tokens_;
     tokens_ = nullptr;
-    delete root_pem_;
-    root_pem_ = nullptr;
-  }
-  void SetUp() override {
-    if (!NotaryServer::Available()) {
-      GTEST_SKIP() << "notary-server / notary not installed (scripts/test installs them)";
-    }
-    ASSERT_NE(server_, nullptr);
-    ASSERT_NE(root_pem_, nullptr);
   }
 
   StatusOr<validators::VerifiedImage> Verify(const std::string& user, const std::string& password) {
-    config::ValidatorConfig c;
-    c.name = "private";
-    c.type = config::ValidatorType::kNotaryV1;
-    c.host = server_->url();
-    c.cert = TestCa::Shared()->ca_cert_pem();
-    c.trust_roots = {{"default", *root_pem_}};
+    config::ValidatorConfig c = Config("private");
     c.auth.username = user;
     c.auth.password = password;
-    auto validator = NotaryV1Validator::Create(c, {.cache_ttl = std::chrono::milliseconds(0)});
-    if (!validator.ok()) return validator.status();
-    auto image = image::ImageReference::Parse(std::string(kGun) + ":v1");
-    if (!image.ok()) return image.status();
-    return (*validator)->Verify(*image, {}, Deadline::In(std::chrono::seconds(20)));
+    return NotarySuite::Verify(c, std::string(kGun) + ":v1");
   }
 
-  static NotaryServer* server_;  // owned
-  static TokenServer* tokens_;   // owned
-  static std::string* root_pem_;
+  static TokenServer* tokens_;  // owned
 };
-NotaryServer* NotaryTokenAuthTest::server_ = nullptr;
 TokenServer* NotaryTokenAuthTest::tokens_ = nullptr;
-std::string* NotaryTokenAuthTest::root_pem_ = nullptr;
 
 TEST_F(NotaryTokenAuthTest, AllowsWithTheRightCredentials) {
   const size_t granted_before = tokens_->granted();
