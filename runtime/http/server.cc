@@ -3,6 +3,7 @@
 #include <civetweb.h>
 #include <openssl/ssl.h>
 
+#include <chrono>
 #include <vector>
 
 namespace connaisseur::http {
@@ -86,7 +87,13 @@ Server::~Server() { Stop(); }
 
 void Server::Stop() {
   if (ctx_ == nullptr) return;
-  mg_stop(ctx_);  // joins the workers after their current request
+  {
+    std::unique_lock lock(drain_mu_);
+    draining_ = true;
+    drained_.wait_for(lock, std::chrono::milliseconds(options_.request_timeout_ms),
+                      [&] { return in_flight_ == 0; });
+  }
+  mg_stop(ctx_);  // closes idle keep-alive connections and joins the workers
   ctx_ = nullptr;
 }
 
@@ -123,14 +130,30 @@ Response Server::Dispatch(mg_connection* conn) const {
 }
 
 int Server::HandleRequest(mg_connection* conn, void* self) noexcept {
+  auto* server = static_cast<Server*>(self);
+  {
+    std::lock_guard lock(server->drain_mu_);
+    if (server->draining_) {
+      const std::string wire =
+          SerializeResponse({503, "text/plain; charset=utf-8", "server is shutting down"});
+      mg_write(conn, wire.data(), wire.size());
+      return 503;
+    }
+    ++server->in_flight_;
+  }
   Response response;
   try {
-    response = static_cast<Server*>(self)->Dispatch(conn);
+    response = server->Dispatch(conn);
   } catch (...) {  // only bad_alloc can get here; it must not unwind into civetweb (C)
     response = {500, "text/plain; charset=utf-8", "internal error"};
   }
   const std::string wire = SerializeResponse(response);
   mg_write(conn, wire.data(), wire.size());
+  {
+    std::lock_guard lock(server->drain_mu_);
+    --server->in_flight_;
+  }
+  server->drained_.notify_all();
   return response.status;
 }
 

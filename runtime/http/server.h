@@ -4,8 +4,10 @@
 // connection at ~25 req/s, webhook.md §11). Bodies above the cap get 413 unread.
 #pragma once
 
+#include <condition_variable>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "runtime/http/certificate_store.h"
@@ -43,7 +45,9 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Stops accepting, lets in-flight requests finish, joins the workers. Idempotent.
+  // Answers new requests 503, waits (up to request_timeout_ms) until every request in flight has
+  // written its response, then stops civetweb and joins the workers. Idempotent. The wait is
+  // ours because civetweb drops whatever a handler writes once its stop flag is set.
   void Stop();
 
   // The bound port.
@@ -62,6 +66,10 @@ class Server {
 
   Handler handler_;
   ServerOptions options_;
+  std::mutex drain_mu_;
+  std::condition_variable drained_;
+  int in_flight_ = 0;                               // guarded by drain_mu_
+  bool draining_ = false;                           // guarded by drain_mu_
   std::unique_ptr<CertificateStore> certificates_;  // null for plain HTTP
   mg_context* ctx_ = nullptr;                       // owned; mg_stop in Stop()
   int port_ = 0;
