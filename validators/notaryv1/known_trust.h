@@ -1,6 +1,8 @@
-// KnownRoots: the last root.json verified per (GUN, trust roots), so that a cold verification
-// can start from it while the snapshot still pins it (VerifyTrustChainFromRoot) instead of
-// fetching and checking root.json again. Bounded; thread-safe.
+// KnownTrust: what the last verification of a GUN (for one set of trust roots) established, so
+// that a cold verification can start from it: the verified root (skipped while the snapshot
+// pins it, VerifyTrustChainFromRoot) and the verified files' bytes (not downloaded again while
+// the fresh timestamp and snapshot pin the same bytes; they are verified again all the same).
+// KnownTrustStore keeps one per key, bounded; thread-safe.
 #pragma once
 
 #include <map>
@@ -12,16 +14,21 @@
 
 namespace connaisseur::notaryv1 {
 
-class KnownRoots {
+struct KnownTrust {
+  TrustedRoot root;
+  std::map<std::string, std::string> files;  // snapshot, targets, delegations: role → bytes
+};
+
+class KnownTrustStore {
  public:
   // nullptr when nothing is known for `key`.
-  std::shared_ptr<const TrustedRoot> Get(const std::string& key) const;
-  // Remembers `root` for `key` (replacing what was known).
-  void Put(const std::string& key, std::shared_ptr<const TrustedRoot> root);
+  std::shared_ptr<const KnownTrust> Get(const std::string& key) const;
+  // Remembers `known` for `key` (replacing what was known).
+  void Put(const std::string& key, std::shared_ptr<const KnownTrust> known);
 
  private:
   mutable std::mutex mu_;
-  std::map<std::string, std::shared_ptr<const TrustedRoot>> roots_;  // guarded by mu_
+  std::map<std::string, std::shared_ptr<const KnownTrust>> known_;  // guarded by mu_
 };
 
 }  // namespace connaisseur::notaryv1

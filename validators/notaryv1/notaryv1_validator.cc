@@ -81,9 +81,9 @@ NotaryV1Validator::NotaryV1Validator(std::string name, std::vector<PinnedKey> ro
 StatusOr<std::shared_ptr<const TrustData>> NotaryV1Validator::Load(
     const std::string& gun, const std::vector<PinnedKey>& pinned,
     const std::vector<std::string>& delegations, Deadline deadline) const {
-  // The files a chain will read are fetched in one concurrent round trip (bounded by the
-  // unpinned cap; the chain still checks each against its pinned length and hashes), then
-  // handed out once each; anything else is fetched when the chain asks for it.
+  // Files handed to the chain once each before any download (the chain checks each against its
+  // pinned length and hashes); anything else is fetched when the chain asks for it. A full
+  // chain fetches its four files in one concurrent round trip, bounded by the unpinned cap.
   std::map<std::string, StatusOr<std::string>> fetched;
   auto prefetch = [&](std::vector<std::string> roles) {
     roles.insert(roles.end(), delegations.begin(), delegations.end());
@@ -103,16 +103,18 @@ StatusOr<std::shared_ptr<const TrustData>> NotaryV1Validator::Load(
     return got;
   };
   const auto now = std::chrono::system_clock::now();
-  std::string root_key = gun + "\n";
-  for (const PinnedKey& p : pinned) root_key += p.name + ",";
+  std::string known_key = gun + "\n";
+  for (const PinnedKey& p : pinned) known_key += p.name + ",";
 
-  // Start from the root verified last time while the snapshot still pins it; on any failure
-  // (a rotated root, an attack, an outage) the full chain decides and gives the message.
-  std::shared_ptr<const TrustedRoot> known = known_roots_.Get(root_key);
-  StatusOr<TrustData> data = UnavailableError("no known root");
+  // Start from what the last verification established: its root, and its files in place of
+  // downloads, so that only the timestamp is fetched. The chain verifies all of it again and
+  // fails if the fresh timestamp pins other bytes (a new publication, a rotated root, an
+  // attack); then the full chain over fresh downloads decides and gives the message.
+  std::shared_ptr<const KnownTrust> known = known_.Get(known_key);
+  StatusOr<TrustData> data = UnavailableError("nothing known");
   if (known) {
-    prefetch({"timestamp", "snapshot", "targets"});
-    data = VerifyTrustChainFromRoot(fetch, *known, delegations, now, &keys_);
+    for (const auto& [role, raw] : known->files) fetched.emplace(role, raw);
+    data = VerifyTrustChainFromRoot(fetch, known->root, delegations, now, &keys_);
   }
   if (!data.ok()) {
     prefetch({"root", "timestamp", "snapshot", "targets"});
@@ -120,9 +122,9 @@ StatusOr<std::shared_ptr<const TrustData>> NotaryV1Validator::Load(
   }
   CN_RETURN_IF_ERROR(data.status());
   CN_RETURN_IF_ERROR(rollback_.CheckAndRecord(gun, *data));
-  if (!known || known->raw != data->root_raw) {
-    known_roots_.Put(root_key,
-                     std::make_shared<const TrustedRoot>(TrustedRoot{data->root_raw, data->root}));
+  if (!known || known->root.raw != data->root_raw || known->files != data->files) {
+    known_.Put(known_key, std::make_shared<const KnownTrust>(
+                              KnownTrust{TrustedRoot{data->root_raw, data->root}, data->files}));
   }
   return std::make_shared<const TrustData>(std::move(data).value());
 }

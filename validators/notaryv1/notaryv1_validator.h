@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "runtime/config/config.h"
-#include "validators/notaryv1/known_roots.h"
+#include "validators/notaryv1/known_trust.h"
 #include "validators/notaryv1/notary_client.h"
 #include "validators/notaryv1/rollback_guard.h"
 #include "validators/notaryv1/trust_chain.h"
@@ -60,8 +60,8 @@ class NotaryV1Validator : public validators::Validator {
   const std::string name_;
   const std::vector<PinnedKey> roots_;
   const std::unique_ptr<NotaryClient> client_;
-  mutable KeyCache keys_;           // parsed TUF keys by key id, across verifications
-  mutable KnownRoots known_roots_;  // by GUN + trust root names
+  mutable KeyCache keys_;          // parsed TUF keys by key id, across verifications
+  mutable KnownTrustStore known_;  // by GUN + trust root names
   mutable RollbackGuard rollback_;
   mutable TrustDataCache cache_;
 };

@@ -80,14 +80,17 @@ Status VerifyRoot(const RootRole& root, const KeySet& keys, const std::vector<Pi
 }
 
 // Fetches a file pinned by `meta`, checks its bytes, parses and verifies it as a targets role.
+// The bytes go to `files[role]` once verified.
 StatusOr<TargetsRole> FetchTargets(const RoleFetcher& fetch, const std::string& role,
                                    const FileMeta& meta, const KeySet& keys,
-                                   const RoleKeys& role_keys, SystemTime now) {
+                                   const RoleKeys& role_keys, SystemTime now,
+                                   std::map<std::string, std::string>* files) {
   CN_ASSIGN_OR_RETURN(std::string raw, FetchPinned(fetch, role, meta));
   CN_ASSIGN_OR_RETURN(TargetsRole targets, ParseTargets(raw, role));
   CN_RETURN_IF_ERROR(CheckPinnedVersion(targets.envelope, meta));
   CN_RETURN_IF_ERROR(VerifyThreshold(targets.envelope, keys, role_keys));
   CN_RETURN_IF_ERROR(CheckExpiry(targets.envelope, now));
+  (*files)[role] = std::move(raw);
   return targets;
 }
 
@@ -109,7 +112,7 @@ Status AddDelegation(const RoleFetcher& fetch, const SnapshotRole& snapshot, Tru
     return VerificationFailedError("error validating " + name + " checksums: not in snapshot");
   }
   KeySet keys = KeySet::FromTufKeys(targets.delegation_keys, key_cache);
-  auto verified = FetchTargets(fetch, name, meta->second, keys, role->keys, now);
+  auto verified = FetchTargets(fetch, name, meta->second, keys, role->keys, now, &data->files);
   if (!verified.ok()) {
     return verified.status().WithPrefix(
         "error during download and validation of delegations for targets");
@@ -190,6 +193,7 @@ Status VerifyBelowRoot(const RoleFetcher& fetch, TrustData* data,
   CN_RETURN_IF_ERROR(
       VerifyThreshold(data->snapshot.envelope, root_keys, data->root.roles.at("snapshot")));
   CN_RETURN_IF_ERROR(CheckExpiry(data->snapshot.envelope, now));
+  data->files["snapshot"] = std::move(snap_raw);
 
   auto root_pin = data->snapshot.meta.find("root");
   if (root_pin == data->snapshot.meta.end()) {
@@ -204,7 +208,7 @@ Status VerifyBelowRoot(const RoleFetcher& fetch, TrustData* data,
   }
   CN_ASSIGN_OR_RETURN(TargetsRole targets,
                       FetchTargets(fetch, "targets", targets_pin->second, root_keys,
-                                   data->root.roles.at("targets"), now));
+                                   data->root.roles.at("targets"), now, &data->files));
   data->targets.emplace("targets", std::move(targets));
   CN_RETURN_IF_ERROR(ChooseAndVerifyTargets(fetch, delegations, data, now, key_cache));
 

@@ -40,6 +40,9 @@ struct TrustData {
   SystemTime expires;
   // root.json as received: what the snapshot pins, and what a later chain may start from.
   std::string root_raw;
+  // The other verified files as received, by role (snapshot, targets, delegations; not the
+  // timestamp): a later chain whose fresh timestamp pins the same bytes need not download them.
+  std::map<std::string, std::string> files;
 };
 
 // A root.json that passed the pinned-key checks for some set of trust roots, kept so that a

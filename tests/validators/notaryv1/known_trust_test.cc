@@ -1,6 +1,7 @@
-// Starting a chain from a root verified earlier (VerifyTrustChainFromRoot) and the validator's
-// use of it: root.json is skipped only while the snapshot pins exactly the known root; a rotated
-// or re-signed root goes through the full pinned-key checks again.
+// Starting a chain from what was verified earlier (VerifyTrustChainFromRoot, KnownTrust): only
+// the timestamp is downloaded while it pins the verified files (which are verified again); a new
+// publication, a rotated or a re-signed root goes through fresh downloads and the full
+// pinned-key checks again.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -60,7 +61,7 @@ TEST(VerifyTrustChainFromRootTest, AcceptsTheChainOnlyWhileTheSnapshotPinsTheKno
   }
 }
 
-TEST_F(NotaryV1ValidatorTest, SkipsRootJsonWhileTheSnapshotPinsTheVerifiedRoot) {
+TEST_F(NotaryV1ValidatorTest, DownloadsOnlyTheTimestampWhileItPinsTheVerifiedFiles) {
   Publish();
   auto validator = Validator(Config(), {.cache_ttl = std::chrono::milliseconds(0)});
   ASSERT_THAT(Verify(*validator, Ref(":v1")), IsOk());
@@ -68,16 +69,35 @@ TEST_F(NotaryV1ValidatorTest, SkipsRootJsonWhileTheSnapshotPinsTheVerifiedRoot) 
   auto again = Verify(*validator, Ref(":v1"));
   ASSERT_THAT(again, IsOk());
   EXPECT_EQ(again->digest, kDigest);
-  EXPECT_EQ(server_->requests(), 7u) << "timestamp, snapshot, targets";
+  EXPECT_EQ(server_->requests(), 5u) << "the timestamp alone";
 
   {
     std::lock_guard<std::mutex> lock(mu_);
-    files_.erase("/v2/" + std::string(kGun) + "/_trust/tuf/root.json");
+    for (const char* role : {"root", "snapshot", "targets"}) {
+      files_.erase("/v2/" + std::string(kGun) + "/_trust/tuf/" + role + ".json");
+    }
   }
-  EXPECT_THAT(Verify(*validator, Ref(":v1")), IsOk()) << "root.json is not read at all";
+  EXPECT_THAT(Verify(*validator, Ref(":v1")), IsOk()) << "only the timestamp is read";
   EXPECT_THAT(Verify(Ref(":v1")),
               StatusIs(StatusCode::kNotFound, HasSubstr("no trust data for image")))
-      << "a validator that knows no root still needs root.json";
+      << "a validator that knows nothing still needs every file";
+}
+
+TEST_F(NotaryV1ValidatorTest, DownloadsEverythingAgainAfterANewPublication) {
+  Publish();
+  auto validator = Validator(Config(), {.cache_ttl = std::chrono::milliseconds(0)});
+  ASSERT_THAT(Verify(*validator, Ref(":v1")), IsOk());
+  repo_.Sign("targets", "v2", kOtherDigest);
+  repo_.BumpVersions();
+  Publish();
+  size_t before = server_->requests();
+  auto v2 = Verify(*validator, Ref(":v2"));
+  ASSERT_THAT(v2, IsOk()) << "the new tag is seen at once";
+  EXPECT_EQ(v2->digest, kOtherDigest);
+  EXPECT_EQ(server_->requests() - before, 5u) << "the timestamp, then all four files";
+  before = server_->requests();
+  ASSERT_THAT(Verify(*validator, Ref(":v2")), IsOk());
+  EXPECT_EQ(server_->requests() - before, 1u) << "the new files are the known ones";
 }
 
 TEST_F(NotaryV1ValidatorTest, ChecksARotatedRootAgainstTheTrustRootsAgain) {
@@ -98,7 +118,7 @@ TEST_F(NotaryV1ValidatorTest, ChecksARotatedRootAgainstTheTrustRootsAgain) {
   ASSERT_THAT(Verify(*validator, Ref(":v1")), IsOk()) << "rotation signed by the trust root";
   const size_t before = server_->requests();
   ASSERT_THAT(Verify(*validator, Ref(":v1")), IsOk());
-  EXPECT_EQ(server_->requests() - before, 3u) << "the rotated root is now the known one";
+  EXPECT_EQ(server_->requests() - before, 1u) << "the rotated root is now the known one";
 
   // The next root is signed by a stranger: the known root must not vouch for it.
   repo_.BumpVersions();
