@@ -1,10 +1,18 @@
-// notaryv1 verification cost against the local notary-server: cold (no trust data cache, over a
-// kept-alive connection; the validator starts from the root it verified before while the
-// snapshot pins it), the same split into transport and chain CPU with and without root.json,
-// the chain alone (no transport), the transport alone, and warm (verified trust data cached),
-// next to the pure signature checks (root ecdsa, timestamp ed25519, snapshot and targets ecdsa).
-// user_us/sys_us split the CPU column. Not a test: run by hand (RelWithDebInfo build), figures
-// go to BENCHMARKS.md.
+// notaryv1 verification cost against the local notary-server.
+// - ColdVerification: no trust data cache, one validator over kept-alive connections, as in
+//   steady state: it downloads only the timestamp while that pins the files it verified before
+//   (KnownTrust), and verifies root-assigned keys, snapshot and targets again.
+// - ColdSplit/<from root>/<batched>: NotaryClient + the chain with the CPU inside the fetches
+//   apart (fetch_us vs rest_us). /0/1 is a first verification of a GUN (four files in one
+//   concurrent batch), /1/0 the chain from a known root with one GET per file.
+// - ChainOnly/0 (full, 4 signature checks) and /1 (from a known root, 3 checks): no transport;
+//   the "pure crypto + parsing" figure. TransportOnly: 4 GETs, nothing parsed. FirstRequest: a
+//   new client's handshake and one GET. WarmVerification: verified trust data cached.
+// - EcdsaP256Verify, Ed25519Verify: one signature check each (root, snapshot and targets are
+//   ecdsa here, the timestamp ed25519).
+// user_us/sys_us split the CPU column. The machine is shared: run with --benchmark_repetitions
+// and read the min rows. Not a test: run by hand (RelWithDebInfo build); figures go to
+// BENCHMARKS.md.
 #include <benchmark/benchmark.h>
 #include <sys/resource.h>
 
