@@ -1,52 +1,144 @@
-// `test`: described by --help per cli.md; until its implementation lands, running it says so
-// and exits 2.
+// `connaisseur test` (cli.md): runs the policy cases of a CASES.yaml against the configured
+// policy and prints a line per failing case and "N passed, M failed".
 #include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "runtime/cli/arguments.h"
+#include "runtime/cli/case_runner.h"
 #include "runtime/cli/commands.h"
+#include "runtime/cli/policy_cases.h"
 
 namespace connaisseur::cli {
 namespace {
 
 constexpr char kTestHelp[] =
-    R"(Usage: connaisseur test --config VALUES.yaml [--policy-script FILE.lua] CASES.yaml
+    R"(Usage: connaisseur test --config VALUES.yaml [--policy-script FILE.lua]
+                        [--output text|json] CASES.yaml
 
-Runs policy test cases: each case gives an image or an AdmissionReview and the expected verdict,
-rule and/or message substring. Cases run offline with --plan semantics (no validator, no
-network) unless a case asks for verification. Prints one line per failing case and
-"N passed, M failed".
+Runs policy test cases. Each case gives an image, a Kubernetes object or an AdmissionReview,
+and what must come out:
+
+  cases:
+    - name: official images need Docker Content Trust
+      image: nginx:1.25
+      expect: {rule: "docker.io/library/*:*", validator: dockerhub}
+    - name: unsigned images of our registry are refused
+      image: registry.example.com/app:1
+      verify: true
+      expect: {verdict: deny, message: "no signatures found"}
+    - name: a Deployment of cluster images is admitted
+      object: {apiVersion: apps/v1, kind: Deployment, metadata: {name: d}, spec: ...}
+      expect: {allowed: true}
+    - review: reviews/pod.json          # relative to CASES.yaml
+      expect: {allowed: false, message: "static deny"}
+
+Image cases run offline like `check --plan`: the policy selects the rule, static validators
+decide, any other validator gives verdict "plan" unless the case says `verify: true`. Image
+expectations: verdict (allow|deny|plan), rule, validator, digest, message (a substring).
+Object and review cases run the webhook's pipeline (validators included, no alerts); their
+expectations: allowed, patched, warning and message (substrings).
 
 Options:
   --config FILE          helm values file; required
   --policy-script FILE   Lua policy to use instead of application.policyScript / the default
+  --output FORMAT        text (default): failing cases and a summary; json: every case
   -h, --help             show this help
 
-Exit status: 0 every case passed, 1 at least one case failed, 2 usage, configuration or script
-error.
+Exit status: 0 every case passed, 1 at least one case failed, 2 usage, configuration, script or
+cases-file error.
 )";
 
-constexpr OptionSpec kTestOptions[] = {{"config", true}, {"policy-script", true}, {"help", false}};
+constexpr OptionSpec kTestOptions[] = {
+    {"config", true}, {"policy-script", true}, {"output", true}, {"help", false}};
 
-int Run(const char* name, const char* help, std::span<const OptionSpec> specs,
-        std::span<char* const> argv) {
-  auto parsed = Arguments::Parse(argv, specs);
-  if (!parsed.ok()) {
-    std::fprintf(stderr, "connaisseur %s: %s\nTry 'connaisseur %s --help'.\n", name,
-                 parsed.status().message().c_str(), name);
-    return kExitUsage;
-  }
-  if (parsed->Has("help")) {
-    std::fputs(help, stdout);
-    return kExitOk;
-  }
-  std::fprintf(stderr, "connaisseur %s: not yet available in this build\n", name);
+int UsageError(const std::string& message) {
+  std::fprintf(stderr, "connaisseur test: %s\nTry 'connaisseur test --help'.\n", message.c_str());
   return kExitUsage;
+}
+
+struct CaseReport {
+  const PolicyCase* c;
+  std::vector<std::string> failures;  // empty = passed
+};
+
+void PrintText(const std::string& source, const std::vector<CaseReport>& reports) {
+  size_t failed = 0;
+  for (const auto& r : reports) {
+    if (r.failures.empty()) continue;
+    ++failed;
+    std::printf("FAIL %s (%s:%d)\n", r.c->name.c_str(), source.c_str(), r.c->line);
+    for (const auto& f : r.failures) std::printf("  %s\n", f.c_str());
+  }
+  std::printf("%zu passed, %zu failed\n", reports.size() - failed, failed);
+}
+
+void PrintJson(const std::vector<CaseReport>& reports) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (const auto& r : reports) {
+    out.push_back({{"name", r.c->name},
+                   {"line", r.c->line},
+                   {"passed", r.failures.empty()},
+                   {"failures", r.failures}});
+  }
+  std::printf("%s\n",
+              out.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace).c_str());
 }
 
 }  // namespace
 
 int RunTestCommand(std::span<char* const> argv) {
-  return Run("test", kTestHelp, kTestOptions, argv);
+  auto args = Arguments::Parse(argv, kTestOptions);
+  if (!args.ok()) return UsageError(args.status().message());
+  if (args->Has("help")) {
+    std::fputs(kTestHelp, stdout);
+    return kExitOk;
+  }
+  if (!args->Has("config") || args->positionals().size() != 1) {
+    return UsageError("needs --config and exactly one CASES.yaml");
+  }
+  const std::string output = args->Get("output", "text");
+  if (output != "text" && output != "json") {
+    return UsageError("--output must be text or json, not \"" + output + "\"");
+  }
+  const std::string source = args->positionals()[0];
+  std::ifstream in(source, std::ios::binary);
+  if (!in) return UsageError("cannot read " + source);
+  std::stringstream text;
+  text << in.rdbuf();
+  auto cases = ParsePolicyCases(text.str(), source);
+  if (!cases.ok()) {
+    std::fprintf(stderr, "connaisseur test: %s\n", cases.status().message().c_str());
+    return kExitUsage;
+  }
+
+  // Script logs and print() go to stderr, so stdout stays the report.
+  log::JsonLogger logger(stderr, log::Level::kWarn);
+  const EnvironmentOptions env_options{args->Get("config"), args->Get("policy-script")};
+  auto env = PolicyEnvironment::Load(env_options, &logger);
+  if (!env.ok()) {
+    std::fprintf(stderr, "connaisseur test: %s\n", env.status().message().c_str());
+    return kExitUsage;
+  }
+  CaseRunner runner(env->get(), env_options, &logger);
+  std::vector<CaseReport> reports;
+  bool all_passed = true;
+  for (const PolicyCase& c : *cases) {
+    CaseReport report{&c, {}};
+    auto outcome = runner.Run(c);
+    report.failures = outcome.ok()
+                          ? CompareOutcome(c, *outcome)
+                          : std::vector<std::string>{"error: " + outcome.status().message()};
+    all_passed = all_passed && report.failures.empty();
+    reports.push_back(std::move(report));
+  }
+  if (output == "json") {
+    PrintJson(reports);
+  } else {
+    PrintText(source, reports);
+  }
+  return all_passed ? kExitOk : kExitDenied;
 }
 
 }  // namespace connaisseur::cli

@@ -84,15 +84,5 @@ TEST(CliHelpTest, UsageErrorsExitTwoWithAOneLineHint) {
   }
 }
 
-TEST(CliHelpTest, TestCommandSaysItIsNotAvailableYet) {
-  TempDir dir;
-  const std::string values = dir.Write("values.yaml", kStaticValues);
-  for (const char* command : {"test"}) {
-    const RunResult r = RunConnaisseur({command, "--config", values});
-    EXPECT_EQ(r.exit_code, 2) << command;
-    EXPECT_THAT(r.err, HasSubstr("not yet available in this build")) << command;
-  }
-}
-
 }  // namespace
 }  // namespace connaisseur::cli::testing

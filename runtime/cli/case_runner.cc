@@ -1,0 +1,63 @@
+#include "runtime/cli/case_runner.h"
+
+#include "runtime/cli/image_evaluator.h"
+
+namespace connaisseur::cli {
+
+StatusOr<CaseOutcome> CaseRunner::Run(const PolicyCase& c) {
+  return c.image ? RunImage(c) : RunReview(c);
+}
+
+StatusOr<CaseOutcome> CaseRunner::RunImage(const PolicyCase& c) {
+  EvaluationOptions options;
+  options.namespace_name = c.namespace_name;
+  options.detection = env_->config().features.detection_mode;
+  options.plan = !c.verify;
+  CN_ASSIGN_OR_RETURN(auto plan_policy, env_->NewPolicy(/*with_verifier=*/c.verify));
+  CheckResult result =
+      ImageEvaluator(&env_->config(), &env_->verifier(), std::move(plan_policy), options)
+          .Evaluate(*c.image);
+  // Offline, a static validator still decides: it needs no network.
+  const config::ValidatorConfig* vc =
+      result.validator ? env_->config().FindValidator(*result.validator) : nullptr;
+  if (!c.verify && vc != nullptr && vc->type == config::ValidatorType::kStatic) {
+    options.plan = false;
+    CN_ASSIGN_OR_RETURN(auto policy, env_->NewPolicy(/*with_verifier=*/true));
+    result = ImageEvaluator(&env_->config(), &env_->verifier(), std::move(policy), options)
+                 .Evaluate(*c.image);
+  }
+  CaseOutcome outcome;
+  outcome.verdict = std::string(VerdictName(result.verdict));
+  outcome.rule = result.rule.value_or("");
+  outcome.validator = result.validator.value_or("");
+  outcome.digest = result.digest.value_or("");
+  outcome.message = result.reason;
+  return outcome;
+}
+
+StatusOr<CaseOutcome> CaseRunner::RunReview(const PolicyCase& c) {
+  if (stack_ == nullptr) {
+    CN_ASSIGN_OR_RETURN(stack_, WebhookStack::Create(options_, logger_, /*with_alerts=*/false));
+  }
+  CN_ASSIGN_OR_RETURN(auto runner, stack_->runners().Acquire());
+  CN_ASSIGN_OR_RETURN(std::string body, stack_->reviewer().Review(c.review->dump(), *runner));
+  auto doc = nlohmann::json::parse(body, nullptr, false);
+  if (doc.is_discarded() || !doc.contains("response")) {
+    return InternalError("the reviewer returned no AdmissionReview response");
+  }
+  const nlohmann::json& r = doc["response"];
+  CaseOutcome outcome;
+  outcome.allowed = r.value("allowed", false);
+  outcome.patched = r.contains("patch");
+  if (auto status = r.find("status"); status != r.end() && status->is_object()) {
+    outcome.message = status->value("message", "");
+  }
+  if (auto warnings = r.find("warnings"); warnings != r.end() && warnings->is_array()) {
+    for (const auto& w : *warnings) {
+      if (w.is_string()) outcome.warnings.push_back(w.get<std::string>());
+    }
+  }
+  return outcome;
+}
+
+}  // namespace connaisseur::cli
