@@ -15,6 +15,7 @@
 #include "runtime/admission/image_verifier.h"
 #include "runtime/admission/policy_runner.h"
 #include "runtime/admission/verified_digests.h"
+#include "runtime/admission/worker_pool.h"
 #include "runtime/config/config.h"
 #include "runtime/deadline.h"
 #include "runtime/log/logger.h"
@@ -37,8 +38,9 @@ struct ImageCheckContext {
   VerifiedDigests* verified = nullptr;   // null: no child approval
   metrics::Registry* metrics = nullptr;  // may be null
   log::Logger* logger = nullptr;
-  // Validator calls of one request in flight at once (the request's thread included); 1 is
-  // sequential.
+  // Helps run one request's validator calls concurrently, at most max_parallel_verifications at
+  // once (the request's thread included). Null: sequential.
+  WorkerPool* pool = nullptr;
   size_t max_parallel_verifications = kDefaultParallelVerifications;
 };
 

@@ -1,8 +1,8 @@
 #include "runtime/admission/request_decision.h"
 
+#include <functional>
 #include <map>
 
-#include "runtime/admission/bounded_parallel.h"
 #include "runtime/admission/workload.h"
 
 namespace connaisseur::admission {
@@ -138,7 +138,7 @@ Decision DecideRequest(const AdmissionReview& review, PolicyRunner& policy,
   for (ImageCheck& c : checks) {
     if (c.pending.has_value()) pending.push_back(&c);
   }
-  ForEachBounded(pending.size(), ctx.max_parallel_verifications, [&](size_t i) {
+  const std::function<void(size_t)> verify = [&](size_t i) {
     ImageCheck* check = pending[i];
     if (deadline.expired()) {  // queued behind the bound past the deadline: never started
       check->pending.reset();
@@ -146,7 +146,12 @@ Decision DecideRequest(const AdmissionReview& review, PolicyRunner& policy,
       return;
     }
     VerifySelected(check, ctx, deadline);
-  });
+  };
+  if (ctx.pool != nullptr) {
+    ctx.pool->ForEach(pending.size(), ctx.max_parallel_verifications, verify);
+  } else {
+    for (size_t i = 0; i < pending.size(); ++i) verify(i);
+  }
 
   std::vector<sandbox::ImageResult> results;
   for (ImageCheck& check : checks) {

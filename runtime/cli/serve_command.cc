@@ -18,6 +18,10 @@ namespace connaisseur::cli {
 namespace {
 
 constexpr int kMaxCacheTtlSeconds = 300;
+// Threads helping requests verify their images concurrently (8 per request at most). Fewer than
+// civetweb's workers: when many requests are in flight there is parallelism across them already,
+// and a request that finds the pool busy verifies on its own thread.
+constexpr size_t kVerificationThreads = 32;
 
 constexpr char kServeHelp[] =
     R"(Usage: connaisseur serve --config VALUES.yaml [--policy-script FILE.lua]
@@ -121,8 +125,9 @@ StatusOr<std::unique_ptr<WebhookStack>> WebhookStack::Create(const EnvironmentOp
     CN_ASSIGN_OR_RETURN(stack->alerts_, alerting::AlertDispatcher::Create(alert_options));
   }
 
-  admission::ImageCheckContext ctx{&config, &env->verifier(), stack->verified_.get(),
-                                   &stack->metrics_, logger};
+  stack->pool_ = std::make_unique<admission::WorkerPool>(kVerificationThreads);
+  admission::ImageCheckContext ctx{&config,          &env->verifier(), stack->verified_.get(),
+                                   &stack->metrics_, logger,           stack->pool_.get()};
   stack->reviewer_ = std::make_unique<admission::Reviewer>(ctx, stack->alerts_.get());
   stack->runners_ = std::make_unique<admission::RunnerPool>(
       [env]() -> StatusOr<std::unique_ptr<admission::PolicyRunner>> {

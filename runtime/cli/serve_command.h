@@ -8,6 +8,7 @@
 #include "runtime/admission/reviewer.h"
 #include "runtime/admission/runner_pool.h"
 #include "runtime/admission/verified_digests.h"
+#include "runtime/admission/worker_pool.h"
 #include "runtime/alerting/alert_dispatcher.h"
 #include "runtime/cli/policy_environment.h"
 #include "runtime/metrics/registry.h"
@@ -43,6 +44,7 @@ class WebhookStack {
   std::unique_ptr<admission::VerifiedDigests> verified_;
   std::unique_ptr<net::HttpClient> alert_client_;
   std::unique_ptr<alerting::AlertDispatcher> alerts_;
+  std::unique_ptr<admission::WorkerPool> pool_;  // before reviewer_: outlives its users
   std::unique_ptr<admission::Reviewer> reviewer_;
   std::unique_ptr<admission::RunnerPool> runners_;
 };

@@ -12,8 +12,8 @@
 #include <thread>
 
 #include "runtime/admission/admission_review.h"
-#include "runtime/admission/bounded_parallel.h"
 #include "runtime/admission/request_decision.h"
+#include "runtime/admission/worker_pool.h"
 #include "runtime/log/logger.h"
 #include "tests/runtime/admission/admission_fixtures.h"
 #include "tests/testing/status_matchers.h"
@@ -118,10 +118,11 @@ std::vector<std::string> Numbered(size_t n) {
 class ParallelVerificationTest : public ::testing::Test {
  protected:
   Decision Decide(const std::vector<std::string>& images, size_t max_parallel,
-                  std::chrono::milliseconds budget = std::chrono::seconds(20)) {
+                  std::chrono::milliseconds budget = std::chrono::seconds(10)) {
     auto review = ParseAdmissionReview(PodReview(images).dump());
     EXPECT_THAT(review, IsOk());
-    ImageCheckContext ctx{&config_, verifier_.get(), nullptr, nullptr, &logger_, max_parallel};
+    ImageCheckContext ctx{&config_, verifier_.get(), nullptr,     nullptr,
+                          &logger_, &pool_,          max_parallel};
     return DecideRequest(*review, policy_, ctx, Deadline::In(budget));
   }
 
@@ -130,6 +131,7 @@ class ParallelVerificationTest : public ::testing::Test {
     return *verifier_;
   }
 
+  WorkerPool pool_{12};  // more than any bound below, so the bound is what limits
   config::Config config_ = testing::MakeConfig();
   std::unique_ptr<GateVerifier> verifier_ = std::make_unique<GateVerifier>();
   ThreadRecordingPolicy policy_;
@@ -217,20 +219,36 @@ TEST_F(ParallelVerificationTest, TheDeadlineDeniesAndCountsOnlyFinishedImages) {
   }
 }
 
-TEST(ForEachBoundedTest, RunsEveryIndexExactlyOnce) {
+TEST(WorkerPoolTest, RunsEveryIndexExactlyOnce) {
   struct Case {
-    size_t n, threads;
-  } cases[] = {{0, 4}, {1, 4}, {7, 0}, {7, 1}, {100, 3}, {3, 100}};
+    size_t workers, n, max_parallel;
+  } cases[] = {{4, 0, 4}, {4, 1, 4}, {4, 7, 0}, {4, 7, 1}, {3, 100, 8}, {0, 5, 8}, {8, 3, 100}};
   for (const Case& c : cases) {
-    std::mutex mu;
-    std::vector<int> runs(c.n, 0);
-    ForEachBounded(c.n, c.threads, [&](size_t i) {
-      std::lock_guard lock(mu);
-      ++runs.at(i);
-    });
-    EXPECT_EQ(std::count(runs.begin(), runs.end(), 1), static_cast<long>(c.n))
-        << c.n << " on " << c.threads;
+    WorkerPool pool(c.workers);
+    for (int round = 0; round < 50; ++round) {  // leftover helper jobs meet later batches
+      std::mutex mu;
+      std::vector<int> runs(c.n, 0);
+      pool.ForEach(c.n, c.max_parallel, [&](size_t i) {
+        std::lock_guard lock(mu);
+        ++runs.at(i);
+      });
+      ASSERT_EQ(std::count(runs.begin(), runs.end(), 1), static_cast<long>(c.n))
+          << c.n << " on " << c.workers << " workers, bound " << c.max_parallel << ", round "
+          << round;
+    }
   }
+}
+
+TEST_F(ParallelVerificationTest, WithoutAPoolVerifiesSequentiallyOnTheRequestsThread) {
+  Fresh().gate = 1;
+  auto review = ParseAdmissionReview(PodReview(Images(Numbered(4))).dump());
+  ASSERT_THAT(review, IsOk());
+  ImageCheckContext ctx{&config_, verifier_.get(), nullptr, nullptr, &logger_};
+  Decision d = DecideRequest(*review, policy_, ctx, Deadline::In(std::chrono::seconds(20)));
+  EXPECT_TRUE(d.outcome.allowed) << d.outcome.message;
+  EXPECT_EQ(verifier_->max_in_flight(), 1u);
+  EXPECT_EQ(verifier_->threads(), 1u);
+  EXPECT_EQ(d.outcome.patch.size(), 4u);
 }
 
 }  // namespace

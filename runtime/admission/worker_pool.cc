@@ -1,0 +1,95 @@
+#include "runtime/admission/worker_pool.h"
+
+#include <algorithm>
+#include <atomic>
+#include <memory>
+#include <system_error>
+
+namespace connaisseur::admission {
+namespace {
+
+// One ForEach call. Shared with helper jobs, which may run after the call returned: a late
+// helper only reads `next` and leaves; `task` (on the caller's stack) is touched only for a
+// claimed index, and the caller waits until every claimed index is done.
+struct Batch {
+  Batch(size_t n, const std::function<void(size_t)>* task) : n(n), task(task) {}
+
+  void Drain() {
+    size_t ran = 0;
+    for (size_t i = next.fetch_add(1); i < n; i = next.fetch_add(1)) {
+      (*task)(i);
+      ++ran;
+    }
+    if (ran == 0) return;
+    std::lock_guard lock(mu);
+    done += ran;
+    if (done == n) finished.notify_all();
+  }
+
+  void Wait() {
+    std::unique_lock lock(mu);
+    finished.wait(lock, [this] { return done == n; });
+  }
+
+  const size_t n;
+  const std::function<void(size_t)>* const task;
+  std::atomic<size_t> next{0};
+  std::mutex mu;
+  std::condition_variable finished;
+  size_t done = 0;  // guarded by mu
+};
+
+}  // namespace
+
+WorkerPool::WorkerPool(size_t threads) {
+  threads_.reserve(threads);
+  for (size_t i = 0; i < threads; ++i) {
+    // std::thread's constructor throws on thread exhaustion; fewer workers only means less
+    // parallelism, so that is not an error.
+    try {
+      threads_.emplace_back([this] { Work(); });
+    } catch (const std::system_error&) {
+      break;
+    }
+  }
+}
+
+WorkerPool::~WorkerPool() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  for (std::thread& t : threads_) t.join();
+}
+
+void WorkerPool::Work() {
+  for (;;) {
+    std::function<void()> job;
+    {
+      std::unique_lock lock(mu_);
+      wake_.wait(lock, [this] { return stopping_ || !jobs_.empty(); });
+      if (stopping_) return;
+      job = std::move(jobs_.front());
+      jobs_.pop_front();
+    }
+    job();
+  }
+}
+
+void WorkerPool::ForEach(size_t n, size_t max_parallel, const std::function<void(size_t)>& task) {
+  if (n == 0) return;
+  auto batch = std::make_shared<Batch>(n, &task);
+  const size_t helpers = std::min({n - 1, max_parallel > 0 ? max_parallel - 1 : 0, threads()});
+  if (helpers > 0) {
+    {
+      std::lock_guard lock(mu_);
+      for (size_t i = 0; i < helpers; ++i) jobs_.emplace_back([batch] { batch->Drain(); });
+    }
+    for (size_t i = 0; i < helpers; ++i) wake_.notify_one();
+  }
+  batch->Drain();
+  batch->Wait();
+}
+
+}  // namespace connaisseur::admission
