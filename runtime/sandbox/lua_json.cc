@@ -35,25 +35,8 @@ void Push(lua_State* L, const nlohmann::json& j, bool read_only, int depth) {
       if (read_only) MakeReadOnly(L);
       return;
     }
-    case nlohmann::json::value_t::string: {
-      const auto& s = j.get_ref<const std::string&>();
-      lua_pushlstring(L, s.data(), s.size());
-      return;
-    }
-    case nlohmann::json::value_t::boolean:
-      lua_pushboolean(L, j.get<bool>());
-      return;
-    case nlohmann::json::value_t::number_integer:
-      lua_pushinteger(L, j.get<int64_t>());
-      return;
-    case nlohmann::json::value_t::number_unsigned:
-      lua_pushinteger(L, static_cast<lua_Integer>(j.get<uint64_t>()));
-      return;
-    case nlohmann::json::value_t::number_float:
-      lua_pushnumber(L, j.get<double>());
-      return;
     default:
-      lua_pushnil(L);
+      PushJsonScalar(L, j);
       return;
   }
 }
@@ -199,6 +182,34 @@ StatusOr<nlohmann::json> Walk::ConvertTable(int idx, int depth) {
 }
 
 }  // namespace
+
+bool PushJsonScalar(lua_State* L, const nlohmann::json& j) {
+  switch (j.type()) {
+    case nlohmann::json::value_t::object:
+    case nlohmann::json::value_t::array:
+      return false;
+    case nlohmann::json::value_t::string: {
+      const auto& s = j.get_ref<const std::string&>();
+      lua_pushlstring(L, s.data(), s.size());
+      return true;
+    }
+    case nlohmann::json::value_t::boolean:
+      lua_pushboolean(L, j.get<bool>());
+      return true;
+    case nlohmann::json::value_t::number_integer:
+      lua_pushinteger(L, j.get<int64_t>());
+      return true;
+    case nlohmann::json::value_t::number_unsigned:
+      lua_pushinteger(L, static_cast<lua_Integer>(j.get<uint64_t>()));
+      return true;
+    case nlohmann::json::value_t::number_float:
+      lua_pushnumber(L, j.get<double>());
+      return true;
+    default:
+      lua_pushnil(L);
+      return true;
+  }
+}
 
 void PushJson(lua_State* L, const nlohmann::json& j, bool read_only) { Push(L, j, read_only, 0); }
 

@@ -23,6 +23,10 @@ inline constexpr size_t kMaxJsonBytes = 4u << 20;
 // every table is read-only when `read_only`. Raises on memory errors and depth > kMaxJsonDepth.
 void PushJson(lua_State* L, const nlohmann::json& j, bool read_only);
 
+// Pushes a scalar `j` (string, boolean, number; null as nil) and returns true; pushes nothing
+// and returns false for an object or array, which each caller builds its own way.
+bool PushJsonScalar(lua_State* L, const nlohmann::json& j);
+
 // Converts the value at `idx` to JSON without running any metamethod (raw reads only; our
 // read-only proxies are read through). Tables with keys exactly 1..n are arrays, tables with
 // string keys objects, the empty table an object. Functions, userdata, mixed or non-string keys,

@@ -3,6 +3,7 @@
 #include <lua.hpp>
 #include <string_view>
 
+#include "runtime/sandbox/lua_json.h"
 #include "runtime/sandbox/native_context.h"
 
 namespace connaisseur::sandbox {
@@ -50,31 +51,7 @@ void PushView(lua_State* L, const nlohmann::json* node, uint64_t serial, int dep
 
 // Pushes a JSON node: scalars as values, structures as views.
 void PushNode(lua_State* L, const nlohmann::json& j, uint64_t serial, int depth) {
-  switch (j.type()) {
-    case nlohmann::json::value_t::object:
-    case nlohmann::json::value_t::array:
-      PushView(L, &j, serial, depth);
-      return;
-    case nlohmann::json::value_t::string: {
-      const auto& s = j.get_ref<const std::string&>();
-      lua_pushlstring(L, s.data(), s.size());
-      return;
-    }
-    case nlohmann::json::value_t::boolean:
-      lua_pushboolean(L, j.get<bool>());
-      return;
-    case nlohmann::json::value_t::number_integer:
-      lua_pushinteger(L, j.get<int64_t>());
-      return;
-    case nlohmann::json::value_t::number_unsigned:
-      lua_pushinteger(L, static_cast<lua_Integer>(j.get<uint64_t>()));
-      return;
-    case nlohmann::json::value_t::number_float:
-      lua_pushnumber(L, j.get<double>());
-      return;
-    default:
-      lua_pushnil(L);
-  }
+  if (!PushJsonScalar(L, j)) PushView(L, &j, serial, depth);
 }
 
 ViewHandle& CheckView(lua_State* L, int arg) {
