@@ -113,7 +113,8 @@ Status ValidatorSet::CheckBackends(Deadline deadline) {
   for (const auto& [name, validator] : validators_) {
     Status reachable = validator->CheckReachable(deadline);
     if (!reachable.ok()) {
-      status = reachable.WithPrefix("validator \"" + name + "\"");
+      const std::string prefix = "validator \"" + name + "\"";
+      status = reachable.message().starts_with(prefix) ? reachable : reachable.WithPrefix(prefix);
       break;
     }
   }

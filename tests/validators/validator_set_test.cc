@@ -358,6 +358,12 @@ TEST(ValidatorSetTest, CheckBackendsNamesTheFailingValidatorAndReusesAnswersBrie
   EXPECT_THAT(f.set->CheckBackends(Deadline::Infinite()),
               StatusIs(StatusCode::kUnavailable, "validator \"registry\": connection refused"));
   EXPECT_EQ(f.pinning->probes, 2);
+
+  // A validator that already names itself is not named twice.
+  f.pinning->reachable = UnavailableError("validator \"registry\": host down");
+  f.now += ValidatorSet::kReadinessReuse;
+  EXPECT_THAT(f.set->CheckBackends(Deadline::Infinite()),
+              StatusIs(StatusCode::kUnavailable, "validator \"registry\": host down"));
 }
 
 TEST(ValidatorSetTest, CreateBuildsEveryConfiguredValidator) {
