@@ -2,11 +2,12 @@
 
 namespace connaisseur::notaryv1 {
 
-namespace {
-// Bounds memory (a GUN's metadata is a few kB to a few hundred kB); beyond it an arbitrary entry
-// goes, which only costs that GUN one full download.
-constexpr size_t kMaxEntries = 10000;
-}  // namespace
+size_t KnownTrustStore::Bytes(const KnownTrust& known) {
+  // The parsed root is about as large as its bytes; the rest is kept as bytes only.
+  size_t n = 2 * known.root.raw.size();
+  for (const auto& [role, raw] : known.files) n += role.size() + raw.size();
+  return n;
+}
 
 std::shared_ptr<const KnownTrust> KnownTrustStore::Get(const std::string& key) const {
   std::lock_guard<std::mutex> lock(mu_);
@@ -15,9 +16,19 @@ std::shared_ptr<const KnownTrust> KnownTrustStore::Get(const std::string& key) c
 }
 
 void KnownTrustStore::Put(const std::string& key, std::shared_ptr<const KnownTrust> known) {
+  const size_t size = Bytes(*known);
   std::lock_guard<std::mutex> lock(mu_);
-  if (known_.size() >= kMaxEntries && known_.count(key) == 0) known_.erase(known_.begin());
-  known_[key] = std::move(known);
+  if (auto it = known_.find(key); it != known_.end()) {
+    bytes_ -= Bytes(*it->second);
+    known_.erase(it);
+  }
+  if (size > kMaxBytes) return;
+  while (!known_.empty() && (known_.size() >= kMaxEntries || bytes_ + size > kMaxBytes)) {
+    bytes_ -= Bytes(*known_.begin()->second);
+    known_.erase(known_.begin());
+  }
+  known_.emplace(key, std::move(known));
+  bytes_ += size;
 }
 
 }  // namespace connaisseur::notaryv1

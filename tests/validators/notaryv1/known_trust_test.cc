@@ -2,6 +2,8 @@
 // the timestamp is downloaded while it pins the verified files (which are verified again); a new
 // publication, a rotated or a re-signed root goes through fresh downloads and the full
 // pinned-key checks again.
+#include "validators/notaryv1/known_trust.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -59,6 +61,32 @@ TEST(VerifyTrustChainFromRootTest, AcceptsTheChainOnlyWhileTheSnapshotPinsTheKno
                 StatusIs(StatusCode::kVerificationFailed, HasSubstr(c.message)))
         << c.name;
   }
+}
+
+std::shared_ptr<const KnownTrust> KnownOfSize(size_t bytes) {
+  return std::make_shared<const KnownTrust>(
+      KnownTrust{TrustedRoot{}, {{"targets", std::string(bytes, 'x')}}});
+}
+
+TEST(KnownTrustStoreTest, KeepsWithinItsByteBoundAndReplacesByKey) {
+  KnownTrustStore store;
+  const size_t quarter = KnownTrustStore::kMaxBytes / 4;
+  for (const char* key : {"a", "b", "c"}) store.Put(key, KnownOfSize(quarter));
+  for (const char* key : {"a", "b", "c"}) EXPECT_NE(store.Get(key), nullptr) << key;
+
+  store.Put("b", KnownOfSize(10));  // replacing frees b's bytes: d fits beside a and c
+  store.Put("d", KnownOfSize(quarter));
+  for (const char* key : {"a", "b", "c", "d"}) EXPECT_NE(store.Get(key), nullptr) << key;
+
+  store.Put("e", KnownOfSize(2 * quarter));  // needs room: older entries go
+  EXPECT_NE(store.Get("e"), nullptr);
+  int kept = 0;
+  for (const char* key : {"a", "b", "c", "d"}) kept += store.Get(key) != nullptr;
+  EXPECT_LT(kept, 4) << "something was evicted";
+
+  store.Put("huge", KnownOfSize(KnownTrustStore::kMaxBytes + 1));
+  EXPECT_EQ(store.Get("huge"), nullptr) << "larger than the bound alone";
+  EXPECT_NE(store.Get("e"), nullptr) << "and it evicted nothing";
 }
 
 TEST_F(NotaryV1ValidatorTest, DownloadsOnlyTheTimestampWhileItPinsTheVerifiedFiles) {
