@@ -9,15 +9,11 @@
 
 #include <memory>
 
+#include "runtime/free_with.h"
+
 namespace connaisseur::crypto {
 
-template <auto Fn>
-struct FreeWith {
-  template <typename T>
-  void operator()(T* p) const {
-    Fn(p);
-  }
-};
+using connaisseur::FreeWith;
 
 using EvpPkeyPtr = std::unique_ptr<EVP_PKEY, FreeWith<EVP_PKEY_free>>;
 using EvpPkeyCtxPtr = std::unique_ptr<EVP_PKEY_CTX, FreeWith<EVP_PKEY_CTX_free>>;
@@ -26,5 +22,6 @@ using BioPtr = std::unique_ptr<BIO, FreeWith<BIO_free_all>>;
 using X509Ptr = std::unique_ptr<X509, FreeWith<X509_free>>;
 using BignumPtr = std::unique_ptr<BIGNUM, FreeWith<BN_free>>;
 using EcdsaSigPtr = std::unique_ptr<ECDSA_SIG, FreeWith<ECDSA_SIG_free>>;
+using X509StorePtr = std::unique_ptr<X509_STORE, FreeWith<X509_STORE_free>>;
 
 }  // namespace connaisseur::crypto

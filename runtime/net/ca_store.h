@@ -13,7 +13,7 @@
 
 namespace connaisseur::net {
 
-using X509StorePtr = std::unique_ptr<X509_STORE, crypto::FreeWith<X509_STORE_free>>;
+using crypto::X509StorePtr;
 
 // A new store trusting the system CAs and `extra_cas`. Thread-safe: the system bundle is read
 // on the first call only. A missing system bundle leaves only `extra_cas` trusted.

@@ -6,19 +6,13 @@
 
 #include <memory>
 
+#include "runtime/free_with.h"
+
 namespace connaisseur::net {
 
-template <auto Fn>
-struct CurlFreeWith {
-  template <typename T>
-  void operator()(T* p) const {
-    Fn(p);
-  }
-};
-
-using CurlPtr = std::unique_ptr<CURL, CurlFreeWith<curl_easy_cleanup>>;
-using CurlSlistPtr = std::unique_ptr<curl_slist, CurlFreeWith<curl_slist_free_all>>;
-using CurlMultiPtr = std::unique_ptr<CURLM, CurlFreeWith<curl_multi_cleanup>>;
-using CurlSharePtr = std::unique_ptr<CURLSH, CurlFreeWith<curl_share_cleanup>>;
+using CurlPtr = std::unique_ptr<CURL, FreeWith<curl_easy_cleanup>>;
+using CurlSlistPtr = std::unique_ptr<curl_slist, FreeWith<curl_slist_free_all>>;
+using CurlMultiPtr = std::unique_ptr<CURLM, FreeWith<curl_multi_cleanup>>;
+using CurlSharePtr = std::unique_ptr<CURLSH, FreeWith<curl_share_cleanup>>;
 
 }  // namespace connaisseur::net

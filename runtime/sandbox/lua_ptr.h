@@ -5,11 +5,10 @@
 #include <lua.hpp>
 #include <memory>
 
+#include "runtime/free_with.h"
+
 namespace connaisseur::sandbox {
 
-struct LuaStateCloser {
-  void operator()(lua_State* L) const { lua_close(L); }
-};
-using LuaStatePtr = std::unique_ptr<lua_State, LuaStateCloser>;
+using LuaStatePtr = std::unique_ptr<lua_State, FreeWith<lua_close>>;
 
 }  // namespace connaisseur::sandbox
