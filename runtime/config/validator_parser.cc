@@ -128,6 +128,17 @@ void ParseTrustRoots(FieldReader& r, ValidatorConfig& v) {
   }
 }
 
+// True when the authority of `url` ("https://user:pw@host/..." or "user@host") carries
+// credentials: they would be logged with the URL and shown to policy scripts, so they belong in
+// `auth`.
+bool HasUserinfo(std::string_view url) {
+  const size_t scheme = url.find("://");
+  if (scheme != std::string_view::npos) url.remove_prefix(scheme + 3);
+  return url.substr(0, url.find('/')).find('@') != std::string_view::npos;
+}
+
+constexpr char kNoUserinfo[] = "must not carry credentials (user:password@); use auth";
+
 void ParseNotaryHost(FieldReader& r, ValidatorConfig& v) {
   v.host = "notary.docker.io";
   std::optional<std::string> host = r.String("host");
@@ -136,6 +147,8 @@ void ParseNotaryHost(FieldReader& r, ValidatorConfig& v) {
     r.diag().Error(r.PathOf("host"), "must be a host name or https:// URL");
   } else if (host->rfind("http://", 0) == 0) {
     r.diag().Error(r.PathOf("host"), "plain http:// is not allowed; use https://");
+  } else if (HasUserinfo(*host)) {
+    r.diag().Error(r.PathOf("host"), kNoUserinfo);
   } else {
     v.host = *host;
   }
@@ -146,6 +159,10 @@ std::string ReadUrl(FieldReader& r, std::string_view key) {
   if (!url) return "";
   if (url->empty() || HasControlChars(*url) || url->find(' ') != std::string::npos) {
     r.diag().Error(r.PathOf(key), "must be a URL");
+    return "";
+  }
+  if (HasUserinfo(*url)) {
+    r.diag().Error(r.PathOf(key), kNoUserinfo);
     return "";
   }
   size_t scheme = url->find("://");

@@ -61,6 +61,41 @@ TEST(SecretsTest, ErrorsNextToASecretDoNotPrintIt) {
   }
 }
 
+TEST(SecretsTest, CredentialsInsideHostUrlsAreRefusedWithoutPrintingThem) {
+  const std::vector<std::string> cases = {
+      V3(kAllow +
+             ", {name: n, type: notaryv1, host: 'https://bob:hunter2@notary.example', "
+             "trustRoots: [{name: default, key: " +
+             kKey + "}]}",
+         kP),
+      V3(kAllow +
+             ", {name: n, type: notaryv1, host: 'bob:hunter2@notary.example:4443', "
+             "trustRoots: [{name: default, key: " +
+             kKey + "}]}",
+         kP),
+      V3(kAllow +
+             ", {name: c, type: cosign, host: {rekor: 'https://bob:hunter2@rekor.example'}, "
+             "trustRoots: [{name: default, key: " +
+             kKey + "}]}",
+         kP),
+  };
+  for (const std::string& yaml : cases) {
+    StatusOr<Config> c = LoadConfigText(yaml, "values.yaml");
+    ASSERT_FALSE(c.ok()) << yaml;
+    EXPECT_THAT(c.status().message(), HasSubstr("must not carry credentials")) << yaml;
+    EXPECT_THAT(c.status().message(), Not(HasSubstr("hunter2"))) << yaml;
+  }
+  // An '@' after the authority (a path) is not a credential.
+  StatusOr<Config> ok =
+      LoadConfigText(V3(kAllow +
+                            ", {name: n, type: notaryv1, host: 'https://notary.example/team@x', "
+                            "trustRoots: [{name: default, key: " +
+                            kKey + "}]}",
+                        kP),
+                     "values.yaml");
+  EXPECT_THAT(ok, IsOk());
+}
+
 TEST(SecretsTest, PublicJsonHasNoCredentialsHeadersOrReceiverUrls) {
   std::string yaml =
       V3(kAllow +
