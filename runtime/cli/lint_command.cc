@@ -86,8 +86,10 @@ int RunLintCommand(std::span<char* const> argv) {
     ++warnings;
   }
   const std::vector<int> lines = PolicyRuleLines(config_path);
-  for (const RuleWarning& w :
-       LintRules(config.policy, config.features.legacy_unanchored_matching)) {
+  std::vector<RuleWarning> rule_warnings =
+      LintRules(config.policy, config.features.legacy_unanchored_matching);
+  for (RuleWarning& w : LintCredentialScope(config)) rule_warnings.push_back(std::move(w));
+  for (const RuleWarning& w : rule_warnings) {
     const size_t position = config.policy[w.rule_index].index;
     if (position < lines.size()) {
       std::printf("%s:%d: warning: %s\n", config_path.c_str(), lines[position], w.message.c_str());

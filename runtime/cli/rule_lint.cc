@@ -70,4 +70,21 @@ std::vector<RuleWarning> LintRules(const std::vector<config::Rule>& rules, bool 
   return warnings;
 }
 
+std::vector<RuleWarning> LintCredentialScope(const config::Config& config) {
+  std::vector<RuleWarning> warnings;
+  for (size_t i = 0; i < config.policy.size(); ++i) {
+    const config::Rule& rule = config.policy[i];
+    const config::ValidatorConfig* v = config.FindValidator(rule.validator);
+    if (v == nullptr || v->type != config::ValidatorType::kCosign) continue;
+    if (v->auth.username.empty() || !v->auth.registry.empty()) continue;
+    const std::string_view pattern = rule.pattern;
+    if (!HasWildcard(pattern.substr(0, pattern.find('/')))) continue;
+    warnings.push_back({i, i,
+                        "rule \"" + rule.pattern + "\" lets validator \"" + v->name +
+                            "\" send its registry credentials to any registry the rule matches; "
+                            "set auth.registry to the registry they belong to"});
+  }
+  return warnings;
+}
+
 }  // namespace connaisseur::cli

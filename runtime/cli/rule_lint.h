@@ -2,7 +2,9 @@
 //   - rules that can never match any image under anchored matching (matching.md §2), e.g. a
 //     registry-less `test-image` or `securesystemsengineering/*:co*`, `index.docker.io/...`
 //     (normalised to docker.io) or `docker.io/nginx` (normalised to docker.io/library/nginx);
-//   - rules shadowed by an identical earlier rule (same pattern).
+//   - rules shadowed by an identical earlier rule (same pattern);
+//   - rules that may send a validator's inline registry credentials to any registry (a wildcard
+//     in the registry part, and no `auth.registry` to scope them).
 #pragma once
 
 #include <string>
@@ -21,5 +23,9 @@ struct RuleWarning {
 // `legacy_unanchored`: features.legacyUnanchoredMatching, under which every pattern is wrapped
 // in `*…*` and the never-match check does not apply.
 std::vector<RuleWarning> LintRules(const std::vector<config::Rule>& rules, bool legacy_unanchored);
+
+// The credential-scope warnings of `config` (cosign validators whose `auth.username` is set
+// without `auth.registry`, used by a rule whose registry is a wildcard).
+std::vector<RuleWarning> LintCredentialScope(const config::Config& config);
 
 }  // namespace connaisseur::cli

@@ -67,6 +67,45 @@ TEST(LintTest, WarnsAboutRulesThatCanNeverMatchWithTheirLine) {
   EXPECT_THAT(r.out, HasSubstr("4 warning(s)"));
 }
 
+TEST(LintTest, WarnsWhenInlineRegistryCredentialsCanReachAnyRegistry) {
+  TempDir dir;
+  const std::string validators = R"(application:
+  validators:
+    - name: scoped
+      type: cosign
+      auth: {username: bot, password: pw, registry: registry.example.com}
+      trustRoots: [{name: default, key: "%KEY%"}]
+    - name: unscoped
+      type: cosign
+      auth: {username: bot, password: pw}
+      trustRoots: [{name: default, key: "%KEY%"}]
+  policy:
+    - pattern: "*:*"
+      validator: scoped
+    - pattern: "*/team/*"
+      validator: unscoped
+    - pattern: "registry.example.com/*"
+      validator: unscoped
+)";
+  std::string yaml = validators;
+  const std::string key =
+      "-----BEGIN PUBLIC "
+      "KEY-----\\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEcpMZunRefAFzEgwoOQUUhmyMoz+i"
+      "\\njQvppZtg8Vuo1E3pLvxV4Kvl2/hGQ282V/FbYUwLelPPaHnBTuxp1uGmew==\\n-----END PUBLIC "
+      "KEY-----\\n";
+  for (size_t at; (at = yaml.find("%KEY%")) != std::string::npos;) yaml.replace(at, 5, key);
+  const std::string values = dir.Write("values.yaml", yaml);
+  const RunResult r = RunConnaisseur({"lint", "--config", values});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out,
+              HasSubstr(values + ":14: warning: rule \"*/team/*\" lets validator "
+                                 "\"unscoped\" send its registry credentials to any registry"))
+      << r.out;
+  EXPECT_THAT(r.out, Not(HasSubstr("rule \"*:*\" lets"))) << "scoped by auth.registry";
+  EXPECT_THAT(r.out, Not(HasSubstr("rule \"registry.example.com/*\" lets"))) << "fixed registry";
+  EXPECT_THAT(r.out, Not(HasSubstr("pw"))) << "never print a secret";
+}
+
 TEST(LintTest, LegacyUnanchoredMatchingSilencesNeverMatchWarnings) {
   TempDir dir;
   const std::string values = dir.Write("values.yaml", R"(application:
