@@ -149,8 +149,9 @@ void ParseCase(const json& node, size_t index, const std::string& source, Proble
     return;
   }
   if (auto it = node.find("object"); it != node.end()) {
-    if (!it->is_object()) {
-      problems.Add(at + ".object", "must be a Kubernetes object mapping");
+    if (!it->is_object() || !it->contains("kind") || !(*it)["kind"].is_string() ||
+        !it->contains("apiVersion") || !(*it)["apiVersion"].is_string()) {
+      problems.Add(at + ".object", "must be a Kubernetes object with apiVersion and kind");
     } else {
       c.review =
           ReviewForObject(*it, c.namespace_name, "connaisseur-test-" + std::to_string(index));

@@ -157,8 +157,11 @@ TEST_F(TestCommandTest, MalformedCasesFilesExitTwoNamingEveryProblem) {
       {"cases:\n  - image: a\n    expect: {allowed: true}\n",
        "cases[0].expect.allowed: is not an expectation of an image case"},
       {"cases:\n  - review: missing.json\n    expect: {allowed: true}\n", "cannot read"},
-      {"cases:\n  - object: {kind: Pod}\n    verify: true\n    expect: {allowed: true}\n",
+      {"cases:\n  - object: {apiVersion: v1, kind: Pod}\n    verify: true\n    expect: {allowed: "
+       "true}\n",
        "cases[0].verify: applies to image cases"},
+      {"cases:\n  - object: {metadata: {name: p}}\n    expect: {allowed: true}\n",
+       "cases[0].object: must be a Kubernetes object with apiVersion and kind"},
       {"cases:\n  - imgae: a\n    expect: {verdict: allow}\n", "cases[0].imgae: unknown key"},
       {"cases: [\n", "cases.yaml"},
   };

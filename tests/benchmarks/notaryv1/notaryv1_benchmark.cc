@@ -127,6 +127,12 @@ void Verify(benchmark::State& state, std::chrono::milliseconds ttl) {
 void BM_ColdVerification(benchmark::State& state) { Verify(state, std::chrono::milliseconds(0)); }
 void BM_WarmVerification(benchmark::State& state) { Verify(state, std::chrono::hours(1)); }
 
+// The validator's one trust root, as the chain functions take it.
+std::vector<PinnedKey> PinnedDefaultRoot(const Setup& s) {
+  auto pin = crypto::PublicKey::FromPem(s.config.trust_roots[0].key);
+  return {{"default", std::make_shared<const crypto::PublicKey>(std::move(*pin))}};
+}
+
 // The chain alone (parse, canonicalise, hash, signature checks, lookup) over the bytes the server
 // sent: a cold verification minus the transport. Arg 0: the full chain (four signature checks);
 // arg 1: from the root verified before (three: timestamp, snapshot, targets).
@@ -136,9 +142,7 @@ void BM_ChainOnly(benchmark::State& state) {
     state.SkipWithError("notary-server not available");
     return;
   }
-  auto pin = crypto::PublicKey::FromPem(s->config.trust_roots[0].key);
-  std::vector<PinnedKey> pinned = {
-      {"default", std::make_shared<const crypto::PublicKey>(std::move(*pin))}};
+  const std::vector<PinnedKey> pinned = PinnedDefaultRoot(*s);
   RoleFetcher fetch = [&](const std::string& role, size_t) -> StatusOr<std::string> {
     auto it = s->files.find(role);
     if (it == s->files.end()) return NotFoundError(role);
@@ -186,9 +190,7 @@ void BM_ColdSplit(benchmark::State& state) {
   auto http = net::HttpClient::Create({.extra_ca_pem = s->config.cert});
   NotaryClient client(s->config.host, std::move(http).value(), std::nullopt,
                       std::chrono::seconds(10));
-  auto pin = crypto::PublicKey::FromPem(s->config.trust_roots[0].key);
-  std::vector<PinnedKey> pinned = {
-      {"default", std::make_shared<const crypto::PublicKey>(std::move(*pin))}};
+  const std::vector<PinnedKey> pinned = PinnedDefaultRoot(*s);
   double fetch_us = 0;
   std::map<std::string, std::string> batch;
   RoleFetcher fetch = [&](const std::string& role, size_t max_bytes) -> StatusOr<std::string> {

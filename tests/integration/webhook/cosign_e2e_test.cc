@@ -22,17 +22,6 @@ using nlohmann::json;
 
 Deadline Soon() { return Deadline::In(std::chrono::seconds(20)); }
 
-std::string Indent(const std::string& pem, int spaces) {
-  std::string out;
-  for (size_t start = 0; start < pem.size();) {
-    size_t end = pem.find('\n', start);
-    if (end == std::string::npos) end = pem.size();
-    out += std::string(spaces, ' ') + pem.substr(start, end - start) + "\n";
-    start = end + 1;
-  }
-  return out;
-}
-
 // Pushes a one-layer OCI image; returns the manifest digest the registry answered.
 StatusOr<std::string> PushImage(registry::RegistryClient& client, const std::string& host,
                                 const std::string& repo, const std::string& tag) {
@@ -60,11 +49,11 @@ std::string CosignConfig(const std::string& host, const std::string& key_pem) {
     - name: cosign
       type: cosign
       cert: |
-)" + Indent(TestCa::Shared()->ca_cert_pem(), 8) +
+)" + IndentLines(TestCa::Shared()->ca_cert_pem(), 8) +
          R"(      trustRoots:
         - name: default
           key: |
-)" + Indent(key_pem, 12) +
+)" + IndentLines(key_pem, 12) +
          R"(  policy:
     - pattern: "*:*"
       validator: deny

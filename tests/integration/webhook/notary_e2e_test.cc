@@ -24,17 +24,6 @@ using nlohmann::json;
 
 constexpr char kGun[] = "registry.example.com/team/app";
 
-std::string Indent(const std::string& pem, int spaces) {
-  std::string out;
-  for (size_t start = 0; start < pem.size();) {
-    size_t end = pem.find('\n', start);
-    if (end == std::string::npos) end = pem.size();
-    out += std::string(spaces, ' ') + pem.substr(start, end - start) + "\n";
-    start = end + 1;
-  }
-  return out;
-}
-
 std::string NotaryConfig(const std::string& host, const std::string& root_pem,
                          bool detection_mode) {
   return R"(application:
@@ -51,11 +40,11 @@ std::string NotaryConfig(const std::string& host, const std::string& root_pem,
       host: )" +
          host + R"(
       cert: |
-)" + Indent(TestCa::Shared()->ca_cert_pem(), 8) +
+)" + IndentLines(TestCa::Shared()->ca_cert_pem(), 8) +
          R"(      trustRoots:
         - name: default
           key: |
-)" + Indent(root_pem, 12) +
+)" + IndentLines(root_pem, 12) +
          R"(  policy:
     - pattern: "*:*"
       validator: deny

@@ -23,6 +23,9 @@ struct ServeOptions {
   std::vector<std::string> env;         // "NAME=value"
 };
 
+// `text` with every line prefixed by `spaces` blanks: a PEM block under a YAML `|` key.
+std::string IndentLines(const std::string& text, int spaces);
+
 class ServeProcess {
  public:
   // Spawns serve and waits (bounded) until /health answers 200 (not /ready: tests of an

@@ -39,12 +39,6 @@ json PodReview(const std::vector<std::string>& images, bool dry_run = false) {
 
 std::string Config(const std::string& receiver_url, const std::string& slow_notary_url,
                    const std::string& ca_pem) {
-  std::string indented_ca;
-  for (size_t start = 0; start < ca_pem.size();) {
-    size_t end = ca_pem.find('\n', start);
-    indented_ca += "        " + ca_pem.substr(start, end - start) + "\n";
-    start = end == std::string::npos ? ca_pem.size() : end + 1;
-  }
   return R"(application:
   validators:
     - name: allow
@@ -58,7 +52,7 @@ std::string Config(const std::string& receiver_url, const std::string& slow_nota
       host: )" +
          slow_notary_url + R"(
       cert: |
-)" + indented_ca +
+)" + testing::IndentLines(ca_pem, 8) +
          R"(      trustRoots:
         - name: default
           key: |
