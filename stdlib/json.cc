@@ -1,17 +1,30 @@
 // connaisseur.json: encode(value) -> text; decode(text) -> value | nil, err. Both refuse
-// nesting deeper than sandbox::kMaxJsonDepth and input over kMaxInputBytes.
+// nesting deeper than sandbox::kMaxJsonDepth and input over kMaxInputBytes; decode also refuses
+// input whose values could not fit in the script's remaining memory budget.
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "runtime/sandbox/budget.h"
 #include "runtime/sandbox/lua_json.h"
 #include "stdlib/module.h"
 
 namespace connaisseur::stdlib {
 namespace {
 
-// The deepest [ / { nesting of `text`, counted outside strings, in one pass.
-int NestingDepth(std::string_view text) {
-  int depth = 0, max_depth = 0;
+// Bytes one decoded value may take in the nlohmann tree (a json node plus its container or
+// map node, allocator overhead included): the estimate the memory check below uses.
+constexpr size_t kTreeBytesPerValue = 64;
+
+struct Shape {
+  int depth = 0;      // deepest [ / { nesting
+  size_t values = 1;  // upper bound on the values: one, plus one per [ { , :
+};
+
+// The shape of `text`, counted outside strings, in one pass.
+Shape Measure(std::string_view text) {
+  Shape shape;
+  int depth = 0;
   bool in_string = false, escaped = false;
   for (char c : text) {
     if (in_string) {
@@ -24,12 +37,15 @@ int NestingDepth(std::string_view text) {
     } else if (c == '"') {
       in_string = true;
     } else if (c == '[' || c == '{') {
-      max_depth = std::max(max_depth, ++depth);
+      shape.depth = std::max(shape.depth, ++depth);
+      ++shape.values;
     } else if (c == ']' || c == '}') {
       depth--;
+    } else if (c == ',' || c == ':') {
+      ++shape.values;
     }
   }
-  return max_depth;
+  return shape;
 }
 
 int Encode(lua_State* L) {
@@ -53,9 +69,21 @@ int Encode(lua_State* L) {
 int Decode(lua_State* L) {
   const std::string_view text = CheckInput(L, 1);
   ChargeBytes(L, text.size());
-  if (NestingDepth(text) > sandbox::kMaxJsonDepth) {
+  const Shape shape = Measure(text);
+  if (shape.depth > sandbox::kMaxJsonDepth) {
     lua_pushnil(L);
     lua_pushliteral(L, "JSON nested too deeply");
+    return 2;
+  }
+  // The tree is built outside the Lua heap, so the memory limit would not see it; the tables
+  // made from it cost at least as much, so input whose tree cannot fit in what is left of the
+  // state's memory budget is refused before parsing.
+  const sandbox::Budget& budget = sandbox::GetBudget(L);
+  const size_t limit = budget.limits().memory_limit_bytes;
+  const size_t left = limit - std::min(budget.memory_used(), limit);
+  if (shape.values > left / kTreeBytesPerValue) {
+    lua_pushnil(L);
+    lua_pushliteral(L, "JSON too large for the script's memory limit");
     return 2;
   }
   nlohmann::json j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);

@@ -4,6 +4,7 @@
 
 #include "runtime/admission/admission_review.h"
 #include "runtime/admission/request_decision.h"
+#include "runtime/admission/workload.h"
 #include "runtime/metrics/webhook_metrics.h"
 
 namespace connaisseur::admission {
@@ -87,8 +88,11 @@ StatusOr<std::string> Reviewer::Review(std::string_view body, PolicyRunner& poli
     } else {
       m.Increment(metrics::kRequestsDenied, {{"timeout", outcome.timed_out ? "true" : "false"}});
     }
+    // The kind comes from the request: only the handled kinds become label values, so that
+    // requests naming made-up kinds cannot grow the series without bound.
     m.Increment(metrics::kRequestsByKind,
-                {{"kind", review.kind}, {"verdict", outcome.allowed ? "admitted" : "denied"}});
+                {{"kind", IsWorkloadKind(review.kind) ? review.kind : "other"},
+                 {"verdict", outcome.allowed ? "admitted" : "denied"}});
     m.Observe(metrics::kRequestDuration, {}, seconds);
   }
   nlohmann::json fields = {{"uid", review.uid},

@@ -27,6 +27,30 @@ const json* Descend(const json& root, std::string_view pointer) {
   return node;
 }
 
+// Image volumes (Kubernetes 1.31+, `volumes[].image.reference`): the kubelet pulls them like
+// container images, so they are verified and pinned like them.
+Status AppendVolumeImages(const json& spec, std::string_view spec_pointer,
+                          std::vector<ContainerImage>* images) {
+  auto volumes = spec.find("volumes");
+  if (volumes == spec.end() || volumes->is_null()) return Status::Ok();
+  const std::string list_path = std::string(spec_pointer) + "/volumes";
+  if (!volumes->is_array()) return InvalidArgumentError(list_path + " is not an array");
+  for (size_t i = 0; i < volumes->size(); ++i) {
+    const json& volume = (*volumes)[i];
+    const std::string volume_path = list_path + "/" + std::to_string(i);
+    if (!volume.is_object()) return InvalidArgumentError(volume_path + " is not an object");
+    auto source = volume.find("image");
+    if (source == volume.end() || source->is_null()) continue;
+    const std::string path = volume_path + "/image/reference";
+    auto reference = source->is_object() ? source->find("reference") : source->end();
+    if (!source->is_object() || reference == source->end() || !reference->is_string()) {
+      return InvalidArgumentError(path + " is not a string");
+    }
+    images->push_back({reference->get<std::string>(), path});
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 std::string_view PodSpecPointer(std::string_view kind) {
@@ -68,6 +92,7 @@ StatusOr<std::vector<ContainerImage>> ExtractImages(std::string_view kind, const
       images.push_back({image->get<std::string>(), std::move(path)});
     }
   }
+  CN_RETURN_IF_ERROR(AppendVolumeImages(*spec, spec_pointer, &images));
   return images;
 }
 

@@ -2,7 +2,9 @@
 //
 // Pods keep them at /spec/<type>, CronJobs at /spec/jobTemplate/spec/template/spec/<type>, every
 // other handled kind at /spec/template/spec/<type>, for <type> in containers, initContainers and
-// ephemeralContainers. Each image comes with the JSON pointer a patch replaces.
+// ephemeralContainers, and image volumes at <spec>/volumes/<i>/image/reference (Kubernetes
+// 1.31+; the kubelet pulls them like container images). Each image comes with the JSON pointer a
+// patch replaces.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -26,7 +28,8 @@ bool IsWorkloadKind(std::string_view kind);
 // The pod spec pointer for `kind` ("/spec", "/spec/template/spec", ...); "" for other kinds.
 std::string_view PodSpecPointer(std::string_view kind);
 
-// Every container image of `object`, in order containers, initContainers, ephemeralContainers.
+// Every container image of `object`, in order containers, initContainers, ephemeralContainers,
+// then image volumes.
 // An object without any container yields an empty list (the caller decides whether that is an
 // error). Unknown kind → kInvalidArgument `unknown workload kind "<Kind>"`; a container list or
 // image of the wrong type → kInvalidArgument saying where.

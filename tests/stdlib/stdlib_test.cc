@@ -117,6 +117,14 @@ TEST_F(StdlibTest, ModulesAnswerAsDocumented) {
       {"local v, err = connaisseur.json.decode(('['):rep(100) .. (']'):rep(100)) "
        "return nil, tostring(v) .. ' ' .. err",
        "nil JSON nested too deeply"},
+      {"local v = connaisseur.json.decode('[' .. ('[],'):rep(9999) .. '[]]') "
+       "return nil, tostring(#v)",
+       "10000"},
+      // 3.6 MB of empty arrays: under the input cap, but its tree would take ~150 MiB outside
+      // the Lua heap.
+      {"local v, err = connaisseur.json.decode('[' .. ('[],'):rep(1200000) .. '[]]') "
+       "return nil, tostring(v) .. ' ' .. err",
+       "nil JSON too large for the script's memory limit"},
       {"local ok = pcall(connaisseur.json.encode, {f = print}) return nil, tostring(ok)", "false"},
       {"return nil, connaisseur.config.validators.other.type .. ' ' .. "
        "connaisseur.config.policy[2].pattern",

@@ -74,9 +74,20 @@ StatusOr<SystemTime> ParseRfc3339(std::string_view text) {
   std::chrono::year_month_day ymd{std::chrono::year(year), std::chrono::month(month),
                                   std::chrono::day(day)};
   if (!ymd.ok() || hour > 23 || minute > 59 || second > 60) return bad();
-  auto t = std::chrono::sys_days(ymd) + std::chrono::hours(hour) + std::chrono::minutes(minute) +
-           std::chrono::seconds(second) - offset;
-  return std::chrono::time_point_cast<SystemTime::duration>(t + fraction);
+  // In whole seconds first: system_clock counts nanoseconds in 64 bits, so years after 2262 (or
+  // before 1678) do not fit, and converting them would overflow. They are clamped instead: an
+  // expiry past the range is later than any `now`, one before it earlier.
+  using std::chrono::seconds;
+  const seconds since_epoch = (std::chrono::sys_days(ymd) + std::chrono::hours(hour) +
+                               std::chrono::minutes(minute) + seconds(second) - offset)
+                                  .time_since_epoch();
+  constexpr seconds kLatest =
+      std::chrono::duration_cast<seconds>(SystemTime::duration::max()) - seconds(1);
+  constexpr seconds kEarliest =
+      std::chrono::duration_cast<seconds>(SystemTime::duration::min()) + seconds(1);
+  if (since_epoch >= kLatest) return SystemTime::max();
+  if (since_epoch <= kEarliest) return SystemTime::min();
+  return SystemTime(std::chrono::duration_cast<SystemTime::duration>(since_epoch + fraction));
 }
 
 }  // namespace connaisseur::notaryv1

@@ -33,9 +33,16 @@ Status FetchError(const std::string& role, const Status& s) {
 }
 
 // Fetches a file whose length a parent pins: the pin is the transfer's hard cap, and a longer
-// file is a checksum failure, not a transport one.
+// file is a checksum failure, not a transport one. A pin above kMaxUnpinnedMetadataBytes is
+// refused before any byte is fetched: the pinning file comes from the server (which holds the
+// snapshot and timestamp keys), so its pins must not buy it an unbounded download.
 StatusOr<std::string> FetchPinned(const RoleFetcher& fetch, const std::string& role,
                                   const FileMeta& meta) {
+  if (meta.length > static_cast<int64_t>(kMaxUnpinnedMetadataBytes)) {
+    return VerificationFailedError("error validating " + role + " checksums: pinned length " +
+                                   std::to_string(meta.length) + " exceeds the " +
+                                   std::to_string(kMaxUnpinnedMetadataBytes) + "-byte limit");
+  }
   auto raw = fetch(role, static_cast<size_t>(std::max<int64_t>(meta.length, 0)));
   if (raw.status().code() == StatusCode::kResourceExhausted) {
     return VerificationFailedError("error validating " + role +

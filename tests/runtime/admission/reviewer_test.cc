@@ -89,6 +89,22 @@ TEST_F(ReviewerTest, PinsTagReferencesAndValidatesIdenticalImagesOnce) {
   EXPECT_EQ(patched["spec"]["initContainers"][0]["image"], nginx);
 }
 
+TEST_F(ReviewerTest, VerifiesAndPinsImageVolumesLikeContainers) {
+  json review = PodReview({"nginx:1.25"});
+  review["request"]["object"]["spec"]["volumes"] = {
+      {{"name", "models"}, {"image", {{"reference", "redis"}}}}};
+  json r = Review(review);
+  ASSERT_EQ(r["allowed"], true) << r;
+  json patched = Patched(review["request"]["object"], r);
+  EXPECT_EQ(patched["spec"]["volumes"][0]["image"]["reference"],
+            "docker.io/library/redis:latest@" + Digest('b'));
+
+  review["request"]["object"]["spec"]["volumes"][0]["image"]["reference"] = "unsigned:1";
+  r = Review(review);
+  EXPECT_EQ(r["allowed"], false) << r;
+  EXPECT_NE(r["status"]["message"].get<std::string>().find("unsigned:1"), std::string::npos) << r;
+}
+
 TEST_F(ReviewerTest, SendsNoPatchForPinnedDigestsValidateOnlyRulesOrStaticAllows) {
   const std::string cases[] = {"docker.io/library/nginx:1.25@" + Digest('a'), "validate-only:1",
                                "static-ok:1"};
@@ -135,6 +151,22 @@ TEST_F(ReviewerTest, DeniesUndecodableObjects) {
   }
   ASSERT_EQ(alerts_.events.size(), 3u);
   EXPECT_EQ(alerts_.events[0].message, "CONNAISSEUR failed to parse admission request uid-1");
+}
+
+// The kind label is request input: made-up kinds must share one series, or a client could grow
+// the metrics without bound.
+TEST_F(ReviewerTest, CountsMadeUpKindsUnderOneLabel) {
+  for (int i = 0; i < 50; ++i) {
+    json review = PodReview({"nginx"});
+    review["request"]["kind"]["kind"] = "Kind" + std::to_string(i);
+    EXPECT_EQ(Review(review)["allowed"], false) << i;
+  }
+  EXPECT_EQ(metrics_.Value(metrics::kRequestsByKind, {{"kind", "other"}, {"verdict", "denied"}}),
+            50);
+  EXPECT_EQ(metrics_.Value(metrics::kRequestsByKind, {{"kind", "Kind7"}, {"verdict", "denied"}}),
+            0);
+  const std::string text = metrics_.RenderText();
+  EXPECT_EQ(text.find("Kind7"), std::string::npos) << text;
 }
 
 TEST_F(ReviewerTest, DetectionModeAdmitsDenialsWithWarningsAndNoPatch) {

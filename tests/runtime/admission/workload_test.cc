@@ -57,6 +57,24 @@ TEST(WorkloadTest, ExtractsEveryContainerTypeAtTheKindsPath) {
   }
 }
 
+// An image volume is pulled by the kubelet like a container image: verified and pinned too.
+TEST(WorkloadTest, ExtractsImageVolumesAfterTheContainers) {
+  for (const std::string kind : {"Pod", "Deployment", "CronJob"}) {
+    json object = ObjectOf(kind);
+    json& spec = kind == "Pod"       ? object["spec"]
+                 : kind == "CronJob" ? object["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+                                     : object["spec"]["template"]["spec"];
+    spec["volumes"] = {{{"name", "config"}, {"configMap", {{"name", "c"}}}},
+                       {{"name", "models"}, {"image", {{"reference", "models:1"}}}}};
+    auto images = ExtractImages(kind, object);
+    ASSERT_THAT(images, IsOk()) << kind;
+    ASSERT_EQ(images->size(), 5u) << kind;
+    EXPECT_EQ(images->back().image, "models:1") << kind;
+    EXPECT_EQ(object.at(json::json_pointer(images->back().path)), "models:1") << kind;
+    EXPECT_TRUE(images->back().path.ends_with("/volumes/1/image/reference")) << kind;
+  }
+}
+
 TEST(WorkloadTest, ObjectsWithoutContainersYieldNoImages) {
   const json empty[] = {json::object(),
                         {{"spec", json::object()}},
@@ -81,6 +99,11 @@ TEST(WorkloadTest, RejectsUnknownKindsAndMistypedFields) {
       {{"spec", {{"containers", {{{"name", "a"}}}}}}},
       {{"spec", {{"containers", {{{"image", 5}}}}}}},
       {{"spec", {{"initContainers", {{{"image", nullptr}}}}}}},
+      {{"spec", {{"volumes", "x"}}}},
+      {{"spec", {{"volumes", {5}}}}},
+      {{"spec", {{"volumes", {{{"image", "models:1"}}}}}}},
+      {{"spec", {{"volumes", {{{"image", {{"pullPolicy", "Always"}}}}}}}}},
+      {{"spec", {{"volumes", {{{"image", {{"reference", 7}}}}}}}}},
   };
   for (const json& object : reject) {
     EXPECT_THAT(ExtractImages("Pod", object), StatusIs(StatusCode::kInvalidArgument, ::testing::_))

@@ -68,6 +68,28 @@ TEST(ExpiryTest, ParsesRfc3339WithFractionsAndZones) {
   }
 }
 
+TEST(ExpiryTest, ClampsTimesOutsideTheClockRangeInsteadOfOverflowing) {
+  using std::chrono::sys_days;
+  using namespace std::chrono_literals;
+  const SystemTime now = std::chrono::system_clock::now();
+  for (const char* late :
+       {"2500-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "2262-04-11T23:47:16Z"}) {
+    auto t = ParseRfc3339(late);
+    ASSERT_THAT(t, IsOk()) << late;
+    EXPECT_EQ(*t, SystemTime::max()) << late;
+    EXPECT_GT(*t, now) << late;
+  }
+  for (const char* early : {"0000-01-01T00:00:00Z", "1000-06-15T12:00:00Z"}) {
+    auto t = ParseRfc3339(early);
+    ASSERT_THAT(t, IsOk()) << early;
+    EXPECT_EQ(*t, SystemTime::min()) << early;
+  }
+  // Just inside the range: exact, not clamped.
+  auto edge = ParseRfc3339("2262-04-11T23:47:14Z");
+  ASSERT_THAT(edge, IsOk());
+  EXPECT_EQ(*edge, SystemTime(sys_days(std::chrono::year(2262) / 4 / 11) + 23h + 47min + 14s));
+}
+
 TEST(ExpiryTest, RejectsMalformedTimes) {
   for (const char* text :
        {"", "2030-01-02", "2030-01-02T03:04:05", "2030-01-02 03:04:05Z", "2030-13-02T03:04:05Z",

@@ -123,6 +123,11 @@ TEST_F(NotaryV1ValidatorTest, DeniesEveryAttackWithItsOwnMessage) {
          };
        },
        ":v1", "error validating root checksums: sha512 mismatch"},
+      {"snapshot pins a targets length past the metadata limit",
+       [](TufRepo& r) {
+         r.tamper_snapshot_meta = [](json& m) { m["targets"]["length"] = int64_t{1} << 40; };
+       },
+       ":v1", "error validating targets checksums: pinned length 1099511627776 exceeds"},
       {"snapshot without targets entry",
        [](TufRepo& r) { r.tamper_snapshot_meta = [](json& m) { m.erase("targets"); }; }, ":v1",
        "error validating targets checksums: not in snapshot"},
@@ -146,6 +151,25 @@ TEST_F(NotaryV1ValidatorTest, DeniesEveryAttackWithItsOwnMessage) {
     Serve(repo.Publish());
     auto verified = Verify(Ref(c.ref_suffix));
     EXPECT_THAT(verified, StatusIs(c.code, HasSubstr(c.message))) << c.name;
+  }
+}
+
+// The clock counts nanoseconds in 64 bits (up to 2262); a later expiry must read as "far in the
+// future", not wrap round to the past and deny as expired.
+TEST_F(NotaryV1ValidatorTest, AcceptsTrustDataExpiringAfterTheClockRange) {
+  for (const char* role : {"root", "timestamp", "snapshot", "targets"}) {
+    TufRepo repo;
+    repo.Sign("targets", "v1", kDigest);
+    json& doc = std::string(role) == "root"        ? repo.root
+                : std::string(role) == "timestamp" ? repo.timestamp
+                : std::string(role) == "snapshot"  ? repo.snapshot
+                                                   : repo.targets;
+    doc["expires"] = "2500-01-01T00:00:00Z";
+    repo_ = repo;
+    Serve(repo.Publish());
+    auto verified = Verify(Ref(":v1"));
+    ASSERT_THAT(verified, IsOk()) << role;
+    EXPECT_EQ(verified->digest, kDigest) << role;
   }
 }
 
