@@ -2,13 +2,15 @@
 // - ColdVerification: no trust data cache, one validator over kept-alive connections, as in
 //   steady state: it downloads only the timestamp while that pins the files it verified before
 //   (KnownTrust), and verifies root-assigned keys, snapshot and targets again.
-// - ColdSplit/<from root>/<batched>: NotaryClient + the chain with the CPU inside the fetches
-//   apart (fetch_us vs rest_us). /0/1 is a first verification of a GUN (four files in one
-//   concurrent batch), /1/0 the chain from a known root with one GET per file.
+// - ColdSplit/<from root>/<prefetch>: NotaryClient + the chain with the CPU inside the fetches
+//   apart (fetch_us vs rest_us). Prefetch 0: each file fetched when the chain asks for it; 1: the
+//   files fetched first in one concurrent batch; 2: fetched first, one after another on one
+//   connection. /0/1 is a first verification of a GUN as the validator does it.
 // - ChainOnly/0 (full, 4 signature checks) and /1 (from a known root, 3 checks): no transport;
 //   the "pure crypto + parsing" figure. TransportOnly/<batched>: 4 GETs, nothing parsed, one
-//   after another (0) or as one curl-multi batch (1). TransportFloor: the same 4 GETs by a
-//   minimal blocking OpenSSL client, the floor under any HTTPS client on this machine.
+//   after another (0) or as one curl-multi batch (1). TransportFloor/<pipelined>: the same 4
+//   GETs by a minimal blocking OpenSSL client, one round trip each (0: the floor under any
+//   HTTPS client on this machine) or pipelined in one round trip (1).
 //   FirstRequest: a new client's handshake and one GET. WarmVerification: verified trust data
 //   cached.
 // - EcdsaP256Verify, Ed25519Verify: one signature check each (root, snapshot and targets are
@@ -192,7 +194,8 @@ double ThreadCpuMicros() {
 // apart: fetch_us is the transport's share, rest_us the chain's when interleaved with network
 // waits. First arg 0: the full chain (root fetched and checked against the trust root); 1: from
 // the root verified before (VerifyTrustChainFromRoot). Second arg 0: one GET per file as the
-// chain asks; 1: the files fetched first in one concurrent batch (as the validator does).
+// chain asks; 1: the files fetched first in one concurrent batch (as the validator does); 2: the
+// files fetched first, one GET after another on one kept-alive connection.
 void BM_ColdSplit(benchmark::State& state) {
   Setup* s = GetSetup();
   if (!s->server) {
@@ -213,15 +216,24 @@ void BM_ColdSplit(benchmark::State& state) {
     return got;
   };
   const bool from_root = state.range(0) == 1;
-  const bool batched = state.range(1) == 1;
+  const int64_t prefetch_mode = state.range(1);  // 0 none, 1 concurrent batch, 2 one by one
+  const bool batched = prefetch_mode != 0;
   auto prefetch = [&] {
     if (!batched) return;
     std::vector<std::string> roles = {"timestamp", "snapshot", "targets"};
     if (!from_root) roles.push_back("root");
     double start = ThreadCpuMicros();
-    auto got = client.FetchRoles(kGun, roles, kMaxUnpinnedMetadataBytes,
-                                 Deadline::In(std::chrono::seconds(20)));
-    for (size_t i = 0; i < roles.size(); ++i) batch[roles[i]] = got[i].ok() ? *got[i] : "";
+    if (prefetch_mode == 1) {
+      auto got = client.FetchRoles(kGun, roles, kMaxUnpinnedMetadataBytes,
+                                   Deadline::In(std::chrono::seconds(20)));
+      for (size_t i = 0; i < roles.size(); ++i) batch[roles[i]] = got[i].ok() ? *got[i] : "";
+    } else {
+      for (const auto& role : roles) {
+        auto got = client.FetchRole(kGun, role, kMaxUnpinnedMetadataBytes,
+                                    Deadline::In(std::chrono::seconds(20)));
+        batch[role] = got.ok() ? *got : "";
+      }
+    }
     fetch_us += ThreadCpuMicros() - start;
   };
   KeyCache keys;
@@ -324,32 +336,47 @@ class MinimalTlsClient {
     if (fd_ >= 0) close(fd_);
   }
 
-  // GETs `path`; true when a 200 with its whole body came back.
-  bool Get(const std::string& path) {
-    std::string request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
-    if (SSL_write(ssl_.get(), request.data(), static_cast<int>(request.size())) <= 0) return false;
+  // GETs every path, pipelined (HTTP/1.1: all requests in one write, the responses in order);
+  // one path is a plain GET. True when every response was a 200 with its whole body.
+  bool Get(const std::vector<std::string>& paths) {
+    std::string requests;
+    for (const auto& path : paths) {
+      requests += "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    }
+    if (SSL_write(ssl_.get(), requests.data(), static_cast<int>(requests.size())) <= 0) {
+      return false;
+    }
     std::string in;
     char buf[16384];
-    while (!ResponseComplete(in)) {
-      int n = SSL_read(ssl_.get(), buf, sizeof buf);
-      if (n <= 0) return false;
-      in.append(buf, static_cast<size_t>(n));
+    for (size_t i = 0; i < paths.size(); ++i) {
+      size_t used = 0;
+      while ((used = ResponseLength(in)) == 0) {
+        int n = SSL_read(ssl_.get(), buf, sizeof buf);
+        if (n <= 0) return false;
+        in.append(buf, static_cast<size_t>(n));
+      }
+      if (!in.starts_with("HTTP/1.1 200")) return false;
+      in.erase(0, used);
     }
-    return in.starts_with("HTTP/1.1 200");
+    return true;
   }
 
  private:
-  // notary-server answers TUF files chunked, other paths with a Content-Length.
-  static bool ResponseComplete(const std::string& in) {
+  // The length of the first whole response in `in`, or 0 while it is incomplete. notary-server
+  // answers TUF files chunked (a JSON body never holds the last-chunk line), other paths with a
+  // Content-Length.
+  static size_t ResponseLength(const std::string& in) {
     size_t end = in.find("\r\n\r\n");
-    if (end == std::string::npos) return false;
+    if (end == std::string::npos) return 0;
     std::string_view head(in.data(), end);
     if (head.find("Transfer-Encoding: chunked") != std::string_view::npos) {
-      return in.ends_with("\r\n0\r\n\r\n");
+      size_t last = in.find("\r\n0\r\n\r\n", end + 2);
+      return last == std::string::npos ? 0 : last + 7;
     }
     size_t length = head.find("Content-Length: ");
-    return length != std::string_view::npos &&
-           in.size() >= end + 4 + std::stoul(in.substr(length + 16));
+    if (length == std::string_view::npos) return 0;
+    size_t total = end + 4 + std::stoul(in.substr(length + 16));
+    return in.size() >= total ? total : 0;
   }
 
   SslCtxPtr ctx_;
@@ -370,13 +397,22 @@ void BM_TransportFloor(benchmark::State& state) {
     return;
   }
   const std::string base = std::string("/v2/") + kGun + "/_trust/tuf/";
+  std::vector<std::string> paths;
+  for (const char* role : {"root", "timestamp", "snapshot", "targets"}) {
+    paths.push_back(base + role + ".json");
+  }
+  const bool pipelined = state.range(0) == 1;
   CpuSplit split(state);
   for (auto _ : state) {
-    for (const char* role : {"root", "timestamp", "snapshot", "targets"}) {
-      if (!client.Get(base + role + ".json")) {
-        state.SkipWithError("GET failed");
-        return;
-      }
+    bool ok = true;
+    if (pipelined) {
+      ok = client.Get(paths);
+    } else {
+      for (const auto& path : paths) ok = ok && client.Get({path});
+    }
+    if (!ok) {
+      state.SkipWithError("GET failed");
+      return;
     }
   }
 }
@@ -425,7 +461,7 @@ BENCHMARK(BM_ChainOnly)
     ->Unit(benchmark::kMicrosecond)
     ->ComputeStatistics("min", Min);
 BENCHMARK(BM_ColdSplit)
-    ->ArgsProduct({{0, 1}, {0, 1}})
+    ->ArgsProduct({{0, 1}, {0, 1, 2}})
     ->Unit(benchmark::kMicrosecond)
     ->ComputeStatistics("min", Min);
 BENCHMARK(BM_TransportOnly)
@@ -433,7 +469,11 @@ BENCHMARK(BM_TransportOnly)
     ->Arg(1)
     ->Unit(benchmark::kMicrosecond)
     ->ComputeStatistics("min", Min);
-BENCHMARK(BM_TransportFloor)->Unit(benchmark::kMicrosecond)->ComputeStatistics("min", Min);
+BENCHMARK(BM_TransportFloor)
+    ->Arg(0)
+    ->Arg(1)
+    ->Unit(benchmark::kMicrosecond)
+    ->ComputeStatistics("min", Min);
 BENCHMARK(BM_FirstRequest)->Unit(benchmark::kMicrosecond)->ComputeStatistics("min", Min);
 BENCHMARK(BM_EcdsaP256Verify)->Unit(benchmark::kMicrosecond)->ComputeStatistics("min", Min);
 BENCHMARK(BM_Ed25519Verify)->Unit(benchmark::kMicrosecond)->ComputeStatistics("min", Min);
