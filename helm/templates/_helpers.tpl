@@ -89,14 +89,16 @@ v3.10 default values carry {mode: ignore}; `true` means the default mode.
 
 {{/*
 Validators as mounted: inline auth is replaced by auth.secretName: <validator>-auth, so no credential is
-written into a ConfigMap.
+written into a ConfigMap; its registry scope (not a secret) stays, so the credentials keep going only there.
 */}}
 {{- define "connaisseur.renderedValidators" -}}
 {{- $out := list -}}
 {{- range $v := .Values.application.validators -}}
 {{- $c := deepCopy $v -}}
 {{- if include "connaisseur.hasInlineAuth" $v -}}
-{{- $_ := set $c "auth" (dict "secretName" (printf "%s-auth" $v.name)) -}}
+{{- $auth := dict "secretName" (printf "%s-auth" $v.name) -}}
+{{- with $v.auth.registry }}{{ $_ := set $auth "registry" . }}{{ end -}}
+{{- $_ := set $c "auth" $auth -}}
 {{- end -}}
 {{- $out = append $out $c -}}
 {{- end -}}

@@ -84,6 +84,13 @@ TrustRoot ParseTrustRoot(const json& value, const std::string& path, ValidatorTy
       if (const json* keyless = r.Get("keyless")) {
         root.keyless = ParseKeyless(*keyless, r.PathOf("keyless"), diag, dialect);
       }
+      // Accepted so that Connaisseur files load, but this build cannot verify them: say so at
+      // lint time rather than only in the first denial.
+      if (has_keyless || IsKmsRef(root.key)) {
+        diag.Warning(path, std::string(has_keyless ? "keyless" : "KMS key") +
+                               " trust roots are not supported by this build yet: images they "
+                               "must verify are denied");
+      }
       if (r.is_mapping() && !has_key && !has_cert && !has_keyless) {
         diag.Error(path, "Key must be set if [Cert Keyless] isn't");
       }
@@ -291,6 +298,11 @@ std::vector<ValidatorConfig> ParseValidators(const json* validators, const std::
       continue;
     }
     v.type = *type;
+    if (v.type == ValidatorType::kNotation) {
+      diag.Warning(r.path(),
+                   "notation validators are not supported by this build yet: images routed to "
+                   "them are denied");
+    }
     ParseTypeOptions(r, v);
     r.Finish();
     if (!v.name.empty()) out.push_back(std::move(v));

@@ -48,6 +48,24 @@ TEST(ConfigValuesTest, AcceptsEveryValidatorTypeAndOption) {
   }
 }
 
+// Accepted (Connaisseur files must load) but not verifiable by this build: lint says so.
+TEST(ConfigValuesTest, WarnsAboutTrustRootsAndValidatorsThisBuildCannotVerify) {
+  const std::pair<std::string, std::string> cases[] = {
+      {"{name: c, type: cosign, trustRoots: [{name: default, keyless: {issuer: i, subject: s}}]}",
+       "application.validators[1].trustRoots[0]: keyless trust roots are not supported"},
+      {"{name: c, type: cosign, trustRoots: [{name: kms, key: 'awskms:///arn:aws:kms:eu:1:k'}]}",
+       "application.validators[1].trustRoots[0]: KMS key trust roots are not supported"},
+      {"{name: nt, type: notation, trustRoots: [{name: default, cert: " + kCert + "}]}",
+       "application.validators[1]: notation validators are not supported"},
+  };
+  for (const auto& [validator, warning] : cases) {
+    Config c = MustLoad(V3(kAllow + ", " + validator, kP));
+    EXPECT_THAT(c.warnings, Contains(HasSubstr(warning))) << validator;
+  }
+  Config keyed = MustLoad(V3(kAllow + ", " + kCosign, kP));
+  EXPECT_THAT(keyed.warnings, IsEmpty());
+}
+
 TEST(ConfigValuesTest, FillsDefaults) {
   Config c = MustLoad(V3(
       kAllow + ", " + kNotary + ", " + kCosign + ", {name: default, type: static, approve: false}",
