@@ -37,6 +37,13 @@ void PodSpecImages(const YAML::Node& pod_spec, std::vector<std::string>* images)
       if (image.IsScalar()) images->push_back(image.Scalar());
     }
   }
+  // Image volumes (Kubernetes 1.31+), which the webhook verifies too (workload.h).
+  const YAML::Node volumes = Child(pod_spec, "volumes");
+  if (!volumes.IsSequence()) return;
+  for (const YAML::Node& volume : volumes) {
+    const YAML::Node reference = Child(Child(volume, "image"), "reference");
+    if (reference.IsScalar()) images->push_back(reference.Scalar());
+  }
 }
 
 void ObjectImages(const YAML::Node& object, int depth, std::vector<std::string>* images) {

@@ -2,8 +2,9 @@
 //
 // Reads multi-document YAML or JSON and, for every kind the webhook handles (Pod, Deployment,
 // ReplicaSet, ReplicationController, DaemonSet, StatefulSet, Job, CronJob, and `List` items),
-// the images of containers, initContainers and ephemeralContainers in document order, at the
-// same paths as webhook.md §2. Other kinds are skipped.
+// the images of containers, initContainers, ephemeralContainers and image volumes in document
+// order, at the same paths as the webhook reads them (admission/workload.h). Other kinds are
+// skipped.
 #pragma once
 
 #include <string>

@@ -164,6 +164,7 @@ metadata: {name: p}
 spec:
   initContainers: [{name: i, image: "registry.k8s.io/init:1"}]
   containers: [{name: c, image: nginx}]
+  volumes: [{name: cfg, configMap: {name: c}}, {name: models, image: {reference: "models:3"}}]
 ---
 apiVersion: v1
 kind: Service
@@ -192,9 +193,9 @@ items:
   EXPECT_EQ(r.exit_code, 1) << r.err;
   std::vector<std::string> images;
   for (const auto& row : ParseJsonl(r.out)) images.push_back(row["image"]);
-  // Per object: containers, then initContainers, then ephemeralContainers.
-  EXPECT_THAT(images, ElementsAre("nginx", "registry.k8s.io/init:1", "redis:7", "badimage",
-                                  "busybox", "quay.io/x/agent:2"));
+  // Per object: containers, then initContainers, then ephemeralContainers, then image volumes.
+  EXPECT_THAT(images, ElementsAre("nginx", "registry.k8s.io/init:1", "models:3", "redis:7",
+                                  "badimage", "busybox", "quay.io/x/agent:2"));
 }
 
 TEST_F(CheckTest, BrokenManifestIsAUsageErrorNamingTheFile) {
