@@ -159,6 +159,9 @@ ambiguous, so the chart maps the kubernetes keys into `kubernetes.*` and the fea
 Runs once per render; every template calls it first.
 */}}
 {{- define "connaisseur.normalize" -}}
+{{- if and (hasKey .Values "notary") (not (hasKey .Values "validators")) -}}
+{{- fail "v1 values (top-level 'notary') are not mapped by this chart: convert them to v3 (application.validators and application.policy); `connaisseur lint` reads both" -}}
+{{- end -}}
 {{- if and (hasKey .Values "validators") (not (hasKey .Values "_layout")) -}}
 {{- $_ := set .Values "_layout" "v2" -}}
 {{- $f := dict -}}
