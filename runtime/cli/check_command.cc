@@ -28,6 +28,7 @@ prints the verdict the webhook would give.
 Options:
   --config FILE          helm values file (Connaisseur v1, v2 or v3 layout); required
   --policy-script FILE   Lua policy to use instead of application.policyScript / the default
+  --alert-config FILE    alerting section in a file of its own (as Connaisseur's chart mounts it)
   --images FILE|-        one image reference per line ('-' = stdin); blank lines and lines
                          starting with '#' are skipped
   --manifests PATH|-     Kubernetes YAML/JSON (multi-document; a directory is searched for
@@ -49,9 +50,9 @@ Exit status: 0 every image allowed (with --plan: every image parsed and got a ru
 )";
 
 constexpr OptionSpec kOptions[] = {
-    {"config", true},     {"policy-script", true}, {"images", true}, {"manifests", true},
-    {"plan", false},      {"output", true},        {"jobs", true},   {"namespace", true},
-    {"detection", false}, {"help", false},
+    {"config", true},    {"policy-script", true}, {"alert-config", true}, {"images", true},
+    {"manifests", true}, {"plan", false},         {"output", true},       {"jobs", true},
+    {"namespace", true}, {"detection", false},    {"help", false},
 };
 
 int UsageError(const std::string& message) {
@@ -107,7 +108,8 @@ int RunCheckCommand(std::span<char* const> argv) {
 
   // Script logs and print() go to stderr, so stdout stays exactly the results.
   log::JsonLogger logger(stderr, log::Level::kInfo);
-  auto env = PolicyEnvironment::Load({args.Get("config"), args.Get("policy-script")}, &logger);
+  auto env = PolicyEnvironment::Load(
+      {args.Get("config"), args.Get("policy-script"), args.Get("alert-config")}, &logger);
   if (!env.ok()) {
     std::fprintf(stderr, "connaisseur check: %s\n", env.status().message().c_str());
     return kExitUsage;

@@ -15,6 +15,7 @@ namespace connaisseur::cli {
 namespace {
 
 constexpr char kHelp[] = R"(Usage: connaisseur lint --config VALUES.yaml [--policy-script FILE.lua]
+                        [--alert-config FILE]
 
 Loads and validates the values file and the policy script (the script's top level runs in the
 sandbox) and prints every problem with its file and line:
@@ -26,12 +27,14 @@ sandbox) and prints every problem with its file and line:
 Options:
   --config FILE          helm values file; required
   --policy-script FILE   Lua policy to check instead of application.policyScript / the default
+  --alert-config FILE    alerting section in a file of its own (as Connaisseur's chart mounts it)
   -h, --help             show this help
 
 Exit status: 0 no errors (warnings are printed but pass), 2 usage, configuration or script error.
 )";
 
-constexpr OptionSpec kOptions[] = {{"config", true}, {"policy-script", true}, {"help", false}};
+constexpr OptionSpec kOptions[] = {
+    {"config", true}, {"policy-script", true}, {"alert-config", true}, {"help", false}};
 
 // Prints each line of a multi-line Status message as its own problem.
 void PrintErrors(const std::string& file, const std::string& message) {
@@ -68,7 +71,8 @@ int RunLintCommand(std::span<char* const> argv) {
   }
   const std::string config_path = parsed->Get("config");
   log::JsonLogger logger(stderr, log::Level::kWarn);
-  auto env = PolicyEnvironment::Load({config_path, parsed->Get("policy-script")}, &logger);
+  auto env = PolicyEnvironment::Load(
+      {config_path, parsed->Get("policy-script"), parsed->Get("alert-config")}, &logger);
   if (!env.ok()) {
     PrintErrors(config_path, env.status().message());
     return kExitUsage;

@@ -40,6 +40,13 @@ StatusOr<std::unique_ptr<PolicyEnvironment>> PolicyEnvironment::Load(
     return config.status().WithPrefix(options.config_path);
   }
   env->config_ = std::move(config).value();
+  if (!options.alert_config_path.empty()) {
+    Status alerting = config::LoadAlertConfigFile(options.alert_config_path, &env->config_);
+    if (!alerting.ok()) {
+      if (alerting.message().find(options.alert_config_path) != std::string::npos) return alerting;
+      return alerting.WithPrefix(options.alert_config_path);
+    }
+  }
 
   auto rules = matching::RuleIndex::Build(env->config_.policy,
                                           env->config_.features.legacy_unanchored_matching);

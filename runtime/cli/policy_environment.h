@@ -19,6 +19,7 @@ namespace connaisseur::cli {
 struct EnvironmentOptions {
   std::string config_path;         // --config, required
   std::string policy_script_path;  // --policy-script; empty = from the config or the default
+  std::string alert_config_path;   // --alert-config; empty = alerting from the config only
 };
 
 class PolicyEnvironment {

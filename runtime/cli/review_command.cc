@@ -15,7 +15,8 @@ namespace connaisseur::cli {
 namespace {
 
 constexpr char kReviewHelp[] =
-    R"(Usage: connaisseur review --config VALUES.yaml [--policy-script FILE.lua] [REVIEW.json|-]
+    R"(Usage: connaisseur review --config VALUES.yaml [--policy-script FILE.lua]
+                          [--alert-config FILE] [REVIEW.json|-]
 
 Reads one admission.k8s.io/v1 (or v1beta1) AdmissionReview request (a file, or '-' / nothing
 for stdin) and prints the exact AdmissionReview response the webhook would return: the request
@@ -25,6 +26,7 @@ and warnings. Validators run as in the webhook; no alerts are sent.
 Options:
   --config FILE          helm values file; required
   --policy-script FILE   Lua policy to use instead of application.policyScript / the default
+  --alert-config FILE    alerting section in a file of its own (as Connaisseur's chart mounts it)
   -h, --help             show this help
 
 Exit status: 0 a response was produced (allowed or not), 2 the input is not a valid
@@ -32,7 +34,7 @@ AdmissionReview, or a usage, configuration or script error.
 )";
 
 constexpr OptionSpec kReviewOptions[] = {
-    {"config", true}, {"policy-script", true}, {"help", false}};
+    {"config", true}, {"policy-script", true}, {"alert-config", true}, {"help", false}};
 
 // Reads at most one byte more than the webhook accepts, so an oversized input is refused by the
 // same check as in `serve`.
@@ -80,8 +82,9 @@ int RunReview(int argc, char** argv) {
   }
 
   log::JsonLogger logger(stderr, log::Level::kWarn);
-  auto stack = WebhookStack::Create({args->Get("config"), args->Get("policy-script")}, &logger,
-                                    /*with_alerts=*/false);
+  auto stack = WebhookStack::Create(
+      {args->Get("config"), args->Get("policy-script"), args->Get("alert-config")}, &logger,
+      /*with_alerts=*/false);
   if (!stack.ok()) {
     std::fprintf(stderr, "connaisseur review: %s\n", stack.status().message().c_str());
     return 2;

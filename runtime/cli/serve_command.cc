@@ -24,7 +24,7 @@ constexpr int kMaxCacheTtlSeconds = 300;
 constexpr size_t kVerificationThreads = 32;
 
 constexpr char kServeHelp[] =
-    R"(Usage: connaisseur serve --config VALUES.yaml [--policy-script FILE.lua]
+    R"(Usage: connaisseur serve --config VALUES.yaml [--policy-script FILE.lua] [--alert-config FILE]
                          [--tls-cert FILE --tls-key FILE | --insecure-http] [--listen ADDR:PORT]
                          [--ready-timeout SECONDS]
 
@@ -37,6 +37,7 @@ are re-read when they change.
 Options:
   --config FILE          helm values file; required
   --policy-script FILE   Lua policy to use instead of application.policyScript / the default
+  --alert-config FILE    alerting section in a file of its own (as Connaisseur's chart mounts it)
   --tls-cert FILE        PEM server certificate (default /app/certs/tls.crt)
   --tls-key FILE         PEM private key of the certificate (default /app/certs/tls.key)
   --insecure-http        plain HTTP instead of TLS (local testing only)
@@ -52,8 +53,9 @@ Exit status: 0 after a clean shutdown, 2 usage, configuration or script error.
 )";
 
 constexpr OptionSpec kServeOptions[] = {
-    {"config", true},         {"policy-script", true}, {"tls-cert", true},      {"tls-key", true},
-    {"insecure-http", false}, {"listen", true},        {"ready-timeout", true}, {"help", false}};
+    {"config", true},   {"policy-script", true}, {"alert-config", true},
+    {"tls-cert", true}, {"tls-key", true},       {"insecure-http", false},
+    {"listen", true},   {"ready-timeout", true}, {"help", false}};
 
 // admission::PolicyRunner over one sandboxed Lua state.
 class SandboxRunner final : public admission::PolicyRunner {
@@ -187,7 +189,8 @@ int RunServe(int argc, char** argv) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   log::JsonLogger boot_logger(stdout, log::Level::kInfo);
-  EnvironmentOptions env_options{args->Get("config"), args->Get("policy-script")};
+  EnvironmentOptions env_options{args->Get("config"), args->Get("policy-script"),
+                                 args->Get("alert-config")};
   auto probe = config::LoadConfigFile(env_options.config_path);  // for the log settings only
   log::Level level = log::Level::kInfo;
   bool pretty = false;

@@ -15,7 +15,7 @@ namespace {
 
 constexpr char kTestHelp[] =
     R"(Usage: connaisseur test --config VALUES.yaml [--policy-script FILE.lua]
-                        [--output text|json] CASES.yaml
+                        [--alert-config FILE] [--output text|json] CASES.yaml
 
 Runs policy test cases. Each case gives an image, a Kubernetes object or an AdmissionReview,
 and what must come out:
@@ -43,6 +43,7 @@ expectations: allowed, patched, warning and message (substrings).
 Options:
   --config FILE          helm values file; required
   --policy-script FILE   Lua policy to use instead of application.policyScript / the default
+  --alert-config FILE    alerting section in a file of its own (as Connaisseur's chart mounts it)
   --output FORMAT        text (default): failing cases and a summary; json: every case
   -h, --help             show this help
 
@@ -50,8 +51,11 @@ Exit status: 0 every case passed, 1 at least one case failed, 2 usage, configura
 cases-file error.
 )";
 
-constexpr OptionSpec kTestOptions[] = {
-    {"config", true}, {"policy-script", true}, {"output", true}, {"help", false}};
+constexpr OptionSpec kTestOptions[] = {{"config", true},
+                                       {"policy-script", true},
+                                       {"alert-config", true},
+                                       {"output", true},
+                                       {"help", false}};
 
 int UsageError(const std::string& message) {
   std::fprintf(stderr, "connaisseur test: %s\nTry 'connaisseur test --help'.\n", message.c_str());
@@ -115,7 +119,8 @@ int RunTestCommand(std::span<char* const> argv) {
 
   // Script logs and print() go to stderr, so stdout stays the report.
   log::JsonLogger logger(stderr, log::Level::kWarn);
-  const EnvironmentOptions env_options{args->Get("config"), args->Get("policy-script")};
+  const EnvironmentOptions env_options{args->Get("config"), args->Get("policy-script"),
+                                       args->Get("alert-config")};
   auto env = PolicyEnvironment::Load(env_options, &logger);
   if (!env.ok()) {
     std::fprintf(stderr, "connaisseur test: %s\n", env.status().message().c_str());

@@ -3,6 +3,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "runtime/config/alerting_parser.h"
 #include "runtime/config/cross_checks.h"
 #include "runtime/config/diagnostics.h"
 #include "runtime/config/layout.h"
@@ -17,6 +18,15 @@ std::pair<std::string, std::string> ListPaths(Layout layout) {
   if (layout == Layout::kV3) return {"application.validators", "application.policy"};
   if (layout == Layout::kV1) return {"notary", "policy"};
   return {"validators", "policy"};
+}
+
+StatusOr<std::string> ReadConfigFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return NotFoundError(path + ": cannot open configuration file");
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) return InvalidArgumentError(path + ": cannot read configuration file");
+  return text.str();
 }
 
 }  // namespace
@@ -79,12 +89,34 @@ StatusOr<Config> LoadConfigText(std::string_view yaml_text, std::string_view sou
 }
 
 StatusOr<Config> LoadConfigFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return NotFoundError(path + ": cannot open configuration file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return InvalidArgumentError(path + ": cannot read configuration file");
-  return LoadConfigText(text.str(), path);
+  CN_ASSIGN_OR_RETURN(std::string text, ReadConfigFile(path));
+  return LoadConfigText(text, path);
+}
+
+Status LoadAlertConfigText(std::string_view yaml_text, std::string_view source_name,
+                           Config* config) {
+  CN_ASSIGN_OR_RETURN(YamlDocument doc, ParseYaml(yaml_text, source_name));
+  Diagnostics diag(std::string(source_name), &doc.lines);
+  if (!doc.root.is_object()) {
+    diag.Error("", "alert configuration must be a mapping");
+  } else {
+    const bool wrapped = doc.root.size() == 1 && doc.root.contains("alerting");
+    const std::string path = wrapped ? "alerting" : "";
+    if (config->alerting.enabled) {
+      diag.Error(path, "alerting is also set in " + config->source + "; set it in one place");
+    } else {
+      config->alerting =
+          ParseAlerting(wrapped ? doc.root["alerting"] : doc.root, path, Dialect::kV2, diag);
+    }
+  }
+  CN_RETURN_IF_ERROR(diag.ToStatus());
+  for (const std::string& w : diag.warnings()) config->warnings.push_back(w);
+  return Status::Ok();
+}
+
+Status LoadAlertConfigFile(const std::string& path, Config* config) {
+  CN_ASSIGN_OR_RETURN(std::string text, ReadConfigFile(path));
+  return LoadAlertConfigText(text, path, config);
 }
 
 }  // namespace connaisseur::config

@@ -175,4 +175,12 @@ struct Config {
 StatusOr<Config> LoadConfigFile(const std::string& path);
 StatusOr<Config> LoadConfigText(std::string_view yaml_text, std::string_view source_name);
 
+// Sets `config->alerting` from a file of its own (config.md §1, `--alert-config`): the alerting
+// mapping itself, or a document whose only key is `alerting`; camelCase or v2 snake_case keys.
+// Alerting also set in the values file is an error (which of the two should win is a guess), as
+// is any problem in the file, listed like LoadConfigFile's. Warnings go to config->warnings.
+Status LoadAlertConfigFile(const std::string& path, Config* config);
+Status LoadAlertConfigText(std::string_view yaml_text, std::string_view source_name,
+                           Config* config);
+
 }  // namespace connaisseur::config

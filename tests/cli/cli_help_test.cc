@@ -33,12 +33,14 @@ TEST(CliHelpTest, EverySubcommandHasHelpNamingItsOptions) {
     std::vector<std::string> options;
   } cases[] = {
       {"check",
-       {"--config", "--policy-script", "--images", "--manifests", "--plan", "--output", "--jobs",
-        "--namespace", "--detection"}},
-      {"lint", {"--config", "--policy-script"}},
-      {"review", {"--config", "--policy-script", "AdmissionReview"}},
-      {"serve", {"--config", "--tls-cert", "--tls-key", "--insecure-http", "--listen", "/mutate"}},
-      {"test", {"--config", "--policy-script", "CASES.yaml"}},
+       {"--config", "--policy-script", "--alert-config", "--images", "--manifests", "--plan",
+        "--output", "--jobs", "--namespace", "--detection"}},
+      {"lint", {"--config", "--policy-script", "--alert-config"}},
+      {"review", {"--config", "--policy-script", "--alert-config", "AdmissionReview"}},
+      {"serve",
+       {"--config", "--alert-config", "--tls-cert", "--tls-key", "--insecure-http", "--listen",
+        "/mutate"}},
+      {"test", {"--config", "--policy-script", "--alert-config", "CASES.yaml"}},
   };
   for (const auto& c : cases) {
     for (const char* flag : {"--help", "-h"}) {

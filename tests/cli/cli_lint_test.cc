@@ -124,6 +124,23 @@ TEST(LintTest, LegacyUnanchoredMatchingSilencesNeverMatchWarnings) {
   EXPECT_THAT(r.out, Not(HasSubstr("can never match")));
 }
 
+TEST(LintTest, ReadsTheAlertConfigFromItsOwnFile) {
+  TempDir dir;
+  const std::string values = dir.Write("values.yaml", kStaticValues);
+  const std::string good = dir.Write("alerts.yaml", R"(clusterIdentifier: prod
+rejectRequest:
+  receivers:
+    - {template: opsgenie, receiverUrl: "https://alerts.example/x"}
+)");
+  const std::string bad =
+      dir.Write("bad-alerts.yaml", "clusterIdentifier: prod\nadmitRequst: {}\n");
+  const RunResult ok = RunConnaisseur({"lint", "--config", values, "--alert-config", good});
+  EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
+  const RunResult r = RunConnaisseur({"lint", "--config", values, "--alert-config", bad});
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  EXPECT_THAT(r.out + r.err, HasSubstr(bad + ":2: admitRequst"));
+}
+
 TEST(LintTest, ConfigurationAndScriptErrorsExitTwo) {
   TempDir dir;
   const std::string values = dir.Write("values.yaml", kStaticValues);

@@ -194,6 +194,44 @@ TEST(ConfigValuesTest, ReadsAlerting) {
   EXPECT_TRUE(r.fail_if_alert_sending_fails);
 }
 
+// --alert-config: the alerting block in a file of its own, bare or under `alerting:`, in v3
+// camelCase or v2 snake_case.
+TEST(ConfigValuesTest, ReadsAlertingFromAFileOfItsOwn) {
+  const std::string files[] = {
+      "clusterIdentifier: prod\nrejectRequest:\n  receivers:\n"
+      "  - {template: opsgenie, receiverUrl: 'https://alerts.example/x'}\n",
+      "alerting:\n  cluster_identifier: prod\n  reject_request:\n    receivers:\n"
+      "    - {template: opsgenie, receiver_url: 'https://alerts.example/x'}\n",
+  };
+  for (const std::string& file : files) {
+    Config c = MustLoad(V3(kAllow, kP));
+    ASSERT_THAT(LoadAlertConfigText(file, "alerts.yaml", &c), IsOk()) << file;
+    EXPECT_TRUE(c.alerting.enabled) << file;
+    EXPECT_EQ(c.alerting.cluster_identifier, "prod") << file;
+    ASSERT_EQ(c.alerting.reject_request.size(), 1u) << file;
+    EXPECT_EQ(c.alerting.reject_request[0].template_name, "opsgenie") << file;
+    EXPECT_EQ(c.alerting.reject_request[0].receiver_url, "https://alerts.example/x") << file;
+  }
+}
+
+TEST(ConfigValuesTest, RejectsAlertFilesThatConflictOrDoNotParse) {
+  const std::pair<std::string, std::string> cases[] = {
+      {"- a\n- b\n", "alert configuration must be a mapping"},
+      {"clusterIdentifier: prod\nrejectRequst: {}\n", "alerts.yaml:2: rejectRequst"},
+      {"alerting: {clusterIdentifier: [1]}\n", "alerting.clusterIdentifier"},
+  };
+  for (const auto& [file, message] : cases) {
+    Config c = MustLoad(V3(kAllow, kP));
+    EXPECT_THAT(LoadAlertConfigText(file, "alerts.yaml", &c),
+                StatusIs(StatusCode::kInvalidArgument, HasSubstr(message)))
+        << file;
+  }
+  Config both = MustLoad(V3(kAllow, kP, "", "alerting:\n  clusterIdentifier: a\n"));
+  EXPECT_THAT(LoadAlertConfigText("clusterIdentifier: b\n", "alerts.yaml", &both),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("alerting is also set in")));
+  EXPECT_EQ(both.alerting.cluster_identifier, "a");
+}
+
 TEST(ConfigValuesTest, MessagesCarryTheYamlLine) {
   std::string yaml =
       "application:\n"                  // 1
