@@ -26,6 +26,12 @@ StatusOr<std::string> ReadScript(const std::string& path) {
   return text;
 }
 
+// `status` naming `path`: prefixed with it unless the loader's message already says it.
+Status NamingFile(const Status& status, const std::string& path) {
+  if (status.message().find(path) != std::string::npos) return status;
+  return status.WithPrefix(path);
+}
+
 }  // namespace
 
 StatusOr<std::unique_ptr<PolicyEnvironment>> PolicyEnvironment::Load(
@@ -33,19 +39,11 @@ StatusOr<std::unique_ptr<PolicyEnvironment>> PolicyEnvironment::Load(
   auto env = std::make_unique<PolicyEnvironment>(PassKey());
   env->logger_ = logger;
   auto config = config::LoadConfigFile(options.config_path);
-  if (!config.ok()) {
-    const std::string& message = config.status().message();
-    // Make sure the file is named even if the loader's message does not say it.
-    if (message.find(options.config_path) != std::string::npos) return config.status();
-    return config.status().WithPrefix(options.config_path);
-  }
+  if (!config.ok()) return NamingFile(config.status(), options.config_path);
   env->config_ = std::move(config).value();
   if (!options.alert_config_path.empty()) {
     Status alerting = config::LoadAlertConfigFile(options.alert_config_path, &env->config_);
-    if (!alerting.ok()) {
-      if (alerting.message().find(options.alert_config_path) != std::string::npos) return alerting;
-      return alerting.WithPrefix(options.alert_config_path);
-    }
+    if (!alerting.ok()) return NamingFile(alerting, options.alert_config_path);
   }
 
   auto rules = matching::RuleIndex::Build(env->config_.policy,

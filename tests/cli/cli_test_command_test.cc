@@ -16,16 +16,8 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-// kStaticValues plus a cosign validator, so an offline case can meet a non-static validator.
-constexpr char kValuesWithCosign[] = R"(application:
-  validators:
-    - name: allow
-      type: static
-      approve: true
-    - name: deny
-      type: static
-      approve: false
-    - name: signed
+// The static validators plus a cosign one, so an offline case can meet a non-static validator.
+const std::string kValuesWithCosign = kStaticValidators + R"(    - name: signed
       type: cosign
       trustRoots:
         - name: default

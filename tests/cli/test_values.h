@@ -1,12 +1,13 @@
 // Values files and scripts shared by the CLI end-to-end tests.
 #pragma once
 
+#include <string>
+
 namespace connaisseur::cli::testing {
 
-// Static validators only, so every verdict is decided offline:
-//   registry.k8s.io/*  and docker.io/library/* → allow;  docker.io/library/bad* → deny;
-//   anything else (e.g. quay.io/...) has no rule.
-inline constexpr char kStaticValues[] = R"(application:
+// The `allow` and `deny` static validators, opening a values file; a policy (or more validators)
+// follows.
+inline const std::string kStaticValidators = R"(application:
   validators:
     - name: allow
       type: static
@@ -14,7 +15,12 @@ inline constexpr char kStaticValues[] = R"(application:
     - name: deny
       type: static
       approve: false
-  policy:
+)";
+
+// Static validators only, so every verdict is decided offline:
+//   registry.k8s.io/*  and docker.io/library/* → allow;  docker.io/library/bad* → deny;
+//   anything else (e.g. quay.io/...) has no rule.
+inline const std::string kStaticValues = kStaticValidators + R"(  policy:
     - pattern: "registry.k8s.io/*"
       validator: allow
     - pattern: "docker.io/library/*"
