@@ -26,8 +26,6 @@ function(cn_test name)
   endif()
   add_executable(${name} ${srcs})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} cn_testing GTest::gmock GTest::gtest_main)
-  target_compile_definitions(${name} PRIVATE CN_SOURCE_DIR="${CMAKE_SOURCE_DIR}"
-                                             CN_BINARY_DIR="${CMAKE_BINARY_DIR}")
   set(labels unit)
   if(ARG_LABELS)
     set(labels ${ARG_LABELS})

@@ -10,6 +10,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "tests/testing/source_dirs.h"
+
 extern char** environ;
 
 namespace connaisseur::cli::testing {
@@ -44,7 +46,9 @@ std::string TempDir::Write(const std::string& name, const std::string& content) 
   return full.string();
 }
 
-std::string BinaryPath() { return std::string(CN_BINARY_DIR) + "/runtime/cli/connaisseur"; }
+std::string BinaryPath() {
+  return std::string(::connaisseur::testing::BinaryDir()) + "/runtime/cli/connaisseur";
+}
 
 RunResult RunConnaisseur(const std::vector<std::string>& args, const std::string& stdin_text) {
   TempDir io;

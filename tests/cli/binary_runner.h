@@ -1,4 +1,4 @@
-// Runs the built `connaisseur` binary (CN_BINARY_DIR/runtime/cli/connaisseur) as a child process
+// Runs the built `connaisseur` binary (<build>/runtime/cli/connaisseur) as a child process
 // with posix_spawn, feeding stdin from a string and capturing stdout, stderr and the exit status
 // through files in a private temporary directory (no pipes, so large outputs cannot deadlock).
 #pragma once

@@ -9,6 +9,7 @@
 
 #include "tests/cli/binary_runner.h"
 #include "tests/cli/test_values.h"
+#include "tests/testing/source_dirs.h"
 
 namespace connaisseur::cli::testing {
 namespace {
@@ -175,7 +176,7 @@ TEST_F(TestCommandTest, UsageErrorsExitTwo) {
 }
 
 TEST(TestCommandExampleTest, ShippedExampleCasesPassAgainstTheDemoValues) {
-  const std::string examples = std::string(CN_SOURCE_DIR) + "/examples";
+  const std::string examples = std::string(::connaisseur::testing::SourceDir()) + "/examples";
   const RunResult r = RunConnaisseur(
       {"test", "--config", examples + "/values-demo.yaml", examples + "/policy-tests.yaml"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;

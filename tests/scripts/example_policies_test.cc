@@ -10,6 +10,7 @@
 #include "runtime/sandbox/policy.h"
 #include "stdlib/stdlib.h"
 #include "tests/runtime/sandbox/policy_test_support.h"
+#include "tests/testing/source_dirs.h"
 #include "tests/testing/status_matchers.h"
 
 namespace connaisseur {
@@ -44,7 +45,8 @@ class ExamplePolicyTest : public ::testing::Test {
   }
 
   std::unique_ptr<sandbox::Policy> Load(const std::string& file) {
-    std::ifstream in(std::string(CN_SOURCE_DIR) + "/examples/policies/" + file);
+    std::ifstream in(std::string(::connaisseur::testing::SourceDir()) + "/examples/policies/" +
+                     file);
     std::stringstream text;
     text << in.rdbuf();
     sandbox::PolicyOptions options;

@@ -14,6 +14,7 @@
 #include "tests/integration/webhook/serve_process.h"
 #include "tests/runtime/net/test_ca.h"
 #include "tests/runtime/net/test_https_server.h"
+#include "tests/testing/source_dirs.h"
 #include "tests/testing/status_matchers.h"
 
 namespace connaisseur {
@@ -123,8 +124,8 @@ class WebhookE2eTest : public ::testing::Test {
   // Starts `serve` on a free port over TLS. /ready stays 503 here (the slow notary does not
   // answer its health check), so ServeProcess waits for /health.
   void StartServe() {
-    std::string templates =
-        std::string("CONNAISSEUR_ALERT_TEMPLATES=") + CN_SOURCE_DIR + "/runtime/alerting/templates";
+    std::string templates = std::string("CONNAISSEUR_ALERT_TEMPLATES=") +
+                            ::connaisseur::testing::SourceDir() + "/runtime/alerting/templates";
     auto serve = testing::ServeProcess::Start(*ca_, {dir_ + "/values.yaml",
                                                      dir_ + "/serve.log",
                                                      {"--ready-timeout", "0.5"},

@@ -5,6 +5,7 @@
 
 #include "runtime/config/config.h"
 #include "tests/runtime/config/config_test_util.h"
+#include "tests/testing/source_dirs.h"
 #include "tests/testing/status_matchers.h"
 
 namespace connaisseur::config::testing {
@@ -148,7 +149,7 @@ TEST(LayoutTest, V2CosignHostStringAndSnakeCaseKeysAreMapped) {
 }
 
 StatusOr<Config> LoadExample(const std::string& name) {
-  return LoadConfigFile(std::string(CN_SOURCE_DIR) + "/examples/" + name);
+  return LoadConfigFile(std::string(::connaisseur::testing::SourceDir()) + "/examples/" + name);
 }
 
 TEST(ExamplesTest, EveryExampleValuesFileLoads) {

@@ -5,10 +5,14 @@
 #include <sstream>
 #include <string>
 
+#include "tests/testing/source_dirs.h"
+
 namespace connaisseur::cosign::testing {
 
 inline std::string ReadTestData(const std::string& relative) {
-  std::ifstream in(std::string(CN_SOURCE_DIR) + "/tests/data/cosign/" + relative, std::ios::binary);
+  std::ifstream in(
+      std::string(::connaisseur::testing::SourceDir()) + "/tests/data/cosign/" + relative,
+      std::ios::binary);
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
