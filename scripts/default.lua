@@ -3,7 +3,8 @@
 -- The candidates are the configured rules whose pattern matches the image (an index built once
 -- at load answers that); among them the most specific wins (section 3):
 --   1. more '/'-separated components in the pattern;
---   2. else the first component where the longest common prefix with the image is longer;
+--   2. else the first component where the longest common prefix with the image is longer
+--      (the first component meets the image's registry host, whose case does not count);
 --   3. else the first component that is longer;
 --   4. else (a tie) the later rule in the policy list, with a warning.
 -- No candidate denies: "no matching rule for image <normalized>".
@@ -13,7 +14,7 @@
 
 local candidates = connaisseur.match.candidates
 local warn = connaisseur.log.warn
-local find, sub, byte = string.find, string.sub, string.byte
+local find, sub, byte, lower = string.find, string.sub, string.byte, string.lower
 
 local STAR, QUESTION, BRACKET, BACKSLASH = byte("*"), byte("?"), byte("["), byte("\\")
 
@@ -21,8 +22,9 @@ local STAR, QUESTION, BRACKET, BACKSLASH = byte("*"), byte("?"), byte("["), byte
 -- o = 5 * (i - 1)): o+1 first byte, o+2 length, o+3 literal head (the text before the first
 -- '*', '?', '[' or '\'), o+4 the head's length, o+5 whether '[' follows the head. Normalised
 -- images never hold '*', '?' or '\', so a common prefix with the image cannot pass the head
--- unless a '[' follows it. Patterns only come from the configuration (through candidates), so
--- the cache is bounded by the policy.
+-- unless a '[' follows it. The first component meets the registry host, compared without case:
+-- its head is kept lower-cased and c.low is the whole pattern lower-cased. Patterns only come
+-- from the configuration (through candidates), so the cache is bounded by the policy.
 local shapes = {}
 
 local function shape(pattern)
@@ -46,20 +48,21 @@ local function shape(pattern)
     local o = 5 * n
     c[o + 1] = first
     c[o + 2] = last - first + 1
-    c[o + 3] = sub(pattern, first, head_last)
+    c[o + 3] = n == 0 and lower(sub(pattern, first, head_last)) or sub(pattern, first, head_last)
     c[o + 4] = head_last - first + 1
     c[o + 5] = head_last < last and byte(pattern, head_last + 1) == BRACKET
     n = n + 1
     first = (slash or 0) + 1
   until not slash
   c.n = n
+  c.low = lower(pattern)
   shapes[pattern] = c
   return c
 end
 
 -- The image's components as byte ranges (img[2i-1] first byte, img[2i] length), refilled by
--- each select; img_n is their number.
-local img, img_n = {}, 0
+-- each select; img_n is their number. img_low is the image lower-cased, for its host.
+local img, img_n, img_low = {}, 0, ""
 
 local function split_image(s)
   local n, first = 0, 1
@@ -71,13 +74,17 @@ local function split_image(s)
     first = (slash or 0) + 1
   until not slash
   img_n = n
+  img_low = lower(s)
 end
 
 -- Length of the longest common prefix of component i of `pattern` (shape c) and component i
--- of the image s; 0 when the image has no component i.
+-- of the image s; 0 when the image has no component i. Component 1, the host, ignores case.
 local function lcp(pattern, c, i, s)
   if i > img_n then
     return 0
+  end
+  if i == 1 then
+    pattern, s = c.low, img_low
   end
   local o = 5 * (i - 1)
   local b, image_len = img[2 * i - 1], img[2 * i]

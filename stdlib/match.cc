@@ -10,8 +10,9 @@
 namespace connaisseur::stdlib {
 namespace {
 
-// Connaisseur's pattern semantics (matching.md §2): anchored, implicit tag, and the legacy
-// unanchored mode when the configuration asks for it.
+// Connaisseur's pattern semantics (README, "Matching is anchored"): anchored, implicit tag, the
+// registry host (the text before its first '/') compared case-insensitively as RuleIndex does, and
+// the legacy unanchored mode when the configuration asks for it.
 int Glob(lua_State* L) {
   size_t plen = 0;
   const char* pattern = luaL_checklstring(L, 1, &plen);
@@ -19,6 +20,7 @@ int Glob(lua_State* L) {
   const sandbox::NativeContext& ctx = sandbox::GetContext(L);
   matching::Glob::Options options;
   options.implicit_tag = true;
+  options.host_case_insensitive = true;
   options.unanchored = ctx.config != nullptr && ctx.config->features.legacy_unanchored_matching;
   // Bit-parallel matching: text x pattern / 64 word operations, charged up front.
   sandbox::ChargeSteps(L, (text.size() + 1) * (plen / 64 + 1));

@@ -1,6 +1,7 @@
 // Glob compilation (pattern → tokens → bit-parallel NFA tables) and matching.
 #include "runtime/matching/glob.h"
 
+#include <algorithm>
 #include <bitset>
 #include <cstdio>
 #include <string>
@@ -19,6 +20,7 @@ struct Token {
   bool star = false;
   std::bitset<256> bytes;  // for a non-star token, the bytes it accepts
   int literal = -1;        // the one byte of a plain or escaped literal, else -1
+  bool negated = false;    // a `[!...]` class: `bytes` is the complement of the listed set
 };
 
 Status PatternError(std::string_view pattern, std::string reason) {
@@ -44,10 +46,10 @@ bool ReadClassByte(std::string_view p, size_t* i, unsigned char* out) {
 }
 
 // Parses `[...]` with *i just past the '['; leaves *i just past the ']'.
-Status ParseClass(std::string_view p, size_t* i, std::bitset<256>* set) {
-  bool negate = false;
+Status ParseClass(std::string_view p, size_t* i, std::bitset<256>* set, bool* negate) {
+  *negate = false;
   if (*i < p.size() && p[*i] == '!') {
-    negate = true;
+    *negate = true;
     ++*i;
   }
   bool first = true;
@@ -69,7 +71,7 @@ Status ParseClass(std::string_view p, size_t* i, std::bitset<256>* set) {
     }
     for (unsigned c = lo; c <= hi; ++c) set->set(c);
   }
-  if (negate) set->flip();
+  if (*negate) set->flip();
   return Status::Ok();
 }
 
@@ -89,7 +91,7 @@ StatusOr<std::vector<Token>> Tokenize(std::string_view p) {
       ++i;
     } else if (c == '[') {
       ++i;
-      CN_RETURN_IF_ERROR(ParseClass(p, &i, &t.bytes));
+      CN_RETURN_IF_ERROR(ParseClass(p, &i, &t.bytes, &t.negated));
     } else if (c == '\\') {
       if (i + 1 >= p.size()) return PatternError(p, "pattern ends with '\\'");
       t.literal = static_cast<unsigned char>(p[i + 1]);
@@ -113,6 +115,98 @@ bool NeedsImplicitTag(std::string_view pattern) {
       slash == std::string_view::npos ? pattern : pattern.substr(slash + 1);
   return last.find_first_of(":@") == std::string_view::npos;
 }
+
+bool IsAsciiLetter(int c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+// The longest run of literal tokens every matching text contains byte for byte: a substring
+// search then rejects most texts before the NFA runs (wildcard-first rules such as
+// `*/team/app:*` escape the prefix index and would otherwise run for every image). With a
+// case-insensitive host, a letter may meet the host unless a literal '/' precedes it (that '/'
+// matched a text '/', so every later byte is past the host); such letters end a run.
+std::string RequiredInfix(const std::vector<Token>& tokens, bool host_case_insensitive) {
+  std::string best, run;
+  bool past_host = !host_case_insensitive;
+  for (const Token& t : tokens) {
+    if (t.literal == '/') past_host = true;
+    if (t.literal >= 0 && (past_host || !IsAsciiLetter(t.literal))) {
+      run += static_cast<char>(t.literal);
+      if (run.size() > best.size()) best = run;
+    } else {
+      run.clear();
+    }
+  }
+  return best;
+}
+
+// The bytes a token accepts from the case-insensitive host: a letter when either of its cases
+// is listed. A `[!...]` class folds its listed set before the complement, so `[!r]` refuses
+// both 'r' and 'R' there, as a case-insensitive regular expression's `[^r]` does.
+std::bitset<256> HostBytes(const Token& t) {
+  std::bitset<256> listed = t.negated ? ~t.bytes : t.bytes;
+  for (unsigned c = 'a'; c <= 'z'; ++c) {
+    const unsigned upper = c - 'a' + 'A';
+    if (listed.test(c) || listed.test(upper)) {
+      listed.set(c);
+      listed.set(upper);
+    }
+  }
+  return t.negated ? ~listed : listed;
+}
+
+// rows[c * words + w], bit i: token i accepts byte c (a host byte when `host`). A literal
+// touches one row (two for a host letter), so building a typical rule pattern costs a few
+// microseconds.
+std::vector<uint64_t> AcceptRows(const std::vector<Token>& tokens, size_t words, bool host) {
+  std::vector<uint64_t> rows(256 * words, 0);
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    const Token& t = tokens[i];
+    const uint64_t bit = uint64_t{1} << (i % 64);
+    if (t.star) continue;
+    if (t.literal >= 0 && !(host && IsAsciiLetter(t.literal))) {
+      rows[static_cast<size_t>(t.literal) * words + i / 64] |= bit;
+      continue;
+    }
+    const std::bitset<256> bytes = host ? HostBytes(t) : t.bytes;
+    for (unsigned c = 0; c < 256; ++c) {
+      if (bytes.test(c)) rows[c * words + i / 64] |= bit;
+    }
+  }
+  return rows;
+}
+
+// One transition row per distinct row: bytes the pattern cannot tell apart share a class.
+// Class 0 is the all-zero row of the bytes no token names, which are most of them.
+class RowInterner {
+ public:
+  // Appends each new row to *accept, which it starts with the zero row.
+  RowInterner(size_t words, std::vector<uint64_t>* accept) : words_(words), accept_(accept) {
+    accept_->assign(words_, 0);
+    class_of_row_.emplace(std::string(words_ * sizeof(uint64_t), '\0'), 0);
+  }
+
+  // Sets (*classes)[c] to the class of row c of `rows` (256 rows of words_ words).
+  void Assign(const std::vector<uint64_t>& rows, std::array<uint16_t, 256>* classes) {
+    for (unsigned c = 0; c < 256; ++c) {
+      const uint64_t* row = &rows[c * words_];
+      uint64_t any = 0;
+      for (size_t w = 0; w < words_; ++w) any |= row[w];
+      if (any == 0) {
+        (*classes)[c] = 0;
+        continue;
+      }
+      std::string key(reinterpret_cast<const char*>(row), words_ * sizeof(uint64_t));
+      auto [it, inserted] =
+          class_of_row_.emplace(std::move(key), static_cast<uint16_t>(class_of_row_.size()));
+      if (inserted) accept_->insert(accept_->end(), row, row + words_);
+      (*classes)[c] = it->second;
+    }
+  }
+
+ private:
+  const size_t words_;
+  std::vector<uint64_t>* accept_;  // borrowed, the Glob's table
+  std::unordered_map<std::string, uint16_t> class_of_row_;
+};
 
 }  // namespace
 
@@ -157,57 +251,19 @@ StatusOr<Glob> Glob::Compile(std::string_view pattern, Options options) {
     if (t.literal < 0) break;
     g.literal_prefix_ += static_cast<char>(t.literal);
   }
-  // The longest run of literal bytes anywhere in the pattern: every match contains it, so a
-  // substring search rejects most texts before the NFA runs (wildcard-first rules such as
-  // `*/team/app:*` escape the prefix index and would otherwise run for every image).
-  std::string run;
-  for (const Token& t : tokens) {
-    if (t.literal >= 0) {
-      run += static_cast<char>(t.literal);
-      if (run.size() > g.required_infix_.size()) g.required_infix_ = run;
-    } else {
-      run.clear();
-    }
-  }
+  g.required_infix_ = RequiredInfix(tokens, options.host_case_insensitive);
   g.final_ = tokens.size();
   g.words_ = (tokens.size() + 1 + 63) / 64;
   g.star_.assign(g.words_, 0);
   for (size_t i = 0; i < tokens.size(); ++i) {
     if (tokens[i].star) g.star_[i / 64] |= uint64_t{1} << (i % 64);
   }
-  // rows[c * words_ + w], bit i: token i accepts byte c. A literal touches one row, so building
-  // a typical rule pattern costs a few microseconds.
-  std::vector<uint64_t> rows(256 * g.words_, 0);
-  for (size_t i = 0; i < tokens.size(); ++i) {
-    const Token& t = tokens[i];
-    const uint64_t bit = uint64_t{1} << (i % 64);
-    if (t.star) continue;
-    if (t.literal >= 0) {
-      rows[static_cast<size_t>(t.literal) * g.words_ + i / 64] |= bit;
-      continue;
-    }
-    for (unsigned c = 0; c < 256; ++c) {
-      if (t.bytes.test(c)) rows[c * g.words_ + i / 64] |= bit;
-    }
-  }
-  // One transition row per distinct row: bytes the pattern cannot tell apart share a class.
-  // Class 0 is the all-zero row of the bytes no token names, which are most of them.
-  std::unordered_map<std::string, uint16_t> classes;
-  const size_t row_bytes = g.words_ * sizeof(uint64_t);
-  g.accept_.assign(g.words_, 0);
-  classes.emplace(std::string(row_bytes, '\0'), 0);
-  for (unsigned c = 0; c < 256; ++c) {
-    const uint64_t* row = &rows[c * g.words_];
-    uint64_t any = 0;
-    for (size_t w = 0; w < g.words_; ++w) any |= row[w];
-    if (any == 0) {
-      g.byte_class_[c] = 0;
-      continue;
-    }
-    std::string key(reinterpret_cast<const char*>(row), row_bytes);
-    auto [it, inserted] = classes.emplace(std::move(key), static_cast<uint16_t>(classes.size()));
-    if (inserted) g.accept_.insert(g.accept_.end(), row, row + g.words_);
-    g.byte_class_[c] = it->second;
+  RowInterner interner(g.words_, &g.accept_);
+  interner.Assign(AcceptRows(tokens, g.words_, /*host=*/false), &g.byte_class_);
+  if (options.host_case_insensitive) {
+    interner.Assign(AcceptRows(tokens, g.words_, /*host=*/true), &g.host_byte_class_);
+  } else {
+    g.host_byte_class_ = g.byte_class_;
   }
   return g;
 }
@@ -217,6 +273,8 @@ bool Glob::Match(std::string_view text) const {
   if (required_infix_.size() > 1 && text.find(required_infix_) == std::string_view::npos) {
     return false;
   }
+  // The host is the text before its first '/' (all of it when it has none).
+  const size_t host_end = std::min(text.find('/'), text.size());
   uint64_t cur[kMaxWords] = {}, next[kMaxWords];
   const uint64_t* star = star_.data();
   const size_t n = words_;
@@ -232,8 +290,10 @@ bool Glob::Match(std::string_view text) const {
   };
   cur[0] = 1;
   close(cur);
-  for (char ch : text) {
-    const uint64_t* accept = &accept_[byte_class_[static_cast<unsigned char>(ch)] * n];
+  for (size_t pos = 0; pos < text.size(); ++pos) {
+    const auto ch = static_cast<unsigned char>(text[pos]);
+    const uint16_t cls = pos < host_end ? host_byte_class_[ch] : byte_class_[ch];
+    const uint64_t* accept = &accept_[cls * n];
     uint64_t carry = 0, any = 0;
     for (size_t w = 0; w < n; ++w) {
       // A one-byte token that accepts ch advances; a star consumes ch and stays.

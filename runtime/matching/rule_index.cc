@@ -12,18 +12,30 @@
 namespace connaisseur::matching {
 namespace {
 
+// A text's host is its bytes before the first '/' (all of them when it has none), compared
+// case-insensitively (Glob::Options::host_case_insensitive): the trie files and looks up those
+// bytes lower-cased.
+char FoldedAt(std::string_view text, size_t i, size_t host_end) {
+  const char c = text[i];
+  return i < host_end && c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+size_t HostEnd(std::string_view text) { return std::min(text.find('/'), text.size()); }
+
 // A trie over the rules' literal prefixes. Walking it along an image string visits exactly the
 // rules whose prefix the image starts with: the only ones whose glob can match. With 1,000
 // rules spread over registries and repositories, an image meets a handful of globs instead of
 // all of them. Patterns starting with a metacharacter (`*:*`) sit at the root and are always
-// tried.
+// tried. Host bytes are folded to lower case on both sides (see FoldedAt).
 class PrefixTrie {
  public:
   PrefixTrie() : nodes_(1) {}
 
   void Insert(std::string_view prefix, uint32_t rule) {
     uint32_t node = 0;
-    for (char c : prefix) {
+    const size_t host_end = HostEnd(prefix);
+    for (size_t i = 0; i < prefix.size(); ++i) {
+      const char c = FoldedAt(prefix, i, host_end);
       auto& kids = nodes_[node].children;
       auto it = std::lower_bound(kids.begin(), kids.end(), c,
                                  [](const auto& kid, char ch) { return kid.first < ch; });
@@ -43,13 +55,15 @@ class PrefixTrie {
   void Collect(std::string_view text, std::vector<uint32_t>* out) const {
     uint32_t node = 0;
     size_t i = 0;
+    const size_t host_end = HostEnd(text);
     while (true) {
       const Node& n = nodes_[node];
       out->insert(out->end(), n.rules.begin(), n.rules.end());
       if (i == text.size()) return;
-      auto it = std::lower_bound(n.children.begin(), n.children.end(), text[i],
+      const char c = FoldedAt(text, i, host_end);
+      auto it = std::lower_bound(n.children.begin(), n.children.end(), c,
                                  [](const auto& kid, char ch) { return kid.first < ch; });
-      if (it == n.children.end() || it->first != text[i]) return;
+      if (it == n.children.end() || it->first != c) return;
       node = it->second;
       ++i;
     }
@@ -91,6 +105,7 @@ StatusOr<std::unique_ptr<RuleIndex>> RuleIndex::Build(const std::vector<config::
   Glob::Options options;
   options.unanchored = legacy_unanchored;
   options.implicit_tag = true;
+  options.host_case_insensitive = true;
   for (size_t i = 0; i < rules.size(); ++i) {
     StatusOr<Glob> glob = Glob::Compile(rules[i].pattern, options);
     if (!glob.ok()) return glob.status().WithPrefix("policy rule " + std::to_string(i));

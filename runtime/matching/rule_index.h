@@ -21,7 +21,8 @@ class RuleIndex {
                                                     bool legacy_unanchored);
   ~RuleIndex();
 
-  // Rules whose pattern matches image.normalized(), in policy order. Thread-safe.
+  // Rules whose pattern matches image.normalized(), in policy order, the registry host compared
+  // case-insensitively (`Reg.IO/*` matches reg.io/x:1). Thread-safe.
   std::vector<const config::Rule*> Candidates(const image::ImageReference& image) const;
 
   // The most specific candidate by matching.md §3 (ties: the later rule), or nullptr.

@@ -16,9 +16,14 @@ std::vector<std::string_view> Components(std::string_view s) {
   return out;
 }
 
-size_t CommonPrefix(std::string_view a, std::string_view b) {
+char ToLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+size_t CommonPrefix(std::string_view a, std::string_view b, bool ignore_case) {
   size_t n = 0;
-  while (n < a.size() && n < b.size() && a[n] == b[n]) ++n;
+  while (n < a.size() && n < b.size() &&
+         (a[n] == b[n] || (ignore_case && ToLower(a[n]) == ToLower(b[n])))) {
+    ++n;
+  }
   return n;
 }
 
@@ -40,7 +45,8 @@ Specificity Specificity::Measure(std::string_view pattern, std::string_view imag
   s.lcp.reserve(p.size());
   s.len.reserve(p.size());
   for (size_t i = 0; i < p.size(); ++i) {
-    s.lcp.push_back(i < img.size() ? CommonPrefix(p[i], img[i]) : 0);
+    // Component 0 of the image is its registry host, whose case does not count.
+    s.lcp.push_back(i < img.size() ? CommonPrefix(p[i], img[i], /*ignore_case=*/i == 0) : 0);
     s.len.push_back(p[i].size());
   }
   return s;

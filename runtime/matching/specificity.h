@@ -5,7 +5,8 @@
 // '/'. The tag is not a component of its own (`*:test` has one) but its bytes count.
 //   count   number of pattern components
 //   lcp[i]  longest common prefix of pattern component i and image component i, in bytes,
-//           glob metacharacters compared as plain bytes (0 when the image has no component i)
+//           glob metacharacters compared as plain bytes (0 when the image has no component i);
+//           for i = 0, the image's registry host, ASCII case is ignored
 //   len[i]  length of pattern component i
 // Ordering: larger count wins; else the first i where lcp differs, larger wins; else the first
 // i where len differs, larger wins; else the two are tied (the caller picks the later rule).

@@ -106,6 +106,19 @@ TEST(DefaultPolicyTest, TiesGoToTheLaterRuleWithAWarning) {
   EXPECT_THAT(t.logger.lines.back().msg, HasSubstr("identical rules"));
 }
 
+// Issue 11: the registry host ignores case on both sides, in the candidates and in the ranking,
+// so the script picks what the native ranking (and `check`) picks.
+TEST(DefaultPolicyTest, RegistryHostIgnoresCaseOnBothSides) {
+  PolicyUnderTest s({"*:*", "reg.i*/*", "Reg.IO/*", "localHost/app*", "reg.io/Team/*"});
+  EXPECT_EQ(s.Select("Reg.IO/x:1"), "Reg.IO/*");
+  EXPECT_EQ(s.Select("reg.io/team/x:1"), "Reg.IO/*");  // the path keeps its case
+  EXPECT_EQ(s.Select("localhost/app:1"), "localHost/app*");
+  EXPECT_EQ(s.Select("LocalHost/app/x:1"), "localHost/app*");
+  for (const char* image : {"Reg.IO/x:1", "reg.io/team/x:1", "localhost/app:1", "nginx"}) {
+    EXPECT_EQ(s.Select(image), s.Native(image)) << image;
+  }
+}
+
 // default.lua compares a component's literal head (the text before its first '*', '?', '[' or
 // '\') in one step and only walks bytes past it when a '[' follows, which an image byte (an
 // IPv6 registry) can equal. Classes, escapes, empty components and IPv6 registries, every
@@ -116,11 +129,15 @@ TEST(DefaultPolicyTest, AgreesWithTheNativeRankingOnClassesEscapesAndIpv6) {
        "docker.io/*/nginx:*", "*/library/nginx:1"},
       {"\\[::1\\]:5000/*", "[[]::1]:5000/img:*", "[[]::1]*", "*:5000/img*", "*/img:1"},
       {"reg.io/a/*", "reg.io/a*", "reg.io/?/b/*", "reg.io/[ab]/b:*", "*/*/*/*"},
+      {"REG.io/a/*", "Reg.IO/*", "R[e]g.io/a*", "r[E]G.*", "reg.io/A*"},
   };
-  const std::vector<std::string> images = {
-      "nginx:1",          "docker.io/library/nginx:2",
-      "[::1]:5000/img:1", "[::1]:5000/img@sha256:" + std::string(64, 'c'),
-      "reg.io/a/b/c:1",   "reg.io/b/b:x"};
+  const std::vector<std::string> images = {"nginx:1",
+                                           "docker.io/library/nginx:2",
+                                           "REG.IO/a/b:1",
+                                           "[::1]:5000/img:1",
+                                           "[::1]:5000/img@sha256:" + std::string(64, 'c'),
+                                           "reg.io/a/b/c:1",
+                                           "reg.io/b/b:x"};
   for (std::vector<std::string> patterns : policies) {
     std::sort(patterns.begin(), patterns.end());
     int orders = 0, matched = 0;
@@ -149,9 +166,18 @@ TEST(DefaultPolicyTest, AgreesWithTheNativeRankingOnGeneratedCases) {
                                           "team/app/sub", "a/b/c/d"};
   const std::vector<std::string> tags = {"1", "v1.2", "latest", "v1"};
   auto pick = [&](const std::vector<std::string>& v) { return v[rng() % v.size()]; };
+  // Some letters of the host upper-cased, one pattern in four: the host ignores case.
+  auto recase_host = [&](std::string p) {
+    if (rng() % 4 == 0) {
+      for (size_t i = 0; i < p.size() && p[i] != '/'; ++i) {
+        if (p[i] >= 'a' && p[i] <= 'z' && rng() % 2) p[i] = static_cast<char>(p[i] - 'a' + 'A');
+      }
+    }
+    return p;
+  };
   // A pattern from an image: keep a prefix of it, then wildcards.
   auto pattern_from = [&](const std::string& image) {
-    std::string p = image.substr(0, rng() % (image.size() + 1));
+    std::string p = recase_host(image.substr(0, rng() % (image.size() + 1)));
     switch (rng() % 5) {
       case 0:
         return p + "*";

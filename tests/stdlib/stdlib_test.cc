@@ -98,6 +98,12 @@ TEST_F(StdlibTest, ModulesAnswerAsDocumented) {
        "'attacker.io/my.registry/x:1'))",
        "false"},
       {"return nil, tostring(connaisseur.match.glob('reg:5000/img', 'reg:5000/img:v2'))", "true"},
+      // The registry host ignores case on both sides; the path and the tag do not.
+      {"return nil, tostring(connaisseur.match.glob('Reg.IO/*', 'reg.io/x:1')) .. ' ' .. "
+       "tostring(connaisseur.match.glob('reg.io/*', 'REG.io/x:1')) .. ' ' .. "
+       "tostring(connaisseur.match.glob('reg.io/X*', 'reg.io/x:1')) .. ' ' .. "
+       "tostring(connaisseur.match.glob('*:V1', 'reg.io/x:v1'))",
+       "true true false false"},
       {"return nil, tostring(connaisseur.match.glob(('*a'):rep(60) .. '*b', ('a'):rep(100000)))",
        "false"},
       {"local c = connaisseur.match.candidates(image) "

@@ -5,6 +5,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cctype>
 #include <random>
 #include <string>
 #include <vector>
@@ -193,9 +195,45 @@ TEST(GlobTest, LiteralPrefixStopsAtTheFirstMetacharacter) {
   EXPECT_EQ(g->literal_prefix(), "");
 }
 
+// Issue 11: a registry host is case-insensitive, so a pattern written `Reg.IO/*` must match the
+// image Connaisseur matches it against, whose host we normalise to `reg.io`; the path and the
+// tag stay case-sensitive.
+TEST(GlobTest, HostIsCaseInsensitiveAndTheRestIsNot) {
+  const Case cases[] = {
+      {"Reg.IO/*", "reg.io/x:1", true},
+      {"reg.io/*", "Reg.IO/x:1", true},
+      {"localHost/app*", "localhost/app:1", true},
+      {"REG.IO:5000/x", "reg.io:5000/x:1", true},
+      {"*IO/team/app:*", "reg.io/team/app:1", true},  // a star, then host letters
+      {"[A-Z]eg.io/*", "reg.io/x:1", true},           // a class meets the host too
+      {"[!r]eg.io/*", "Reg.io/x:1", false},           // the listed 'r' is refused in both cases
+      {"[!R]eg.io/*", "reg.io/x:1", false},
+      {"[!r]eg.io/*", "xeg.io/x:1", true},
+      {"*.IO*", "reg.io/x:1", true},
+      {"reg.io/App*", "reg.io/app:1", false},  // the path keeps its case
+      {"reg.io/*:V1", "reg.io/x:v1", false},   // and the tag
+      {"*:V1", "reg.io/x:v1", false},
+      {"*/TEAM/*", "Reg.IO/team/x:1", false},
+      {"*/x*", "reg.io/X:1", false},
+      {"Reg.IO:*", "reg.io:5000", true},  // a text without '/' is all host
+  };
+  Glob::Options options;
+  options.implicit_tag = true;
+  options.host_case_insensitive = true;
+  for (const Case& c : cases) {
+    StatusOr<Glob> g = Glob::Compile(c.pattern, options);
+    ASSERT_THAT(g, IsOk()) << c.pattern;
+    EXPECT_EQ(g->Match(c.text), c.match) << c.pattern << " vs " << c.text;
+  }
+  StatusOr<Glob> exact = Glob::Compile("Reg.IO/*");
+  ASSERT_THAT(exact, IsOk());
+  EXPECT_FALSE(exact->Match("reg.io/x:1")) << "without the option every byte is exact";
+}
+
 // Reference matcher for patterns over {a, b, /, *, ?, [ab]}: dynamic programming over
-// (pattern position, text position), obviously correct and O(n*m).
-bool ReferenceMatch(const std::string& p, const std::string& t) {
+// (pattern position, text position), obviously correct and O(n*m). With `fold_host`, text bytes
+// before the first '/' (all when none) compare with ASCII case ignored.
+bool ReferenceMatch(const std::string& p, const std::string& t, bool fold_host = false) {
   // Tokenize `[ab]` as one position.
   std::vector<std::string> tok;
   for (size_t i = 0; i < p.size();) {
@@ -208,6 +246,13 @@ bool ReferenceMatch(const std::string& p, const std::string& t) {
     }
   }
   // ok[i][j]: tok[i..] matches t[j..]
+  const size_t host_end = fold_host ? std::min(t.find('/'), t.size()) : 0;
+  auto same = [&](char pc, size_t j) {
+    const char tc = t[j];
+    if (j >= host_end) return pc == tc;
+    return std::tolower(static_cast<unsigned char>(pc)) ==
+           std::tolower(static_cast<unsigned char>(tc));
+  };
   std::vector<std::vector<char>> ok(tok.size() + 1, std::vector<char>(t.size() + 1, 0));
   ok[tok.size()][t.size()] = 1;
   for (size_t i = tok.size(); i-- > 0;) {
@@ -216,7 +261,7 @@ bool ReferenceMatch(const std::string& p, const std::string& t) {
       if (k == "*") {
         ok[i][j] = ok[i + 1][j] || (j < t.size() && ok[i][j + 1]);
       } else if (j < t.size()) {
-        const bool one = k == "?" || (k == "[ab]" ? (t[j] == 'a' || t[j] == 'b') : t[j] == k[0]);
+        const bool one = k == "?" || (k == "[ab]" ? (same('a', j) || same('b', j)) : same(k[0], j));
         ok[i][j] = one && ok[i + 1][j + 1];
       }
     }
@@ -284,6 +329,44 @@ TEST(GlobTest, AgreesWithAReferenceMatcherOnRandomPatterns) {
   }
   EXPECT_GT(matches, 1000);  // the generator exercises both outcomes
   EXPECT_LT(matches, 2500);
+}
+
+// The same with mixed-case letters and a case-insensitive host: the host folding (and the
+// literal-run prefilter, which must not reject a host that differs only in case) agrees with
+// the reference on both sides of the first '/'.
+TEST(GlobTest, AgreesWithAReferenceMatcherOnRandomMixedCasePatterns) {
+  std::mt19937 rng(20261203);
+  const std::vector<std::string> pattern_atoms = {"a", "A", "b", "B", "/", "*", "?", "[ab]"};
+  const std::string text_chars = "aAbB/";
+  Glob::Options options;
+  options.host_case_insensitive = true;
+  int matches = 0, folded_only = 0;
+  for (int round = 0; round < 3000; ++round) {
+    std::string p, t;
+    const size_t plen = 1 + rng() % 12;
+    for (size_t i = 0; i < plen; ++i) p += pattern_atoms[rng() % pattern_atoms.size()];
+    for (size_t i = 0; i < p.size(); ++i) {  // a text instantiating p, letters recased
+      if (p[i] == '*') {
+        for (size_t k = rng() % 3; k > 0; --k) t += text_chars[rng() % text_chars.size()];
+      } else if (p[i] == '?') {
+        t += text_chars[rng() % text_chars.size()];
+      } else if (p[i] == '[') {
+        t += "abAB"[rng() % 4];
+        i += 3;
+      } else {
+        t += rng() % 2 ? p[i] : static_cast<char>(p[i] ^ (p[i] == '/' ? 0 : 0x20));
+      }
+    }
+    StatusOr<Glob> g = Glob::Compile(p, options);
+    ASSERT_THAT(g, IsOk()) << p;
+    const bool expected = ReferenceMatch(p, t, /*fold_host=*/true);
+    matches += expected;
+    folded_only += expected && !ReferenceMatch(p, t);
+    ASSERT_EQ(g->Match(t), expected) << p << " vs " << t;
+  }
+  EXPECT_GT(matches, 500);
+  EXPECT_GT(folded_only, 200);  // cases that only match because the host ignores case
+  EXPECT_LT(matches, 2900);     // and the path's case still rejects
 }
 
 }  // namespace

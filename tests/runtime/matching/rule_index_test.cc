@@ -150,6 +150,27 @@ TEST(RuleIndexTest, RegistryCaseDoesNotSidestepARegistryRule) {
   EXPECT_EQ(Pattern(index->BestMatch(Image("DOCKER.IO/nginx"))), "docker.io/library/*");
 }
 
+// Issue 11: a pattern's host is case-insensitive too. `Reg.IO/*` (as Connaisseur users write
+// it) matches `Reg.IO/x:1`, whose host we normalise to reg.io; the literal-prefix index must not
+// skip it, and its common prefix with the host counts in full. The path keeps its case.
+TEST(RuleIndexTest, PatternHostIgnoresCaseAndThePathDoesNot) {
+  const auto rules = Rules({"reg.i*/*", "Reg.IO/*", "localHost/app*", "reg.io/Team/*"});
+  const auto index = Index(rules);
+  EXPECT_THAT(CandidatePatterns(*index, "Reg.IO/x:1"),
+              ::testing::ElementsAre("reg.i*/*", "Reg.IO/*"));
+  EXPECT_EQ(Pattern(index->BestMatch(Image("Reg.IO/x:1"))), "Reg.IO/*");
+  EXPECT_EQ(Pattern(index->BestMatch(Image("reg.io/x:1"))), "Reg.IO/*");
+  EXPECT_EQ(Pattern(index->BestMatch(Image("localhost/app:1"))), "localHost/app*");
+  EXPECT_EQ(Pattern(index->BestMatch(Image("LOCALHOST/app/x:1"))), "localHost/app*");
+  EXPECT_EQ(Pattern(index->BestMatch(Image("reg.io/team/x:1"))), "Reg.IO/*");
+  EXPECT_EQ(Pattern(index->BestMatch(Image("localhost/other:1"))), "<none>");
+  // `Registry/x` names the host `registry` only through its upper case, which normalisation
+  // keeps; a pattern's host matches it whatever the case.
+  const auto upper_rules = Rules({"REGISTRY/*"});
+  const auto upper_only = Index(upper_rules);
+  EXPECT_EQ(Pattern(upper_only->BestMatch(Image("Registry/x:1"))), "REGISTRY/*");
+}
+
 TEST(RuleIndexTest, CandidatesComeInPolicyOrder) {
   const auto rules = Rules({"docker.io/library/*", "*:*", "docker.io/*", "quay.io/*", "*"});
   EXPECT_THAT(CandidatePatterns(*Index(rules), "nginx:1"),
@@ -233,6 +254,15 @@ TEST(RuleIndexTest, AgreesWithBruteForceOnGeneratedPolicies) {
   const std::vector<std::string> repos = {"library/nginx", "org/app", "org/api", "a/b/c"};
   const std::vector<std::string> tags = {":1", ":v1.2", ":latest", ""};
   auto pick = [&](const std::vector<std::string>& v) { return v[rng() % v.size()]; };
+  // A registry as a user may write it: one time in four with some letters upper-cased.
+  auto recase = [&](std::string s) {
+    if (rng() % 4 == 0) {
+      for (char& c : s) {
+        if (c >= 'a' && c <= 'z' && rng() % 2) c = static_cast<char>(c - 'a' + 'A');
+      }
+    }
+    return s;
+  };
   // Pattern pieces: each part exact, starred, partially starred or '?'-ed.
   auto blur = [&](std::string s) {
     switch (rng() % 5) {
@@ -252,7 +282,7 @@ TEST(RuleIndexTest, AgreesWithBruteForceOnGeneratedPolicies) {
     std::vector<std::string> patterns;
     const size_t n = 1 + rng() % 60;
     for (size_t i = 0; i < n; ++i) {
-      std::string p = blur(pick(registries)) + "/" + blur(pick(repos));
+      std::string p = blur(recase(pick(registries))) + "/" + blur(pick(repos));
       if (rng() % 2) p += blur(pick(tags));
       if (rng() % 10 == 0) p = rng() % 2 ? "*:*" : "*";
       patterns.push_back(p);
@@ -265,12 +295,13 @@ TEST(RuleIndexTest, AgreesWithBruteForceOnGeneratedPolicies) {
         Glob::Options options;
         options.unanchored = legacy;
         options.implicit_tag = true;
+        options.host_case_insensitive = true;
         StatusOr<Glob> g = Glob::Compile(r.pattern, options);
         ASSERT_THAT(g, IsOk()) << r.pattern;
         globs.push_back(std::move(g).value());
       }
       for (int k = 0; k < 50; ++k) {
-        const auto image = Image(pick(registries) + "/" + pick(repos) + pick(tags));
+        const auto image = Image(recase(pick(registries)) + "/" + pick(repos) + pick(tags));
         const config::Rule* expected = BruteForceBest(rules, globs, image.normalized());
         matched += expected != nullptr;
         ASSERT_EQ(index->BestMatch(image), expected)

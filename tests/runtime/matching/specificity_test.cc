@@ -37,6 +37,18 @@ TEST(SpecificityTest, MissingImageComponentHasNoCommonPrefix) {
   EXPECT_THAT(s.lcp, ElementsAre(1, 1, 0, 0));
 }
 
+// Issue 11: the host ignores case, so `REG.IO/*` is as close to reg.io/x:1 as `reg.io/*`;
+// the path and the tag keep theirs.
+TEST(SpecificityTest, HostPrefixIgnoresCaseAndThePathDoesNot) {
+  const std::string image = "reg.io/team/app:v1";
+  EXPECT_THAT(Specificity::Measure("REG.IO/*", image).lcp, ElementsAre(6, 0));
+  EXPECT_THAT(Specificity::Measure("Reg.IO*", image).lcp, ElementsAre(6));
+  EXPECT_THAT(Specificity::Measure("reg.io/TEAM/*", image).lcp, ElementsAre(6, 0, 0));
+  EXPECT_THAT(Specificity::Measure("*/team/app:V1", image).lcp, ElementsAre(0, 4, 4));
+  EXPECT_TRUE(MoreSpecific(Specificity::Measure("REG.IO/*", image),
+                           Specificity::Measure("reg.i*/*", image)));
+}
+
 // Each pair: (less specific, more specific) for kSample, from matching.md §3.
 TEST(SpecificityTest, OrdersTheWorkedExamples) {
   const std::pair<std::string, std::string> kPairs[] = {
