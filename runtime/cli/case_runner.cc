@@ -12,20 +12,13 @@ StatusOr<CaseOutcome> CaseRunner::RunImage(const PolicyCase& c) {
   EvaluationOptions options;
   options.namespace_name = c.namespace_name;
   options.detection = env_->config().features.detection_mode;
-  options.plan = !c.verify;
-  CN_ASSIGN_OR_RETURN(auto plan_policy, env_->NewPolicy(/*with_verifier=*/c.verify));
-  CheckResult result =
-      ImageEvaluator(&env_->config(), &env_->verifier(), std::move(plan_policy), options)
-          .Evaluate(*c.image);
-  // Offline, a static validator still decides: it needs no network.
-  const config::ValidatorConfig* vc =
-      result.validator ? env_->config().FindValidator(*result.validator) : nullptr;
-  if (!c.verify && vc != nullptr && vc->type == config::ValidatorType::kStatic) {
-    options.plan = false;
-    CN_ASSIGN_OR_RETURN(auto policy, env_->NewPolicy(/*with_verifier=*/true));
-    result = ImageEvaluator(&env_->config(), &env_->verifier(), std::move(policy), options)
-                 .Evaluate(*c.image);
-  }
+  options.plan = !c.verify;  // offline, static validators still decide: they need no network
+  CN_ASSIGN_OR_RETURN(
+      auto evaluator,
+      ImageEvaluator::Create(&env_->config(), &env_->verifier(),
+                             [&](admission::ImageVerifier* v) { return env_->NewPolicy(v); },
+                             options));
+  const CheckResult result = evaluator->Evaluate(*c.image);
   CaseOutcome outcome;
   outcome.verdict = std::string(VerdictName(result.verdict));
   outcome.rule = result.rule.value_or("");

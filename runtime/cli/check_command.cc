@@ -1,4 +1,4 @@
-// `connaisseur check`: a dry run of the policy over a list of images (cli.md).
+// `connaisseur check`: a dry run of the policy over a list of images (docs in its --help).
 #include <unistd.h>
 
 #include <algorithm>
@@ -33,10 +33,17 @@ Options:
                          starting with '#' are skipped
   --manifests PATH|-     Kubernetes YAML/JSON (multi-document; a directory is searched for
                          *.yaml, *.yml, *.json): images of Pod, Deployment, ReplicaSet,
-                         ReplicationController, DaemonSet, StatefulSet, Job, CronJob and List
-  --plan                 only parse, normalise and select rules: no validator runs, no network
+                         ReplicationController, DaemonSet, StatefulSet, Job, CronJob and List,
+                         each reported with its file and line, object (kind, namespace, name)
+                         and path (e.g. spec.template.spec.initContainers[0].image)
+  --plan                 no network: images whose rule uses a `static` validator (or a
+                         validator that is not configured) get the webhook's allow or deny;
+                         images that need a validator's back-end (notaryv1, cosign, ...) get
+                         verdict "plan" with the rule and validator that would run
   --output FORMAT        table (default), json (one array) or jsonl (one object per line, in
-                         input order); keys: image normalized rule validator verdict digest reason
+                         input order); keys: image normalized rule validator verdict digest
+                         reason source (source: null, or for a manifest image
+                         {file, line, kind, namespace, name, path})
   --jobs N               worker threads sharing one verification cache (default: CPU cores)
   --namespace NS         namespace of the synthetic request the policy sees (default: default)
   --detection            detection mode: a deny becomes an allow with a warning (also on when
@@ -45,8 +52,10 @@ Options:
 
 Images are taken from the arguments, then --images, then --manifests.
 
-Exit status: 0 every image allowed (with --plan: every image parsed and got a rule),
-1 at least one image denied, 2 usage, configuration or policy script error.
+Exit status: 0 no image denied (every image allowed; with --plan, allowed or "plan": nothing
+is surely denied yet), 1 at least one image denied (with --plan: surely denied, since a parse
+error, a missing rule or a static deny needs no network to decide), 2 usage, configuration or
+policy script error.
 )";
 
 constexpr OptionSpec kOptions[] = {
@@ -70,6 +79,49 @@ bool ParseJobs(const std::string& text, int* jobs) {
   if (value < 1 || value > 1024) return false;
   *jobs = value;
   return true;
+}
+
+// The images in input order: arguments, then --images, then --manifests. Built before any
+// work starts, so an unreadable list is a usage error (kInvalidArgument) up front.
+StatusOr<std::unique_ptr<ImageSource>> ImagesOf(const Arguments& args) {
+  std::vector<std::unique_ptr<ImageSource>> sources;
+  sources.push_back(ListSource(args.positionals()));
+  if (args.Has("images")) {
+    CN_ASSIGN_OR_RETURN(auto lines, LineFileSource(args.Get("images")));
+    sources.push_back(std::move(lines));
+  }
+  if (args.Has("manifests")) {
+    std::vector<SourcedImage> images;
+    CN_RETURN_IF_ERROR(ImagesFromManifestPath(args.Get("manifests"), &images));
+    sources.push_back(ListSource(std::move(images)));
+  }
+  return ConcatSource(std::move(sources));
+}
+
+// One evaluator (with its own policy) per worker.
+StatusOr<std::vector<std::unique_ptr<ImageEvaluator>>> Evaluators(
+    PolicyEnvironment& env, const EvaluationOptions& evaluation, int jobs) {
+  std::vector<std::unique_ptr<ImageEvaluator>> evaluators;
+  for (int i = 0; i < jobs; ++i) {
+    CN_ASSIGN_OR_RETURN(
+        auto evaluator,
+        ImageEvaluator::Create(
+            &env.config(), &env.verifier(),
+            [&](admission::ImageVerifier* v) { return env.NewPolicy(v); }, evaluation));
+    evaluators.push_back(std::move(evaluator));
+  }
+  return evaluators;
+}
+
+void PrintSummaryLine(const CheckSummary& summary, bool plan) {
+  const auto n = [](uint64_t v) { return static_cast<unsigned long long>(v); };
+  if (plan) {
+    std::printf("%llu images: %llu allowed, %llu planned, %llu denied\n", n(summary.total),
+                n(summary.allowed), n(summary.planned), n(summary.denied));
+  } else {
+    std::printf("%llu images: %llu allowed, %llu denied\n", n(summary.total), n(summary.allowed),
+                n(summary.denied));
+  }
 }
 
 }  // namespace
@@ -114,61 +166,30 @@ int RunCheckCommand(std::span<char* const> argv) {
     std::fprintf(stderr, "connaisseur check: %s\n", env.status().message().c_str());
     return kExitUsage;
   }
-  // Build the sources first: an unreadable list is a usage error before any work starts.
-  std::vector<std::unique_ptr<ImageSource>> sources;
-  sources.push_back(ListSource(args.positionals()));
-  if (args.Has("images")) {
-    auto lines = LineFileSource(args.Get("images"));
-    if (!lines.ok()) return UsageError(lines.status().message());
-    sources.push_back(std::move(lines).value());
-  }
-  if (args.Has("manifests")) {
-    std::vector<std::string> images;
-    Status status = ImagesFromManifestPath(args.Get("manifests"), &images);
-    if (!status.ok()) return UsageError(status.message());
-    sources.push_back(ListSource(std::move(images)));
-  }
-  auto source = ConcatSource(std::move(sources));
+  auto source = ImagesOf(args);
+  if (!source.ok()) return UsageError(source.status().message());
 
   EvaluationOptions evaluation;
   evaluation.plan = args.Has("plan");
   evaluation.detection = args.Has("detection") || (*env)->config().features.detection_mode;
   evaluation.namespace_name = args.Get("namespace", "default");
   evaluation.timeout = std::chrono::seconds((*env)->config().timeout_seconds);
-  std::vector<std::unique_ptr<ImageEvaluator>> evaluators;
-  for (int i = 0; i < jobs; ++i) {
-    auto policy = (*env)->NewPolicy(/*with_verifier=*/!evaluation.plan);
-    if (!policy.ok()) {
-      std::fprintf(stderr, "connaisseur check: %s\n", policy.status().message().c_str());
-      return kExitUsage;
-    }
-    evaluators.push_back(std::make_unique<ImageEvaluator>(
-        &(*env)->config(), evaluation.plan ? nullptr : &(*env)->verifier(),
-        std::move(policy).value(), evaluation));
+  auto evaluators = Evaluators(**env, evaluation, jobs);
+  if (!evaluators.ok()) {
+    std::fprintf(stderr, "connaisseur check: %s\n", evaluators.status().message().c_str());
+    return kExitUsage;
   }
 
   // Results leave in large buffered writes; nothing flushes per line.
   static char stdout_buffer[1 << 20];
   std::setvbuf(stdout, stdout_buffer, _IOFBF, sizeof(stdout_buffer));
   if (isatty(STDERR_FILENO) == 1) run.progress = stderr;
-  auto summary = RunCheck(*source, std::move(evaluators), run, stdout);
+  auto summary = RunCheck(**source, std::move(evaluators).value(), run, stdout);
   if (!summary.ok()) {
     std::fprintf(stderr, "connaisseur check: %s\n", summary.status().message().c_str());
     return kExitUsage;
   }
-  if (run.format == OutputFormat::kTable) {
-    if (evaluation.plan) {
-      std::printf("%llu images: %llu planned, %llu denied\n",
-                  static_cast<unsigned long long>(summary->total),
-                  static_cast<unsigned long long>(summary->planned),
-                  static_cast<unsigned long long>(summary->denied));
-    } else {
-      std::printf("%llu images: %llu allowed, %llu denied\n",
-                  static_cast<unsigned long long>(summary->total),
-                  static_cast<unsigned long long>(summary->allowed),
-                  static_cast<unsigned long long>(summary->denied));
-    }
-  }
+  if (run.format == OutputFormat::kTable) PrintSummaryLine(*summary, evaluation.plan);
   std::fflush(stdout);
   if (summary->detection_overrides > 0) {
     std::fprintf(stderr,

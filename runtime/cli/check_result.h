@@ -1,9 +1,11 @@
-// CheckResult: one row of `connaisseur check` output (cli.md: exactly these seven keys).
+// CheckResult: one row of `connaisseur check` output.
 #pragma once
 
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "runtime/cli/sourced_image.h"
 
 namespace connaisseur::cli {
 
@@ -20,6 +22,7 @@ struct CheckResult {
   std::optional<std::string> digest;  // "sha256:<hex>" the verification resolved
   std::string reason;                 // the text the webhook would send
   bool detection_override = false;    // a deny turned into an allow by detection mode
+  std::optional<ImageOrigin> origin;  // the manifest object the image came from, if any
 };
 
 }  // namespace connaisseur::cli

@@ -50,7 +50,7 @@ class ResultMemo {
 
 struct Batch {
   uint64_t seq = 0;
-  std::vector<std::string> images;
+  std::vector<SourcedImage> images;
   std::string rendered;              // json/jsonl text of the batch
   std::vector<CheckResult> results;  // table only
   CheckSummary counts;
@@ -110,7 +110,7 @@ void Pipeline::Work(ImageEvaluator* evaluator) {
 void Pipeline::Process(ImageEvaluator* evaluator, Batch* batch) {
   const bool table = options_.format == OutputFormat::kTable;
   for (size_t i = 0; i < batch->images.size(); ++i) {
-    const std::string& raw = batch->images[i];
+    const std::string& raw = batch->images[i].reference;
     std::shared_ptr<const CheckResult> result = memo_.Find(raw);
     if (result == nullptr) {
       // The one catch-all of a worker task: whatever escapes evaluation denies this image.
@@ -123,6 +123,12 @@ void Pipeline::Process(ImageEvaluator* evaluator, Batch* batch) {
         result = std::make_shared<const CheckResult>(std::move(failed));
       }
       memo_.Insert(raw, result);
+    }
+    // The verdict depends on the reference only; where it was found, on this occurrence.
+    if (std::optional<ImageOrigin>& origin = batch->images[i].origin) {
+      auto located = std::make_shared<CheckResult>(*result);
+      located->origin = std::move(origin);
+      result = std::move(located);
     }
     CheckSummary& c = batch->counts;
     ++c.total;
@@ -206,7 +212,7 @@ StatusOr<CheckSummary> Pipeline::Run(ImageSource& source, std::FILE* out) {
   while (more) {
     auto batch = std::make_unique<Batch>();
     batch->images.reserve(kBatchSize);
-    std::string image;
+    SourcedImage image;
     while (batch->images.size() < kBatchSize && (more = source.Next(&image))) {
       batch->images.push_back(std::move(image));
     }

@@ -7,15 +7,31 @@
 
 namespace connaisseur::cli {
 
+StatusOr<std::unique_ptr<ImageEvaluator>> ImageEvaluator::Create(const config::Config* config,
+                                                                 admission::ImageVerifier* verifier,
+                                                                 const PolicyFactory& make_policy,
+                                                                 const EvaluationOptions& options) {
+  std::unique_ptr<OfflineVerifier> offline;
+  if (options.plan) offline = std::make_unique<OfflineVerifier>(config, verifier);
+  std::unique_ptr<ImageEvaluator> evaluator(
+      new ImageEvaluator(config, verifier, std::move(offline), options));
+  CN_ASSIGN_OR_RETURN(evaluator->policy_, make_policy(evaluator->verifier_));
+  return evaluator;
+}
+
 ImageEvaluator::ImageEvaluator(const config::Config* config, admission::ImageVerifier* verifier,
-                               std::unique_ptr<sandbox::Policy> policy,
+                               std::unique_ptr<OfflineVerifier> offline,
                                const EvaluationOptions& options)
-    : config_(config), verifier_(verifier), policy_(std::move(policy)), options_(options) {
+    : config_(config),
+      verifier_(offline != nullptr ? offline.get() : verifier),
+      offline_(std::move(offline)),
+      options_(options) {
   request_.kind = "Image";
   request_.namespace_name = options.namespace_name;
 }
 
 CheckResult ImageEvaluator::Evaluate(const std::string& raw) {
+  if (offline_ != nullptr) offline_->Reset();
   CheckResult result = Decide(raw);
   if (options_.detection && result.verdict == Verdict::kDeny) {
     result.verdict = Verdict::kAllow;
@@ -23,6 +39,15 @@ CheckResult ImageEvaluator::Evaluate(const std::string& raw) {
     result.detection_override = true;
   }
   return result;
+}
+
+bool ImageEvaluator::PlannedBecauseOfBackend(const std::string& why, CheckResult* result) const {
+  if (offline_ == nullptr || !offline_->needed_backend()) return false;
+  result->verdict = Verdict::kPlan;
+  result->digest.reset();
+  result->reason = why + " verifies with validator " + offline_->backend_validator() +
+                   ", which needs its back-end (not contacted with --plan)";
+  return true;
 }
 
 CheckResult ImageEvaluator::Decide(const std::string& raw) {
@@ -37,38 +62,47 @@ CheckResult ImageEvaluator::Decide(const std::string& raw) {
 
   const Deadline deadline = Deadline::In(options_.timeout);
   auto rule = policy_->Select(*image, request_, deadline);
+  // A select that verifies (e.g. "a notary signature, then cosign") depends on the back-end.
+  if (PlannedBecauseOfBackend("the policy's select", &result)) return result;
   if (!rule.ok()) {
     result.reason = rule.status().message();
     return result;
   }
   result.rule = rule->pattern;
   result.validator = rule->validator;
-  if (options_.plan) {
+  if (offline_ != nullptr && !offline_->DecidesOffline(rule->validator)) {
     result.verdict = Verdict::kPlan;
     result.reason = "rule " + rule->pattern + " selects validator " + rule->validator;
     return result;
   }
+  VerifyAndAdmit(*rule, *image, deadline, &result);
+  PlannedBecauseOfBackend("the policy's admit", &result);
+  return result;
+}
 
+void ImageEvaluator::VerifyAndAdmit(const config::Rule& rule, const image::ImageReference& image,
+                                    Deadline deadline, CheckResult* result) {
   sandbox::ImageResult image_result;
-  image_result.image = raw;
-  image_result.rule = *rule;
+  image_result.image = result->image;
+  image_result.rule = rule;
   auto verified = verifier_ != nullptr
-                      ? verifier_->Verify(*rule, *image, deadline)
+                      ? verifier_->Verify(rule, image, deadline)
                       : StatusOr<admission::VerifiedImage>(InternalError("no verifier"));
   if (verified.ok()) {
     image_result.allowed = true;
     image_result.digest = verified->digest;
-    const config::ValidatorConfig* vc = config_->FindValidator(rule->validator);
+    const config::ValidatorConfig* vc = config_->FindValidator(rule.validator);
     if (vc != nullptr && vc->type == config::ValidatorType::kStatic) {
-      image_result.reason = "static allow for image " + raw + " using rule " + rule->pattern;
+      image_result.reason =
+          "static allow for image " + result->image + " using rule " + rule.pattern;
     } else {
-      image_result.reason = "successfully validated image " + raw + " using rule " + rule->pattern +
-                            " and validator " + rule->validator;
+      image_result.reason = "successfully validated image " + result->image + " using rule " +
+                            rule.pattern + " and validator " + rule.validator;
     }
   } else {
     image_result.reason = verified.status().message();
   }
-  if (!image_result.digest.empty()) result.digest = image_result.digest;
+  if (!image_result.digest.empty()) result->digest = image_result.digest;
 
   bool allowed = image_result.allowed;
   std::string reason = image_result.reason;
@@ -86,9 +120,8 @@ CheckResult ImageEvaluator::Decide(const std::string& raw) {
       }
     }
   }
-  result.verdict = allowed ? Verdict::kAllow : Verdict::kDeny;
-  result.reason = std::move(reason);
-  return result;
+  result->verdict = allowed ? Verdict::kAllow : Verdict::kDeny;
+  result->reason = std::move(reason);
 }
 
 }  // namespace connaisseur::cli

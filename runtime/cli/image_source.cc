@@ -11,8 +11,8 @@ constexpr size_t kMaxLineBytes = 64 * 1024;
 
 class VectorSource final : public ImageSource {
  public:
-  explicit VectorSource(std::vector<std::string> images) : images_(std::move(images)) {}
-  bool Next(std::string* image) override {
+  explicit VectorSource(std::vector<SourcedImage> images) : images_(std::move(images)) {}
+  bool Next(SourcedImage* image) override {
     if (next_ >= images_.size()) return false;
     *image = std::move(images_[next_++]);
     return true;
@@ -20,7 +20,7 @@ class VectorSource final : public ImageSource {
   long long size_hint() const override { return static_cast<long long>(images_.size()); }
 
  private:
-  std::vector<std::string> images_;
+  std::vector<SourcedImage> images_;
   size_t next_ = 0;
 };
 
@@ -35,14 +35,15 @@ class LineSource final : public ImageSource {
  public:
   LineSource(FilePtr file, std::string name) : file_(std::move(file)), name_(std::move(name)) {}
 
-  bool Next(std::string* image) override {
+  bool Next(SourcedImage* image) override {
+    image->origin.reset();
     while (ReadLine()) {
       std::string_view line = line_;
       const size_t first = line.find_first_not_of(" \t\r");
       if (first == std::string_view::npos || line[first] == '#') continue;
       line.remove_prefix(first);
       line = line.substr(0, line.find_last_not_of(" \t\r") + 1);
-      image->assign(line);
+      image->reference.assign(line);
       return true;
     }
     return false;
@@ -80,7 +81,7 @@ class Concatenation final : public ImageSource {
  public:
   explicit Concatenation(std::vector<std::unique_ptr<ImageSource>> sources)
       : sources_(std::move(sources)) {}
-  bool Next(std::string* image) override {
+  bool Next(SourcedImage* image) override {
     for (; current_ < sources_.size(); ++current_) {
       if (sources_[current_]->Next(image)) return true;
       if (!sources_[current_]->status().ok()) return false;
@@ -110,6 +111,12 @@ class Concatenation final : public ImageSource {
 }  // namespace
 
 std::unique_ptr<ImageSource> ListSource(std::vector<std::string> images) {
+  std::vector<SourcedImage> sourced(images.size());
+  for (size_t i = 0; i < images.size(); ++i) sourced[i].reference = std::move(images[i]);
+  return ListSource(std::move(sourced));
+}
+
+std::unique_ptr<ImageSource> ListSource(std::vector<SourcedImage> images) {
   return std::make_unique<VectorSource>(std::move(images));
 }
 

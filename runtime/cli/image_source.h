@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "runtime/cli/sourced_image.h"
 #include "runtime/status.h"
 
 namespace connaisseur::cli {
@@ -16,14 +17,15 @@ class ImageSource {
   virtual ~ImageSource() = default;
   // Stores the next image in `*image` and returns true, or returns false at the end (or after
   // a read error, reported by status()).
-  virtual bool Next(std::string* image) = 0;
+  virtual bool Next(SourcedImage* image) = 0;
   virtual Status status() const { return Status::Ok(); }
   // How many images this source holds, when known without reading it (-1 otherwise).
   virtual long long size_hint() const { return -1; }
 };
 
-// A fixed list (arguments, images found in manifests).
+// A fixed list: arguments (no origin), or the images found in manifests.
 std::unique_ptr<ImageSource> ListSource(std::vector<std::string> images);
+std::unique_ptr<ImageSource> ListSource(std::vector<SourcedImage> images);
 
 // One reference per line from `path` ("-" = stdin); blank lines and lines starting with '#'
 // (after leading blanks) are skipped, surrounding blanks and a trailing '\r' are trimmed.

@@ -28,41 +28,76 @@ YAML::Node Child(const YAML::Node& node, const char* key) {
   return child;
 }
 
-void PodSpecImages(const YAML::Node& pod_spec, std::vector<std::string>* images) {
+// Appends the images of one object to `images`, each with its origin.
+class ObjectWalker {
+ public:
+  ObjectWalker(std::string_view file, std::vector<SourcedImage>* images)
+      : file_(file), images_(images) {}
+
+  void Object(const YAML::Node& object, int depth);
+
+ private:
+  // The pod spec at `spec_path` ("spec", "spec.template.spec", ...) of the object `origin_`.
+  void PodSpec(const YAML::Node& pod_spec, const std::string& spec_path);
+  void Add(const YAML::Node& image, std::string path);
+
+  const std::string_view file_;
+  std::vector<SourcedImage>* images_;  // borrowed
+  ImageOrigin origin_;                 // of the object being walked, without line and path
+};
+
+void ObjectWalker::Add(const YAML::Node& image, std::string path) {
+  if (!image.IsScalar()) return;
+  SourcedImage sourced{image.Scalar(), origin_};
+  sourced.origin->line = image.Mark().line >= 0 ? image.Mark().line + 1 : 0;
+  sourced.origin->path = std::move(path);
+  images_->push_back(std::move(sourced));
+}
+
+void ObjectWalker::PodSpec(const YAML::Node& pod_spec, const std::string& spec_path) {
   for (const char* field : kContainerFields) {
     const YAML::Node containers = Child(pod_spec, field);
     if (!containers.IsSequence()) continue;
-    for (const YAML::Node& container : containers) {
-      const YAML::Node image = Child(container, "image");
-      if (image.IsScalar()) images->push_back(image.Scalar());
+    for (size_t i = 0; i < containers.size(); ++i) {
+      Add(Child(containers[i], "image"),
+          spec_path + "." + field + "[" + std::to_string(i) + "].image");
     }
   }
   // Image volumes (Kubernetes 1.31+), which the webhook verifies too (workload.h).
   const YAML::Node volumes = Child(pod_spec, "volumes");
   if (!volumes.IsSequence()) return;
-  for (const YAML::Node& volume : volumes) {
-    const YAML::Node reference = Child(Child(volume, "image"), "reference");
-    if (reference.IsScalar()) images->push_back(reference.Scalar());
+  for (size_t i = 0; i < volumes.size(); ++i) {
+    Add(Child(Child(volumes[i], "image"), "reference"),
+        spec_path + ".volumes[" + std::to_string(i) + "].image.reference");
   }
 }
 
-void ObjectImages(const YAML::Node& object, int depth, std::vector<std::string>* images) {
+std::string ScalarOr(const YAML::Node& node, std::string fallback) {
+  return node.IsScalar() ? node.Scalar() : std::move(fallback);
+}
+
+void ObjectWalker::Object(const YAML::Node& object, int depth) {
   const YAML::Node kind_node = Child(object, "kind");
   if (!kind_node.IsScalar()) return;
   const std::string kind = kind_node.Scalar();
+  const YAML::Node metadata = Child(object, "metadata");
+  origin_ = ImageOrigin{.file = std::string(file_),
+                        .kind = kind,
+                        .namespace_name = ScalarOr(Child(metadata, "namespace"), ""),
+                        .name = ScalarOr(Child(metadata, "name"), "")};
   const YAML::Node spec = Child(object, "spec");
   if (kind == "Pod") {
-    PodSpecImages(spec, images);
+    PodSpec(spec, "spec");
   } else if (kind == "CronJob") {
-    PodSpecImages(Child(Child(Child(Child(spec, "jobTemplate"), "spec"), "template"), "spec"),
-                  images);
+    PodSpec(Child(Child(Child(Child(spec, "jobTemplate"), "spec"), "template"), "spec"),
+            "spec.jobTemplate.spec.template.spec");
   } else if (kind == "Deployment" || kind == "ReplicaSet" || kind == "ReplicationController" ||
              kind == "DaemonSet" || kind == "StatefulSet" || kind == "Job") {
-    PodSpecImages(Child(Child(spec, "template"), "spec"), images);
+    PodSpec(Child(Child(spec, "template"), "spec"), "spec.template.spec");
   } else if (kind == "List" && depth < kMaxListNesting) {
     const YAML::Node items = Child(object, "items");
     if (!items.IsSequence()) return;
-    for (const YAML::Node& item : items) ObjectImages(item, depth + 1, images);
+    for (const YAML::Node& item : items) Object(item, depth + 1);
   }
 }
 
@@ -76,7 +111,7 @@ Status ReadAll(std::istream& in, const std::string& name, std::string* text) {
   return Status::Ok();
 }
 
-Status FileImages(const std::string& path, std::vector<std::string>* images) {
+Status FileImages(const std::string& path, std::vector<SourcedImage>* images) {
   std::string text;
   if (path == "-") {
     CN_RETURN_IF_ERROR(ReadAll(std::cin, "stdin", &text));
@@ -91,12 +126,13 @@ Status FileImages(const std::string& path, std::vector<std::string>* images) {
 }  // namespace
 
 Status ImagesFromManifests(std::string_view text, std::string_view source,
-                           std::vector<std::string>* images) {
+                           std::vector<SourcedImage>* images) {
   // yaml-cpp reports syntax errors (and nesting beyond its depth guard) by throwing; this
   // adapter is the one place in the CLI that catches them.
   try {
     std::vector<YAML::Node> documents = YAML::LoadAll(std::string(text));
-    for (const YAML::Node& doc : documents) ObjectImages(doc, 0, images);
+    ObjectWalker walker(source, images);
+    for (const YAML::Node& doc : documents) walker.Object(doc, 0);
   } catch (const YAML::Exception& e) {
     return InvalidArgumentError(std::string(source) + ":" + std::to_string(e.mark.line + 1) + ": " +
                                 e.msg);
@@ -104,7 +140,7 @@ Status ImagesFromManifests(std::string_view text, std::string_view source,
   return Status::Ok();
 }
 
-Status ImagesFromManifestPath(const std::string& path, std::vector<std::string>* images) {
+Status ImagesFromManifestPath(const std::string& path, std::vector<SourcedImage>* images) {
   std::error_code ec;
   if (path == "-" || !std::filesystem::is_directory(path, ec)) return FileImages(path, images);
   std::vector<std::string> files;

@@ -69,12 +69,17 @@ StatusOr<std::unique_ptr<PolicyEnvironment>> PolicyEnvironment::Load(
 }
 
 StatusOr<std::unique_ptr<sandbox::Policy>> PolicyEnvironment::NewPolicy(bool with_verifier) {
+  return NewPolicy(with_verifier ? verifier_.get() : nullptr);
+}
+
+StatusOr<std::unique_ptr<sandbox::Policy>> PolicyEnvironment::NewPolicy(
+    admission::ImageVerifier* verifier) {
   sandbox::PolicyOptions options;
   options.source = script_source_;
   options.chunk_name = script_name_;
   options.config = &config_;
   options.rules = rules_.get();
-  options.verifier = with_verifier ? verifier_.get() : nullptr;
+  options.verifier = verifier;
   options.logger = logger_;
   options.modules = stdlib::StandardModules();
   return sandbox::Policy::Create(options);

@@ -45,6 +45,8 @@ class PolicyEnvironment {
   // A new compiled Policy. `with_verifier` false leaves connaisseur.verify unavailable (plan
   // mode: no validator runs). Fails when the script does not load, naming script and line.
   StatusOr<std::unique_ptr<sandbox::Policy>> NewPolicy(bool with_verifier);
+  // The same with connaisseur.verify calling `verifier` (borrowed; null: unavailable).
+  StatusOr<std::unique_ptr<sandbox::Policy>> NewPolicy(admission::ImageVerifier* verifier);
 
  private:
   config::Config config_;

@@ -113,6 +113,35 @@ void AppendJsonString(std::string_view text, std::string* out) {
   out->push_back('"');
 }
 
+namespace {
+
+// `{"file":…,"line":…,"kind":…,"namespace":…,"name":…,"path":…}`, or null for none; an unset
+// namespace or name is null.
+void AppendOrigin(const std::optional<ImageOrigin>& origin, std::string* out) {
+  if (!origin) {
+    out->append("null");
+    return;
+  }
+  auto optional = [](const std::string& s) {
+    return s.empty() ? std::nullopt : std::optional<std::string>(s);
+  };
+  out->append("{\"file\":");
+  AppendJsonString(origin->file, out);
+  out->append(",\"line\":");
+  out->append(std::to_string(origin->line));
+  out->append(",\"kind\":");
+  AppendJsonString(origin->kind, out);
+  out->append(",\"namespace\":");
+  AppendOptional(optional(origin->namespace_name), out);
+  out->append(",\"name\":");
+  AppendOptional(optional(origin->name), out);
+  out->append(",\"path\":");
+  AppendJsonString(origin->path, out);
+  out->push_back('}');
+}
+
+}  // namespace
+
 void AppendJsonObject(const CheckResult& r, std::string* out) {
   out->append("{\"image\":");
   AppendJsonString(r.image, out);
@@ -128,27 +157,61 @@ void AppendJsonObject(const CheckResult& r, std::string* out) {
   AppendOptional(r.digest, out);
   out->append(",\"reason\":");
   AppendJsonString(r.reason, out);
+  out->append(",\"source\":");
+  AppendOrigin(r.origin, out);
   out->push_back('}');
 }
 
-std::string RenderTable(const std::vector<CheckResult>& results) {
+namespace {
+
+// "Deployment prod/web", "Pod web" (no namespace set), "Job" (no name either).
+std::string ObjectCell(const ImageOrigin& o) {
+  std::string cell = o.kind;
+  if (!o.name.empty()) {
+    cell += " ";
+    if (!o.namespace_name.empty()) cell += o.namespace_name + "/";
+    cell += o.name;
+  }
+  return cell;
+}
+
+std::vector<std::string> TableRow(const CheckResult& r, bool with_origin) {
   constexpr size_t kMaxWidth = 60;  // keeps a row on a wide terminal; REASON is not cut
-  const std::array<std::string_view, 5> headers = {"VERDICT", "IMAGE", "RULE", "VALIDATOR",
-                                                   "REASON"};
-  std::vector<std::array<std::string, 5>> rows;
+  std::vector<std::string> row = {std::string(VerdictName(r.verdict)), Cell(r.image, kMaxWidth)};
+  if (with_origin) {
+    if (r.origin) {
+      row.push_back(Cell(r.origin->file + ":" + std::to_string(r.origin->line), kMaxWidth));
+      row.push_back(Cell(ObjectCell(*r.origin), kMaxWidth));
+      row.push_back(Cell(r.origin->path, kMaxWidth));
+    } else {
+      row.insert(row.end(), 3, "-");
+    }
+  }
+  row.push_back(Cell(r.rule.value_or("-"), kMaxWidth));
+  row.push_back(Cell(r.validator.value_or("-"), kMaxWidth));
+  row.push_back(Cell(r.reason, 4096));
+  return row;
+}
+
+}  // namespace
+
+std::string RenderTable(const std::vector<CheckResult>& results) {
+  const bool with_origin = std::any_of(results.begin(), results.end(),
+                                       [](const CheckResult& r) { return r.origin.has_value(); });
+  std::vector<std::string> headers = {"VERDICT", "IMAGE"};
+  if (with_origin) headers.insert(headers.end(), {"FILE", "OBJECT", "PATH"});
+  headers.insert(headers.end(), {"RULE", "VALIDATOR", "REASON"});
+  std::vector<std::vector<std::string>> rows;
   rows.reserve(results.size());
-  std::array<size_t, 5> widths{};
+  std::vector<size_t> widths(headers.size());
   for (size_t k = 0; k < headers.size(); ++k) widths[k] = headers[k].size();
   for (const CheckResult& r : results) {
-    std::array<std::string, 5> row = {std::string(VerdictName(r.verdict)), Cell(r.image, kMaxWidth),
-                                      Cell(r.rule.value_or("-"), kMaxWidth),
-                                      Cell(r.validator.value_or("-"), kMaxWidth),
-                                      Cell(r.reason, 4096)};
+    std::vector<std::string> row = TableRow(r, with_origin);
     for (size_t k = 0; k < row.size(); ++k) widths[k] = std::max(widths[k], row[k].size());
     rows.push_back(std::move(row));
   }
   std::string out;
-  auto append_row = [&](const auto& cells) {
+  auto append_row = [&](const std::vector<std::string>& cells) {
     for (size_t k = 0; k < cells.size(); ++k) {
       out.append(cells[k]);
       if (k + 1 < cells.size()) out.append(widths[k] - cells[k].size() + 2, ' ');

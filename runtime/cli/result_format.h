@@ -11,14 +11,18 @@
 
 namespace connaisseur::cli {
 
-// Appends `{"image":…,"normalized":…,"rule":…,"validator":…,"verdict":…,"digest":…,"reason":…}`
-// (no newline) to `out`.
+// Appends `{"image":…,"normalized":…,"rule":…,"validator":…,"verdict":…,"digest":…,"reason":…,
+// "source":…}` (no newline) to `out`. `source` is null, or for an image from a manifest
+// `{"file":…,"line":…,"kind":…,"namespace":…,"name":…,"path":…}` (namespace and name null when
+// the manifest sets none).
 void AppendJsonObject(const CheckResult& result, std::string* out);
 
 // Appends `text` as a JSON string literal (with quotes) to `out`.
 void AppendJsonString(std::string_view text, std::string* out);
 
 // The table: a header, one row per result, widths fitted to the content (long cells are cut).
+// When any image came from a manifest, FILE (file:line), OBJECT (kind namespace/name) and PATH
+// columns follow IMAGE.
 std::string RenderTable(const std::vector<CheckResult>& results);
 
 }  // namespace connaisseur::cli

@@ -44,14 +44,15 @@ class CheckTest : public ::testing::Test {
   std::string values_ = dir_.Write("values.yaml", kStaticValues);
 };
 
-TEST_F(CheckTest, JsonlRowsHaveExactlyTheSevenKeysInOrder) {
+TEST_F(CheckTest, JsonlRowsHaveExactlyTheEightKeysInOrder) {
   const RunResult r = Check({"--output", "jsonl", "nginx", "quay.io/x/y", "Invalid::"});
   const auto rows = ParseJsonl(r.out);
   ASSERT_EQ(rows.size(), 3u) << r.out << r.err;
   for (const auto& row : rows) {
     EXPECT_THAT(Keys(row), ElementsAre("image", "normalized", "rule", "validator", "verdict",
-                                       "digest", "reason"))
+                                       "digest", "reason", "source"))
         << row.dump();
+    EXPECT_TRUE(row["source"].is_null()) << "an argument comes from no manifest";
   }
 }
 
@@ -123,16 +124,86 @@ TEST_F(CheckTest, ParseErrorsAndMissingRulesDenyInEveryMode) {
   }
 }
 
-TEST_F(CheckTest, PlanSelectsRulesWithoutRunningValidators) {
-  const RunResult r = Check({"--plan", "--output", "jsonl", "nginx", "badimage:2"});
-  EXPECT_EQ(r.exit_code, 0) << r.err;  // a static deny is not run in plan mode
-  const auto rows = ParseJsonl(r.out);
-  ASSERT_EQ(rows.size(), 2u);
-  EXPECT_EQ(rows[0]["verdict"], "plan");
-  EXPECT_EQ(rows[0]["rule"], "docker.io/library/*");
-  EXPECT_EQ(rows[1]["verdict"], "plan");
+// The static validators plus a cosign one whose registry (127.0.0.1:1) never answers, so an
+// image routed to it can only be decided with the network.
+std::string ValuesWithCosign() {
+  return kStaticValidators + R"(    - name: signed
+      type: cosign
+      trustRoots:
+        - name: default
+          key: |
+            -----BEGIN PUBLIC KEY-----
+            MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEcpMZunRefAFzEgwoOQUUhmyMoz+i
+            jQvppZtg8Vuo1E3pLvxV4Kvl2/hGQ282V/FbYUwLelPPaHnBTuxp1uGmew==
+            -----END PUBLIC KEY-----
+  policy:
+    - pattern: "docker.io/library/*"
+      validator: allow
+    - pattern: "docker.io/library/bad*"
+      validator: deny
+    - pattern: "127.0.0.1:1/*"
+      validator: signed
+      with: {verifyInTransparencyLog: false}
+)";
+}
+
+// Issue 14: --plan decides static validators offline, with the webhook's own message, and
+// plans only what needs a back-end; the exit status says whether anything is surely denied.
+TEST_F(CheckTest, PlanDecidesStaticValidatorsOfflineAndPlansTheRest) {
+  const std::string values = dir_.Write("cosign.yaml", ValuesWithCosign());
+  auto check = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = {"check", "--config", values};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return RunConnaisseur(args);
+  };
+  const RunResult plan =
+      check({"--plan", "--output", "jsonl", "nginx", "badimage:2", "127.0.0.1:1/team/app:1"});
+  EXPECT_EQ(plan.exit_code, 1) << "a static deny is surely denied: " << plan.err;
+  const auto rows = ParseJsonl(plan.out);
+  ASSERT_EQ(rows.size(), 3u) << plan.out << plan.err;
+  EXPECT_EQ(rows[0]["verdict"], "allow");
+  EXPECT_EQ(rows[0]["reason"], "static allow for image nginx using rule docker.io/library/*");
+  EXPECT_EQ(rows[1]["verdict"], "deny");
   EXPECT_EQ(rows[1]["validator"], "deny");
-  EXPECT_TRUE(rows[1]["digest"].is_null());
+  EXPECT_EQ(rows[2]["verdict"], "plan");
+  EXPECT_EQ(rows[2]["rule"], "127.0.0.1:1/*");
+  EXPECT_EQ(rows[2]["validator"], "signed");
+  EXPECT_TRUE(rows[2]["digest"].is_null());
+
+  // The same message text as a real run (and so as the webhook).
+  const RunResult real = check({"--output", "jsonl", "badimage:2"});
+  const auto real_rows = ParseJsonl(real.out);
+  ASSERT_EQ(real_rows.size(), 1u) << real.err;
+  EXPECT_EQ(rows[1]["reason"], real_rows[0]["reason"]);
+  EXPECT_EQ(rows[1]["reason"],
+            "static deny for image badimage:2 using rule docker.io/library/bad*");
+
+  const RunResult nothing_denied = check({"--plan", "nginx", "127.0.0.1:1/team/app:1"});
+  EXPECT_EQ(nothing_denied.exit_code, 0) << "allowed and planned: nothing surely denied";
+  EXPECT_EQ(Lines(nothing_denied.out).back(), "2 images: 1 allowed, 1 planned, 0 denied");
+}
+
+// A policy whose decision itself verifies with a back-end is planned, never guessed.
+TEST_F(CheckTest, PlanReportsAPolicyThatVerifiesWithABackEndAsPlanned) {
+  const std::string values = dir_.Write("cosign.yaml", ValuesWithCosign());
+  const std::string script = dir_.Write("both.lua", R"(
+return {
+  select = function(image, request)
+    local first = connaisseur.verify({pattern = "both", validator = "signed",
+                                      with = {verifyInTransparencyLog = false}}, image)
+    if not first.allowed then return nil, "not signed: " .. first.reason end
+    return { pattern = "both", validator = "allow", with = {} }
+  end,
+}
+)");
+  const RunResult r = RunConnaisseur({"check", "--config", values, "--policy-script", script,
+                                      "--plan", "--output", "jsonl", "127.0.0.1:1/team/app:1"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const auto rows = ParseJsonl(r.out);
+  ASSERT_EQ(rows.size(), 1u) << r.out << r.err;
+  EXPECT_EQ(rows[0]["verdict"], "plan");
+  EXPECT_THAT(rows[0]["reason"].get<std::string>(), HasSubstr("validator signed"));
+  EXPECT_THAT(rows[0]["reason"].get<std::string>(), HasSubstr("--plan"));
 }
 
 TEST_F(CheckTest, ImagesFromStdinSkipBlankLinesAndComments) {
@@ -157,8 +228,9 @@ TEST_F(CheckTest, ArgumentsComeBeforeTheImageListInOutput) {
   EXPECT_EQ(rows[2]["image"], "badimage");
 }
 
-TEST_F(CheckTest, ManifestsYieldImagesOfEveryWorkloadKindInOrder) {
-  const std::string manifests = dir_.Write("workloads.yaml", R"(apiVersion: v1
+// Every workload kind the webhook handles, in one multi-document file. Line numbers matter:
+// the origin test names them.
+constexpr char kWorkloads[] = R"(apiVersion: v1
 kind: Pod
 metadata: {name: p}
 spec:
@@ -188,7 +260,10 @@ items:
   - apiVersion: apps/v1
     kind: DaemonSet
     spec: {template: {spec: {containers: [{name: c, image: "quay.io/x/agent:2"}]}}}
-)");
+)";
+
+TEST_F(CheckTest, ManifestsYieldImagesOfEveryWorkloadKindInOrder) {
+  const std::string manifests = dir_.Write("workloads.yaml", kWorkloads);
   const RunResult r = Check({"--output", "jsonl", "--manifests", manifests});
   EXPECT_EQ(r.exit_code, 1) << r.err;
   std::vector<std::string> images;
@@ -196,6 +271,75 @@ items:
   // Per object: containers, then initContainers, then ephemeralContainers, then image volumes.
   EXPECT_THAT(images, ElementsAre("nginx", "registry.k8s.io/init:1", "models:3", "redis:7",
                                   "badimage", "busybox", "quay.io/x/agent:2"));
+}
+
+// Issue 14: a repository of manifests must say where each image lives: the file and line, the
+// object (kind, namespace, name) and the path in it, in json/jsonl and in the table.
+TEST_F(CheckTest, ManifestImagesNameTheirFileObjectAndPath) {
+  const std::string manifests = dir_.Write("workloads.yaml", kWorkloads);
+  const std::string prod = dir_.Write("prod.yaml", R"(apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db, namespace: prod}
+spec:
+  template:
+    spec:
+      initContainers:
+        - {name: a, image: "registry.k8s.io/a:1"}
+        - {name: b, image: badimage}
+)");
+  const RunResult r = Check({"--output", "jsonl", "--manifests", manifests});
+  const auto rows = ParseJsonl(r.out);
+  ASSERT_EQ(rows.size(), 7u) << r.out << r.err;
+  struct Want {
+    int line;
+    const char* kind;
+    const char* name;
+    const char* path;
+  } const want[] = {
+      {6, "Pod", "p", "spec.containers[0].image"},
+      {5, "Pod", "p", "spec.initContainers[0].image"},
+      {7, "Pod", "p", "spec.volumes[1].image.reference"},
+      {20, "Deployment", "d", "spec.template.spec.containers[0].image"},
+      {20, "Deployment", "d", "spec.template.spec.containers[1].image"},
+      {23, "CronJob", "cj", "spec.jobTemplate.spec.template.spec.containers[0].image"},
+      {30, "DaemonSet", nullptr, "spec.template.spec.containers[0].image"},
+  };
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const ordered_json& source = rows[i]["source"];
+    ASSERT_TRUE(source.is_object()) << rows[i].dump();
+    EXPECT_THAT(Keys(source), ElementsAre("file", "line", "kind", "namespace", "name", "path"));
+    EXPECT_EQ(source["file"], manifests);
+    EXPECT_EQ(source["line"], want[i].line) << rows[i].dump();
+    EXPECT_EQ(source["kind"], want[i].kind);
+    EXPECT_TRUE(source["namespace"].is_null()) << "the manifests set no namespace";
+    if (want[i].name == nullptr) {
+      EXPECT_TRUE(source["name"].is_null()) << rows[i].dump();
+    } else {
+      EXPECT_EQ(source["name"], want[i].name);
+    }
+    EXPECT_EQ(source["path"], want[i].path);
+  }
+
+  const RunResult denied = Check({"--output", "json", "--manifests", prod});
+  EXPECT_EQ(denied.exit_code, 1);
+  const ordered_json array = ordered_json::parse(denied.out, nullptr, false);
+  ASSERT_TRUE(array.is_array() && array.size() == 2u) << denied.out;
+  EXPECT_EQ(array[1]["verdict"], "deny");
+  EXPECT_EQ(array[1]["source"]["namespace"], "prod");
+  EXPECT_EQ(array[1]["source"]["name"], "db");
+  EXPECT_EQ(array[1]["source"]["path"], "spec.template.spec.initContainers[1].image");
+  EXPECT_EQ(array[1]["source"]["line"], 9);
+
+  const RunResult table = Check({"--manifests", prod, "nginx"});
+  const auto lines = Lines(table.out);
+  ASSERT_EQ(lines.size(), 5u) << table.out;
+  EXPECT_THAT(lines[0], HasSubstr("FILE"));
+  EXPECT_THAT(lines[0], HasSubstr("OBJECT"));
+  EXPECT_THAT(lines[0], HasSubstr("PATH"));
+  EXPECT_THAT(lines[3], HasSubstr("prod.yaml:9"));
+  EXPECT_THAT(lines[3], HasSubstr("StatefulSet prod/db"));
+  EXPECT_THAT(lines[3], HasSubstr("spec.template.spec.initContainers[1].image"));
+  EXPECT_THAT(lines[3], HasSubstr("static deny"));
 }
 
 TEST_F(CheckTest, BrokenManifestIsAUsageErrorNamingTheFile) {
@@ -325,7 +469,7 @@ return {
   EXPECT_EQ(r.exit_code, 0) << r.err.substr(0, 500);
   const auto rows = ParseJsonl(r.out);
   ASSERT_EQ(rows.size(), 3u) << r.out.substr(0, 500);
-  for (const auto& row : rows) EXPECT_EQ(Keys(row).size(), 7u) << row.dump();
+  for (const auto& row : rows) EXPECT_EQ(Keys(row).size(), 8u) << row.dump();
 }
 
 }  // namespace

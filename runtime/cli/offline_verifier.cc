@@ -1,0 +1,19 @@
+#include "runtime/cli/offline_verifier.h"
+
+namespace connaisseur::cli {
+
+bool OfflineVerifier::DecidesOffline(const std::string& validator) const {
+  const config::ValidatorConfig* vc = config_->FindValidator(validator);
+  return vc == nullptr || vc->type == config::ValidatorType::kStatic;
+}
+
+StatusOr<admission::VerifiedImage> OfflineVerifier::Verify(const config::Rule& rule,
+                                                           const image::ImageReference& image,
+                                                           Deadline deadline) {
+  if (DecidesOffline(rule.validator)) return verifier_->Verify(rule, image, deadline);
+  if (backend_validator_.empty()) backend_validator_ = rule.validator;
+  return UnavailableError("validator \"" + rule.validator +
+                          "\" needs its back-end, not contacted with --plan");
+}
+
+}  // namespace connaisseur::cli
