@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "tests/validators/notaryv1/notary_fixture.h"
 
@@ -89,21 +92,30 @@ TEST_F(NotaryV1ValidatorTest, FollowsTheBearerTokenFlowWithBasicCredentials) {
       << "anonymous";
 }
 
+// Every secret layout Connaisseur used (credentials.h) reaches the token realm; issue 11 added
+// v3's auth.yaml and v1's NOTARY_USER/NOTARY_PASS.
 TEST_F(NotaryV1ValidatorTest, ReadsCredentialsFromAMountedSecret) {
   Publish();
   challenge_ = "Bearer realm=\"" + server_->url() + "/token\",service=\"notary\"";
-  auto dir = connaisseur::testing::MakeTempDir("cn-secrets");
-  ASSERT_THAT(dir, IsOk());
-  std::filesystem::create_directory(*dir + "/notary-auth");
-  ASSERT_THAT(connaisseur::testing::WriteFile(*dir + "/notary-auth/secret.yaml",
-                                              "username: alice\npassword: \"secret\"\n"),
-              IsOk());
-  auto config = Config();
-  config.auth.secret_name = "notary-auth";
-  auto validator = Validator(config, {.secrets_dir = *dir});
-  std::filesystem::remove_all(*dir);
-  ASSERT_NE(validator, nullptr);
-  EXPECT_THAT(Verify(*validator, Ref(":v1")), IsOk());
+  const std::vector<std::vector<std::pair<std::string, std::string>>> layouts = {
+      {{"secret.yaml", "username: alice\npassword: \"secret\"\n"}},
+      {{"auth.yaml", "username: alice\npassword: secret\n"}},
+      {{"NOTARY_USER", "alice"}, {"NOTARY_PASS", "secret"}},
+  };
+  for (const auto& files : layouts) {
+    auto dir = connaisseur::testing::MakeTempDir("cn-secrets");
+    ASSERT_THAT(dir, IsOk());
+    std::filesystem::create_directory(*dir + "/notary-auth");
+    for (const auto& [name, content] : files) {
+      ASSERT_THAT(connaisseur::testing::WriteFile(*dir + "/notary-auth/" + name, content), IsOk());
+    }
+    auto config = Config();
+    config.auth.secret_name = "notary-auth";
+    auto validator = Validator(config, {.secrets_dir = *dir});
+    std::filesystem::remove_all(*dir);
+    ASSERT_NE(validator, nullptr) << files[0].first;
+    EXPECT_THAT(Verify(*validator, Ref(":v1")), IsOk()) << files[0].first;
+  }
 }
 
 TEST_F(NotaryV1ValidatorTest, DeniesOtherChallengesAndInsecureRealms) {
