@@ -1,7 +1,6 @@
 // Glob compilation (pattern → tokens → bit-parallel NFA tables) and matching.
 #include "runtime/matching/glob.h"
 
-#include <algorithm>
 #include <bitset>
 #include <cstdio>
 #include <string>
@@ -273,8 +272,6 @@ bool Glob::Match(std::string_view text) const {
   if (required_infix_.size() > 1 && text.find(required_infix_) == std::string_view::npos) {
     return false;
   }
-  // The host is the text before its first '/' (all of it when it has none).
-  const size_t host_end = std::min(text.find('/'), text.size());
   uint64_t cur[kMaxWords] = {}, next[kMaxWords];
   const uint64_t* star = star_.data();
   const size_t n = words_;
@@ -290,10 +287,13 @@ bool Glob::Match(std::string_view text) const {
   };
   cur[0] = 1;
   close(cur);
-  for (size_t pos = 0; pos < text.size(); ++pos) {
-    const auto ch = static_cast<unsigned char>(text[pos]);
-    const uint16_t cls = pos < host_end ? host_byte_class_[ch] : byte_class_[ch];
-    const uint64_t* accept = &accept_[cls * n];
+  // The host is the text before its first '/' (all of it when it has none); '/' itself has the
+  // same class in both tables.
+  const uint16_t* classes = host_byte_class_.data();
+  for (char c : text) {
+    const auto ch = static_cast<unsigned char>(c);
+    const uint64_t* accept = &accept_[classes[ch] * n];
+    if (ch == '/') classes = byte_class_.data();
     uint64_t carry = 0, any = 0;
     for (size_t w = 0; w < n; ++w) {
       // A one-byte token that accepts ch advances; a star consumes ch and stays.
