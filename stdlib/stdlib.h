@@ -20,6 +20,8 @@ void OpenLog(lua_State* L);            // connaisseur.log.debug / info / warn
 void OpenConfig(lua_State* L);         // connaisseur.config (read-only, built once per state)
 void OpenVerify(lua_State* L);         // connaisseur.verify
 void OpenDefaultPolicy(lua_State* L);  // connaisseur.default_policy
+void OpenTime(lua_State* L);           // connaisseur.time.now / parse
+void OpenAlert(lua_State* L);          // connaisseur.alert (admit only)
 
 // Every module above, for PolicyOptions::modules.
 std::vector<sandbox::ModuleOpener> StandardModules();

@@ -176,6 +176,7 @@ Decision DecideRequest(const AdmissionReview& review, PolicyRunner& policy,
     return d;
   }
   d.outcome.warnings = verdict->warnings;
+  d.policy_alerts = verdict->alerts;
   if (!verdict->allowed) {
     d.outcome.message = verdict->message;
     if (d.outcome.message.empty()) {

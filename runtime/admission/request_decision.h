@@ -28,6 +28,7 @@ struct Decision {
   std::vector<std::string> images;         // distinct raw images, in first-seen order
   std::vector<std::string> failed_images;  // raw images whose check failed
   std::vector<ImageCheck> checks;          // one per image checked, in order
+  std::vector<std::string> policy_alerts;  // what `admit` passed to connaisseur.alert
 };
 
 Decision DecideRequest(const AdmissionReview& review, PolicyRunner& policy,

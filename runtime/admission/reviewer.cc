@@ -41,6 +41,21 @@ AlertEvent MakeAlert(const AdmissionReview& review, const Decision& d) {
   return e;
 }
 
+// The event for what `admit` passed to connaisseur.alert: on the rejectRequest stream, whatever
+// the verdict, so a policy that admits can still raise an alert (docs/policy-lua.md).
+AlertEvent MakePolicyAlert(const AdmissionReview& review, const Decision& d) {
+  AlertEvent e;
+  e.request_id = review.uid;
+  e.namespace_name = review.namespace_name;
+  e.admitted = false;
+  e.message = "CONNAISSEUR policy alert: ";
+  for (size_t i = 0; i < d.policy_alerts.size(); ++i) {
+    e.message += (i > 0 ? "; " : "") + d.policy_alerts[i];
+  }
+  e.images = d.images;
+  return e;
+}
+
 // webhook.md §4: podsOnly, then detection mode, each turning a deny into a warned allow.
 void PostProcess(const AdmissionReview& review, const Features& features, AdmissionOutcome& o) {
   if (features.resource_validation_mode == Features::ResourceValidationMode::kPodsOnly &&
@@ -70,6 +85,10 @@ StatusOr<std::string> Reviewer::Review(std::string_view body, PolicyRunner& poli
   Status alert_status;
   if (alerts_ != nullptr && !review.dry_run) {
     alert_status = alerts_->Notify(MakeAlert(review, d), deadline);
+    if (!d.policy_alerts.empty()) {
+      Status policy_alert = alerts_->Notify(MakePolicyAlert(review, d), deadline);
+      if (alert_status.ok()) alert_status = policy_alert;
+    }
   }
   AdmissionOutcome& outcome = d.outcome;
   PostProcess(review, config.features, outcome);

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
+#include <vector>
 
 #include "runtime/admission/image_verifier.h"
 #include "runtime/config/config.h"
@@ -36,11 +38,16 @@ struct NativeContext {
   Deadline deadline = Deadline::Infinite();  // the request's deadline (validators use it)
   uint64_t call_serial = 0;                  // bumped per call: views of older calls are dead
   int log_lines = 0;                         // lines logged by this call (print, log.*)
+  // Where connaisseur.alert records its messages: set only while `admit` runs, else null.
+  std::vector<std::string>* alerts = nullptr;
 
   // print() and connaisseur.log.* stop after this many lines per call (flooding).
   static constexpr int kMaxLogLinesPerCall = 100;
   // Longest logged message; longer text is cut.
   static constexpr size_t kMaxLogLineBytes = 4096;
+  // connaisseur.alert: messages per admit call, and the longest message (longer text is cut).
+  static constexpr size_t kMaxAlertsPerCall = 10;
+  static constexpr size_t kMaxAlertBytes = 1024;
 };
 
 // The context of `L`. Raises if none was installed (a bug).

@@ -152,7 +152,9 @@ StatusOr<AdmitDecision> Policy::Admit(const PolicyRequest& request,
     return d;
   }
   std::optional<StatusOr<AdmitDecision>> out;
+  std::vector<std::string> alerts;
   Status s = st.Call(request, deadline, [&](lua_State* L) {
+    st.context.alerts = &alerts;  // connaisseur.alert works in admit only (not in a rebuild)
     luaL_checkstack(L, 4, "admit");
     lua_rawgeti(L, LUA_REGISTRYINDEX, st.admit_ref);
     PushRequest(L);
@@ -160,9 +162,11 @@ StatusOr<AdmitDecision> Policy::Admit(const PolicyRequest& request,
     lua_call(L, 2, 1);
     out.emplace(ReadDecision(L, -1));
   });
+  st.context.alerts = nullptr;
   if (!s.ok()) return s;
   StatusOr<AdmitDecision> decision = std::move(*out);
   if (!decision.ok()) return decision.status().WithPrefix(st.options.chunk_name + ": admit");
+  decision->alerts = std::move(alerts);
   return decision;
 }
 

@@ -36,6 +36,7 @@ struct AdmitDecision {
   bool allowed = false;  // fail closed: only an explicit allow admits
   std::string message;
   std::vector<std::string> warnings;
+  std::vector<std::string> alerts;  // what admit passed to connaisseur.alert, in call order
 };
 
 struct PolicyOptions {

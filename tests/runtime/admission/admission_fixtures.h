@@ -48,8 +48,11 @@ class FirstMatchPolicy final : public PolicyRunner {
     sandbox::AdmitDecision d;
     d.allowed = true;
     for (const auto& r : results) d.allowed = d.allowed && r.allowed;
+    d.alerts = alerts;
     return d;
   }
+
+  std::vector<std::string> alerts;  // what Admit reports as connaisseur.alert calls
 
  private:
   std::vector<config::Rule> rules_;

@@ -320,6 +320,32 @@ TEST_F(ReviewerTest, FailedMandatoryAlertDeniesEvenInDetectionMode) {
   EXPECT_EQ(r["status"]["message"], message);
 }
 
+TEST_F(ReviewerTest, PolicyAlertsGoToTheRejectStreamWhateverTheVerdict) {
+  policy_.alerts = {"break-glass used", "second"};
+  json r = Review(PodReview({"nginx", "redis"}));
+  EXPECT_EQ(r["allowed"], true) << r;
+  ASSERT_EQ(alerts_.events.size(), 2u);
+  EXPECT_TRUE(alerts_.events[0].admitted);
+  EXPECT_FALSE(alerts_.events[1].admitted);
+  EXPECT_EQ(alerts_.events[1].message, "CONNAISSEUR policy alert: break-glass used; second");
+  EXPECT_EQ(alerts_.events[1].request_id, "uid-1");
+  EXPECT_EQ(alerts_.events[1].images, (std::vector<std::string>{"nginx", "redis"}));
+
+  alerts_.events.clear();
+  json dry = PodReview({"nginx"});
+  dry["request"]["dryRun"] = true;
+  Review(dry);
+  EXPECT_TRUE(alerts_.events.empty()) << "no alerts for dry-run requests";
+}
+
+TEST_F(ReviewerTest, AFailedMandatoryPolicyAlertDenies) {
+  policy_.alerts = {"break-glass used"};
+  alerts_.result = UnavailableError(" error sending notifications: receiver down");
+  json r = Review(PodReview({"nginx"}));
+  EXPECT_EQ(r["allowed"], false) << r;
+  EXPECT_EQ(r["status"]["message"], " error sending notifications: receiver down");
+}
+
 TEST_F(ReviewerTest, DeadlineDeniesWithTheCountOfValidatedImages) {
   config_.timeout_seconds = 0;  // already expired: nothing can be validated
   json r = Review(PodReview({"nginx", "redis"}));
