@@ -1,7 +1,7 @@
--- default.lua: Connaisseur's rule selection (matching.md section 2-section 4), compiled into the binary.
+-- default.lua: Connaisseur's rule selection (docs/configuration.md "Policy rules"), compiled into the binary.
 --
 -- The candidates are the configured rules whose pattern matches the image (an index built once
--- at load answers that); among them the most specific wins (section 3):
+-- at load answers that); among them the most specific wins:
 --   1. more '/'-separated components in the pattern;
 --   2. else the first component where the longest common prefix with the image is longer
 --      (the first component meets the image's registry host, whose case does not count);

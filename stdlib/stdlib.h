@@ -1,6 +1,6 @@
-// stdlib/: the `connaisseur` module policy scripts call (lua-api.md). Bindings only marshal:
-// check arguments, call the C++ API, push results. One Open… per Lua module, each filling its
-// field of the `connaisseur` table at stack index -1 (the sandbox freezes it afterwards).
+// stdlib/: the `connaisseur` module policy scripts call (docs/policy-lua.md). Bindings only
+// marshal: check arguments, call the C++ API, push results. One Open… per Lua module, each filling
+// its field of the `connaisseur` table at stack index -1 (the sandbox freezes it afterwards).
 #pragma once
 
 #include <vector>

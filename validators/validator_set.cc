@@ -8,7 +8,7 @@
 namespace connaisseur::validators {
 namespace {
 
-constexpr int kMaxCacheTtlSeconds = 300;  // webhook.md §7: TTL <= 300 s enforced
+constexpr int kMaxCacheTtlSeconds = 300;  // docs/operations.md: TTL <= 300 s enforced
 
 // Everything that decides a verification's outcome. The validator's own configuration is fixed
 // for the life of the set, so its name stands for it. \x1f cannot occur in a reference.

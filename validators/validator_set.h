@@ -1,5 +1,5 @@
 // ValidatorSet: the configured validators by name behind one admission::ImageVerifier, with the
-// verification cache in front of every non-static validator (webhook.md §3 steps 3-5, §7).
+// verification cache in front of every non-static validator (docs/operations.md "Cache").
 //
 // Static validators run first and are never cached. Every other outcome is cached per
 // (validator name, rule `with` options, image) for features.cache.expirySeconds, and concurrent

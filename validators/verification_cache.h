@@ -1,4 +1,4 @@
-// VerificationCache: remembers validator outcomes for a short TTL (webhook.md §7) and lets
+// VerificationCache: remembers validator outcomes for a short TTL (docs/operations.md) and lets
 // concurrent callers asking for the same key share one verification (single-flight), so a
 // repeated image costs one round of network calls however many workers ask for it at once.
 //

@@ -1,5 +1,5 @@
 -- Production namespaces: only images from our registry, verified by cosign; elsewhere the
--- default rules (lua-api.md). Needs validators "cosign-prod" and whatever the policy rules name.
+-- default rules (docs/policy-lua.md). Needs validators "cosign-prod" and whatever the policy rules name.
 local default = connaisseur.default_policy()   -- the table returned by scripts/default.lua
 local prod = { ["payments"] = true, ["checkout"] = true }
 

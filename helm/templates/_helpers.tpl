@@ -36,7 +36,7 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}
 
 {{/*
-Validates application.features (helm.md §5); renders nothing, fails rendering on a bad value.
+Validates application.features (helm/README.md); renders nothing, fails rendering on a bad value.
 A feature is a bool or (where documented) a map; anything else is an error, never a silent default.
 */}}
 {{- define "connaisseur.validateFeatures" -}}
@@ -123,7 +123,7 @@ written into a ConfigMap; its registry scope (not a secret) stays, so the creden
 
 {{/*
 Serving certificate, resolved once per render and stored in .Values so the Secret and the webhook's caBundle
-agree. Precedence (helm.md §3): values tls.{cert,key} -> existing <n>-tls secret -> new self-signed cert.
+agree. Precedence (helm/README.md): values tls.{cert,key} -> existing <n>-tls secret -> new self-signed cert.
 */}}
 {{- define "connaisseur.ensureTls" -}}
 {{- $d := .Values.kubernetes.deployment -}}
@@ -152,7 +152,7 @@ agree. Precedence (helm.md §3): values tls.{cert,key} -> existing <n>-tls secre
 {{- end -}}
 
 {{/*
-Older values files (config.md §1): a v2/v3.3.4 file has top-level `validators`, `policy`, `deployment`,
+Older values files (docs/configuration.md "Layouts"): a v2/v3.3.4 file has top-level `validators`, `policy`, `deployment`,
 `service`. Merged over this chart's defaults it would carry both layouts, which the binary rejects as
 ambiguous, so the chart maps the kubernetes keys into `kubernetes.*` and the features into
 `application.features` (for its own checks), and mounts the v2 document as written (the binary maps it).

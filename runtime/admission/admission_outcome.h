@@ -1,5 +1,5 @@
 // AdmissionOutcome: the verdict on one AdmissionReview and its rendering as the response body
-// (webhook.md §2). Fails closed: a default outcome denies.
+// (docs/operations.md). Fails closed: a default outcome denies.
 #pragma once
 
 #include <string>

@@ -1,7 +1,7 @@
 // AdmissionReview: the parsed `admission.k8s.io/v1` (or `v1beta1`) request the webhook receives.
 //
 // ParseAdmissionReview is the only place that reads the raw body. It bounds size and nesting
-// before parsing (webhook.md §1, §11) and copies out the few fields every stage needs; the
+// before parsing (docs/operations.md) and copies out the few fields every stage needs; the
 // objects stay inside `request` (borrowed by the Lua policy, read lazily).
 #pragma once
 
@@ -33,7 +33,7 @@ struct AdmissionReview {
   const nlohmann::json& old_object() const;
 };
 
-// Errors carry the plain-text answer of webhook.md §1 and map to HTTP statuses:
+// Errors carry the plain-text answer of docs/operations.md and map to HTTP statuses:
 //   kResourceExhausted → 413 (body above kMaxReviewBytes)
 //   kInvalidArgument   → 400: `received invalid json: <err>` (not JSON, `{}`, too deep, wrong
 //                        apiVersion/kind, a field of the wrong type), `received empty admission

@@ -1,5 +1,5 @@
-// AlertNotifier: what the admission flow calls to send admit/reject alerts (alerting.md §2).
-// Implemented in runtime/alerting/; the flow only knows this interface.
+// AlertNotifier: what the admission flow calls to send admit/reject alerts (docs/configuration.md
+// "alerting"). Implemented in runtime/alerting/; the flow only knows this interface.
 #pragma once
 
 #include <string>

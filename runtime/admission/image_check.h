@@ -1,4 +1,4 @@
-// CheckImage: the per-image pipeline of webhook.md §3, for one distinct raw image string:
+// CheckImage: the per-image pipeline of docs/operations.md, for one distinct raw image string:
 // parse → select (policy) → skips (unchanged, child; cache hits come from the verifier) →
 // verify → pin. Records validation metrics; never throws, never allows what it did not verify.
 //

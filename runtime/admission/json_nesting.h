@@ -1,8 +1,8 @@
 // CheckJsonNesting: bounds the nesting depth of JSON text before anything parses or walks it.
 //
 // nlohmann parses a 100,000-deep `[[[…]]]` fine, but dump() and every recursive walk over it
-// (Lua conversion, logging, patch building) overflow the stack (webhook.md §11). The webhook port
-// is reachable from inside the cluster, so one such body must be refused up front, in a single
+// (Lua conversion, logging, patch building) overflow the stack (measured: SIGSEGV). The webhook
+// port is reachable from inside the cluster, so one such body must be refused up front, in a single
 // linear pass that itself does not recurse.
 #pragma once
 

@@ -1,4 +1,4 @@
-// JsonPatch: the RFC 6902 patch that pins verified images to their digests (webhook.md §3).
+// JsonPatch: the RFC 6902 patch that pins verified images to their digests (docs/operations.md).
 // Only `replace` ops on image paths exist, so the patch is built as text, never by walking the
 // object.
 #pragma once

@@ -1,6 +1,6 @@
-// PolicyRunner: the two policy entry points the admission pipeline calls (lua-api.md), behind an
-// interface so the pipeline does not care whether they run in a pooled Lua state or in a test's
-// in-memory table. One runner serves one request at a time (Lua states are single-threaded).
+// PolicyRunner: the two policy entry points the admission pipeline calls (docs/policy-lua.md),
+// behind an interface so the pipeline does not care whether they run in a pooled Lua state or in a
+// test's in-memory table. One runner serves one request at a time (Lua states are single-threaded).
 #pragma once
 
 #include <span>

@@ -1,9 +1,9 @@
-// DecideRequest: the validation outcome of one parsed AdmissionReview (webhook.md §2-§3, §5, §6,
-// §8): extracts the images, handles the UPDATE shortcuts (deletion, replicas 0, unchanged
-// images), checks each distinct image once (the policy's `select` on the calling thread, the
-// validators concurrently, at most ctx.max_parallel_verifications at a time), asks the policy's
-// `admit`, and assembles the patch in container order.
-// Detection mode, podsOnly and alerts are applied afterwards by the caller (§4).
+// DecideRequest: the validation outcome of one parsed AdmissionReview (docs/operations.md):
+// extracts the images, handles the UPDATE shortcuts (deletion, replicas 0, unchanged images),
+// checks each distinct image once (the policy's `select` on the calling thread, the validators
+// concurrently, at most ctx.max_parallel_verifications at a time), asks the policy's `admit`, and
+// assembles the patch in container order. Detection mode, podsOnly and alerts are applied
+// afterwards by the caller (docs/operations.md).
 #pragma once
 
 #include <string>

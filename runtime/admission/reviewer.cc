@@ -56,7 +56,7 @@ AlertEvent MakePolicyAlert(const AdmissionReview& review, const Decision& d) {
   return e;
 }
 
-// webhook.md §4: podsOnly, then detection mode, each turning a deny into a warned allow.
+// docs/operations.md: podsOnly, then detection mode, each turning a deny into a warned allow.
 void PostProcess(const AdmissionReview& review, const Features& features, AdmissionOutcome& o) {
   if (features.resource_validation_mode == Features::ResourceValidationMode::kPodsOnly &&
       review.kind != "Pod") {
@@ -92,7 +92,8 @@ StatusOr<std::string> Reviewer::Review(std::string_view body, PolicyRunner& poli
   }
   AdmissionOutcome& outcome = d.outcome;
   PostProcess(review, config.features, outcome);
-  if (!alert_status.ok()) {  // alerting.md §4: a failed mandatory alert denies in every mode
+  if (!alert_status.ok()) {  // docs/configuration.md "alerting": a failed mandatory alert denies in
+                             // every mode
     outcome = AdmissionOutcome::Deny(alert_status.message());
   }
   std::string response = RenderResponse(review.api_version, review.uid, outcome);

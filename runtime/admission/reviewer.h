@@ -1,8 +1,8 @@
 // Reviewer: one AdmissionReview body in, the response body out. The single code path shared by
 // `connaisseur serve` (/mutate) and `connaisseur review`:
 //   ParseAdmissionReview → DecideRequest → alerts (not for dry-run) → podsOnly / detection mode
-//   (webhook.md §4) → mandatory-alert failure → RenderResponse; plus request metrics and exactly
-//   one summary log line per request (style.md §5).
+//   (docs/operations.md) → mandatory-alert failure → RenderResponse; plus request metrics and
+//   exactly one summary log line per request (docs/operations.md "Logs").
 #pragma once
 
 #include <string>

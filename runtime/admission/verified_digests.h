@@ -1,5 +1,5 @@
 // VerifiedDigests: the digest-pinned references this webhook verified recently, per rule and
-// validator options (webhook.md §6).
+// validator options (docs/configuration.md).
 //
 // Automatic child approval never trusts ownerReferences (any user can write them). Instead, a
 // child's image is approved without a network call only when it is exactly a reference this

@@ -1,4 +1,4 @@
-// WebhookEndpoints: the HTTP face of the webhook (webhook.md §1): /mutate, /health, /ready,
+// WebhookEndpoints: the HTTP face of the webhook (docs/operations.md): /mutate, /health, /ready,
 // /metrics, with the plain-text error answers Connaisseur gives. Independent of civetweb: it maps
 // an http::Request to an http::Response, so it is tested without a socket.
 #pragma once

@@ -1,7 +1,7 @@
 // WorkerPool: long-lived threads that help requests run their validator calls concurrently
-// (webhook.md §3). The validators wait on the network, so a Pod with N images on slow back-ends
-// should take about the slowest call, not the sum; starting threads per request instead would
-// cost more than a whole cached verification (measured: 4 cache hits 7 µs sequential, 267 µs
+// (docs/operations.md). The validators wait on the network, so a Pod with N images on slow
+// back-ends should take about the slowest call, not the sum; starting threads per request instead
+// would cost more than a whole cached verification (measured: 4 cache hits 7 µs sequential, 267 µs
 // with 3 fresh threads).
 //
 // The caller always works through its own indices too, so a request never waits for a pool

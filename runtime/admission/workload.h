@@ -1,4 +1,4 @@
-// Workload: where a Kubernetes object keeps its container images (webhook.md §2).
+// Workload: where a Kubernetes object keeps its container images (docs/operations.md).
 //
 // Pods keep them at /spec/<type>, CronJobs at /spec/jobTemplate/spec/template/spec/<type>, every
 // other handled kind at /spec/template/spec/<type>, for <type> in containers, initContainers and

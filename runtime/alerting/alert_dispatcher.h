@@ -1,5 +1,5 @@
-// AlertDispatcher: sends admit/reject alerts to the configured receivers (alerting.md §2-§5)
-// through net::HttpClient. Receivers of one event are sent concurrently; those with
+// AlertDispatcher: sends admit/reject alerts to the configured receivers (docs/configuration.md
+// "alerting") through net::HttpClient. Receivers of one event are sent concurrently; those with
 // failIfAlertSendingFails are awaited (bounded by the request deadline) and their failure denies
 // the request; the others are handed to a background sender and only logged.
 #pragma once

@@ -1,7 +1,7 @@
-// AlertTemplate: a receiver's JSON payload template (alerting.md §3). Placeholders `{{ name }}`
-// inside JSON strings, for exactly the names below; no expressions, no filters. Values are
-// JSON-escaped before substitution, the result must parse, `payloadFields` are merged into its
-// top level, and it is sent compact with sorted keys.
+// AlertTemplate: a receiver's JSON payload template (docs/configuration.md "alerting").
+// Placeholders `{{ name }}` inside JSON strings, for exactly the names below; no expressions, no
+// filters. Values are JSON-escaped before substitution, the result must parse, `payloadFields` are
+// merged into its top level, and it is sent compact with sorted keys.
 #pragma once
 
 #include <nlohmann/json.hpp>

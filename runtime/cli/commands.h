@@ -1,7 +1,7 @@
 // The subcommands of `connaisseur` owned by runtime/cli/ (review, serve, sign and
 // generate-key-pair have their own headers). Each takes the arguments after its name, writes
-// results to stdout and diagnostics to stderr, and returns the process exit code (cli.md: 0, 1 or
-// 2).
+// results to stdout and diagnostics to stderr, and returns the process exit code (docs/cli.md: 0, 1
+// or 2).
 #pragma once
 
 #include <span>

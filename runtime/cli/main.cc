@@ -1,4 +1,4 @@
-// connaisseur: the composition root. Dispatches to a subcommand (cli.md); every subcommand has
+// connaisseur: the composition root. Dispatches to a subcommand (docs/cli.md); every subcommand has
 // --help, and exit codes are 0 success, 1 denied/failed, 2 usage or configuration error.
 #include <curl/curl.h>
 
@@ -71,7 +71,7 @@ int Dispatch(std::span<char* const> args) {
 }  // namespace connaisseur::cli
 
 int main(int argc, char** argv) {
-  // libcurl's global state is set up once, before any thread exists (style.md §3).
+  // libcurl's global state is set up once, before any thread exists.
   if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
     std::fputs("connaisseur: cannot initialise libcurl\n", stderr);
     return connaisseur::cli::kExitUsage;

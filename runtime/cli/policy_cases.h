@@ -1,5 +1,5 @@
-// PolicyCases: the CASES.yaml of `connaisseur test` (cli.md) — policy unit tests an admin keeps
-// next to the values file. A case names one input and what must come out of it:
+// PolicyCases: the CASES.yaml of `connaisseur test` (docs/cli.md) — policy unit tests an admin
+// keeps next to the values file. A case names one input and what must come out of it:
 //
 //   cases:
 //     - name: official images go through Docker Content Trust

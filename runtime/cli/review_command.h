@@ -1,4 +1,4 @@
-// `connaisseur review` (cli.md): one AdmissionReview in (file or stdin), the webhook's exact
+// `connaisseur review` (docs/cli.md): one AdmissionReview in (file or stdin), the webhook's exact
 // response out, through the same WebhookStack and admission::Reviewer as `serve`.
 #pragma once
 

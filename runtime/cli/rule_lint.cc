@@ -12,8 +12,8 @@ bool HasWildcard(std::string_view text) {
 }
 
 // A normalised image is `<registry>/<path>...`, and a registry component contains '.' or ':',
-// is `localhost`, or has an upper-case letter (matching.md §1). Returns why `pattern` can never
-// match such a string, or "" when it might.
+// is `localhost`, or has an upper-case letter (docs/policy-lua.md "image"). Returns why `pattern`
+// can never match such a string, or "" when it might.
 std::string NeverMatchReason(std::string_view pattern) {
   const size_t slash = pattern.find('/');
   const std::string_view first = pattern.substr(0, slash);

@@ -1,5 +1,6 @@
 // LintRules: policy rules that are valid but cannot do what their author meant, for `lint`:
-//   - rules that can never match any image under anchored matching (matching.md §2), e.g. a
+//   - rules that can never match any image under anchored matching (docs/configuration.md "Policy
+//   rules"), e.g. a
 //     registry-less `test-image` or `securesystemsengineering/*:co*`, `index.docker.io/...`
 //     (normalised to docker.io) or `docker.io/nginx` (normalised to docker.io/library/nginx);
 //   - rules shadowed by an identical earlier rule (same pattern);

@@ -115,7 +115,7 @@ StatusOr<std::unique_ptr<WebhookStack>> WebhookStack::Create(const EnvironmentOp
 
   if (with_alerts && config.alerting.enabled) {
     net::TlsOptions tls;
-    tls.allow_plain_http = true;  // receiverUrl may be http:// (alerting.md §1)
+    tls.allow_plain_http = true;  // receiverUrl may be http:// (docs/configuration.md "alerting")
     CN_ASSIGN_OR_RETURN(stack->alert_client_, net::HttpClient::Create(tls));
     alerting::AlertDispatcherOptions alert_options;
     alert_options.config = &config.alerting;

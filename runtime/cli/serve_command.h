@@ -1,4 +1,4 @@
-// `connaisseur serve` (cli.md), and WebhookStack: the webhook assembled from a loaded
+// `connaisseur serve` (docs/cli.md), and WebhookStack: the webhook assembled from a loaded
 // PolicyEnvironment (reviewer, policy runners, metrics, alerts). `review` builds the same stack,
 // so both answer an AdmissionReview through the one admission::Reviewer code path.
 #pragma once

@@ -1,4 +1,4 @@
-// `connaisseur test` (cli.md): runs the policy cases of a CASES.yaml against the configured
+// `connaisseur test` (docs/cli.md): runs the policy cases of a CASES.yaml against the configured
 // policy and prints a line per failing case and "N passed, M failed".
 #include <cstdio>
 #include <fstream>

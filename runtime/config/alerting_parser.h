@@ -1,4 +1,5 @@
-// Parsing of the top-level `alerting:` section (alerting.md §1); v2 snake_case keys mapped.
+// Parsing of the top-level `alerting:` section (docs/configuration.md "alerting"); v2 snake_case
+// keys mapped.
 //
 // Receiver URLs and headers may carry tokens: they are parsed and stored but never quoted in a
 // message. Whether the template file exists is checked by the alerting module, which knows the

@@ -1,5 +1,6 @@
 // Parsing of the application section: v3 `application:` (and the rendered `{validators,
-// policy}` document the chart mounts), with the keys this project adds (config.md §7).
+// policy}` document the chart mounts), with the keys this project adds (docs/configuration.md "Keys
+// Connaisseur does not have").
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -1,4 +1,5 @@
-// Config: the typed form of a Connaisseur helm values file (config.md), parsed once at start-up.
+// Config: the typed form of a Connaisseur helm values file (docs/configuration.md), parsed once at
+// start-up.
 //
 // Every layout (v3 `application:`, v2 top-level `validators`, v1 `notary:`) is normalised to
 // these structs; nothing downstream reads YAML. Secrets (passwords, private keys) live here but
@@ -69,7 +70,7 @@ struct ValidatorConfig {
 
 enum class RuleMode { kMutate, kInsecureValidateOnly };
 
-// A rule's `with:` options (matching.md §4), camelCase in YAML and Lua.
+// A rule's `with:` options (docs/configuration.md "Policy rules"), camelCase in YAML and Lua.
 struct RuleOptions {
   std::string trust_root;                // "" = "default", "*" = all
   std::vector<std::string> delegations;  // notaryv1, as written (no "targets/" added)
@@ -88,7 +89,7 @@ struct RuleOptions {
 StatusOr<RuleOptions> ParseRuleOptions(const nlohmann::json& with);
 
 struct Rule {
-  std::string pattern;    // glob over the normalised image (matching.md §2)
+  std::string pattern;    // glob over the normalised image (docs/configuration.md "Policy rules")
   std::string validator;  // never empty: "default" when the YAML omitted it
   RuleOptions with;
   nlohmann::json with_json = nlohmann::json::object();  // `with` as written, for Lua and cache keys
@@ -117,12 +118,13 @@ struct Features {
   int cache_expiry_seconds = 30;  // <= 0 disables the cache; capped at 300
   bool cache_errors = true;
   bool stale_if_error = false;
-  bool legacy_unanchored_matching = false;  // v3.10 `*pattern*` matching (matching.md §2)
+  bool legacy_unanchored_matching = false;  // v3.10 `*pattern*` matching (docs/configuration.md)
   std::optional<RedisConfig> cache_redis;   // absent: in-process cache only
   bool operator==(const Features&) const = default;
 };
 
-// Per-call Lua budgets (lua-api.md). Defaults are safe for the default script with 1,000 rules.
+// Per-call Lua budgets (docs/policy-lua.md). Defaults are safe for the default script with 1,000
+// rules.
 struct SandboxLimits {
   uint64_t instruction_limit = 10'000'000;  // VM instructions per select/admit call
   size_t memory_limit_bytes = 64ull << 20;  // bytes per Lua state
@@ -175,10 +177,11 @@ struct Config {
 StatusOr<Config> LoadConfigFile(const std::string& path);
 StatusOr<Config> LoadConfigText(std::string_view yaml_text, std::string_view source_name);
 
-// Sets `config->alerting` from a file of its own (config.md §1, `--alert-config`): the alerting
-// mapping itself, or a document whose only key is `alerting`; camelCase or v2 snake_case keys.
-// Alerting also set in the values file is an error (which of the two should win is a guess), as
-// is any problem in the file, listed like LoadConfigFile's. Warnings go to config->warnings.
+// Sets `config->alerting` from a file of its own (docs/configuration.md "Layouts",
+// `--alert-config`): the alerting mapping itself, or a document whose only key is `alerting`;
+// camelCase or v2 snake_case keys. Alerting also set in the values file is an error (which of the
+// two should win is a guess), as is any problem in the file, listed like LoadConfigFile's. Warnings
+// go to config->warnings.
 Status LoadAlertConfigFile(const std::string& path, Config* config);
 Status LoadAlertConfigText(std::string_view yaml_text, std::string_view source_name,
                            Config* config);

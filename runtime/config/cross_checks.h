@@ -1,5 +1,6 @@
-// Checks across sections (config.md §5, "Cross checks C++ adds"): unique validator names, every
-// rule's validator exists, every trust root a rule names exists, options fit the validator type.
+// Checks across sections (docs/configuration.md "How problems are reported"): unique validator
+// names, every rule's validator exists, every trust root a rule names exists, options fit the
+// validator type.
 #pragma once
 
 #include <string>

@@ -1,4 +1,5 @@
-// Parsing of `application.features` (config.md §4 and §7) and of the v2 top-level flags.
+// Parsing of `application.features` (docs/configuration.md "Features") and of the v2 top-level
+// flags.
 //
 // "Consistent feature toggles": a feature given as a mapping is enabled with those options,
 // `true`/`false` enable/disable it, absent means the default, anything else is an error (never

@@ -1,5 +1,5 @@
 // Layout detection and translation of the three helm values layouts to the typed Config
-// (config.md §1).
+// (docs/configuration.md "Layouts").
 //
 // v3 (`application:`) is primary; the rendered `{validators, policy}` document the chart mounts
 // is read like v3's application section. v2 (top-level `validators`, snake_case keys) and v1

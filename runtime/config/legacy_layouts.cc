@@ -1,4 +1,5 @@
-// v2 and v1 layouts → Config (config.md §1), following Connaisseur's upgrade script.
+// v2 and v1 layouts → Config (docs/configuration.md "Layouts"), following Connaisseur's upgrade
+// script.
 #include "runtime/config/alerting_parser.h"
 #include "runtime/config/application_parser.h"
 #include "runtime/config/features_parser.h"

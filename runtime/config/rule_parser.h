@@ -1,4 +1,5 @@
-// Parsing of policy rules (`application.policy[*]`) and their `with:` options (config.md §3).
+// Parsing of policy rules (`application.policy[*]`) and their `with:` options
+// (docs/configuration.md "Policy rules").
 //
 // Checks here need only the rule itself; checks against the validators (does the validator
 // exist, does it have that trust root) are in cross_checks.h.
@@ -14,7 +15,7 @@
 
 namespace connaisseur::config {
 
-// Longest accepted pattern, in bytes (config.md §3).
+// Longest accepted pattern, in bytes (docs/configuration.md "Policy rules").
 inline constexpr size_t kMaxPatternBytes = 512;
 
 // Parses a `with:` mapping at `path` into *out; returns the normalised (camelCase) mapping.

@@ -1,4 +1,4 @@
-// Parsing of `application.validators[*]` (config.md §2 and the validator design files).
+// Parsing of `application.validators[*]` (docs/configuration.md "Validators").
 //
 // Every type's options are checked at load time, including types whose validator is not built
 // yet, so a config that loads today keeps loading when the validator lands.

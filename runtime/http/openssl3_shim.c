@@ -1,4 +1,4 @@
-/* The OpenSSL 3 shim for Debian's civetweb 1.15 (webhook.md §11).
+/* The OpenSSL 3 shim for Debian's civetweb 1.15 (README, "Decisions").
  *
  * civetweb dlopen()s "libssl.so" and looks every function up by name; OpenSSL 3 no longer
  * exports SSL_get_peer_certificate (it became a macro for SSL_get1_peer_certificate), so

@@ -1,7 +1,7 @@
 // Server: the civetweb adapter. HTTPS (TLS >= 1.2, certificate re-read when its files change)
 // or, by explicit choice, plain HTTP; every request goes to one Handler; every response leaves in
 // one mg_write with TCP_NODELAY (two small writes meet Nagle + delayed ACK and cap a keep-alive
-// connection at ~25 req/s, webhook.md §11). Bodies above the cap get 413 unread.
+// connection at ~25 req/s, measured). Bodies above the cap get 413 unread.
 #pragma once
 
 #include <condition_variable>

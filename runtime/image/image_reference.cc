@@ -1,6 +1,6 @@
 // ImageReference::Parse: a hand-written, single-pass scanner for the distribution/reference
-// grammar of matching.md §1. No regular expressions: every helper walks its slice once, so the
-// whole parse is linear in the input whatever the bytes are.
+// grammar of docs/policy-lua.md "image". No regular expressions: every helper walks its slice once,
+// so the whole parse is linear in the input whatever the bytes are.
 #include "runtime/image/image_reference.h"
 
 #include <cstdio>
@@ -207,7 +207,8 @@ Status CheckPathComponent(std::string_view comp) {
 }
 
 // The first component names a registry iff it contains '.' or ':', is "localhost", or holds an
-// upper-case letter (path components never do). matching.md §1 explains the localhost choice.
+// upper-case letter (path components never do). docs/policy-lua.md "image" explains the localhost
+// choice.
 bool LooksLikeRegistry(std::string_view first) {
   if (first == "localhost") return true;
   for (char c : first) {

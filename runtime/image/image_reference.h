@@ -1,4 +1,4 @@
-// ImageReference: a parsed, normalised container image reference (matching.md §1).
+// ImageReference: a parsed, normalised container image reference (docs/policy-lua.md "image").
 //
 // Parse() runs in time linear in the input and never reads past it. Every failure is
 // kInvalidArgument with the message `invalid image reference "<raw>": <reason>`.

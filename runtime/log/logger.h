@@ -1,4 +1,5 @@
-// Logger: structured JSON lines (style.md §5). Passed in by reference, never a global.
+// Logger: structured JSON lines (docs/operations.md "Logs"). Passed in by reference, never a
+// global.
 #pragma once
 
 #include <cstdio>

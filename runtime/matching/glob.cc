@@ -106,8 +106,9 @@ StatusOr<std::vector<Token>> Tokenize(std::string_view p) {
   return tokens;
 }
 
-// matching.md §2: the implicit tag applies when the last '/'-component, as written, holds
-// neither ':' nor '@'. Textual on purpose, so scripts/default.lua can say the same in one line.
+// docs/configuration.md "Policy rules": the implicit tag applies when the last '/'-component, as
+// written, holds neither ':' nor '@'. Textual on purpose, so scripts/default.lua can say the same
+// in one line.
 bool NeedsImplicitTag(std::string_view pattern) {
   const size_t slash = pattern.rfind('/');
   const std::string_view last =

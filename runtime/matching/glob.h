@@ -1,4 +1,4 @@
-// Glob: a compiled shell-style pattern over a whole string (matching.md §2).
+// Glob: a compiled shell-style pattern over a whole string (docs/configuration.md "Policy rules").
 //
 //   `*`        any sequence of bytes, '/' included
 //   `?`        exactly one byte
@@ -38,9 +38,9 @@ class Glob {
   struct Options {
     // v3.10's implicit `*pattern*` (features.legacyUnanchoredMatching): matches anywhere.
     bool unanchored = false;
-    // matching.md §2: when the text after the pattern's last '/' holds neither ':' nor '@', the
-    // pattern also matches `<pattern>:*` and `<pattern>@*` (any tag, or a digest-only image).
-    // Ignored when `unanchored` (its trailing `*` already covers both).
+    // docs/configuration.md "Policy rules": when the text after the pattern's last '/' holds
+    // neither ':' nor '@', the pattern also matches `<pattern>:*` and `<pattern>@*` (any tag, or a
+    // digest-only image). Ignored when `unanchored` (its trailing `*` already covers both).
     bool implicit_tag = false;
     // Compare the text's host (see above) case-insensitively. A normalised image's first
     // component is always its registry, so this is the registry host rule of the README.

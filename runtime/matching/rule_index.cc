@@ -1,5 +1,5 @@
 // RuleIndex: every rule's glob compiled once, a literal-prefix trie to skip rules that cannot
-// match, and the native §3 ranking.
+// match, and the native ranking of docs/policy-lua.md "connaisseur.default_policy".
 #include "runtime/matching/rule_index.h"
 
 #include <algorithm>
@@ -128,7 +128,8 @@ const config::Rule* RuleIndex::BestMatch(const image::ImageReference& image) con
   return BestMatch(image, nullptr);
 }
 
-// matching.md §3, the reference the Lua ranking is checked against:
+// docs/policy-lua.md "connaisseur.default_policy", the reference the Lua ranking is checked
+// against:
 //   best := first candidate (policy order)
 //   for each later candidate c:
 //     if not MoreSpecific(best, c): best := c     -- c wins when more specific OR tied

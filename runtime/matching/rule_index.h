@@ -1,6 +1,7 @@
 // RuleIndex: the configured policy rules, compiled once at load, answering "which rules match
-// this image" (matching.md §2) and, natively, "which one wins" (§3). The default Lua script ranks
-// the candidates itself; BestMatch is the C++ ranking used to cross-check it and by `lint`.
+// this image" (docs/configuration.md "Policy rules") and, natively, "which one wins"
+// (docs/policy-lua.md "connaisseur.default_policy"). The default Lua script ranks the candidates
+// itself; BestMatch is the C++ ranking used to cross-check it and by `lint`.
 #pragma once
 
 #include <memory>
@@ -25,10 +26,11 @@ class RuleIndex {
   // case-insensitively (`Reg.IO/*` matches reg.io/x:1). Thread-safe.
   std::vector<const config::Rule*> Candidates(const image::ImageReference& image) const;
 
-  // The most specific candidate by matching.md §3 (ties: the later rule), or nullptr.
+  // The most specific candidate by docs/policy-lua.md "connaisseur.default_policy" (ties: the later
+  // rule), or nullptr.
   const config::Rule* BestMatch(const image::ImageReference& image) const;
   // The same, also setting *tied_with (unless null) to the candidate the winner tied with on
-  // every metric (the "identical rules: <a>, <b>" warning of §3), or to nullptr.
+  // every metric (the "identical rules: <a>, <b>" warning), or to nullptr.
   const config::Rule* BestMatch(const image::ImageReference& image,
                                 const config::Rule** tied_with) const;
 

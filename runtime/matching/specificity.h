@@ -1,5 +1,5 @@
-// Specificity: how closely a rule's pattern describes one image (matching.md §3), used to pick
-// the winner among the rules that match it.
+// Specificity: how closely a rule's pattern describes one image (docs/policy-lua.md
+// "connaisseur.default_policy"), used to pick the winner among the rules that match it.
 //
 // Measured on the pattern as written (no implicit `:*`) and the normalised image, both split on
 // '/'. The tag is not a component of its own (`*:test` has one) but its bytes count.

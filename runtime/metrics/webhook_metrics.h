@@ -1,4 +1,4 @@
-// The webhook's metric names (webhook.md §9, v3.10 names kept) and their descriptions. Stages
+// The webhook's metric names (docs/operations.md, v3.10 names kept) and their descriptions. Stages
 // record into the Registry with these constants; DescribeWebhookMetrics registers them all.
 #pragma once
 

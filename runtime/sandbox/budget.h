@@ -1,4 +1,5 @@
-// Budget: the memory, instruction and wall-clock limits of one lua_State (style.md §4, 1 and 5).
+// Budget: the memory, instruction and wall-clock limits of one lua_State
+// (runtime/sandbox/README.md).
 //
 // The Budget is the state's allocator userdata, so natives reach it through lua_getallocf without
 // a registry lookup. Memory is counted for the life of the state; instructions and the deadline

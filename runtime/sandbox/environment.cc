@@ -192,7 +192,7 @@ void LoadScript(lua_State* L, std::string_view source, std::string_view chunk_na
     // "t": text only; a binary chunk ("\27Lua...") is refused before it is read.
     loaded = luaL_loadbufferx(L, source.data(), source.size(), name.c_str(), "t");
   }
-  if (loaded != LUA_OK) lua_error(L);  // raised once our std::string is gone (style.md §4)
+  if (loaded != LUA_OK) lua_error(L);  // raised once our std::string is gone
   const int chunk = lua_gettop(L);
   lua_createtable(L, 0, 8);  // the script's _ENV
   const int env = lua_gettop(L);

@@ -1,4 +1,4 @@
-// The frozen base environment every script reads through (style.md §4, 2 and 4).
+// The frozen base environment every script reads through (runtime/sandbox/README.md).
 #pragma once
 
 #include <vector>

@@ -1,5 +1,5 @@
-// The `image` value scripts see (lua-api.md): a read-only userdata holding an ImageReference,
-// with fields raw, registry, repository, name, tag, digest, normalized.
+// The `image` value scripts see (docs/policy-lua.md): a read-only userdata holding an
+// ImageReference, with fields raw, registry, repository, name, tag, digest, normalized.
 #pragma once
 
 #include "runtime/image/image_reference.h"

@@ -1,5 +1,5 @@
-// LuaStatePtr: the owner of a lua_State (style.md §3). lua_close runs the finalizers of our own
-// userdata; scripts cannot register finalizers (see sandbox.cc, setmetatable).
+// LuaStatePtr: the owner of a lua_State (runtime/free_with.h). lua_close runs the finalizers of our
+// own userdata; scripts cannot register finalizers (see sandbox.cc, setmetatable).
 #pragma once
 
 #include <lua.hpp>

@@ -1,4 +1,5 @@
-// Policy: one compiled policy script in one sandboxed lua_State (lua-api.md, style.md §4).
+// Policy: one compiled policy script in one sandboxed lua_State (docs/policy-lua.md,
+// runtime/sandbox/README.md).
 //
 // Not thread-safe: one Policy per worker thread (see PolicyPool). Every call runs under the
 // instruction, memory and wall-clock budgets of config::SandboxLimits; a call that exceeds a

@@ -1,6 +1,7 @@
 // PolicyPool: hands each concurrent caller its own Policy (a lua_State is never shared between
-// threads, style.md §4, 7). Policies are built lazily from the same options, on first demand,
-// and returned to the pool when the Lease ends; at most one per concurrently running caller.
+// threads, runtime/sandbox/README.md). Policies are built lazily from the same options, on first
+// demand, and returned to the pool when the Lease ends; at most one per concurrently running
+// caller.
 #pragma once
 
 #include <memory>

@@ -1,5 +1,5 @@
-// Read-only views of Lua tables (style.md §4, 4). Stock Lua 5.4 has no read-only tables, so a
-// frozen table is an empty proxy whose protected metatable reads through to the real table:
+// Read-only views of Lua tables (runtime/sandbox/README.md). Stock Lua 5.4 has no read-only tables,
+// so a frozen table is an empty proxy whose protected metatable reads through to the real table:
 //   proxy --metatable--> { __index = real, __newindex = error, __len, __pairs,
 //                          __metatable = false }
 // getmetatable(proxy) answers false, setmetatable and rawset (absent from the sandbox) cannot

@@ -1,7 +1,7 @@
-// The `request` value select/admit see (lua-api.md): read-only, built lazily from the borrowed
-// PolicyRequest of the current call. Nested JSON (user, labels, object, ...) is exposed as views
-// that read the borrowed nlohmann::json on access; every view dies when its call ends (reading
-// it later raises), so a script cannot keep a pointer into a finished request.
+// The `request` value select/admit see (docs/policy-lua.md): read-only, built lazily from the
+// borrowed PolicyRequest of the current call. Nested JSON (user, labels, object, ...) is exposed as
+// views that read the borrowed nlohmann::json on access; every view dies when its call ends
+// (reading it later raises), so a script cannot keep a pointer into a finished request.
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,4 @@
-// Sandbox: one lua_State built by the recipe of style.md §4 and the only way into it.
+// Sandbox: one lua_State built by the recipe of runtime/sandbox/README.md and the only way into it.
 //
 // The state opens base (minus dofile, loadfile, load, collectgarbage, rawset; print logs),
 // string (minus dump, budgeted patterns), table, math (seeded per state), utf8 and the

@@ -1,5 +1,6 @@
-// Reading what select/admit return, field by field (style.md §4): each field is read raw once,
-// copied out and type-checked; nothing a script returns runs code while the host reads it.
+// Reading what select/admit return, field by field (runtime/sandbox/README.md): each field is read
+// raw once, copied out and type-checked; nothing a script returns runs code while the host reads
+// it.
 #pragma once
 
 #include <span>

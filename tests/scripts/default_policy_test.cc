@@ -1,5 +1,6 @@
-// scripts/default.lua: its choice equals RuleIndex::BestMatch (the native matching.md §3
-// ranking) on thousands of generated (rule set, image) cases, and on every worked example.
+// scripts/default.lua: its choice equals RuleIndex::BestMatch (the native docs/policy-lua.md
+// "connaisseur.default_policy" ranking) on thousands of generated (rule set, image) cases, and on
+// every worked example.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -65,8 +66,8 @@ struct PolicyUnderTest {
 };
 
 TEST(DefaultPolicyTest, PicksTheMostSpecificRuleOfTheWorkedExamples) {
-  // matching.md section 3, image docker.io/securesystemsengineering/sample:v1: each pair is
-  // (less specific, more specific).
+  // docs/policy-lua.md "connaisseur.default_policy", image
+  // docker.io/securesystemsengineering/sample:v1: each pair is (less specific, more specific).
   const std::pair<const char*, const char*> pairs[] = {
       {"*", "*:*"},
       {"*:*", "*/*"},

@@ -1,9 +1,9 @@
-// CosignValidator: the `cosign` validator type (cosign.md). Resolves the image to a manifest
-// digest, reads its `sha256-<hex>.sig` signature manifest from the same repository, verifies
-// every signature layer against each trust root of the rule and applies the threshold/required
-// policy. Key-based roots only: keyless and KMS roots deny with "not supported yet".
-// Caching and single-flight live in validators/validator_set (one cache for every type), keyed
-// by the digest PinDigest resolves.
+// CosignValidator: the `cosign` validator type (docs/security.md "(4) The registry"). Resolves the
+// image to a manifest digest, reads its `sha256-<hex>.sig` signature manifest from the same
+// repository, verifies every signature layer against each trust root of the rule and applies the
+// threshold/required policy. Key-based roots only: keyless and KMS roots deny with "not supported
+// yet". Caching and single-flight live in validators/validator_set (one cache for every type),
+// keyed by the digest PinDigest resolves.
 #pragma once
 
 #include <map>
@@ -27,7 +27,7 @@ class CosignValidator final : public validators::Validator {
   struct Options {
     // Speak http:// to registries (integration tests only). Default false.
     bool plain_http = false;
-    // Where auth.secretName directories are mounted (config.md: /app/secrets).
+    // Where auth.secretName directories are mounted (docs/configuration.md: /app/secrets).
     std::string secrets_dir = "/app/secrets";
   };
 

@@ -1,4 +1,4 @@
-// Layer verification (cosign.md "Verification per layer", steps 2-4): does one signature layer,
+// Layer verification (docs/security.md "(4) The registry"): does one signature layer,
 // whose payload bytes were already fetched and matched against the layer's digest and size,
 // prove `image_digest` under a trust root's key? No network: the validator fetches, this judges.
 #pragma once

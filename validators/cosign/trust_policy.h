@@ -1,5 +1,5 @@
-// TrustPolicy: which trust roots a rule checks and how many must hold (cosign.md "Policy
-// semantics"). Counts DISTINCT roots with a valid signature, never signature layers, so one key
+// TrustPolicy: which trust roots a rule checks and how many must hold (docs/configuration.md
+// "Policy rules"). Counts DISTINCT roots with a valid signature, never signature layers, so one key
 // that signed three layers still counts once.
 #pragma once
 

@@ -1,5 +1,6 @@
 // NotaryV1Validator: proves an image's digest from Notary v1 (Docker Content Trust) metadata,
-// verified end to end against the validator's pinned trust roots (notaryv1.md).
+// verified end to end against the validator's pinned trust roots (docs/security.md "(3) The notary
+// server").
 #pragma once
 
 #include <chrono>

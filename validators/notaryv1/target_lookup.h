@@ -10,7 +10,7 @@
 
 namespace connaisseur::notaryv1 {
 
-// "sha256:<hex>" or kVerificationFailed / kNotFound with the notaryv1.md message
+// "sha256:<hex>" or kVerificationFailed / kNotFound with the message Connaisseur gives
 // (`validated targets don't contain reference`, `no tag '<t>' found in targets`,
 // `no digest '<d>' found in targets`, `doesn't match given digest`, `found <n> digests`).
 StatusOr<std::string> FindSignedDigest(const TrustData& data, const image::ImageReference& image);

@@ -56,9 +56,9 @@ struct TrustedRoot {
 inline constexpr size_t kMaxUnpinnedMetadataBytes = 10u << 20;
 
 // `pinned`: every key must have signed root (AND). `delegations`: role names with the
-// "targets/" prefix, or empty for the default search (notaryv1.md "Choosing which targets to
-// search"). `now`: for expiry. `key_cache`: parsed keys shared across calls (optional). Every
-// failure names the step (see notaryv1.md error strings).
+// "targets/" prefix, or empty for the default search (`targets/releases`, else `targets`). `now`:
+// for expiry. `key_cache`: parsed keys shared across calls (optional). Every failure names the
+// step.
 StatusOr<TrustData> VerifyTrustChain(const RoleFetcher& fetch, const std::vector<PinnedKey>& pinned,
                                      const std::vector<std::string>& delegations, SystemTime now,
                                      KeyCache* key_cache = nullptr);

@@ -1,5 +1,5 @@
-// StaticValidator: the `static` validator type (static-and-notation.md): approves or denies every
-// image without looking at it, per its `approve` flag.
+// StaticValidator: the `static` validator type (docs/configuration.md "Validators"): approves or
+// denies every image without looking at it, per its `approve` flag.
 #pragma once
 
 #include <string_view>

@@ -1,4 +1,4 @@
-// RenderResponse and SerializePatch: the response shape of webhook.md §2, and a patch that,
+// RenderResponse and SerializePatch: the response shape of docs/operations.md, and a patch that,
 // applied to the object, gives the pinned images.
 #include "runtime/admission/admission_outcome.h"
 

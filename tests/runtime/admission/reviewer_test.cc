@@ -1,4 +1,4 @@
-// Reviewer: the whole admission flow of webhook.md §2-§9 on in-memory collaborators (a
+// Reviewer: the whole admission flow of docs/operations.md on in-memory collaborators (a
 // first-match policy, a table verifier, a recording alert notifier, a real metrics registry).
 #include "runtime/admission/reviewer.h"
 

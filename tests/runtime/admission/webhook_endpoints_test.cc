@@ -1,4 +1,4 @@
-// WebhookEndpoints: routes and the plain-text error answers of webhook.md §1.
+// WebhookEndpoints: routes and the plain-text error answers of docs/operations.md.
 #include "runtime/admission/webhook_endpoints.h"
 
 #include <gtest/gtest.h>

@@ -84,7 +84,8 @@ TEST(LayoutTest, SamePolicyInEveryLayoutGivesIdenticalConfig) {
   ExpectSamePolicy(*v3, *v2, "v3 vs v2");
   ExpectSamePolicy(*v3, *v1, "v3 vs v1");
 
-  // And the translation is the one config.md §1 describes, not merely consistent.
+  // And the translation is the one docs/configuration.md "Layouts" describes, not merely
+  // consistent.
   const ValidatorConfig* notary = v1->FindValidator("default");
   ASSERT_NE(notary, nullptr);
   EXPECT_EQ(notary->type, ValidatorType::kNotaryV1);

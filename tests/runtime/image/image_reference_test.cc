@@ -1,4 +1,4 @@
-// ImageReference::Parse: the accept and reject tables of matching.md §1 plus edge cases
+// ImageReference::Parse: the accept and reject tables of docs/policy-lua.md "image" plus edge cases
 // (ports, IPv6, localhost, digests, length limits, garbage bytes).
 #include "runtime/image/image_reference.h"
 
@@ -37,7 +37,7 @@ struct Accepted {
 };
 
 const Accepted kAccepted[] = {
-    // matching.md §1.
+    // docs/policy-lua.md "image".
     {"image:tag", "docker.io", "library/image", "tag", {}, "docker.io/library/image:tag"},
     {"registry.io:8080/image",
      "registry.io:8080",
@@ -214,7 +214,7 @@ struct Rejected {
 };
 
 const Rejected kRejected[] = {
-    // matching.md §1.
+    // docs/policy-lua.md "image".
     {"image/", "empty component"},
     {"registry:", "empty tag"},
     {"invalid,image", "','"},

@@ -1,5 +1,5 @@
-// Glob: the pattern language of matching.md §2 (accept and reject tables), anchoring, the
-// implicit tag, and a randomized check against a plain dynamic-programming matcher.
+// Glob: the pattern language of docs/configuration.md "Policy rules" (accept and reject tables),
+// anchoring, the implicit tag, and a randomized check against a plain dynamic-programming matcher.
 #include "runtime/matching/glob.h"
 
 #include <gmock/gmock.h>

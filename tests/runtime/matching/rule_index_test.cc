@@ -1,5 +1,6 @@
-// RuleIndex: candidates (anchoring, implicit tag, policy order), the native §3 ranking with the
-// worked examples of matching.md §3 and §6, ties, and agreement with brute force.
+// RuleIndex: candidates (anchoring, implicit tag, policy order), the native specificity ranking
+// with the worked examples of docs/policy-lua.md "connaisseur.default_policy", ties, and agreement
+// with brute force.
 #include "runtime/matching/rule_index.h"
 
 #include <gmock/gmock.h>
@@ -52,7 +53,8 @@ std::vector<std::string> CandidatePatterns(const RuleIndex& index, std::string_v
 }
 
 TEST(RuleIndexTest, WorkedChainWinsInEveryPolicyOrder) {
-  // matching.md §3: `*` < `*:*` < `*/*` < `docker*/*` < `*/*/*`, all matching the sample.
+  // docs/policy-lua.md "connaisseur.default_policy": `*` < `*:*` < `*/*` < `docker*/*` < `*/*/*`,
+  // all matching the sample.
   std::vector<std::string> patterns = {"*", "*:*", "*/*", "docker*/*", "*/*/*"};
   std::sort(patterns.begin(), patterns.end());
   do {
@@ -89,7 +91,7 @@ TEST(RuleIndexTest, LongerTagPrefixWinsUnderLegacyMatching) {
 }
 
 TEST(RuleIndexTest, DocumentationExampleSelectsTheDocumentedRules) {
-  // matching.md §6.
+  // Connaisseur's documented example.
   const auto rules = Rules({"*:*", "docker.io/myrepo/*:*", "docker.io/myrepo/myimg:*"});
   const auto index = Index(rules);
   const std::pair<std::string, std::string> cases[] = {
@@ -231,7 +233,7 @@ TEST(RuleIndexTest, BuildRejectsABadPatternNamingTheRule) {
 }
 
 // Brute force: every rule's glob tried, the winner the maximum of (specificity, policy index).
-// A different formulation of §3 than BestMatch's loop, and no prefix index.
+// A different formulation of the specificity ranking than BestMatch's loop, and no prefix index.
 const config::Rule* BruteForceBest(const std::vector<config::Rule>& rules,
                                    const std::vector<Glob>& globs, const std::string& image) {
   const config::Rule* best = nullptr;

@@ -1,4 +1,5 @@
-// Specificity: the metrics and ordering of matching.md §3, with its worked examples.
+// Specificity: the metrics and ordering of docs/policy-lua.md "connaisseur.default_policy", with
+// its worked examples.
 #include "runtime/matching/specificity.h"
 
 #include <gmock/gmock.h>
@@ -49,7 +50,8 @@ TEST(SpecificityTest, HostPrefixIgnoresCaseAndThePathDoesNot) {
                            Specificity::Measure("reg.i*/*", image)));
 }
 
-// Each pair: (less specific, more specific) for kSample, from matching.md §3.
+// Each pair: (less specific, more specific) for kSample, from docs/policy-lua.md
+// "connaisseur.default_policy".
 TEST(SpecificityTest, OrdersTheWorkedExamples) {
   const std::pair<std::string, std::string> kPairs[] = {
       {"*", "*:*"},

@@ -1,4 +1,4 @@
-// Hostile policy scripts (style.md §7, issue 3): every escape, bomb and malformed return ends in
+// Hostile policy scripts (issue 3): every escape, bomb and malformed return ends in
 // a load error or a denied select with the expected Status code, within small budgets, with
 // nothing written to stdout and a state that answers the same way on the next call.
 #include <gmock/gmock.h>

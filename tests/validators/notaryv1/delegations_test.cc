@@ -1,4 +1,4 @@
-// Which targets roles the validator searches (notaryv1.md "Choosing which targets to search")
+// Which targets roles the validator searches (docs/security.md "(3) The notary server")
 // and how delegations are verified: declared, pinned, signed by their assigned keys, agreeing.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -1,5 +1,5 @@
 // NotaryV1Validator end to end against a loopback HTTPS server serving metadata signed by the
-// test (TufRepo): the happy paths, every attack of issue 4 / notaryv1.md with its own message,
+// test (TufRepo): the happy paths, every attack of issue 4 / docs/security.md with its own message,
 // auth, and transport failures.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
