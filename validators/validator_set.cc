@@ -85,6 +85,18 @@ StatusOr<VerifiedImage> ValidatorSet::VerifyCached(const Validator& validator,
                                                    const config::Rule& rule,
                                                    const image::ImageReference& image,
                                                    Deadline deadline) {
+  // Concurrent requests for one reference share everything below, the tag resolution included
+  // (cosign asks the registry there): 50 requests on a hanging registry make one connection.
+  // "\x1e" keeps these keys apart from the cache's own.
+  return cache_.Share(
+      "\x1e" + CacheKey(rule, image),
+      [&] { return ResolveAndVerify(validator, rule, image, deadline); }, deadline);
+}
+
+StatusOr<VerifiedImage> ValidatorSet::ResolveAndVerify(const Validator& validator,
+                                                       const config::Rule& rule,
+                                                       const image::ImageReference& image,
+                                                       Deadline deadline) {
   CN_ASSIGN_OR_RETURN(std::optional<std::string> pinned, validator.PinDigest(image, deadline));
   std::optional<image::ImageReference> by_digest;
   if (pinned) {

@@ -6,6 +6,8 @@
 // requests for one key share one verification. The image part is the digest the validator pins
 // (Validator::PinDigest: cosign resolves the tag first, so a moved tag is never answered from the
 // cache) or else the normalised reference (notaryv1, whose tag-to-digest map is itself signed).
+// Concurrent calls for one (validator, options, reference) share one run, tag resolution
+// included; cache_stats().joined counts the callers that waited for another's.
 // Thread-safe: one instance serves every worker.
 #pragma once
 
@@ -58,6 +60,9 @@ class ValidatorSet final : public admission::ImageVerifier {
  private:
   StatusOr<VerifiedImage> VerifyCached(const Validator& validator, const config::Rule& rule,
                                        const image::ImageReference& image, Deadline deadline);
+  // PinDigest, then the cache (or the validator) for the pinned reference.
+  StatusOr<VerifiedImage> ResolveAndVerify(const Validator& validator, const config::Rule& rule,
+                                           const image::ImageReference& image, Deadline deadline);
 
   ValidatorMap validators_;
   std::function<VerificationCache::Clock::time_point()> now_;

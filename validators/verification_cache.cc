@@ -34,52 +34,65 @@ StatusOr<admission::VerifiedImage> VerificationCache::GetOrVerify(const std::str
                                                                   Deadline deadline,
                                                                   bool* from_cache) {
   if (from_cache != nullptr) *from_cache = false;
-  std::shared_ptr<Flight> flight;
-  {
-    std::unique_lock lock(mu_);
-    if (auto it = entries_.find(key); it != entries_.end()) {
-      const Entry& e = it->second;
-      const bool fresh = Now() < e.expires;
-      const bool well_formed = !e.status.ok() || IsSha256Digest(e.value.digest);
-      if (fresh && well_formed) {
-        ++stats_.hits;
-        if (from_cache != nullptr) *from_cache = true;
-        if (!e.status.ok()) return e.status;
-        return e.value;
-      }
-      entries_.erase(it);
+  std::unique_lock lock(mu_);
+  if (auto it = entries_.find(key); it != entries_.end()) {
+    const Entry& e = it->second;
+    const bool fresh = Now() < e.expires;
+    const bool well_formed = !e.status.ok() || IsSha256Digest(e.value.digest);
+    if (fresh && well_formed) {
+      ++stats_.hits;
+      if (from_cache != nullptr) *from_cache = true;
+      if (!e.status.ok()) return e.status;
+      return e.value;
     }
-    if (auto it = flights_.find(key); it != flights_.end()) {
-      // Someone is verifying this key right now: wait for their outcome instead of repeating it.
-      std::shared_ptr<Flight> running = it->second;
-      ++stats_.joined;
-      auto finished = [&] { return running->done; };
-      if (deadline.infinite()) {
-        running->done_cv.wait(lock, finished);
-      } else if (!running->done_cv.wait_until(lock, deadline.at(), finished)) {
-        return DeadlineExceededError(
-            "deadline passed while waiting for a verification of the "
-            "same image on another worker");
-      }
-      return *running->outcome;
-    }
-    flight = std::make_shared<Flight>();
-    flights_.emplace(key, flight);
-    ++stats_.misses;
+    entries_.erase(it);
   }
+  return RunOrJoin(lock, key, verify, deadline, /*store=*/true);
+}
 
-  // Waiters must be released even if `verify` unwinds (e.g. std::bad_alloc reaching the
+StatusOr<admission::VerifiedImage> VerificationCache::Share(const std::string& key,
+                                                            const VerifyFn& work,
+                                                            Deadline deadline) {
+  std::unique_lock lock(mu_);
+  return RunOrJoin(lock, key, work, deadline, /*store=*/false);
+}
+
+StatusOr<admission::VerifiedImage> VerificationCache::RunOrJoin(std::unique_lock<std::mutex>& lock,
+                                                                const std::string& key,
+                                                                const VerifyFn& work,
+                                                                Deadline deadline, bool store) {
+  if (auto it = flights_.find(key); it != flights_.end()) {
+    // Someone is working on this key right now: wait for their outcome instead of repeating it.
+    std::shared_ptr<Flight> running = it->second;
+    ++stats_.joined;
+    auto finished = [&] { return running->done; };
+    if (deadline.infinite()) {
+      running->done_cv.wait(lock, finished);
+    } else if (!running->done_cv.wait_until(lock, deadline.at(), finished)) {
+      return DeadlineExceededError(
+          "deadline passed while waiting for a verification of the "
+          "same image on another worker");
+    }
+    return *running->outcome;
+  }
+  auto flight = std::make_shared<Flight>();
+  flights_.emplace(key, flight);
+  if (store) ++stats_.misses;
+  lock.unlock();
+
+  // Waiters must be released even if `work` unwinds (e.g. std::bad_alloc reaching the
   // worker's catch-all): the guard then completes the flight with an internal error.
   struct Completion {
     VerificationCache* cache;
     const std::string& key;
     Flight* flight;
+    bool store;
     std::optional<StatusOr<admission::VerifiedImage>> outcome;
     ~Completion() {
-      std::lock_guard lock(cache->mu_);
+      std::lock_guard guard(cache->mu_);
       if (!outcome.has_value()) {
         outcome.emplace(InternalError("verification ended without a result"));
-      } else {
+      } else if (store) {
         cache->StoreLocked(key, *outcome);
       }
       flight->outcome = *outcome;
@@ -87,8 +100,8 @@ StatusOr<admission::VerifiedImage> VerificationCache::GetOrVerify(const std::str
       cache->flights_.erase(key);
       flight->done_cv.notify_all();
     }
-  } completion{this, key, flight.get(), std::nullopt};
-  completion.outcome.emplace(verify());
+  } completion{this, key, flight.get(), store, std::nullopt};
+  completion.outcome.emplace(work());
   return *completion.outcome;
 }
 

@@ -40,7 +40,7 @@ class VerificationCache {
   struct Stats {
     uint64_t hits = 0;    // answered from a stored outcome
     uint64_t misses = 0;  // ran the verification
-    uint64_t joined = 0;  // waited for another caller's verification of the same key
+    uint64_t joined = 0;  // waited for another caller's work on the same key (Share included)
   };
 
   using VerifyFn = std::function<StatusOr<admission::VerifiedImage>()>;
@@ -57,6 +57,12 @@ class VerificationCache {
   StatusOr<admission::VerifiedImage> GetOrVerify(const std::string& key, const VerifyFn& verify,
                                                  Deadline deadline, bool* from_cache);
 
+  // Single-flight without storing: runs `work` unless a call with the same `key` is running,
+  // in which case it waits (until `deadline`) for that call's outcome (counted in joined). Keys
+  // share one namespace with GetOrVerify's: callers keep them apart.
+  StatusOr<admission::VerifiedImage> Share(const std::string& key, const VerifyFn& work,
+                                           Deadline deadline);
+
   Stats stats() const;
 
  private:
@@ -68,6 +74,11 @@ class VerificationCache {
   };
 
   Clock::time_point Now() const;
+  // Joins the flight running `key`, or runs `work` as a new one (storing its outcome when
+  // `store`). `lock` holds mu_ on entry; it is released while waiting or working.
+  StatusOr<admission::VerifiedImage> RunOrJoin(std::unique_lock<std::mutex>& lock,
+                                               const std::string& key, const VerifyFn& work,
+                                               Deadline deadline, bool store);
   void StoreLocked(const std::string& key, const StatusOr<admission::VerifiedImage>& outcome);
 
   const Options options_;

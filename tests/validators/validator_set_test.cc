@@ -344,6 +344,67 @@ TEST(ValidatorSetTest, DeniesWhenTheValidatorProvesAnotherDigestThanItPinned) {
               StatusIs(StatusCode::kVerificationFailed, HasSubstr("differs from the resolved")));
 }
 
+// A registry that hangs on tag resolution until the test lets it answer, counting resolutions.
+class HangingRegistryValidator final : public Validator {
+ public:
+  std::string_view type() const override { return "cosign"; }
+  StatusOr<std::optional<std::string>> PinDigest(const image::ImageReference&,
+                                                 Deadline) const override {
+    ++resolutions;
+    std::unique_lock lock(mu_);
+    answer_cv_.wait(lock, [&] { return answering_; });
+    return std::optional<std::string>(kDigestA);
+  }
+  StatusOr<VerifiedImage> Verify(const image::ImageReference& image, const config::RuleOptions&,
+                                 Deadline) const override {
+    return Verified(*image.digest());
+  }
+  void Answer() {
+    {
+      std::lock_guard lock(mu_);
+      answering_ = true;
+    }
+    answer_cv_.notify_all();
+  }
+  mutable std::atomic<int> resolutions{0};
+
+ private:
+  mutable std::mutex mu_;
+  mutable std::condition_variable answer_cv_;
+  bool answering_ = false;  // guarded by mu_
+};
+
+TEST(ValidatorSetTest, ConcurrentRequestsForOneTagShareOneResolution) {
+  // Issue 12: 50 concurrent requests for one image on a hanging registry opened 50 connections,
+  // because the tag was resolved before the cache's single-flight.
+  auto registry = std::make_unique<HangingRegistryValidator>();
+  HangingRegistryValidator* hanging = registry.get();
+  ValidatorSet::ValidatorMap map;
+  map.emplace("registry", std::move(registry));
+  ValidatorSet set(std::move(map), {});
+  constexpr int kRequests = 50;
+  std::vector<std::string> digests(kRequests);
+  std::vector<std::thread> threads;
+  const config::Rule rule = MakeRule("*", "registry");
+  for (int i = 0; i < kRequests; ++i) {
+    threads.emplace_back([&, i] {
+      auto result = set.Verify(rule, Parse("reg.io/app:v1"), Deadline::Infinite());
+      digests[i] = result.ok() ? result->digest : result.status().ToString();
+    });
+  }
+  // Until every other request has joined the first one, or a second resolution started.
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (set.cache_stats().joined < kRequests - 1 && hanging->resolutions < 2 &&
+         std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::yield();
+  }
+  hanging->Answer();
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(hanging->resolutions, 1);
+  EXPECT_GE(set.cache_stats().joined, static_cast<uint64_t>(kRequests - 1));
+  for (int i = 0; i < kRequests; ++i) EXPECT_EQ(digests[i], kDigestA) << "request " << i;
+}
+
 TEST(ValidatorSetTest, CheckBackendsNamesTheFailingValidatorAndReusesAnswersBriefly) {
   PinningFixture f;
   EXPECT_THAT(f.set->CheckBackends(Deadline::Infinite()), IsOk());
