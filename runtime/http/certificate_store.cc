@@ -62,8 +62,10 @@ std::string CertificateStore::Fingerprint() const {
 }
 
 StatusOr<std::unique_ptr<CertificateStore>> CertificateStore::Create(std::string cert_file,
-                                                                     std::string key_file) {
-  auto store = std::make_unique<CertificateStore>(Tag{}, std::move(cert_file), std::move(key_file));
+                                                                     std::string key_file,
+                                                                     log::Logger* logger) {
+  auto store =
+      std::make_unique<CertificateStore>(Tag{}, std::move(cert_file), std::move(key_file), logger);
   store->fingerprint_ = store->Fingerprint();
   CN_ASSIGN_OR_RETURN(store->pair_, Load(store->cert_file_, store->key_file_));
   store->checked_ = std::chrono::steady_clock::now();
@@ -78,15 +80,36 @@ std::shared_ptr<const CertificateStore::Pair> CertificateStore::Current() {
     checked_ = now;
     std::string fingerprint = Fingerprint();
     if (!fingerprint.empty() && fingerprint != fingerprint_) {
-      auto fresh = Load(cert_file_, key_file_);
-      if (fresh.ok()) {  // a half-written rotation keeps the old pair until the next check
-        pair_ = *fresh;
-        fingerprint_ = fingerprint;
-        ++loads_;
-      }
+      // A half-written rotation keeps the old pair; the files are tried again once they change.
+      ReloadLocked(fingerprint, "the files changed").ok();  // logged there
     }
   }
   return pair_;
+}
+
+Status CertificateStore::Reload() {
+  std::lock_guard lock(mu_);
+  checked_ = std::chrono::steady_clock::now();
+  return ReloadLocked(Fingerprint(), "reload requested");
+}
+
+Status CertificateStore::ReloadLocked(const std::string& fingerprint, const char* why) {
+  fingerprint_ = fingerprint;
+  auto fresh = Load(cert_file_, key_file_);
+  if (!fresh.ok()) {
+    if (logger_ != nullptr) {
+      logger_->Error("rejected the TLS certificate files; keeping the previous certificate",
+                     {{"reason", why}, {"error", fresh.status().message()}});
+    }
+    return fresh.status();
+  }
+  pair_ = *fresh;
+  ++loads_;
+  if (logger_ != nullptr) {
+    logger_->Info("loaded a new TLS certificate",
+                  {{"reason", why}, {"certificate", cert_file_}, {"key", key_file_}});
+  }
+  return Status::Ok();
 }
 
 bool CertificateStore::InstallOn(SSL* ssl) {

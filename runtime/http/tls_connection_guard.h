@@ -1,0 +1,19 @@
+// GuardTlsConnections: enforces a ClientConnectionLimit on every TLS connection of an SSL_CTX.
+//
+// civetweb 1.15 has no hook between accept() and the worker's TLS handshake, so the count is
+// taken at the handshake's first step (OpenSSL's info callback fires before anything is read):
+// a connection over its client's cap is shut down there and frees its worker at once, instead of
+// holding it until the handshake times out. A counted connection stays counted until OpenSSL
+// frees its SSL object, i.e. until civetweb closes it (keep-alive included).
+#pragma once
+
+#include "runtime/http/client_connection_limit.h"
+
+typedef struct ssl_ctx_st SSL_CTX;
+
+namespace connaisseur::http {
+
+// `limit` is borrowed and must outlive every connection made with `ctx`.
+void GuardTlsConnections(SSL_CTX* ctx, ClientConnectionLimit* limit);
+
+}  // namespace connaisseur::http
