@@ -1,6 +1,7 @@
 #include "runtime/admission/admission_review.h"
 
 #include "runtime/admission/json_nesting.h"
+#include "runtime/admission/json_tree.h"
 
 namespace connaisseur::admission {
 namespace {
@@ -37,18 +38,27 @@ const json& AdmissionReview::old_object() const {
   return it == request.end() ? NullJson() : *it;
 }
 
-StatusOr<AdmissionReview> ParseAdmissionReview(std::string_view body) {
+StatusOr<AdmissionReview> ParseAdmissionReview(std::string_view body,
+                                               http::MemoryReservation* memory) {
   if (body.size() > kMaxReviewBytes) {
     return ResourceExhaustedError("request body of " + std::to_string(body.size()) +
                                   " bytes exceeds the limit of " + std::to_string(kMaxReviewBytes) +
                                   " bytes");
   }
-  if (Status s = CheckJsonNesting(body); !s.ok()) return InvalidJson(s.message());
-  json doc = json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded()) return InvalidJson("body is not valid JSON");
+  StatusOr<size_t> tree_bytes = MeasureJsonTree(body);
+  if (!tree_bytes.ok()) return InvalidJson(tree_bytes.status().message());
+  if (memory != nullptr) CN_RETURN_IF_ERROR(memory->Grow(*tree_bytes));
+  StatusOr<json> parsed = ParseJsonTree(body);
+  if (!parsed.ok()) {
+    if (parsed.status().code() != StatusCode::kInvalidArgument) return parsed.status();
+    return InvalidJson(parsed.status().message());
+  }
+  json doc = std::move(parsed).value();
+  JsonTreeReleaser release_doc(doc);
   if (!doc.is_object() || doc.empty()) return InvalidJson("expected a non-empty JSON object");
 
   AdmissionReview review;
+  JsonTreeReleaser release_review(review.request);  // moved out on success: then a no-op
   auto api = doc.find("apiVersion");
   if (api == doc.end() || !api->is_string()) return InvalidJson("apiVersion missing");
   review.api_version = api->get<std::string>();

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "runtime/admission/admission_review.h"
+#include "runtime/admission/json_tree.h"
 #include "runtime/admission/request_decision.h"
 #include "runtime/admission/workload.h"
 #include "runtime/metrics/webhook_metrics.h"
@@ -75,9 +76,13 @@ void PostProcess(const AdmissionReview& review, const Features& features, Admiss
 
 }  // namespace
 
-StatusOr<std::string> Reviewer::Review(std::string_view body, PolicyRunner& policy) const {
+StatusOr<std::string> Reviewer::Review(std::string_view body, PolicyRunner& policy,
+                                       http::MemoryReservation* memory) const {
   const auto start = std::chrono::steady_clock::now();
-  CN_ASSIGN_OR_RETURN(AdmissionReview review, ParseAdmissionReview(body));
+  CN_ASSIGN_OR_RETURN(AdmissionReview review, ParseAdmissionReview(body, memory));
+  // Freed without allocating, on every way out (json_tree.h): bad_alloc must reach the server's
+  // handler as an answer, never std::terminate from a destructor.
+  JsonTreeReleaser release_request(review.request);
   const config::Config& config = *ctx_.config;
   const Deadline deadline = Deadline::In(std::chrono::seconds(config.timeout_seconds));
 

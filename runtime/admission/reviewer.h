@@ -11,6 +11,7 @@
 #include "runtime/admission/alert_notifier.h"
 #include "runtime/admission/image_check.h"
 #include "runtime/admission/policy_runner.h"
+#include "runtime/http/memory_budget.h"
 #include "runtime/status.h"
 
 namespace connaisseur::admission {
@@ -21,10 +22,12 @@ class Reviewer {
   Reviewer(ImageCheckContext ctx, AlertNotifier* alerts) : ctx_(ctx), alerts_(alerts) {}
 
   // The AdmissionReview response JSON, or the parse error of ParseAdmissionReview (its message
-  // is the plain-text answer; kResourceExhausted → 413, otherwise 400). A policy or validator
-  // failure is never an error here: it is a denying response. Thread-safe when each concurrent
-  // caller brings its own `policy`.
-  StatusOr<std::string> Review(std::string_view body, PolicyRunner& policy) const;
+  // is the plain-text answer; kResourceExhausted → 413, kUnavailable → 503, otherwise 400). A
+  // policy or validator failure is never an error here: it is a denying response. `memory` (may
+  // be null) is charged with the parsed tree. Thread-safe when each concurrent caller brings its
+  // own `policy`.
+  StatusOr<std::string> Review(std::string_view body, PolicyRunner& policy,
+                               http::MemoryReservation* memory = nullptr) const;
 
  private:
   ImageCheckContext ctx_;

@@ -1,5 +1,7 @@
 #include "runtime/admission/webhook_endpoints.h"
 
+#include <cctype>
+
 namespace connaisseur::admission {
 namespace {
 
@@ -7,7 +9,49 @@ constexpr const char* kText = "text/plain; charset=utf-8";
 
 http::Response Text(int status, std::string body) { return {status, kText, std::move(body)}; }
 
+std::string_view Trim(std::string_view s) {
+  const size_t first = s.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return {};
+  return s.substr(first, s.find_last_not_of(" \t") - first + 1);
+}
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
+
+Status CheckJsonContentType(std::string_view content_type) {
+  const size_t semicolon = content_type.find(';');
+  if (!EqualsIgnoreCase(Trim(content_type.substr(0, semicolon)), "application/json")) {
+    return InvalidArgumentError("wrong content type: expected json, got " +
+                                std::string(content_type));
+  }
+  for (size_t at = semicolon; at != std::string_view::npos;) {
+    const size_t next = content_type.find(';', at + 1);
+    const std::string_view parameter = Trim(content_type.substr(at + 1, next - at - 1));
+    at = next;
+    const size_t equals = parameter.find('=');
+    if (!EqualsIgnoreCase(Trim(parameter.substr(0, equals)), "charset")) continue;
+    std::string_view charset =
+        equals == std::string_view::npos ? "" : Trim(parameter.substr(equals + 1));
+    if (charset.size() >= 2 && charset.front() == '"' && charset.back() == '"') {
+      charset = charset.substr(1, charset.size() - 2);
+    }
+    if (!EqualsIgnoreCase(charset, "utf-8")) {
+      return InvalidArgumentError("wrong content type: JSON must be UTF-8, got charset " +
+                                  std::string(charset));
+    }
+  }
+  return Status::Ok();
+}
 
 http::Response WebhookEndpoints::Handle(const http::Request& request) const {
   if (request.path == "/mutate") return Mutate(request);
@@ -36,8 +80,8 @@ http::Response WebhookEndpoints::Ready() const {
 
 http::Response WebhookEndpoints::Mutate(const http::Request& request) const {
   if (request.method != "POST") return Text(405, "Method not allowed.: " + request.method);
-  if (request.content_type != "application/json") {
-    return Text(400, "wrong content type: expected json, got " + request.content_type);
+  if (Status s = CheckJsonContentType(request.content_type); !s.ok()) {
+    return Text(400, s.message());
   }
   auto lease = options_.runners->Acquire();
   if (!lease.ok()) {
@@ -45,11 +89,15 @@ http::Response WebhookEndpoints::Mutate(const http::Request& request) const {
     options_.logger->Error("cannot create a policy state", {{"error", lease.status().message()}});
     return Text(500, "policy unavailable: " + lease.status().message());
   }
-  auto response = options_.reviewer->Review(request.body, **lease);
+  auto response = options_.reviewer->Review(request.body, **lease, request.memory);
   if (!response.ok()) {
-    options_.logger->Info("rejected malformed admission request",
-                          {{"error", response.status().message()}});
-    const int status = response.status().code() == StatusCode::kResourceExhausted ? 413 : 400;
+    const StatusCode code = response.status().code();
+    const int status = code == StatusCode::kResourceExhausted ? 413
+                       : code == StatusCode::kUnavailable     ? 503
+                                                              : 400;
+    options_.logger->Info(status == 503 ? "refused an admission request: server busy"
+                                        : "rejected malformed admission request",
+                          {{"error", response.status().message()}, {"status", status}});
     return Text(status, response.status().message());
   }
   return {200, "application/json", std::move(response).value()};

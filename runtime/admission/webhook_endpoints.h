@@ -31,6 +31,11 @@ struct EndpointOptions {
   std::chrono::milliseconds ready_timeout{2000};
 };
 
+// `application/json` (any case), with parameters allowed; a charset parameter must name UTF-8,
+// the one encoding JSON between systems may use. Otherwise kInvalidArgument with the answer:
+// `wrong content type: expected json, got <value>` or `... JSON must be UTF-8, got charset <x>`.
+Status CheckJsonContentType(std::string_view content_type);
+
 class WebhookEndpoints {
  public:
   explicit WebhookEndpoints(EndpointOptions options) : options_(std::move(options)) {}

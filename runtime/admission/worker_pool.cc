@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <exception>
 #include <memory>
+#include <new>
 #include <system_error>
 
 namespace connaisseur::admission {
@@ -10,14 +12,21 @@ namespace {
 
 // One ForEach call. Shared with helper jobs, which may run after the call returned: a late
 // helper only reads `next` and leaves; `task` (on the caller's stack) is touched only for a
-// claimed index, and the caller waits until every claimed index is done.
+// claimed index, and the caller waits until every claimed index is done. An exception from a
+// task (std::bad_alloc) is kept, never left to end a pool thread (std::terminate), and rethrown
+// on the caller's thread once every index is done, so the request's own handler answers it.
 struct Batch {
   Batch(size_t n, const std::function<void(size_t)>* task) : n(n), task(task) {}
 
-  void Drain() {
+  void Drain() noexcept {
     size_t ran = 0;
     for (size_t i = next.fetch_add(1); i < n; i = next.fetch_add(1)) {
-      (*task)(i);
+      try {
+        (*task)(i);
+      } catch (...) {
+        std::lock_guard lock(mu);
+        if (!error) error = std::current_exception();
+      }
       ++ran;
     }
     if (ran == 0) return;
@@ -26,9 +35,11 @@ struct Batch {
     if (done == n) finished.notify_all();
   }
 
+  // Returns once every index ran; rethrows the first task's exception, if any.
   void Wait() {
     std::unique_lock lock(mu);
     finished.wait(lock, [this] { return done == n; });
+    if (error) std::rethrow_exception(error);
   }
 
   const size_t n;
@@ -36,7 +47,8 @@ struct Batch {
   std::atomic<size_t> next{0};
   std::mutex mu;
   std::condition_variable finished;
-  size_t done = 0;  // guarded by mu
+  size_t done = 0;           // guarded by mu
+  std::exception_ptr error;  // guarded by mu
 };
 
 }  // namespace
@@ -73,7 +85,7 @@ void WorkerPool::Work() {
       job = std::move(jobs_.front());
       jobs_.pop_front();
     }
-    job();
+    job();  // Batch::Drain, which contains its tasks' exceptions
   }
 }
 
@@ -81,13 +93,16 @@ void WorkerPool::ForEach(size_t n, size_t max_parallel, const std::function<void
   if (n == 0) return;
   auto batch = std::make_shared<Batch>(n, &task);
   const size_t helpers = std::min({n - 1, max_parallel > 0 ? max_parallel - 1 : 0, threads()});
-  if (helpers > 0) {
-    {
-      std::lock_guard lock(mu_);
-      for (size_t i = 0; i < helpers; ++i) jobs_.emplace_back([batch] { batch->Drain(); });
+  size_t queued = 0;
+  {
+    std::lock_guard lock(mu_);
+    try {
+      for (; queued < helpers; ++queued) jobs_.emplace_back([batch] { batch->Drain(); });
+    } catch (const std::bad_alloc&) {
+      // Fewer helpers: this thread works through the rest, and Wait covers the queued ones.
     }
-    for (size_t i = 0; i < helpers; ++i) wake_.notify_one();
   }
+  for (size_t i = 0; i < queued; ++i) wake_.notify_one();
   batch->Drain();
   batch->Wait();
 }

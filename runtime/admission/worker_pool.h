@@ -27,7 +27,9 @@ class WorkerPool {
   WorkerPool& operator=(const WorkerPool&) = delete;
 
   // Runs task(0..n-1), each index once, on the calling thread and at most `max_parallel - 1`
-  // workers; returns when every index ran. Indices are handed out in increasing order.
+  // workers; returns when every index ran. Indices are handed out in increasing order. If a task
+  // throws (std::bad_alloc), the other indices still run, and the first exception is rethrown
+  // here, on the caller's thread, after all of them.
   void ForEach(size_t n, size_t max_parallel, const std::function<void(size_t)>& task);
 
   size_t threads() const { return threads_.size(); }

@@ -85,6 +85,38 @@ TEST(AdmissionReviewTest, RejectsDeepNestingBeforeParsing) {
               StatusIs(StatusCode::kInvalidArgument, HasSubstr("nested deeper than 256")));
 }
 
+TEST(AdmissionReviewTest, RejectsBytesHiddenAfterANulByte) {
+  // nlohmann's lexer takes NUL for the end of the input: a valid review followed by
+  // "\0GARBAGE" was answered as if the garbage were not there.
+  std::string body = PodReview({"nginx"}).dump();
+  body += std::string("\0GARBAGE", 8);
+  EXPECT_THAT(ParseAdmissionReview(body),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("NUL byte")));
+  EXPECT_THAT(ParseAdmissionReview(PodReview({"nginx"}).dump() + " \r\n"), IsOk());
+}
+
+TEST(AdmissionReviewTest, ChargesTheTreeToTheMemoryBudgetBeforeParsing) {
+  std::string zeros = "0";
+  for (int i = 1; i < 100000; ++i) zeros += ",0";
+  std::string body = PodReview({"nginx"}).dump();
+  body.insert(body.size() - 1, ",\"pad\":[" + zeros + "]");
+  http::MemoryBudget budget(1 << 20);  // the tree of 100,000 zeros needs more than 1 MiB
+  http::MemoryReservation alone(&budget);
+  EXPECT_THAT(ParseAdmissionReview(body, &alone),
+              StatusIs(StatusCode::kResourceExhausted, HasSubstr("memory budget")));
+
+  const std::string pod = PodReview({"nginx"}).dump();
+  http::MemoryReservation held(&budget);  // requests in flight hold all but 1 KiB
+  ASSERT_THAT(held.Grow((1 << 20) - 1024), IsOk());
+  http::MemoryReservation late(&budget);
+  EXPECT_THAT(ParseAdmissionReview(pod, &late),
+              StatusIs(StatusCode::kUnavailable, HasSubstr("memory budget")));
+  held = http::MemoryReservation();
+  http::MemoryReservation fits(&budget);
+  EXPECT_THAT(ParseAdmissionReview(pod, &fits), IsOk());
+  EXPECT_GT(fits.bytes(), pod.size()) << "the tree costs more than its text";
+}
+
 TEST(AdmissionReviewTest, RejectsBodiesAboveEightMebibytes) {
   std::string body = PodReview({"nginx"}).dump();
   body.insert(body.size() - 1, ",\"pad\":\"" + std::string(kMaxReviewBytes, 'a') + "\"");

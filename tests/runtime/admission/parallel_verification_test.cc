@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <condition_variable>
 #include <mutex>
+#include <new>
 #include <set>
 #include <thread>
 
@@ -236,6 +237,30 @@ TEST(WorkerPoolTest, RunsEveryIndexExactlyOnce) {
           << c.n << " on " << c.workers << " workers, bound " << c.max_parallel << ", round "
           << round;
     }
+  }
+}
+
+TEST(WorkerPoolTest, ATaskThatThrowsReachesTheCallerAfterEveryIndexRan) {
+  // bad_alloc in a verification running on a pool thread used to end the process
+  // (std::terminate); it must reach the request's own thread, whose handler answers it.
+  WorkerPool pool(4);
+  for (int round = 0; round < 20; ++round) {
+    std::mutex mu;
+    std::vector<int> runs(16, 0);
+    bool thrown = false;
+    try {
+      pool.ForEach(16, 8, [&](size_t i) {
+        {
+          std::lock_guard lock(mu);
+          ++runs.at(i);
+        }
+        if (i % 5 == 3) throw std::bad_alloc();
+      });
+    } catch (const std::bad_alloc&) {
+      thrown = true;
+    }
+    EXPECT_TRUE(thrown) << "round " << round;
+    EXPECT_EQ(std::count(runs.begin(), runs.end(), 1), 16) << "round " << round;
   }
 }
 

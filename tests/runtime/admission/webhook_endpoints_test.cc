@@ -7,6 +7,7 @@
 
 #include "runtime/metrics/webhook_metrics.h"
 #include "tests/runtime/admission/admission_fixtures.h"
+#include "tests/testing/status_matchers.h"
 
 namespace connaisseur::admission {
 namespace {
@@ -47,12 +48,17 @@ TEST_F(WebhookEndpointsTest, AnswersErrorsInPlainText) {
     std::string body;
   } cases[] = {
       {{"GET", "/mutate", "", ""}, 405, "Method not allowed.: GET"},
+      {{"PUT", "/mutate", "application/json", review}, 405, "Method not allowed.: PUT"},
+      {{"DELETE", "/mutate", "", ""}, 405, "Method not allowed.: DELETE"},
       {{"POST", "/mutate", "text/plain", review},
        400,
        "wrong content type: expected json, got text/plain"},
-      {{"POST", "/mutate", "application/json; charset=utf-8", review},
+      {{"POST", "/mutate", "application/json; charset=iso-8859-1", review},
        400,
-       "wrong content type: expected json, got application/json; charset=utf-8"},
+       "wrong content type: JSON must be UTF-8, got charset iso-8859-1"},
+      {{"POST", "/mutate", "application/jsonx", review},
+       400,
+       "wrong content type: expected json, got application/jsonx"},
       {{"POST", "/mutate", "application/json", "{}"},
        400,
        "received invalid json: expected a non-empty JSON object"},
@@ -70,6 +76,24 @@ TEST_F(WebhookEndpointsTest, AnswersErrorsInPlainText) {
     EXPECT_EQ(r.status, c.status) << c.request.method << " " << c.request.path << " "
                                   << c.request.body;
     EXPECT_EQ(r.body, c.body) << c.request.method << " " << c.request.path;
+  }
+}
+
+TEST(JsonContentTypeTest, AcceptsJsonWithParametersAndOnlyTheUtf8Charset) {
+  const char* accept[] = {"application/json", "application/json; charset=utf-8",
+                          "Application/JSON;charset=UTF-8", "application/json ; charset=\"utf-8\"",
+                          "application/json; foo=bar"};
+  for (const char* ct : accept) EXPECT_THAT(CheckJsonContentType(ct), IsOk()) << ct;
+  const char* reject[] = {"",
+                          "text/json",
+                          "application/json-patch+json",
+                          "application/json; charset=latin1",
+                          "application/json; charset=utf-16",
+                          "application/json; charset="};
+  for (const char* ct : reject) {
+    EXPECT_THAT(CheckJsonContentType(ct),
+                StatusIs(StatusCode::kInvalidArgument, ::testing::HasSubstr("wrong content type")))
+        << ct;
   }
 }
 
