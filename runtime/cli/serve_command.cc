@@ -26,13 +26,21 @@ constexpr size_t kVerificationThreads = 32;
 constexpr char kServeHelp[] =
     R"(Usage: connaisseur serve --config VALUES.yaml [--policy-script FILE.lua] [--alert-config FILE]
                          [--tls-cert FILE --tls-key FILE | --insecure-http] [--listen ADDR:PORT]
-                         [--ready-timeout SECONDS]
+                         [--ready-timeout SECONDS] [--threads N]
+                         [--max-connections-per-client N] [--memory-budget MIB]
 
 Runs the admission webhook: POST /mutate (AdmissionReview), GET /health (liveness), GET /ready
 (503 until configuration, script and validators are loaded, and while a validator's back-end,
 e.g. a notary host, does not answer), GET /metrics (Prometheus text).
+Each admission request has 29 s to be decided (application.timeoutSeconds; the API server waits
+30 s): past it, it is denied with a timeout message.
 Logs are JSON lines on stdout. SIGTERM drains in-flight requests and exits 0. Certificate files
-are re-read when they change.
+are re-read when they change, and on SIGHUP; both are logged.
+
+Clients are bounded before a request is read: the TLS handshake and the request headers must
+arrive within 5 s, the body within 10 s; one client address holds at most
+--max-connections-per-client connections; bodies and parsed reviews share --memory-budget
+(503 when it is held by other requests, 413 when one request alone needs more).
 
 Options:
   --config FILE          helm values file; required
@@ -44,6 +52,11 @@ Options:
   --listen ADDR:PORT     where to listen (default 0.0.0.0:5000)
   --ready-timeout SECONDS  how long /ready waits for the back-ends (default 2; answers are
                          reused for a few seconds, so probes do not hammer them)
+  --threads N            connections served at once (one worker thread each; default 256)
+  --max-connections-per-client N
+                         TLS connections one client address may hold open (default 64)
+  --memory-budget MIB    memory for request bodies and parsed reviews across all requests in
+                         flight (default 256)
   -h, --help             show this help
 
 Environment: POD_NAME (alerts' connaisseur_pod_id), CONNAISSEUR_ALERT_TEMPLATES (template
@@ -53,9 +66,12 @@ Exit status: 0 after a clean shutdown, 2 usage, configuration or script error.
 )";
 
 constexpr OptionSpec kServeOptions[] = {
-    {"config", true},   {"policy-script", true}, {"alert-config", true},
-    {"tls-cert", true}, {"tls-key", true},       {"insecure-http", false},
-    {"listen", true},   {"ready-timeout", true}, {"help", false}};
+    {"config", true},        {"policy-script", true},
+    {"alert-config", true},  {"tls-cert", true},
+    {"tls-key", true},       {"insecure-http", false},
+    {"listen", true},        {"ready-timeout", true},
+    {"threads", true},       {"max-connections-per-client", true},
+    {"memory-budget", true}, {"help", false}};
 
 // admission::PolicyRunner over one sandboxed Lua state.
 class SandboxRunner final : public admission::PolicyRunner {
@@ -83,6 +99,35 @@ StatusOr<std::chrono::milliseconds> ParseSeconds(const std::string& text) {
     return InvalidArgumentError("--ready-timeout wants seconds in (0, 60], got \"" + text + "\"");
   }
   return std::chrono::milliseconds(static_cast<int64_t>(seconds * 1000));
+}
+
+// A whole number in [1, max] for --<name>.
+StatusOr<int> ParseCount(const char* name, const std::string& text, int max) {
+  char* end = nullptr;
+  const long value = std::strtol(text.c_str(), &end, 10);
+  if (text.empty() || end == nullptr || *end != '\0' || value < 1 || value > max) {
+    return InvalidArgumentError(std::string("--") + name + " wants a whole number in [1, " +
+                                std::to_string(max) + "], got \"" + text + "\"");
+  }
+  return static_cast<int>(value);
+}
+
+// The server's options from the command line; a usage error names the flag.
+StatusOr<http::ServerOptions> ServerOptionsFrom(const Arguments& args) {
+  http::ServerOptions options;
+  options.listen = args.Get("listen", "0.0.0.0:5000");
+  options.insecure_http = args.Has("insecure-http");
+  options.cert_file = args.Get("tls-cert", "/app/certs/tls.crt");
+  options.key_file = args.Get("tls-key", "/app/certs/tls.key");
+  if (args.Has("threads")) {
+    CN_ASSIGN_OR_RETURN(options.num_threads, ParseCount("threads", args.Get("threads"), 4096));
+  }
+  if (args.Has("max-connections-per-client")) {
+    CN_ASSIGN_OR_RETURN(
+        options.max_connections_per_client,
+        ParseCount("max-connections-per-client", args.Get("max-connections-per-client"), 65536));
+  }
+  return options;
 }
 
 const char* EnvOr(const char* name, const char* fallback) {
@@ -179,13 +224,21 @@ int RunServe(int argc, char** argv) {
     }
     ready_timeout = *parsed;
   }
+  auto server_options = ServerOptionsFrom(*args);
+  auto budget_mib = ParseCount("memory-budget", args->Get("memory-budget", "256"), 1 << 20);
+  if (!server_options.ok() || !budget_mib.ok()) {
+    const Status& bad = server_options.ok() ? budget_mib.status() : server_options.status();
+    std::fprintf(stderr, "connaisseur serve: %s\n", bad.message().c_str());
+    return 2;
+  }
 
-  // Handle SIGTERM/SIGINT synchronously in this thread: block them before any worker starts so
-  // every thread inherits the mask.
+  // Handle SIGTERM/SIGINT (drain and exit) and SIGHUP (reload the certificate) synchronously in
+  // this thread: block them before any worker starts so every thread inherits the mask.
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   log::JsonLogger boot_logger(stdout, log::Level::kInfo);
@@ -220,25 +273,33 @@ int RunServe(int argc, char** argv) {
   endpoint_options.ready_timeout = ready_timeout;
   admission::WebhookEndpoints endpoints(endpoint_options);
 
-  http::ServerOptions server_options;
-  server_options.listen = args->Get("listen", "0.0.0.0:5000");
-  server_options.insecure_http = args->Has("insecure-http");
-  server_options.cert_file = args->Get("tls-cert", "/app/certs/tls.crt");
-  server_options.key_file = args->Get("tls-key", "/app/certs/tls.key");
+  http::MemoryBudget memory_budget(static_cast<size_t>(*budget_mib) << 20);
+  server_options->memory_budget = &memory_budget;
+  server_options->logger = &logger;
   auto server = http::Server::Start(
-      server_options, [&endpoints](const http::Request& r) { return endpoints.Handle(r); });
+      *server_options, [&endpoints](const http::Request& r) { return endpoints.Handle(r); });
   if (!server.ok()) {
     logger.Error("cannot start: " + server.status().message());
     return 2;
   }
   ready = true;
-  logger.Info("serving", {{"listen", server_options.listen},
-                          {"port", (*server)->port()},
-                          {"tls", !server_options.insecure_http}});
+  logger.Info("serving",
+              {{"listen", server_options->listen},
+               {"port", (*server)->port()},
+               {"tls", !server_options->insecure_http},
+               {"threads", server_options->num_threads},
+               {"max_connections_per_client", server_options->max_connections_per_client},
+               {"memory_budget_bytes", memory_budget.capacity()}});
   std::fflush(stdout);
 
   int received = 0;
-  sigwait(&signals, &received);
+  for (;;) {
+    if (sigwait(&signals, &received) != 0) continue;
+    if (received != SIGHUP) break;
+    logger.Info("SIGHUP: reloading the TLS certificate");
+    (*server)->ReloadCertificates().ok();  // the outcome is logged by the certificate store
+    std::fflush(stdout);
+  }
   ready = false;
   logger.Info("shutting down: draining in-flight requests", {{"signal", received}});
   (*server)->Stop();

@@ -60,6 +60,10 @@ StatusOr<std::unique_ptr<ServeProcess>> ServeProcess::Start(const TestCa& ca,
                                    "--tls-key",       ca.server_key_path(),
                                    "--listen",        "127.0.0.1:" + std::to_string(serve->port_)};
   args.insert(args.end(), options.extra_args.begin(), options.extra_args.end());
+  if (options.address_space_limit_bytes > 0) {
+    args.insert(args.begin(), {"/usr/bin/prlimit",
+                               "--as=" + std::to_string(options.address_space_limit_bytes), "--"});
+  }
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -141,6 +145,20 @@ StatusOr<int> ServeProcess::Terminate() {
   pid_ = -1;
   if (waited <= 0) return UnavailableError("waitpid failed");
   return status;
+}
+
+Status ServeProcess::Signal(int signal) {
+  if (pid_ <= 0) return InternalError("not running");
+  if (kill(pid_, signal) != 0) return UnavailableError("kill failed");
+  return Status::Ok();
+}
+
+bool ServeProcess::Running() {
+  if (pid_ <= 0) return false;
+  int status = 0;
+  if (waitpid(pid_, &status, WNOHANG) != pid_) return true;
+  pid_ = -1;
+  return false;
 }
 
 std::string ServeProcess::Log() const {

@@ -5,6 +5,7 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -21,6 +22,8 @@ struct ServeOptions {
   std::string log_path;                 // where stdout goes
   std::vector<std::string> extra_args;  // e.g. {"--ready-timeout", "1"}
   std::vector<std::string> env;         // "NAME=value"
+  // RLIMIT_AS of the server process (through prlimit(1)); 0: inherited.
+  uint64_t address_space_limit_bytes = 0;
 };
 
 // `text` with every line prefixed by `spaces` blanks: a PEM block under a YAML `|` key.
@@ -42,8 +45,13 @@ class ServeProcess {
   nlohmann::json Mutate(const nlohmann::json& review, std::string* error);
   // SIGTERM, then waits; the exit status as waitpid reports it.
   StatusOr<int> Terminate();
+  // Sends `signal` and returns at once.
+  Status Signal(int signal);
+  // True while the process has not exited (reaps it when it has).
+  bool Running();
   std::string Log() const;
   int port() const { return port_; }
+  pid_t pid() const { return pid_; }
 
  private:
   ServeProcess() = default;
