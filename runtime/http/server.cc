@@ -75,6 +75,21 @@ std::optional<Response> CheckFraming(const mg_request_info* info) {
   return std::nullopt;
 }
 
+// A request-line method that civetweb does not accept (it knows GET, HEAD, POST, PUT, DELETE,
+// CONNECT, OPTIONS, PATCH and WebDAV's): an upper-case token outside that first group.
+bool UnknownMethod(const char* method) {
+  if (method == nullptr || *method == '\0') return false;
+  for (const char* c = method; *c != '\0'; ++c) {
+    if (*c < 'A' || *c > 'Z') return false;
+  }
+  constexpr std::string_view kKnown[] = {"GET",    "HEAD",    "POST",  "PUT",
+                                         "DELETE", "CONNECT", "PATCH", "OPTIONS"};
+  for (std::string_view known : kKnown) {
+    if (known == method) return false;
+  }
+  return true;
+}
+
 void WriteResponse(mg_connection* conn, const Response& response) {
   if (response.close_connection) mg_disable_connection_keep_alive(conn);
   const std::string wire = SerializeResponse(response);
@@ -173,6 +188,13 @@ int Server::InitSsl(void* ssl_ctx, void* self) noexcept {
 
 int Server::AnswerProtocolError(mg_connection* conn, int status, const char* message) noexcept {
   try {
+    // civetweb refuses methods it does not know (TRACE, anything made up) as a bad request
+    // before any handler runs; every endpoint here allows only GET or POST, so it is a 405.
+    const char* method = mg_get_request_info(conn)->request_method;
+    if (status == 400 && UnknownMethod(method)) {
+      WriteResponse(conn, Refuse(405, std::string("Method not allowed.: ") + method));
+      return 0;
+    }
     WriteResponse(conn, Refuse(status, message != nullptr ? message : ""));
     return 0;      // answered here
   } catch (...) {  // bad_alloc: civetweb's own answer will do

@@ -172,6 +172,20 @@ TEST_F(HostileClientTest, UnsupportedHttpVersionGetsAnAnswer) {
   EXPECT_THAT(answer, ::testing::StartsWith("HTTP/1.1 505 HTTP Version Not Supported\r\n"));
 }
 
+TEST_F(HostileClientTest, MethodsCivetwebDoesNotKnowAre405) {
+  // Issue 11: /mutate answers every method but POST with 405; civetweb answered TRACE and
+  // made-up methods 400 itself.
+  auto server = Start({});
+  ASSERT_NE(server, nullptr);
+  for (const char* method : {"TRACE", "FOO"}) {
+    const std::string answer =
+        Exchange(*server, std::string(method) + " /mutate HTTP/1.1\r\nHost: x\r\n\r\n");
+    EXPECT_EQ(StatusOf(answer), 405) << method << ": " << answer;
+    EXPECT_THAT(answer, HasSubstr(std::string("Method not allowed.: ") + method));
+  }
+  EXPECT_EQ(calls_, 0);
+}
+
 TEST_F(HostileClientTest, BadAllocInTheHandlerIsAnswered500AndTheServerLivesOn) {
   auto server = Start({});
   ASSERT_NE(server, nullptr);
