@@ -1,6 +1,7 @@
 #include "runtime/cli/serve_command.h"
 
 #include <pthread.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <atomic>
@@ -230,6 +231,14 @@ int RunServe(int argc, char** argv) {
     const Status& bad = server_options.ok() ? budget_mib.status() : server_options.status();
     std::fprintf(stderr, "connaisseur serve: %s\n", bad.message().c_str());
     return 2;
+  }
+
+  // Every open connection is a descriptor, idle attackers' included until they are refused:
+  // raise the soft limit to the hard one, as daemons (and Go programs) do.
+  rlimit files{};
+  if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &files);
   }
 
   // Handle SIGTERM/SIGINT (drain and exit) and SIGHUP (reload the certificate) synchronously in
