@@ -8,6 +8,7 @@
 #include <chrono>
 #include <vector>
 
+#include "runtime/http/socket_deadlines.h"
 #include "runtime/http/tls_connection_guard.h"
 
 namespace connaisseur::http {
@@ -214,9 +215,19 @@ std::optional<Response> Server::ReadBody(mg_connection* conn, Request& request,
   }
   const auto deadline =
       std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.body_timeout_ms);
+  // mg_read waits as long as each piece arrives within io_timeout_ms; the armed deadline ends a
+  // body trickling in for longer by shutting its socket down for reading (TLS: the socket is
+  // this thread's connection; plain HTTP has none to arm, only the checks between reads).
+  const SocketDeadlines::Armed armed =
+      deadlines_.Arm(options_.insecure_http ? -1 : CurrentTlsSocket(), deadline);
+  const auto too_slow = [&] {
+    return Refuse(408, "request body did not arrive within " +
+                           std::to_string(options_.body_timeout_ms) + " ms");
+  };
   char buf[16384];
   for (;;) {
     const int n = mg_read(conn, buf, sizeof(buf));
+    if (n < 0 && armed.expired()) return too_slow();
     if (n < 0) return Refuse(400, "could not read the request body (malformed chunked encoding?)");
     if (n == 0) break;
     if (request.body.size() + static_cast<size_t>(n) > options_.max_body_bytes) {
@@ -226,11 +237,9 @@ std::optional<Response> Server::ReadBody(mg_connection* conn, Request& request,
       if (Status s = memory.Grow(static_cast<size_t>(n)); !s.ok()) return OverBudget(s);
     }
     request.body.append(buf, static_cast<size_t>(n));
-    if (std::chrono::steady_clock::now() > deadline) {
-      return Refuse(408, "request body did not arrive within " +
-                             std::to_string(options_.body_timeout_ms) + " ms");
-    }
+    if (std::chrono::steady_clock::now() > deadline) return too_slow();
   }
+  if (armed.expired()) return too_slow();
   if (declared >= 0 && request.body.size() != static_cast<size_t>(declared)) {
     return Refuse(400, "request body ended after " + std::to_string(request.body.size()) + " of " +
                            std::to_string(declared) + " bytes");

@@ -27,6 +27,7 @@
 #include "runtime/http/client_connection_limit.h"
 #include "runtime/http/http_message.h"
 #include "runtime/http/memory_budget.h"
+#include "runtime/http/socket_deadlines.h"
 #include "runtime/log/logger.h"
 #include "runtime/status.h"
 
@@ -110,6 +111,7 @@ class Server {
   Handler handler_;
   ServerOptions options_;
   ClientConnectionLimit connection_limit_;
+  mutable SocketDeadlines deadlines_;  // whole-body deadlines (thread-safe)
   std::mutex drain_mu_;
   std::condition_variable drained_;
   int in_flight_ = 0;                               // guarded by drain_mu_

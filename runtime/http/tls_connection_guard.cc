@@ -11,6 +11,8 @@
 namespace connaisseur::http {
 namespace {
 
+thread_local int current_tls_socket = -1;
+
 // One counted connection, owned by its SSL object (ex_data) and released by FreeCounted.
 struct CountedConnection {
   ClientConnectionLimit* limit;
@@ -67,6 +69,7 @@ bool CountConnection(SSL* ssl, ClientConnectionLimit* limit) {
 
 void OnTlsState(const SSL* ssl, int where, int /*ret*/) noexcept {
   if ((where & SSL_CB_HANDSHAKE_START) == 0 || SSL_get_ex_data(ssl, SslIndex()) != nullptr) return;
+  current_tls_socket = SSL_get_fd(ssl);
   auto* limit =
       static_cast<ClientConnectionLimit*>(SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), CtxIndex()));
   if (limit == nullptr) return;
@@ -78,10 +81,15 @@ void OnTlsState(const SSL* ssl, int where, int /*ret*/) noexcept {
     admitted = false;
   }
   // Ends the handshake at once: its next read sees the closed socket and civetweb closes it.
-  if (!admitted) shutdown(SSL_get_fd(ssl), SHUT_RDWR);
+  if (!admitted) {
+    shutdown(SSL_get_fd(ssl), SHUT_RDWR);
+    current_tls_socket = -1;
+  }
 }
 
 }  // namespace
+
+int CurrentTlsSocket() { return current_tls_socket; }
 
 void GuardTlsConnections(SSL_CTX* ctx, ClientConnectionLimit* limit) {
   SslIndex();  // registers the index (and its free callback) before any connection exists

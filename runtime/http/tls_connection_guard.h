@@ -16,4 +16,9 @@ namespace connaisseur::http {
 // `limit` is borrowed and must outlive every connection made with `ctx`.
 void GuardTlsConnections(SSL_CTX* ctx, ClientConnectionLimit* limit);
 
+// The socket of the TLS connection whose handshake this thread started last, or -1. civetweb
+// serves a connection on one worker thread from its handshake to its close, so a request handler
+// finds its own connection's socket here (to bound a read: SocketDeadlines).
+int CurrentTlsSocket();
+
 }  // namespace connaisseur::http

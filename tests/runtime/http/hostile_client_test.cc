@@ -135,6 +135,26 @@ TEST_F(HostileClientTest, BodyCutShortIsRefusedNeverJudged) {
   EXPECT_EQ(calls_, 0);
 }
 
+TEST_F(HostileClientTest, ABodyTricklingInPastItsDeadlineIs408) {
+  ServerOptions options;
+  options.body_timeout_ms = 1000;
+  auto server = Start(options);
+  ASSERT_NE(server, nullptr);
+  auto client = RawTlsClient::Connect(server->port(), kAttacker);
+  ASSERT_NE(client, nullptr);
+  ASSERT_TRUE(client->StartTls(milliseconds(3000)));
+  ASSERT_TRUE(client->Send("POST /mutate HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n"));
+  std::string answer;
+  int sent = 0;
+  for (; sent < 100 && answer.empty(); ++sent) {  // a byte every 100 ms: 10 s for the body
+    if (!client->Send("x")) break;
+    answer = client->ReadUntilClosed(milliseconds(100));
+  }
+  EXPECT_LT(sent, 50) << "answered only after " << sent << " of 100 bytes";
+  EXPECT_EQ(StatusOf(answer), 408) << answer;
+  EXPECT_EQ(calls_, 0);
+}
+
 TEST_F(HostileClientTest, RefusesAmbiguousFraming) {
   auto server = Start({});
   ASSERT_NE(server, nullptr);
