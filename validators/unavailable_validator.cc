@@ -5,7 +5,7 @@ namespace connaisseur::validators {
 StatusOr<VerifiedImage> UnavailableValidator::Verify(const image::ImageReference& /*image*/,
                                                      const config::RuleOptions& /*options*/,
                                                      Deadline /*deadline*/) const {
-  return UnavailableError(type_ + " validation is not available in this build yet");
+  return InvalidArgumentError(reason_);
 }
 
 }  // namespace connaisseur::validators

@@ -1,5 +1,7 @@
-// UnavailableValidator: stands in for a validator type this build does not implement yet. It
-// denies every image (fail closed), saying so, instead of making the configuration unloadable.
+// UnavailableValidator: stands in for a validator that cannot verify anything as configured (no
+// trust root, an empty key, a stub type, a secret that is not mounted, a type this build does
+// not implement yet). It denies every image (fail closed) with the reason, instead of making the
+// configuration unloadable: Connaisseur loads these configurations too.
 #pragma once
 
 #include <string>
@@ -11,17 +13,22 @@ namespace connaisseur::validators {
 
 class UnavailableValidator final : public Validator {
  public:
-  explicit UnavailableValidator(std::string type) : type_(std::move(type)) {}
+  // `type` is the configured type ("notaryv1", ...); `reason` says why nothing can verify, e.g.
+  // `validator "default" has no trust root configured`.
+  UnavailableValidator(std::string type, std::string reason)
+      : type_(std::move(type)), reason_(std::move(reason)) {}
 
   std::string_view type() const override { return type_; }
+  const std::string& reason() const { return reason_; }
 
-  // Always kUnavailable "<type> validation is not available in this build yet".
+  // Always kInvalidArgument (a configuration problem: retrying cannot help) with the reason.
   StatusOr<VerifiedImage> Verify(const image::ImageReference& image,
                                  const config::RuleOptions& options,
                                  Deadline deadline) const override;
 
  private:
   const std::string type_;
+  const std::string reason_;
 };
 
 }  // namespace connaisseur::validators

@@ -8,26 +8,46 @@
 #include "validators/unavailable_validator.h"
 
 namespace connaisseur::validators {
+namespace {
 
-StatusOr<std::unique_ptr<Validator>> CreateValidator(const config::ValidatorConfig& config) {
+template <typename T>
+StatusOr<std::unique_ptr<Validator>> Upcast(StatusOr<std::unique_ptr<T>> built) {
+  if (!built.ok()) return built.status();
+  return std::unique_ptr<Validator>(std::move(built).value());
+}
+
+StatusOr<std::unique_ptr<Validator>> Build(const config::ValidatorConfig& config) {
   switch (config.type) {
     case config::ValidatorType::kStatic:
       return std::unique_ptr<Validator>(std::make_unique<StaticValidator>(config.approve));
-    case config::ValidatorType::kNotaryV1: {
-      auto notary = notaryv1::NotaryV1Validator::Create(config);
-      if (!notary.ok()) return notary.status();
-      return std::unique_ptr<Validator>(std::move(notary).value());
-    }
-    case config::ValidatorType::kCosign: {
-      auto cosign = cosign::CosignValidator::Create(config);
-      if (!cosign.ok()) return cosign.status();
-      return std::unique_ptr<Validator>(std::move(cosign).value());
-    }
+    case config::ValidatorType::kNotaryV1:
+      return Upcast(notaryv1::NotaryV1Validator::Create(config));
+    case config::ValidatorType::kCosign:
+      return Upcast(cosign::CosignValidator::Create(config));
     case config::ValidatorType::kNotation:
-      return std::unique_ptr<Validator>(std::make_unique<UnavailableValidator>(
-          std::string(config::ValidatorTypeName(config.type))));
+      return InvalidArgumentError("notation validation is not available in this build yet");
+    case config::ValidatorType::kNotaryV2:
+      return InvalidArgumentError("notaryv2 is a stub that verifies nothing");
   }
-  return InternalError("validator \"" + config.name + "\": unknown validator type");
+  return InternalError("unknown validator type");
+}
+
+}  // namespace
+
+std::unique_ptr<Validator> CreateValidator(const config::ValidatorConfig& config,
+                                           std::string* failure) {
+  const std::string type(config::ValidatorTypeName(config.type));
+  std::string reason = config.unusable;
+  if (reason.empty()) {
+    auto built = Build(config);
+    if (built.ok()) return std::move(built).value();
+    // Validators' own messages usually name the validator already; make sure the deny does.
+    const std::string prefix = "validator \"" + config.name + "\"";
+    reason = built.status().message();
+    if (reason.find(prefix) == std::string::npos) reason = prefix + ": " + reason;
+    if (failure != nullptr) *failure = reason;
+  }
+  return std::make_unique<UnavailableValidator>(type, std::move(reason));
 }
 
 }  // namespace connaisseur::validators

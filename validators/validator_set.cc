@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "runtime/config/rule_doubts.h"
 #include "validators/validator_factory.h"
 
 namespace connaisseur::validators {
@@ -28,18 +29,29 @@ Status Wrap(std::string_view type, const image::ImageReference& image, const Sta
 
 }  // namespace
 
-StatusOr<std::unique_ptr<ValidatorSet>> ValidatorSet::Create(const config::Config& config) {
+StatusOr<std::unique_ptr<ValidatorSet>> ValidatorSet::Create(const config::Config& config,
+                                                             std::vector<std::string>* warnings) {
   ValidatorMap validators;
+  std::map<std::string, config::ValidatorConfig, std::less<>> configs;
   for (const config::ValidatorConfig& vc : config.validators) {
-    auto validator = CreateValidator(vc);
-    if (!validator.ok()) return validator.status().WithPrefix("validator \"" + vc.name + "\"");
-    validators.insert_or_assign(vc.name, std::move(validator).value());
+    std::string failure;
+    validators.insert_or_assign(vc.name, CreateValidator(vc, &failure));
+    // The first of a duplicated name is kept; every entry of that name is unusable anyway.
+    auto [kept, inserted] = configs.emplace(vc.name, vc);
+    if (failure.empty()) continue;
+    if (inserted) kept->second.unusable = failure;  // named before any rule-option doubt
+    if (warnings != nullptr) {
+      warnings->push_back((vc.location.empty() ? "" : vc.location + ": ") + failure +
+                          ": images routed to it are denied");
+    }
   }
   VerificationCache::Options cache_options;
   cache_options.ttl = std::chrono::seconds(
       std::clamp(config.features.cache_expiry_seconds, 0, kMaxCacheTtlSeconds));
   cache_options.cache_errors = config.features.cache_errors;
-  return std::make_unique<ValidatorSet>(std::move(validators), std::move(cache_options));
+  auto set = std::make_unique<ValidatorSet>(std::move(validators), std::move(cache_options));
+  set->configs_ = std::move(configs);
+  return set;
 }
 
 ValidatorSet::ValidatorSet(ValidatorMap validators, VerificationCache::Options cache_options)
@@ -56,6 +68,9 @@ StatusOr<VerifiedImage> ValidatorSet::Verify(const config::Rule& rule,
   }
   const Validator& validator = *it->second;
   const std::string_view type = validator.type();
+  if (Status configured = CheckConfigured(rule); !configured.ok()) {
+    return Wrap(type, image, configured);
+  }
 
   if (type == "static") {
     auto result = validator.Verify(image, rule.with, deadline);
@@ -79,6 +94,18 @@ StatusOr<VerifiedImage> ValidatorSet::Verify(const config::Rule& rule,
                                 *image.digest() + " pinned in the reference"));
   }
   return verified;
+}
+
+Status ValidatorSet::CheckConfigured(const config::Rule& rule) const {
+  auto it = configs_.find(rule.validator);
+  if (it == configs_.end()) return Status();
+  const config::ValidatorConfig& vc = it->second;
+  if (!vc.unusable.empty()) return InvalidArgumentError(vc.unusable);
+  const std::vector<config::RuleDoubt> doubts = config::RuleDoubts(rule.with, vc);
+  if (!doubts.empty()) {
+    return InvalidArgumentError("rule " + rule.pattern + ": " + doubts.front().message);
+  }
+  return Status();
 }
 
 StatusOr<VerifiedImage> ValidatorSet::VerifyCached(const Validator& validator,

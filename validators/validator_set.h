@@ -18,6 +18,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "runtime/admission/image_verifier.h"
 #include "runtime/config/config.h"
@@ -34,14 +35,20 @@ class ValidatorSet final : public admission::ImageVerifier {
   using ValidatorMap = std::map<std::string, std::unique_ptr<Validator>, std::less<>>;
 
   // Builds every validator of `config` (CreateValidator) and the cache from its features.
-  // The TTL is capped at 300 s.
-  static StatusOr<std::unique_ptr<ValidatorSet>> Create(const config::Config& config);
+  // The TTL is capped at 300 s. Never refuses a configuration the loader accepted: a validator
+  // that cannot be built denies every image with the reason, and the reason is appended to
+  // *warnings (unless null). Each validator's configuration is kept, so that a rule whose
+  // options it cannot honour (config::RuleDoubts) is denied with the doubt, not verified.
+  static StatusOr<std::unique_ptr<ValidatorSet>> Create(
+      const config::Config& config, std::vector<std::string>* warnings = nullptr);
 
   // For tests and embedders: validators already built, keyed by name.
   ValidatorSet(ValidatorMap validators, VerificationCache::Options cache_options);
 
   // Denial messages (the text the webhook sends):
   //   unknown validator        `validator "<name>" not found`
+  //   unusable validator, or a rule it cannot honour (sets built by Create only)
+  //                            `error during <type> validation of image <raw>: <reason>`
   //   static approve=false     `static deny for image <raw> using rule <pattern>`
   //   any other failure        `error during <type> validation of image <raw>: <reason>`
   // A success carries "sha256:<hex>" (empty only for a static allow of a tag reference); a
@@ -64,7 +71,12 @@ class ValidatorSet final : public admission::ImageVerifier {
   StatusOr<VerifiedImage> ResolveAndVerify(const Validator& validator, const config::Rule& rule,
                                            const image::ImageReference& image, Deadline deadline);
 
+  // Why a validator or this rule's options cannot verify anything; OK when they can.
+  Status CheckConfigured(const config::Rule& rule) const;
+
   ValidatorMap validators_;
+  // name → configuration (Create only; empty for sets built from ready validators)
+  std::map<std::string, config::ValidatorConfig, std::less<>> configs_;
   std::function<VerificationCache::Clock::time_point()> now_;
   VerificationCache cache_;
 

@@ -21,6 +21,8 @@ std::string ValidatorType(const config::Config& config, const std::string& name)
         return "cosign";
       case config::ValidatorType::kNotation:
         return "notation";
+      case config::ValidatorType::kNotaryV2:
+        return "notaryv2";
     }
   }
   return "unknown";

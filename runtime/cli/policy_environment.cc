@@ -51,7 +51,9 @@ StatusOr<std::unique_ptr<PolicyEnvironment>> PolicyEnvironment::Load(
   if (!rules.ok()) return rules.status().WithPrefix(options.config_path);
   env->rules_ = std::move(rules).value();
 
-  auto verifier = validators::ValidatorSet::Create(env->config_);
+  // Validators that cannot be built load as validators that deny, and say why among the
+  // configuration's warnings (printed by lint and at start-up).
+  auto verifier = validators::ValidatorSet::Create(env->config_, &env->config_.warnings);
   if (!verifier.ok()) return verifier.status().WithPrefix(options.config_path);
   env->verifier_ = std::move(verifier).value();
 

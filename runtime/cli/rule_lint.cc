@@ -49,17 +49,19 @@ std::string NeverMatchReason(std::string_view pattern) {
 
 std::vector<RuleWarning> LintRules(const std::vector<config::Rule>& rules, bool legacy_unanchored) {
   std::vector<RuleWarning> warnings;
-  std::unordered_map<std::string, size_t> first_with_pattern;
+  std::unordered_map<std::string, size_t> last_with_pattern;
   for (size_t i = 0; i < rules.size(); ++i) {
     const config::Rule& rule = rules[i];
-    auto [it, inserted] = first_with_pattern.emplace(rule.pattern, i);
+    auto [it, inserted] = last_with_pattern.emplace(rule.pattern, i);
     if (!inserted) {
+      // Same pattern, same specificity: the later rule wins the tie (v3.10), so the earlier
+      // one is never used. Rules are numbered from 1, as an admin counts them.
+      const std::string later = std::to_string(i + 1), earlier = std::to_string(it->second + 1);
       warnings.push_back({i, it->second,
-                          "rule \"" + rule.pattern + "\" is identical to the earlier rule #" +
-                              std::to_string(it->second + 1) +
-                              ": only one of them is ever selected (on a tie the later rule "
-                              "wins), so rule #" +
-                              std::to_string(it->second + 1) + " has no effect"});
+                          "rule " + later + " shadows rule " + earlier + ": both have pattern \"" +
+                              rule.pattern + "\", and on a tie the later rule wins, so rule " +
+                              earlier + " is never used"});
+      it->second = i;
     }
     if (legacy_unanchored) continue;
     const std::string reason = NeverMatchReason(rule.pattern);

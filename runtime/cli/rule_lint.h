@@ -17,7 +17,7 @@ namespace connaisseur::cli {
 
 struct RuleWarning {
   size_t rule_index;    // position in the policy list
-  size_t other_index;   // the shadowing rule for a shadow warning, else rule_index
+  size_t other_index;   // the shadowed (earlier) rule for a shadow warning, else rule_index
   std::string message;  // one line, names the pattern
 };
 

@@ -269,6 +269,8 @@ int RunServe(int argc, char** argv) {
     return 2;
   }
   WebhookStack& webhook = **stack;
+  // What loads but denies at request time (`connaisseur lint` lists the same), said once here.
+  for (const std::string& warning : webhook.config().warnings) logger.Warn(warning);
   admission::EndpointOptions endpoint_options;
   endpoint_options.reviewer = &webhook.reviewer();
   endpoint_options.runners = &webhook.runners();

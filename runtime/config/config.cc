@@ -41,6 +41,8 @@ std::string_view ValidatorTypeName(ValidatorType t) {
       return "cosign";
     case ValidatorType::kNotation:
       return "notation";
+    case ValidatorType::kNotaryV2:
+      return "notaryv2";
   }
   return "unknown";
 }
@@ -80,9 +82,9 @@ StatusOr<Config> LoadConfigText(std::string_view yaml_text, std::string_view sou
     ParseDocument(doc.root, diag, &config);
   }
   // Cross checks run even after section errors, so one run lists every problem; a validator
-  // too broken to keep (no name or type) may add a "no validator named" for its rules.
+  // too broken to keep (no name or type) may add a "not found" warning for its rules.
   auto [validators_path, policy_path] = ListPaths(config.layout);
-  CrossCheck(config, validators_path, policy_path, diag);
+  CrossCheck(&config, validators_path, policy_path, diag);
   CN_RETURN_IF_ERROR(diag.ToStatus());
   config.warnings = diag.warnings();
   return config;

@@ -17,7 +17,9 @@
 
 namespace connaisseur::config {
 
-enum class ValidatorType { kStatic, kNotaryV1, kCosign, kNotation };
+// kNotaryV2 is the no-op stub of Connaisseur v3.3's schema: it loads (with a warning) and its
+// validator denies every image.
+enum class ValidatorType { kStatic, kNotaryV1, kCosign, kNotation, kNotaryV2 };
 std::string_view ValidatorTypeName(ValidatorType t);  // "static", "notaryv1", ...
 
 // cosign keyless identity (parsed; verification is a later issue and denies).
@@ -62,6 +64,12 @@ struct ValidatorConfig {
   std::string cert;                    // PEM CA bundle for TLS to the back-end
   Auth auth;
   bool is_acr = false;  // notaryv1 on Azure Container Registry
+  // Why this validator cannot verify anything as configured (no trust root, an empty key, a
+  // stub type, a duplicate name, ...), or "" when it can. A validator with a reason loads with
+  // that reason as a warning and denies every image routed to it, naming the reason.
+  std::string unusable;
+  // Where the entry was written, "values.yaml:12: application.validators[2]" (for messages).
+  std::string location;
 
   // The root named `name` ("" means "default"), or nullptr.
   const TrustRoot* FindTrustRoot(std::string_view name) const;
@@ -173,7 +181,8 @@ struct Config {
 };
 
 // Loads and checks a values file. On failure the Status (kInvalidArgument) lists every problem,
-// one per line, each with its path: `application.policy[2].validator: no validator named "foo"`.
+// one per line, each with its path: `application.policy[2].pattern: Pattern must not be empty`.
+// What Connaisseur loads loads: doubts go to Config::warnings (see cross_checks.h).
 StatusOr<Config> LoadConfigFile(const std::string& path);
 StatusOr<Config> LoadConfigText(std::string_view yaml_text, std::string_view source_name);
 

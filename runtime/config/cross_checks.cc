@@ -2,87 +2,60 @@
 
 #include <map>
 
+#include "runtime/config/rule_doubts.h"
+
 namespace connaisseur::config {
 namespace {
 
-void CheckValidatorNames(const Config& config, const std::string& path, Diagnostics& diag) {
-  std::map<std::string, size_t, std::less<>> first;
-  for (size_t i = 0; i < config.validators.size(); ++i) {
-    const std::string& name = config.validators[i].name;
-    auto [it, inserted] = first.emplace(name, i);
-    if (inserted) continue;
-    std::string message = "duplicate validator name \"" + name + "\"";
-    if (name == "default") message = "Too many default validator configurations.";
-    diag.Error(JoinPath(IndexPath(path, i), "name"),
-               message + " (also " + IndexPath(path, it->second) + ")");
+// Which entry Connaisseur would take for a duplicated name differs by version; none of them is
+// trusted: every entry of that name denies, saying why.
+void CheckValidatorNames(Config* config, const std::string& path, Diagnostics& diag) {
+  std::map<std::string, std::vector<size_t>, std::less<>> by_name;
+  for (size_t i = 0; i < config->validators.size(); ++i) {
+    by_name[config->validators[i].name].push_back(i);
+  }
+  for (const auto& [name, indices] : by_name) {
+    if (indices.size() < 2) continue;
+    std::string reason =
+        "validator name \"" + name + "\" is defined " + std::to_string(indices.size()) + " times";
+    if (name == "default") reason += " (Too many default validator configurations.)";
+    for (size_t i : indices) {
+      diag.Warning(JoinPath(IndexPath(path, i), "name"),
+                   reason + ": images routed to it are denied");
+      ValidatorConfig& v = config->validators[i];
+      if (v.unusable.empty()) v.unusable = reason;
+    }
   }
 }
 
-// Which `with` options each validator type understands; others would be silently ignored.
-void CheckOptionsFitType(const Rule& rule, const ValidatorConfig& v, const std::string& with,
-                         Diagnostics& diag) {
-  const RuleOptions& o = rule.with;
-  std::string type(ValidatorTypeName(v.type));
-  auto reject = [&](std::string_view key) {
-    diag.Error(JoinPath(with, key), "not an option of " + type + " validator \"" + v.name + "\"");
-  };
-  if (!o.delegations.empty() && v.type != ValidatorType::kNotaryV1) reject("delegations");
-  if (v.type != ValidatorType::kCosign) {
-    if (o.threshold) reject("threshold");
-    if (!o.required.empty()) reject("required");
-  }
-  if (v.type != ValidatorType::kNotation) {
-    if (!o.verification_level.empty()) reject("verificationLevel");
-    if (!o.verify_timestamp.empty()) reject("verifyTimestamp");
-  }
-}
-
-void CheckTrustRoots(const Rule& rule, const ValidatorConfig& v, const std::string& with,
-                     Diagnostics& diag) {
-  const RuleOptions& o = rule.with;
-  if (v.type == ValidatorType::kStatic) {
-    if (!o.trust_root.empty()) {
-      diag.Error(JoinPath(with, "trustRoot"),
-                 "static validator \"" + v.name + "\" has no trust roots");
-    }
-    return;
-  }
-  if (v.trust_roots.empty()) return;  // already reported at the validator
-  if (o.trust_root.empty()) {
-    if (v.FindTrustRoot("") == nullptr) {
-      diag.Error(with.substr(0, with.rfind('.')), "no with.trustRoot given and validator \"" +
-                                                      v.name +
-                                                      "\" has no trust root named \"default\"");
-    }
-  } else if (o.trust_root != "*" && v.FindTrustRoot(o.trust_root) == nullptr) {
-    diag.Error(JoinPath(with, "trustRoot"),
-               "no trust root named \"" + o.trust_root + "\" in validator \"" + v.name + "\"");
-  }
-  for (size_t i = 0; i < o.required.size(); ++i) {
-    if (v.FindTrustRoot(o.required[i]) == nullptr) {
-      diag.Error(IndexPath(JoinPath(with, "required"), i),
-                 "no trust root named \"" + o.required[i] + "\" in validator \"" + v.name + "\"");
-    }
+// Static validators take no options; Connaisseur ignores a trustRoot given to one, and so do we.
+void CheckStaticOptions(const Rule& rule, const ValidatorConfig& v, const std::string& rule_path,
+                        Diagnostics& diag) {
+  if (v.type == ValidatorType::kStatic && !rule.with.trust_root.empty()) {
+    diag.Warning(JoinPath(rule_path, "with.trustRoot"),
+                 "static validator \"" + v.name + "\" has no trust roots; ignored");
   }
 }
 
 }  // namespace
 
-void CrossCheck(const Config& config, const std::string& validators_path,
-                const std::string& policy_path, Diagnostics& diag) {
+void CrossCheck(Config* config, const std::string& validators_path, const std::string& policy_path,
+                Diagnostics& diag) {
   CheckValidatorNames(config, validators_path, diag);
-  for (const Rule& rule : config.policy) {
-    std::string rule_path = IndexPath(policy_path, rule.index);
-    const ValidatorConfig* v = config.FindValidator(rule.validator);
+  for (const Rule& rule : config->policy) {
+    const std::string rule_path = IndexPath(policy_path, rule.index);
+    const ValidatorConfig* v = config->FindValidator(rule.validator);
     if (v == nullptr) {
-      diag.Error(JoinPath(rule_path, "validator"), "no validator named \"" + rule.validator +
-                                                       "\" (validator \"" + rule.validator +
-                                                       "\" not found)");
+      diag.Warning(
+          JoinPath(rule_path, "validator"),
+          "validator \"" + rule.validator + "\" not found: images this rule selects are denied");
       continue;
     }
-    std::string with = JoinPath(rule_path, "with");
-    CheckOptionsFitType(rule, *v, with, diag);
-    CheckTrustRoots(rule, *v, with, diag);
+    CheckStaticOptions(rule, *v, rule_path, diag);
+    for (const RuleDoubt& doubt : RuleDoubts(rule.with, *v)) {
+      diag.Warning(doubt.key.empty() ? rule_path : JoinPath(rule_path, doubt.key),
+                   doubt.message + ": images this rule selects are denied");
+    }
   }
 }
 

@@ -64,6 +64,12 @@ std::string Diagnostics::Format(std::string_view path, std::string_view message)
   return out;
 }
 
+std::string Diagnostics::Locate(std::string_view path) const {
+  std::string out = Format(path, "");
+  while (!out.empty() && (out.back() == ' ' || out.back() == ':')) out.pop_back();
+  return out;
+}
+
 int Diagnostics::LineOf(std::string_view path) const {
   if (lines_ == nullptr) return 0;
   while (!path.empty()) {

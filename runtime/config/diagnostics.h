@@ -3,7 +3,7 @@
 // Every parser of the config folder reports into one Diagnostics instead of returning at the
 // first problem, so a user sees ALL problems of a file at once. Each entry carries the path in
 // the document as the user wrote it (`application.policy[2].validator`) and, when known, the
-// YAML line: `values.yaml:14: application.policy[2].validator: no validator named "foo"`.
+// YAML line: `values.yaml:14: application.policy[2].validator: expected a string, got a list`.
 // Messages never contain configuration values that may be secret: callers pass key names,
 // types and enum values only.
 #pragma once
@@ -33,6 +33,9 @@ class Diagnostics {
 
   void Error(std::string_view path, std::string_view message);
   void Warning(std::string_view path, std::string_view message);
+
+  // "values.yaml:14: application.validators[2]": where `path` is, for messages built later.
+  std::string Locate(std::string_view path) const;
 
   bool has_errors() const { return !errors_.empty(); }
   const std::vector<std::string>& warnings() const { return warnings_; }

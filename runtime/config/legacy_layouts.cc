@@ -25,38 +25,68 @@ void ParseLegacyAlerting(FieldReader& top, Config* config) {
   }
 }
 
+// v1's `notary.auth`: credentials only when `enabled: true`; a `secretName` wins over inline
+// `user`/`password`, as v1's chart did.
+Auth ParseV1Auth(FieldReader& a, ValidatorConfig& v) {
+  a.Alias("user", "username");
+  const bool enabled = a.Bool("enabled").value_or(false);
+  Auth auth;
+  auth.username = a.String("username").value_or("");
+  auth.password = a.String("password").value_or("");
+  auth.secret_name = a.String("secretName").value_or("");
+  if (!enabled) return Auth{};
+  if (!auth.secret_name.empty()) {
+    if (auth.secret_name.find_first_of("/\\") != std::string::npos) {
+      a.diag().Error(a.PathOf("secretName"), "must be a Kubernetes secret name (no / or \\)");
+    }
+    return Auth{.secret_name = auth.secret_name};
+  }
+  if (auth.username.empty() || auth.password.empty()) {
+    MarkUnusable(a.diag(), a.path(), "auth is enabled but lacks a user, a password or a secretName",
+                 v);
+    return Auth{};
+  }
+  return auth;
+}
+
+// v1.5's `notary.isCosign: true` meant "rootPubKey is a cosign key": the images are verified
+// as cosign signatures, and the notary host, certificate and credentials are not used.
+void ParseV1Key(FieldReader& n, ValidatorConfig& v) {
+  std::optional<std::string> key = n.String("rootPubKey");
+  const bool blank = !key || key->find_first_not_of(" \t\r\n") == std::string::npos;
+  if (blank) {
+    MarkEmptyKey(n.diag(), n.PathOf("rootPubKey"), "default", v);
+    return;
+  }
+  if (Status s = CheckPublicKeyPem(*key); !s.ok()) {
+    n.diag().Error(n.PathOf("rootPubKey"), s.message());
+  }
+  v.trust_roots.push_back(TrustRoot{.name = "default", .key = *key});
+}
+
 ValidatorConfig ParseV1Notary(FieldReader& n) {
   Diagnostics& diag = n.diag();
   ValidatorConfig v;
   v.name = "default";
-  v.type = ValidatorType::kNotaryV1;
-  if (auto host = n.String("host", /*required=*/true)) {
-    if (host->empty() || HasControlChars(*host) || host->find(' ') != std::string::npos) {
-      diag.Error(n.PathOf("host"), "must be a host name or https:// URL");
-    } else if (host->rfind("http://", 0) == 0) {
-      diag.Error(n.PathOf("host"), "plain http:// is not allowed; use https://");
-    } else {
-      v.host = *host;
-    }
-  }
-  bool selfsigned = n.Bool("selfsigned").value_or(false);
+  v.location = diag.Locate(n.path());
+  const bool is_cosign = n.Bool("isCosign").value_or(false);
+  v.type = is_cosign ? ValidatorType::kCosign : ValidatorType::kNotaryV1;
+  ParseNotaryHost(n, v);  // absent or null: notary.docker.io, as v1 documented
+  if (is_cosign) v.host.clear();
+  const bool selfsigned = n.Bool("selfsigned").value_or(false);
   if (auto cert = n.String("selfsignedCert")) {
+    // An empty or placeholder certificate is harmless while `selfsigned` is false.
     if (Status s = CheckCertificatePem(*cert); !s.ok()) {
-      diag.Error(n.PathOf("selfsignedCert"), s.message());
-    } else if (selfsigned) {
+      if (selfsigned) diag.Error(n.PathOf("selfsignedCert"), s.message());
+    } else if (selfsigned && !is_cosign) {
       v.cert = *cert;
     }
   }
-  if (auto key = n.String("rootPubKey", /*required=*/true)) {
-    if (Status s = CheckPublicKeyPem(*key); !s.ok())
-      diag.Error(n.PathOf("rootPubKey"), s.message());
-    v.trust_roots.push_back(TrustRoot{.name = "default", .key = *key});
-  }
+  ParseV1Key(n, v);
   if (const json* auth = n.Get("auth")) {
     FieldReader a(*auth, n.PathOf("auth"), diag, Dialect::kV2);
-    bool enabled = a.Bool("enabled").value_or(false);
-    Auth parsed = ParseAuth(a);
-    if (enabled) v.auth = std::move(parsed);
+    Auth parsed = ParseV1Auth(a, v);
+    if (!is_cosign) v.auth = std::move(parsed);
     a.Finish();
   }
   v.is_acr = n.Bool("isAcr").value_or(false);
@@ -72,7 +102,6 @@ std::vector<Rule> ParseV1Policy(FieldReader& top) {
     }
     return rules;
   }
-  std::map<std::string, size_t, std::less<>> seen;
   for (size_t i = 0; i < policy->size(); ++i) {
     FieldReader r((*policy)[i], IndexPath(top.PathOf("policy"), i), top.diag(), Dialect::kV2);
     if (!r.is_mapping()) continue;
@@ -81,18 +110,14 @@ std::vector<Rule> ParseV1Policy(FieldReader& top) {
     if (auto p = r.String("pattern", /*required=*/true)) {
       rule.pattern = *p;
       CheckPattern(rule.pattern, r.PathOf("pattern"), top.diag());
-      if (auto [it, inserted] = seen.emplace(rule.pattern, i); !inserted) {
-        top.diag().Error(r.PathOf("pattern"), "duplicate pattern \"" + rule.pattern + "\" (also " +
-                                                  IndexPath(top.PathOf("policy"), it->second) +
-                                                  ")");
-      }
     }
     // v1 verified unless told otherwise; failing closed is the safe reading of a missing flag.
     bool verify = r.Bool("verify").value_or(true);
     rule.validator = verify ? "default" : "allow";
-    if (auto delegations = r.StringList("delegations", /*non_empty=*/true)) {
+    if (auto delegations = r.StringList("delegations", /*non_empty=*/false);
+        delegations && !delegations->empty()) {
       if (!verify) {
-        top.diag().Error(r.PathOf("delegations"), "delegations need verify: true");
+        top.diag().Warning(r.PathOf("delegations"), "ignored: the rule has verify: false");
       }
       rule.with.delegations = *delegations;
       rule.with_json["delegations"] = *delegations;
@@ -134,6 +159,15 @@ void ParseV1Document(const json& root, Diagnostics& diag, Config* config) {
   }
   config->validators.push_back(ValidatorConfig{.name = "allow", .approve = true});
   config->policy = ParseV1Policy(top);
+  if (!config->validators.empty() && config->validators[0].type == ValidatorType::kCosign) {
+    // v1.5 verified cosign signatures without a transparency log; asking for one here would
+    // deny every image signed the way v1.5's documentation showed.
+    for (Rule& rule : config->policy) {
+      if (rule.validator != "default") continue;
+      rule.with.verify_in_transparency_log = false;
+      rule.with_json["verifyInTransparencyLog"] = false;
+    }
+  }
   config->features.detection_mode = top.Bool("detectionMode").value_or(false);
   ParseDebugFlag(top, config);
   ParseLegacyAlerting(top, config);

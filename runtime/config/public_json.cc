@@ -36,8 +36,11 @@ json ValidatorJson(const ValidatorConfig& v) {
       out["host"] = {{"rekor", v.cosign_host.rekor}};
       break;
     case ValidatorType::kNotation:
+    case ValidatorType::kNotaryV2:
       break;
   }
+  // A script may want to know why a validator will deny everything; the reason holds no secret.
+  if (!v.unusable.empty()) out["unusable"] = v.unusable;
   json roots = json::array();
   for (const TrustRoot& root : v.trust_roots) roots.push_back(TrustRootJson(root));
   out["trustRoots"] = std::move(roots);

@@ -49,7 +49,8 @@ json ParseRuleOptionsAt(const json& with, const std::string& path, Dialect diale
     normalised["trustRoot"] = *s;
     if (HasControlChars(*s)) diag.Error(r.PathOf("trustRoot"), "contains control characters");
   }
-  if (auto list = r.StringList("delegations", /*non_empty=*/true)) {
+  // `delegations: []` means no delegations (Connaisseur treats both alike).
+  if (auto list = r.StringList("delegations", /*non_empty=*/false); list && !list->empty()) {
     out->delegations = *list;
     normalised["delegations"] = *list;
   }
@@ -87,19 +88,9 @@ json ParseRuleOptionsAt(const json& with, const std::string& path, Dialect diale
     out->verify_timestamp = *ts;
     normalised["verifyTimestamp"] = *ts;
   }
+  // Options that cannot work together or with the rule's validator (threshold > 1 on a named
+  // root, delegations beside required, ...) load, as in Connaisseur: RuleDoubts denies them.
   r.Finish();
-
-  if (!out->required.empty() && !out->delegations.empty()) {
-    diag.Error(path, "Required must not be set if Delegations is");
-  }
-  bool named_root = out->trust_root != "*";
-  if (named_root && out->threshold.value_or(0) > 1) {
-    diag.Error(JoinPath(path, "threshold"),
-               "threshold > 1 needs trustRoot \"*\" (a single named trust root can give only 1)");
-  }
-  if (named_root && !out->required.empty()) {
-    diag.Error(JoinPath(path, "required"), "required needs trustRoot \"*\"");
-  }
   return normalised;
 }
 
@@ -114,7 +105,6 @@ std::vector<Rule> ParsePolicy(const json* policy, const std::string& path, Diale
     diag.Error(path, "expected a list, got " + std::string(JsonTypeName(*policy)));
     return rules;
   }
-  std::map<std::string, size_t, std::less<>> seen;  // pattern -> first index
   for (size_t i = 0; i < policy->size(); ++i) {
     std::string rule_path = IndexPath(path, i);
     FieldReader r((*policy)[i], rule_path, diag, dialect);
@@ -123,11 +113,9 @@ std::vector<Rule> ParsePolicy(const json* policy, const std::string& path, Diale
     rule.index = i;
     if (auto p = r.String("pattern", /*required=*/true)) {
       rule.pattern = *p;
+      // A repeated pattern loads: the later rule wins the tie (v3.10), and `lint` says which
+      // rule shadows which.
       CheckPattern(rule.pattern, r.PathOf("pattern"), diag);
-      if (auto [it, inserted] = seen.emplace(rule.pattern, i); !inserted) {
-        diag.Error(r.PathOf("pattern"), "duplicate pattern \"" + rule.pattern + "\" (also " +
-                                            IndexPath(path, it->second) + ")");
-      }
     }
     if (auto v = r.String("validator")) rule.validator = *v;
     if (rule.validator.empty()) rule.validator = "default";

@@ -19,9 +19,30 @@ bool IsKmsRef(std::string_view key) {
   return false;
 }
 
+bool IsBlank(std::string_view s) {
+  return s.find_first_not_of(" \t\r\n") == std::string_view::npos;
+}
+
 void CheckPem(Diagnostics& diag, const std::string& path, const Status& shape) {
   if (!shape.ok()) diag.Error(path, shape.message());
 }
+
+}  // namespace
+
+void MarkUnusable(Diagnostics& diag, const std::string& path, std::string reason,
+                  ValidatorConfig& v) {
+  diag.Warning(path, reason + ": images routed to it are denied");
+  if (v.unusable.empty()) v.unusable = std::move(reason);
+}
+
+void MarkEmptyKey(Diagnostics& diag, const std::string& path, const std::string& root_name,
+                  ValidatorConfig& v) {
+  MarkUnusable(diag, path,
+               "trust root \"" + root_name + "\" of validator \"" + v.name + "\" has an empty key",
+               v);
+}
+
+namespace {
 
 // Reads an optional PEM certificate (bundle) field.
 std::string ReadCertificate(FieldReader& r, std::string_view key) {
@@ -33,7 +54,7 @@ std::string ReadCertificate(FieldReader& r, std::string_view key) {
 
 std::string ReadPublicKey(FieldReader& r, std::string_view key, bool allow_kms) {
   std::optional<std::string> pem = r.String(key);
-  if (!pem) return "";
+  if (!pem || IsBlank(*pem)) return "";  // an empty key is a doubt, reported by the caller
   if (!(allow_kms && IsKmsRef(*pem))) CheckPem(r.diag(), r.PathOf(key), CheckPublicKeyPem(*pem));
   return *pem;
 }
@@ -61,8 +82,9 @@ Keyless ParseKeyless(const json& value, const std::string& path, Diagnostics& di
   return k;
 }
 
-TrustRoot ParseTrustRoot(const json& value, const std::string& path, ValidatorType type,
+TrustRoot ParseTrustRoot(const json& value, const std::string& path, ValidatorConfig& v,
                          Diagnostics& diag, Dialect dialect) {
+  const ValidatorType type = v.type;
   FieldReader r(value, path, diag, dialect);
   TrustRoot root;
   root.name = r.String("name", /*required=*/true).value_or("");
@@ -75,11 +97,15 @@ TrustRoot ParseTrustRoot(const json& value, const std::string& path, ValidatorTy
         if (r.is_mapping()) diag.Error(path, "Key is a required field");
       } else {
         root.key = ReadPublicKey(r, "key", /*allow_kms=*/false);
+        if (root.key.empty()) MarkEmptyKey(diag, r.PathOf("key"), root.name, v);
       }
       break;
     case ValidatorType::kCosign: {
       bool has_key = r.Has("key"), has_cert = r.Has("cert"), has_keyless = r.Has("keyless");
-      if (has_key) root.key = ReadPublicKey(r, "key", /*allow_kms=*/true);
+      if (has_key) {
+        root.key = ReadPublicKey(r, "key", /*allow_kms=*/true);
+        if (root.key.empty()) MarkEmptyKey(diag, r.PathOf("key"), root.name, v);
+      }
       if (has_cert) root.cert = ReadCertificate(r, "cert");
       if (const json* keyless = r.Get("keyless")) {
         root.keyless = ParseKeyless(*keyless, r.PathOf("keyless"), diag, dialect);
@@ -108,6 +134,7 @@ TrustRoot ParseTrustRoot(const json& value, const std::string& path, ValidatorTy
       root.ts_cert = ReadCertificate(r, "tsCert");
       break;
     case ValidatorType::kStatic:
+    case ValidatorType::kNotaryV2:
       break;
   }
   r.Finish();
@@ -118,16 +145,19 @@ void ParseTrustRoots(FieldReader& r, ValidatorConfig& v) {
   r.Alias("rootKeys", "trustRoots");
   const json* roots = r.List("trustRoots");
   if (roots == nullptr || roots->empty()) {
-    if (r.is_mapping() && (roots != nullptr || !r.Has("trustRoots"))) {
-      r.diag().Error(r.path(), "no trust roots provided for validator " + v.name +
-                                   " (TrustRoots must contain at least 1 item)");
+    // Connaisseur's chart shipped `trustRoots:` empty on its `default` notaryv1 validator from
+    // v2.0 to v3.3.4: it loads, and the validator denies everything until a root is set.
+    const bool wrong_type = roots == nullptr && r.Get("trustRoots") != nullptr;  // reported
+    if (r.is_mapping() && !wrong_type) {
+      MarkUnusable(r.diag(), r.PathOf("trustRoots"),
+                   "validator \"" + v.name + "\" has no trust root configured", v);
     }
     return;
   }
   std::set<std::string, std::less<>> names;
   for (size_t i = 0; i < roots->size(); ++i) {
     std::string path = IndexPath(r.PathOf("trustRoots"), i);
-    TrustRoot root = ParseTrustRoot((*roots)[i], path, v.type, r.diag(), r.dialect());
+    TrustRoot root = ParseTrustRoot((*roots)[i], path, v, r.diag(), r.dialect());
     if (!root.name.empty() && !names.insert(root.name).second) {
       r.diag().Error(JoinPath(path, "name"), "duplicate trust root name \"" + root.name + "\"");
     }
@@ -145,21 +175,6 @@ bool HasUserinfo(std::string_view url) {
 }
 
 constexpr char kNoUserinfo[] = "must not carry credentials (user:password@); use auth";
-
-void ParseNotaryHost(FieldReader& r, ValidatorConfig& v) {
-  v.host = "notary.docker.io";
-  std::optional<std::string> host = r.String("host");
-  if (!host) return;
-  if (host->empty() || HasControlChars(*host) || host->find(' ') != std::string::npos) {
-    r.diag().Error(r.PathOf("host"), "must be a host name or https:// URL");
-  } else if (host->rfind("http://", 0) == 0) {
-    r.diag().Error(r.PathOf("host"), "plain http:// is not allowed; use https://");
-  } else if (HasUserinfo(*host)) {
-    r.diag().Error(r.PathOf("host"), kNoUserinfo);
-  } else {
-    v.host = *host;
-  }
-}
 
 std::string ReadUrl(FieldReader& r, std::string_view key) {
   std::optional<std::string> url = r.String(key);
@@ -214,6 +229,8 @@ void ParseTypeOptions(FieldReader& r, ValidatorConfig& v) {
     case ValidatorType::kNotation:
       ParseTrustRoots(r, v);
       break;
+    case ValidatorType::kNotaryV2:
+      return;  // a stub without options: nothing to read
   }
   v.cert = ReadCertificate(r, "cert");
   if (const json* auth = r.Get("auth")) {
@@ -233,17 +250,28 @@ std::optional<ValidatorType> ParseType(FieldReader& r, const std::string& name) 
   if (*type == "notaryv1") return ValidatorType::kNotaryV1;
   if (*type == "cosign") return ValidatorType::kCosign;
   if (*type == "notation") return ValidatorType::kNotation;
-  std::string message = "unsupported type \"" + *type + "\" for validator \"" + name + "\"";
-  if (*type == "notaryv2") {
-    message += ": notaryv2 was a no-op stub in Connaisseur v3.3; use type notation";
-  } else {
-    message += ": Type must be one of [static notaryv1 cosign notation]";
-  }
-  r.diag().Error(r.PathOf("type"), message);
+  if (*type == "notaryv2") return ValidatorType::kNotaryV2;
+  r.diag().Error(r.PathOf("type"), "unsupported type \"" + *type + "\" for validator \"" + name +
+                                       "\": Type must be one of [static notaryv1 cosign notation]");
   return std::nullopt;
 }
 
 }  // namespace
+
+void ParseNotaryHost(FieldReader& r, ValidatorConfig& v) {
+  v.host = "notary.docker.io";
+  std::optional<std::string> host = r.String("host");
+  if (!host) return;
+  if (host->empty() || HasControlChars(*host) || host->find(' ') != std::string::npos) {
+    r.diag().Error(r.PathOf("host"), "must be a host name or https:// URL");
+  } else if (host->rfind("http://", 0) == 0) {
+    r.diag().Error(r.PathOf("host"), "plain http:// is not allowed; use https://");
+  } else if (HasUserinfo(*host)) {
+    r.diag().Error(r.PathOf("host"), kNoUserinfo);
+  } else {
+    v.host = *host;
+  }
+}
 
 Auth ParseAuth(FieldReader& r) {
   r.Alias("user", "username");
@@ -298,10 +326,23 @@ std::vector<ValidatorConfig> ParseValidators(const json* validators, const std::
       continue;
     }
     v.type = *type;
+    v.location = diag.Locate(r.path());
     if (v.type == ValidatorType::kNotation) {
-      diag.Warning(r.path(),
-                   "notation validators are not supported by this build yet: images routed to "
-                   "them are denied");
+      MarkUnusable(
+          diag, r.path(),
+          "validator \"" + v.name + "\" is of type notation, which this build cannot verify yet",
+          v);
+    }
+    if (v.type == ValidatorType::kNotaryV2) {
+      // Connaisseur v3.3's schema accepted it as a stub that verifies nothing; its keys are not
+      // ours to judge.
+      MarkUnusable(diag, r.PathOf("type"),
+                   "validator \"" + v.name +
+                       "\" has type notaryv2, a stub in Connaisseur v3.3 that verifies nothing "
+                       "(use type notation)",
+                   v);
+      if (!v.name.empty()) out.push_back(std::move(v));
+      continue;
     }
     ParseTypeOptions(r, v);
     r.Finish();

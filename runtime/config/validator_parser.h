@@ -20,6 +20,18 @@ std::vector<ValidatorConfig> ParseValidators(const nlohmann::json* validators,
                                              const std::string& path, Dialect dialect,
                                              Diagnostics& diag);
 
+// Marks `v` unusable for `reason` (the first reason wins) and warns at `path` that images routed
+// to it are denied.
+void MarkUnusable(Diagnostics& diag, const std::string& path, std::string reason,
+                  ValidatorConfig& v);
+// The same for a trust root whose key is empty or blank (Connaisseur's chart left it empty).
+void MarkEmptyKey(Diagnostics& diag, const std::string& path, const std::string& root_name,
+                  ValidatorConfig& v);
+
+// Reads `host` of a notaryv1 validator (default notary.docker.io): a host name or https:// URL
+// without credentials. Also used by the v1 layout translation.
+void ParseNotaryHost(FieldReader& r, ValidatorConfig& v);
+
 // Parses an `auth:` mapping (also used by the v1 layout translation).
 Auth ParseAuth(FieldReader& r);
 

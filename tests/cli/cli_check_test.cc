@@ -410,10 +410,10 @@ TEST_F(CheckTest, ConfigErrorsExitTwoNamingTheFile) {
   validators:
     - name: allow
       type: static
-      approve: true
+      approve: maybe
   policy:
     - pattern: "*:*"
-      validator: nosuchvalidator
+      validator: allow
 )");
   for (const std::string& path : {missing, broken}) {
     const RunResult r = RunConnaisseur({"check", "--config", path, "nginx"});

@@ -2,6 +2,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <string>
 
 #include "tests/cli/binary_runner.h"
@@ -165,6 +166,69 @@ TEST(LintTest, ConfigurationAndScriptErrorsExitTwo) {
     EXPECT_EQ(r.exit_code, 2) << script << r.out;
     EXPECT_THAT(r.out, HasSubstr(script)) << script;
   }
+}
+
+TEST(LintTest, StrictFailsOnWarningsOnly) {
+  TempDir dir;
+  const std::string clean = dir.Write("clean.yaml", kStaticValues);
+  const std::string warned = dir.Write("warned.yaml", kStaticValidators + R"(  policy:
+    - pattern: "*:*"
+      validator: nowhere
+)");
+  EXPECT_EQ(RunConnaisseur({"lint", "--strict", "--config", clean}).exit_code, 0);
+  const RunResult plain = RunConnaisseur({"lint", "--config", warned});
+  EXPECT_EQ(plain.exit_code, 0) << plain.out << plain.err;
+  EXPECT_THAT(plain.out, HasSubstr(warned + ":11: warning: application.policy[0].validator: "
+                                            "validator \"nowhere\" not found"));
+  const RunResult strict = RunConnaisseur({"lint", "--strict", "--config", warned});
+  EXPECT_EQ(strict.exit_code, 1) << strict.out << strict.err;
+  EXPECT_THAT(strict.out, HasSubstr("1 warning(s)"));
+}
+
+TEST(LintTest, WarnsThatTheLaterOfTwoIdenticalPatternsShadowsTheEarlier) {
+  TempDir dir;
+  const std::string values = dir.Write("values.yaml", kStaticValidators + R"(  policy:
+    - pattern: "docker.io/library/*"
+      validator: deny
+    - pattern: "registry.k8s.io/*"
+      validator: allow
+    - pattern: "docker.io/library/*"
+      validator: allow
+)");
+  const RunResult r = RunConnaisseur({"lint", "--config", values});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr(values + ":14: warning: rule 3 shadows rule 1: both have pattern "
+                                        "\"docker.io/library/*\", and on a tie the later rule "
+                                        "wins, so rule 1 is never used"));
+}
+
+// `serve` refuses to start when an alert template is missing or cannot render; lint says so
+// first, reading templates from the same place (CONNAISSEUR_ALERT_TEMPLATES).
+TEST(LintTest, ReportsAlertTemplatesServeWouldRefuse) {
+  TempDir dir;
+  const std::string templates = dir.path() + "/templates";
+  dir.Write("templates/custom.json", R"({"text": "{{ alert_message }}"})");
+  dir.Write("templates/broken.json", R"({"text": "{{ no_such_field }}"})");
+  auto values_with = [&](const std::string& name, const std::string& template_name) {
+    return dir.Write(name, kStaticValues + R"(alerting:
+  rejectRequest:
+    receivers:
+      - {template: )" + template_name +
+                               R"(, receiverUrl: "https://alerts.example/x"}
+)");
+  };
+  setenv("CONNAISSEUR_ALERT_TEMPLATES", templates.c_str(), 1);
+  const RunResult custom = RunConnaisseur({"lint", "--config", values_with("a.yaml", "custom")});
+  const RunResult shipped = RunConnaisseur({"lint", "--config", values_with("b.yaml", "slack")});
+  const RunResult missing = RunConnaisseur({"lint", "--config", values_with("c.yaml", "nope")});
+  const RunResult broken = RunConnaisseur({"lint", "--config", values_with("d.yaml", "broken")});
+  unsetenv("CONNAISSEUR_ALERT_TEMPLATES");
+  EXPECT_EQ(custom.exit_code, 0) << custom.out << custom.err;
+  EXPECT_EQ(shipped.exit_code, 0) << shipped.out << shipped.err;
+  EXPECT_EQ(missing.exit_code, 2) << missing.out << missing.err;
+  EXPECT_THAT(missing.out, HasSubstr("alert template \"nope\" not found"));
+  EXPECT_EQ(broken.exit_code, 2) << broken.out << broken.err;
+  EXPECT_THAT(broken.out, HasSubstr("no_such_field"));
 }
 
 }  // namespace

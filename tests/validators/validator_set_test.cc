@@ -443,9 +443,9 @@ TEST(ValidatorSetTest, CreateBuildsEveryConfiguredValidator) {
               IsOk());
   EXPECT_THAT(
       (*set)->Verify(MakeRule("*", "signer"), Parse("nginx"), Deadline::Infinite()).status(),
-      StatusIs(StatusCode::kUnavailable,
-               "error during notation validation of image nginx: notation validation is not "
-               "available in this build yet"));
+      StatusIs(StatusCode::kInvalidArgument,
+               "error during notation validation of image nginx: validator \"signer\": notation "
+               "validation is not available in this build yet"));
 }
 
 TEST(ValidatorFactoryTest, BuildsStaticValidatorsAndADenyingStandInForNotation) {
@@ -465,16 +465,82 @@ TEST(ValidatorFactoryTest, BuildsStaticValidatorsAndADenyingStandInForNotation) 
     vc.name = "v";
     vc.type = c.type;
     vc.approve = c.approve;
-    auto validator = CreateValidator(vc);
-    ASSERT_THAT(validator.status(), IsOk()) << config::ValidatorTypeName(c.type);
-    EXPECT_EQ((*validator)->type(), config::ValidatorTypeName(c.type));
-    auto result = (*validator)->Verify(Parse("nginx"), config::RuleOptions{}, Deadline::Infinite());
+    std::string failure;
+    std::unique_ptr<Validator> validator = CreateValidator(vc, &failure);
+    EXPECT_EQ(failure.empty(), c.type == config::ValidatorType::kStatic) << failure;
+    EXPECT_EQ(validator->type(), config::ValidatorTypeName(c.type));
+    auto result = validator->Verify(Parse("nginx"), config::RuleOptions{}, Deadline::Infinite());
     EXPECT_EQ(result.ok(), c.allowed) << config::ValidatorTypeName(c.type);
     if (!c.allowed) {
       EXPECT_THAT(result.status().message(), HasSubstr(c.message))
           << config::ValidatorTypeName(c.type);
     }
   }
+}
+
+// Configurations Connaisseur loads load here; what they cannot verify is denied per image with
+// the reason, and validators that cannot be built say why (for lint) instead of failing Create.
+TEST(ValidatorSetCreateTest, DoubtfulValidatorsAndRulesDenyWithTheReason) {
+  config::Config cfg;
+  config::ValidatorConfig twin;
+  twin.name = "twin";
+  twin.type = config::ValidatorType::kStatic;
+  twin.approve = true;
+  twin.unusable = "validator name \"twin\" is defined 2 times";
+  config::ValidatorConfig empty;
+  empty.name = "default";
+  empty.type = config::ValidatorType::kNotaryV1;
+  empty.unusable = "validator \"default\" has no trust root configured";
+  config::ValidatorConfig keyed;
+  keyed.name = "keyed";
+  keyed.type = config::ValidatorType::kNotaryV1;
+  keyed.location = "values.yaml:9: application.validators[2]";
+  keyed.trust_roots = {config::TrustRoot{.name = "sse", .key = "not a key"}};
+  cfg.validators = {twin, empty, keyed};
+  std::vector<std::string> warnings;
+  auto set = ValidatorSet::Create(cfg, &warnings);
+  ASSERT_THAT(set.status(), IsOk());
+  ASSERT_EQ(warnings.size(), 1u) << "reasons known at load were warned by the loader";
+  EXPECT_THAT(warnings[0], HasSubstr("values.yaml:9: application.validators[2]: validator "
+                                     "\"keyed\""));
+  auto deny = [&](const config::Rule& rule) {
+    return (*set)->Verify(rule, Parse("nginx:1"), Deadline::Infinite()).status();
+  };
+  EXPECT_THAT(deny(MakeRule("*", "twin")),
+              StatusIs(StatusCode::kInvalidArgument,
+                       "error during static validation of image nginx:1: validator name "
+                       "\"twin\" is defined 2 times"));
+  EXPECT_THAT(deny(MakeRule("*", "default")),
+              StatusIs(StatusCode::kInvalidArgument,
+                       HasSubstr("validator \"default\" has no trust root configured")));
+  EXPECT_THAT(deny(MakeRule("*", "keyed")),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("error during notaryv1 validation "
+                                                               "of image nginx:1: validator "
+                                                               "\"keyed\"")));
+}
+
+TEST(ValidatorSetCreateTest, RulesAValidatorCannotHonourAreDeniedBeforeAnyVerification) {
+  config::Config cfg;
+  config::ValidatorConfig signer;
+  signer.name = "signer";
+  signer.type = config::ValidatorType::kNotaryV1;
+  signer.host = "notary.invalid";  // never contacted: the rule is refused first
+  signer.trust_roots = {
+      config::TrustRoot{.name = "ca",
+                        .key = "-----BEGIN PUBLIC KEY-----\n"
+                               "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEOXYta5TgdCwXTCnLU09W5T4M4r9f\n"
+                               "QQrqJuADP6U7g5r9ICgPSmZuRHP/1AYUfOQW3baveKsT969EfELKj1lfCA==\n"
+                               "-----END PUBLIC KEY-----\n"}};
+  cfg.validators = {signer};
+  auto set = ValidatorSet::Create(cfg);
+  ASSERT_THAT(set.status(), IsOk());
+  config::Rule rule = MakeRule("registry.example.com/*", "signer");
+  rule.with.trust_root = "nope";
+  EXPECT_THAT((*set)->Verify(rule, Parse("nginx:1"), Deadline::Infinite()).status(),
+              StatusIs(StatusCode::kInvalidArgument,
+                       "error during notaryv1 validation of image nginx:1: rule "
+                       "registry.example.com/*: no trust root named \"nope\" in validator "
+                       "\"signer\""));
 }
 
 }  // namespace

@@ -56,7 +56,8 @@ TEST(ConfigValuesTest, WarnsAboutTrustRootsAndValidatorsThisBuildCannotVerify) {
       {"{name: c, type: cosign, trustRoots: [{name: kms, key: 'awskms:///arn:aws:kms:eu:1:k'}]}",
        "application.validators[1].trustRoots[0]: KMS key trust roots are not supported"},
       {"{name: nt, type: notation, trustRoots: [{name: default, cert: " + kCert + "}]}",
-       "application.validators[1]: notation validators are not supported"},
+       "application.validators[1]: validator \"nt\" is of type notation, which this build "
+       "cannot verify yet"},
   };
   for (const auto& [validator, warning] : cases) {
     Config c = MustLoad(V3(kAllow + ", " + validator, kP));
@@ -244,10 +245,10 @@ TEST(ConfigValuesTest, MessagesCarryTheYamlLine) {
       "      validator: allow\n"        // 8
       "    - pattern: 'docker.io/*'\n"  // 9
       "      validator: foo\n";         // 10
-  EXPECT_THAT(LoadConfigText(yaml, "values.yaml"),
-              StatusIs(StatusCode::kInvalidArgument,
-                       HasSubstr("values.yaml:10: application.policy[1].validator: no validator "
-                                 "named \"foo\"")));
+  // A missing validator loads (as in Connaisseur) with a warning that says where the rule is.
+  EXPECT_THAT(MustLoad(yaml).warnings,
+              Contains(HasSubstr("values.yaml:10: application.policy[1].validator: validator "
+                                 "\"foo\" not found")));
 }
 
 TEST(ConfigValuesTest, ReportsEveryProblemInOneRunInDocumentOrder) {
@@ -255,9 +256,9 @@ TEST(ConfigValuesTest, ReportsEveryProblemInOneRunInDocumentOrder) {
       "application:\n"
       "  validators:\n"
       "    - {name: allow, type: static, approve: maybe}\n"
-      "    - {name: x, type: notaryv2}\n"
+      "    - {name: x, type: static, approve: true, aprove: false}\n"
       "  policy:\n"
-      "    - {pattern: '*:*', validator: nope}\n"
+      "    - {pattern: '*:*', validator: nope, with: []}\n"
       "  features: {detectionMode: 1}\n";
   StatusOr<Config> c = LoadConfigText(yaml, "values.yaml");
   ASSERT_FALSE(c.ok());

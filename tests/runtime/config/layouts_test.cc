@@ -62,8 +62,14 @@ const std::string kV1 =
     "- {pattern: 'registry.k8s.io/*:*', verify: false}\n"
     "detection_mode: true\ndebug: true\n";
 
+// Where each validator was written differs between layouts; what it means must not.
+std::vector<ValidatorConfig> WithoutLocations(std::vector<ValidatorConfig> validators) {
+  for (ValidatorConfig& v : validators) v.location.clear();
+  return validators;
+}
+
 void ExpectSamePolicy(const Config& a, const Config& b, const std::string& what) {
-  EXPECT_EQ(a.validators, b.validators) << what;
+  EXPECT_EQ(WithoutLocations(a.validators), WithoutLocations(b.validators)) << what;
   EXPECT_EQ(a.policy, b.policy) << what;
   EXPECT_EQ(a.features, b.features) << what;
   EXPECT_EQ(a.log_level, b.log_level) << what;

@@ -122,15 +122,9 @@ std::vector<ErrorCase> LayoutCases() {
       {"V3AndV2", App("") + "validators: [" + kAllow + "]\n",
        "ambiguous layout: both \"application\" (v3) and \"validators\" are given"},
       {"V2AndV1", "validators: [" + kAllow + "]\nnotary: {host: h}\n", "ambiguous layout"},
-      {"V1WithoutRootKey", "notary: {host: notary.docker.io}\npolicy: [{pattern: '*:*'}]\n",
-       "notary: RootPubKey is a required field"},
       {"V1VerifyString",
        "notary: {host: h, rootPubKey: " + kKey + "}\npolicy: [{pattern: '*:*', verify: 'true'}]\n",
        "policy[0].verify: expected a bool"},
-      {"V1DelegationsWithoutVerify",
-       "notary: {host: h, rootPubKey: " + kKey +
-           "}\npolicy: [{pattern: '*:*', verify: false, delegations: [a]}]\n",
-       "policy[0].delegations: delegations need verify: true"},
       {"V1HttpHost",
        "notary: {host: 'http://n', rootPubKey: " + kKey + "}\npolicy: [{pattern: '*:*'}]\n",
        "notary.host: plain http:// is not allowed"},
@@ -138,11 +132,6 @@ std::vector<ErrorCase> LayoutCases() {
        "validators: [{name: n, type: notaryv1, trustRoots: [{name: default, key: " + kKey +
            "}], trust_roots: []}]\npolicy: [{pattern: '*:*', validator: n}]\ndebug: true\n",
        "validators[0].trust_roots: both \"trustRoots\" and \"trust_roots\" are given"},
-      {"V2UnknownValidator",
-       "validators: [" + kAllow +
-           "]\npolicy: [{pattern: '*:*', "
-           "validator: nope}]\nservice: {}\n",
-       "values.yaml:2: policy[0].validator: no validator named \"nope\""},
   };
 }
 
