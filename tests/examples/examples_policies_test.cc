@@ -1,8 +1,8 @@
 // examples/policies/<name>/: each example is a policy.lua, its values.yaml and a cases.yaml of
 // `connaisseur test` cases; an example may add cases-<variant>.yaml, run against
 // values-<variant>.yaml (static stand-ins for back-ends a test cannot reach). For every example,
-// `connaisseur lint` accepts each values file with the policy, and `connaisseur test` passes
-// every case, as an admin copying the example would run them.
+// `connaisseur lint --strict` accepts each values file with the policy (no warning either), and
+// `connaisseur test` passes every case, as an admin copying the example would run them.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -71,8 +71,8 @@ TEST_P(ExamplePolicyTest, LintsCleanAndPassesEveryCase) {
   ASSERT_FALSE(suites.empty()) << dir;
   for (const Suite& s : suites) {
     ASSERT_TRUE(fs::exists(s.values)) << s.cases << " needs " << s.values;
-    const RunResult lint =
-        RunConnaisseur({"lint", "--config", s.values.string(), "--policy-script", policy});
+    const RunResult lint = RunConnaisseur(
+        {"lint", "--strict", "--config", s.values.string(), "--policy-script", policy});
     EXPECT_EQ(lint.exit_code, 0) << s.values << "\n" << lint.out << lint.err;
 
     const RunResult test = RunConnaisseur(
