@@ -1,6 +1,6 @@
 // connaisseur.config: the configuration's public view (Config::PublicJson: no secrets), as
 // read-only tables built once per state.
-#include "runtime/sandbox/lua_json.h"
+#include "runtime/policy/lua_json.h"
 #include "stdlib/module.h"
 
 namespace connaisseur::stdlib {
@@ -8,7 +8,7 @@ namespace connaisseur::stdlib {
 void OpenConfig(lua_State* L) {
   const sandbox::NativeContext& ctx = sandbox::GetContext(L);
   if (ctx.config != nullptr) {
-    sandbox::PushJson(L, ctx.config->PublicJson(), /*read_only=*/true);
+    policy::PushJson(L, ctx.config->PublicJson(), /*read_only=*/true);
   } else {
     lua_newtable(L);
   }

@@ -1,6 +1,6 @@
 // connaisseur.image: parse(ref) -> image | nil, err.
 #include "runtime/image/image_reference.h"
-#include "runtime/sandbox/image_value.h"
+#include "runtime/policy/image_value.h"
 #include "stdlib/module.h"
 
 namespace connaisseur::stdlib {
@@ -12,7 +12,7 @@ int Parse(lua_State* L) {
   {
     auto ref = image::ImageReference::Parse(raw);  // linear in the input
     if (ref.ok()) {
-      sandbox::PushImage(L, *ref);
+      policy::PushImage(L, *ref);
       return 1;
     }
     lua_pushnil(L);

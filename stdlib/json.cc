@@ -1,12 +1,12 @@
 // connaisseur.json: encode(value) -> text; decode(text) -> value | nil, err. Both refuse
-// nesting deeper than sandbox::kMaxJsonDepth and input over kMaxInputBytes; decode also refuses
+// nesting deeper than policy::kMaxJsonDepth and input over kMaxInputBytes; decode also refuses
 // input whose values could not fit in the script's remaining memory budget.
 #include <algorithm>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "runtime/policy/lua_json.h"
 #include "runtime/sandbox/budget.h"
-#include "runtime/sandbox/lua_json.h"
 #include "stdlib/module.h"
 
 namespace connaisseur::stdlib {
@@ -53,7 +53,7 @@ int Encode(lua_State* L) {
   std::string text;
   std::string error;
   {
-    auto j = sandbox::ToJson(L, 1);
+    auto j = policy::ToJson(L, 1);
     if (j.ok()) {
       text = j->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     } else {
@@ -70,7 +70,7 @@ int Decode(lua_State* L) {
   const std::string_view text = CheckInput(L, 1);
   ChargeBytes(L, text.size());
   const Shape shape = Measure(text);
-  if (shape.depth > sandbox::kMaxJsonDepth) {
+  if (shape.depth > policy::kMaxJsonDepth) {
     lua_pushnil(L);
     lua_pushliteral(L, "JSON nested too deeply");
     return 2;
@@ -92,7 +92,7 @@ int Decode(lua_State* L) {
     lua_pushliteral(L, "invalid JSON");
     return 2;
   }
-  sandbox::PushJson(L, j, /*read_only=*/false);  // the script owns what it decoded
+  policy::PushJson(L, j, /*read_only=*/false);  // the script owns what it decoded
   return 1;
 }
 

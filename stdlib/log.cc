@@ -3,8 +3,8 @@
 #include <string>
 
 #include "runtime/log/logger.h"
-#include "runtime/sandbox/lua_json.h"
-#include "runtime/sandbox/request_value.h"
+#include "runtime/policy/lua_json.h"
+#include "runtime/policy/request_value.h"
 #include "stdlib/module.h"
 
 namespace connaisseur::stdlib {
@@ -19,7 +19,7 @@ int LogAt(lua_State* L, log::Level level) {
   {
     nlohmann::json fields = nlohmann::json::object();
     if (lua_type(L, 2) == LUA_TTABLE) {
-      auto j = sandbox::ToJson(L, 2);
+      auto j = policy::ToJson(L, 2);
       if (j.ok() && j->is_object()) fields = std::move(j).value();
     }
     fields["source"] = "policy";

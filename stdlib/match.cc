@@ -3,8 +3,8 @@
 
 #include "runtime/matching/glob.h"
 #include "runtime/matching/rule_index.h"
-#include "runtime/sandbox/image_value.h"
-#include "runtime/sandbox/rule_value.h"
+#include "runtime/policy/image_value.h"
+#include "runtime/policy/rule_value.h"
 #include "stdlib/module.h"
 
 namespace connaisseur::stdlib {
@@ -40,9 +40,9 @@ int Glob(lua_State* L) {
 }
 
 // The configured rules whose pattern matches, in policy order, as the tables built once per
-// state (sandbox::PushConfigRule).
+// state (policy::PushConfigRule).
 int Candidates(lua_State* L) {
-  const image::ImageReference& image = sandbox::CheckImage(L, 1);
+  const image::ImageReference& image = policy::CheckImage(L, 1);
   const sandbox::NativeContext& ctx = sandbox::GetContext(L);
   if (ctx.rules == nullptr) return luaL_error(L, "connaisseur.match.candidates: no rule index");
   const std::vector<const config::Rule*> rules = ctx.rules->Candidates(image);
@@ -50,7 +50,7 @@ int Candidates(lua_State* L) {
   lua_createtable(L, static_cast<int>(rules.size()), 0);
   lua_Integer i = 1;
   for (const config::Rule* rule : rules) {
-    sandbox::PushConfigRule(L, *rule);
+    policy::PushConfigRule(L, *rule);
     lua_rawseti(L, -2, i++);
   }
   return 1;

@@ -4,8 +4,9 @@
 #include <chrono>
 #include <string>
 
-#include "runtime/sandbox/image_value.h"
-#include "runtime/sandbox/script_results.h"
+#include "runtime/admission/image_verifier.h"
+#include "runtime/policy/image_value.h"
+#include "runtime/policy/script_results.h"
 #include "stdlib/module.h"
 
 namespace connaisseur::stdlib {
@@ -13,14 +14,14 @@ namespace {
 
 int Verify(lua_State* L) {
   luaL_checktype(L, 1, LUA_TTABLE);
-  const image::ImageReference& image = sandbox::CheckImage(L, 2);
+  const image::ImageReference& image = policy::CheckImage(L, 2);
   sandbox::NativeContext& ctx = sandbox::GetContext(L);
   if (ctx.verifier == nullptr) return luaL_error(L, "connaisseur.verify: no verifier configured");
   bool allowed = false;
   std::string digest, reason, validator;
   {
     lua_pushnil(L);  // ReadSelectedRule reads a reason after the rule; there is none
-    auto rule = sandbox::ReadSelectedRule(L, 1, ctx.config, image.normalized());
+    auto rule = policy::ReadSelectedRule(L, 1, ctx.config, image.normalized());
     lua_pop(L, 1);
     if (!rule.ok()) {
       reason = rule.status().message();

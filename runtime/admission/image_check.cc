@@ -47,7 +47,7 @@ void Skip(ImageCheck& check, const std::string& reason, const ImageCheckContext&
 }  // namespace
 
 ImageCheck SelectForImage(const std::string& raw, PolicyRunner& policy,
-                          const sandbox::PolicyRequest& request, const SkipPolicy& skips,
+                          const policy::PolicyRequest& request, const SkipPolicy& skips,
                           const ImageCheckContext& ctx, Deadline deadline) {
   ImageCheck check;
   check.result.image = raw;
@@ -151,14 +151,6 @@ void VerifySelected(ImageCheck* check_ptr, const ImageCheckContext& ctx, Deadlin
   if (rule->with.mode == config::RuleMode::kMutate && pinned->normalized() != image.normalized()) {
     check.pinned = pinned->normalized();
   }
-}
-
-ImageCheck CheckImage(const std::string& raw, PolicyRunner& policy,
-                      const sandbox::PolicyRequest& request, const SkipPolicy& skips,
-                      const ImageCheckContext& ctx, Deadline deadline) {
-  ImageCheck check = SelectForImage(raw, policy, request, skips, ctx, deadline);
-  VerifySelected(&check, ctx, deadline);
-  return check;
 }
 
 }  // namespace connaisseur::admission

@@ -1,6 +1,7 @@
-// CheckImage: the per-image pipeline of docs/operations.md, for one distinct raw image string:
-// parse → select (policy) → skips (unchanged, child; cache hits come from the verifier) →
-// verify → pin. Records validation metrics; never throws, never allows what it did not verify.
+// SelectForImage, then VerifySelected: the per-image pipeline of docs/operations.md, for one
+// distinct raw image string: parse → select (policy) → skips (unchanged, child; cache hits come
+// from the verifier) → verify → pin. Records validation metrics; never throws, never allows what it
+// did not verify.
 //
 // It comes in two steps so a request can verify its images concurrently while its policy (a
 // single-threaded Lua state) is only called from the request's own thread: SelectForImage runs
@@ -20,7 +21,7 @@
 #include "runtime/deadline.h"
 #include "runtime/log/logger.h"
 #include "runtime/metrics/registry.h"
-#include "runtime/sandbox/policy.h"
+#include "runtime/policy/policy.h"
 
 namespace connaisseur::admission {
 
@@ -53,7 +54,7 @@ struct SkipPolicy {
 };
 
 struct ImageCheck {
-  sandbox::ImageResult result;             // image, rule, allowed, digest, reason
+  policy::ImageResult result;              // image, rule, allowed, digest, reason
   std::string validator_type = "unknown";  // metric label; "unknown" before a validator is found
   std::string pinned;      // normalised "<name>:<tag>@sha256:<hex>" to patch to; empty → no op
   bool timed_out = false;  // the request deadline passed during this image
@@ -64,16 +65,11 @@ struct ImageCheck {
 
 // Step 1, on the thread that owns `policy`: parse, select, skips. Final unless `pending` is set.
 ImageCheck SelectForImage(const std::string& raw, PolicyRunner& policy,
-                          const sandbox::PolicyRequest& request, const SkipPolicy& skips,
+                          const policy::PolicyRequest& request, const SkipPolicy& skips,
                           const ImageCheckContext& ctx, Deadline deadline);
 
 // Step 2, on any thread: runs the rule's validator on `check->pending`, then pins. A no-op for
 // a check without `pending`.
 void VerifySelected(ImageCheck* check, const ImageCheckContext& ctx, Deadline deadline);
-
-// Both steps on the calling thread.
-ImageCheck CheckImage(const std::string& raw, PolicyRunner& policy,
-                      const sandbox::PolicyRequest& request, const SkipPolicy& skips,
-                      const ImageCheckContext& ctx, Deadline deadline);
 
 }  // namespace connaisseur::admission

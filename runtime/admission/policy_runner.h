@@ -8,7 +8,7 @@
 #include "runtime/config/config.h"
 #include "runtime/deadline.h"
 #include "runtime/image/image_reference.h"
-#include "runtime/sandbox/policy.h"
+#include "runtime/policy/policy.h"
 #include "runtime/status.h"
 
 namespace connaisseur::admission {
@@ -20,13 +20,13 @@ class PolicyRunner {
   // `select(image, request)`: the rule to verify `image` under, or a Status whose message is the
   // denial reason.
   virtual StatusOr<config::Rule> Select(const image::ImageReference& image,
-                                        const sandbox::PolicyRequest& request,
+                                        const policy::PolicyRequest& request,
                                         Deadline deadline) = 0;
 
   // `admit(request, results)`: the request's verdict from every image's result.
-  virtual StatusOr<sandbox::AdmitDecision> Admit(const sandbox::PolicyRequest& request,
-                                                 std::span<const sandbox::ImageResult> results,
-                                                 Deadline deadline) = 0;
+  virtual StatusOr<policy::AdmitDecision> Admit(const policy::PolicyRequest& request,
+                                                std::span<const policy::ImageResult> results,
+                                                Deadline deadline) = 0;
 };
 
 }  // namespace connaisseur::admission

@@ -59,8 +59,8 @@ Decision Invalid(std::string message) {
   return d;
 }
 
-sandbox::PolicyRequest MakePolicyRequest(const AdmissionReview& review) {
-  sandbox::PolicyRequest r;
+policy::PolicyRequest MakePolicyRequest(const AdmissionReview& review) {
+  policy::PolicyRequest r;
   r.kind = review.kind;
   r.namespace_name = review.namespace_name;
   r.name = review.name;
@@ -123,7 +123,7 @@ Decision DecideRequest(const AdmissionReview& review, PolicyRunner& policy,
     paths.push_back(c.path);
   }
 
-  const sandbox::PolicyRequest request = MakePolicyRequest(review);
+  const policy::PolicyRequest request = MakePolicyRequest(review);
   // Step 1 on this thread: the policy's Lua state serves one thread at a time.
   std::vector<ImageCheck> checks;
   for (const std::string& raw : d.images) {
@@ -153,7 +153,7 @@ Decision DecideRequest(const AdmissionReview& review, PolicyRunner& policy,
     for (size_t i = 0; i < pending.size(); ++i) verify(i);
   }
 
-  std::vector<sandbox::ImageResult> results;
+  std::vector<policy::ImageResult> results;
   for (ImageCheck& check : checks) {
     if (check.timed_out) continue;
     if (!check.result.allowed) d.failed_images.push_back(check.result.image);

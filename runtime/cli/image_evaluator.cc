@@ -82,7 +82,7 @@ CheckResult ImageEvaluator::Decide(const std::string& raw) {
 
 void ImageEvaluator::VerifyAndAdmit(const config::Rule& rule, const image::ImageReference& image,
                                     Deadline deadline, CheckResult* result) {
-  sandbox::ImageResult image_result;
+  policy::ImageResult image_result;
   image_result.image = result->image;
   image_result.rule = rule;
   auto verified = verifier_ != nullptr

@@ -17,7 +17,7 @@
 #include "runtime/cli/check_result.h"
 #include "runtime/cli/offline_verifier.h"
 #include "runtime/config/config.h"
-#include "runtime/sandbox/policy.h"
+#include "runtime/policy/policy.h"
 
 namespace connaisseur::cli {
 
@@ -32,7 +32,7 @@ class ImageEvaluator {
  public:
   // Builds a worker's policy around the verifier it is given (connaisseur.verify's).
   using PolicyFactory =
-      std::function<StatusOr<std::unique_ptr<sandbox::Policy>>(admission::ImageVerifier*)>;
+      std::function<StatusOr<std::unique_ptr<policy::Policy>>(admission::ImageVerifier*)>;
 
   // `config` and `verifier` are borrowed and shared between workers. In plan mode the policy
   // gets an OfflineVerifier in front of `verifier`, which then only answers `static` and
@@ -59,9 +59,9 @@ class ImageEvaluator {
   const config::Config* config_;              // borrowed
   admission::ImageVerifier* verifier_;        // borrowed, or offline_.get() in plan mode
   std::unique_ptr<OfflineVerifier> offline_;  // plan mode only
-  std::unique_ptr<sandbox::Policy> policy_;
+  std::unique_ptr<policy::Policy> policy_;
   EvaluationOptions options_;
-  sandbox::PolicyRequest request_;
+  policy::PolicyRequest request_;
 };
 
 }  // namespace connaisseur::cli

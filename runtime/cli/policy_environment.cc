@@ -70,13 +70,13 @@ StatusOr<std::unique_ptr<PolicyEnvironment>> PolicyEnvironment::Load(
   return env;
 }
 
-StatusOr<std::unique_ptr<sandbox::Policy>> PolicyEnvironment::NewPolicy(bool with_verifier) {
+StatusOr<std::unique_ptr<policy::Policy>> PolicyEnvironment::NewPolicy(bool with_verifier) {
   return NewPolicy(with_verifier ? verifier_.get() : nullptr);
 }
 
-StatusOr<std::unique_ptr<sandbox::Policy>> PolicyEnvironment::NewPolicy(
+StatusOr<std::unique_ptr<policy::Policy>> PolicyEnvironment::NewPolicy(
     admission::ImageVerifier* verifier) {
-  sandbox::PolicyOptions options;
+  policy::PolicyOptions options;
   options.source = script_source_;
   options.chunk_name = script_name_;
   options.config = &config_;
@@ -84,7 +84,7 @@ StatusOr<std::unique_ptr<sandbox::Policy>> PolicyEnvironment::NewPolicy(
   options.verifier = verifier;
   options.logger = logger_;
   options.modules = stdlib::StandardModules();
-  return sandbox::Policy::Create(options);
+  return policy::Policy::Create(options);
 }
 
 }  // namespace connaisseur::cli

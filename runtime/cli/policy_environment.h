@@ -1,7 +1,7 @@
 // PolicyEnvironment: everything a subcommand needs to run the policy, loaded once: the typed
 // configuration, the rule index, the validator set with its cache, and the policy script source
 // (from --policy-script, application.policyScript, or the compiled-in scripts/default.lua).
-// Workers each get their own sandbox::Policy from NewPolicy (Lua states are single-threaded).
+// Workers each get their own policy::Policy from NewPolicy (Lua states are single-threaded).
 #pragma once
 
 #include <memory>
@@ -10,7 +10,7 @@
 #include "runtime/config/config.h"
 #include "runtime/log/logger.h"
 #include "runtime/matching/rule_index.h"
-#include "runtime/sandbox/policy.h"
+#include "runtime/policy/policy.h"
 #include "runtime/status.h"
 #include "validators/validator_set.h"
 
@@ -44,9 +44,9 @@ class PolicyEnvironment {
 
   // A new compiled Policy. `with_verifier` false leaves connaisseur.verify unavailable (plan
   // mode: no validator runs). Fails when the script does not load, naming script and line.
-  StatusOr<std::unique_ptr<sandbox::Policy>> NewPolicy(bool with_verifier);
+  StatusOr<std::unique_ptr<policy::Policy>> NewPolicy(bool with_verifier);
   // The same with connaisseur.verify calling `verifier` (borrowed; null: unavailable).
-  StatusOr<std::unique_ptr<sandbox::Policy>> NewPolicy(admission::ImageVerifier* verifier);
+  StatusOr<std::unique_ptr<policy::Policy>> NewPolicy(admission::ImageVerifier* verifier);
 
  private:
   config::Config config_;

@@ -77,19 +77,19 @@ constexpr OptionSpec kServeOptions[] = {
 // admission::PolicyRunner over one sandboxed Lua state.
 class SandboxRunner final : public admission::PolicyRunner {
  public:
-  explicit SandboxRunner(std::unique_ptr<sandbox::Policy> policy) : policy_(std::move(policy)) {}
+  explicit SandboxRunner(std::unique_ptr<policy::Policy> policy) : policy_(std::move(policy)) {}
   StatusOr<config::Rule> Select(const image::ImageReference& image,
-                                const sandbox::PolicyRequest& request, Deadline deadline) override {
+                                const policy::PolicyRequest& request, Deadline deadline) override {
     return policy_->Select(image, request, deadline);
   }
-  StatusOr<sandbox::AdmitDecision> Admit(const sandbox::PolicyRequest& request,
-                                         std::span<const sandbox::ImageResult> results,
-                                         Deadline deadline) override {
+  StatusOr<policy::AdmitDecision> Admit(const policy::PolicyRequest& request,
+                                        std::span<const policy::ImageResult> results,
+                                        Deadline deadline) override {
     return policy_->Admit(request, results, deadline);
   }
 
  private:
-  std::unique_ptr<sandbox::Policy> policy_;
+  std::unique_ptr<policy::Policy> policy_;
 };
 
 // "2", "0.5": a positive number of seconds up to a minute.

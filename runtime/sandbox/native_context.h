@@ -6,7 +6,6 @@
 #include <string>
 #include <vector>
 
-#include "runtime/admission/image_verifier.h"
 #include "runtime/config/config.h"
 #include "runtime/deadline.h"
 #include "runtime/log/logger.h"
@@ -16,10 +15,14 @@ struct lua_State;
 namespace connaisseur::matching {
 class RuleIndex;
 }
+namespace connaisseur::admission {
+class ImageVerifier;  // used by stdlib/verify.cc only; the sandbox never calls it
+}
+namespace connaisseur::policy {
+struct PolicyRequest;
+}
 
 namespace connaisseur::sandbox {
-
-struct PolicyRequest;
 
 // Called once per new lua_State, after the sandbox is built and before the script's top level
 // runs, to register native modules into the `connaisseur` table at stack index -1 (which the
@@ -34,10 +37,10 @@ struct NativeContext {
   log::Logger* logger = nullptr;
 
   // For the current call only.
-  const PolicyRequest* request = nullptr;    // null outside select/admit
-  Deadline deadline = Deadline::Infinite();  // the request's deadline (validators use it)
-  uint64_t call_serial = 0;                  // bumped per call: views of older calls are dead
-  int log_lines = 0;                         // lines logged by this call (print, log.*)
+  const policy::PolicyRequest* request = nullptr;  // null outside select/admit
+  Deadline deadline = Deadline::Infinite();        // the request's deadline (validators use it)
+  uint64_t call_serial = 0;                        // bumped per call: views of older calls are dead
+  int log_lines = 0;                               // lines logged by this call (print, log.*)
   // Where connaisseur.alert records its messages: set only while `admit` runs, else null.
   std::vector<std::string>* alerts = nullptr;
 

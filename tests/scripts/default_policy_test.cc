@@ -10,9 +10,9 @@
 #include <vector>
 
 #include "runtime/matching/rule_index.h"
-#include "runtime/sandbox/policy.h"
+#include "runtime/policy/policy.h"
 #include "stdlib/stdlib.h"
-#include "tests/runtime/sandbox/policy_test_support.h"
+#include "tests/runtime/policy/policy_test_support.h"
 #include "tests/testing/status_matchers.h"
 
 namespace connaisseur::embedded {
@@ -27,7 +27,7 @@ using ::testing::HasSubstr;
 // A policy with `patterns` (validator "default") and the default script over it.
 struct PolicyUnderTest {
   explicit PolicyUnderTest(const std::vector<std::string>& patterns)
-      : config(sandbox::testing::SmallConfig()) {
+      : config(policy::testing::SmallConfig()) {
     config.sandbox.instruction_limit = 10'000'000;
     for (const std::string& p : patterns) {
       config::Rule r;
@@ -37,32 +37,32 @@ struct PolicyUnderTest {
       config.policy.push_back(r);
     }
     index = std::move(matching::RuleIndex::Build(config.policy, false)).value();
-    sandbox::PolicyOptions options;
+    policy::PolicyOptions options;
     options.source = std::string(embedded::kDefaultPolicyLua);
     options.chunk_name = "default.lua";
     options.config = &config;
     options.rules = index.get();
     options.logger = &logger;
     options.modules = stdlib::StandardModules();
-    policy = std::move(sandbox::Policy::Create(options)).value();
+    policy = std::move(policy::Policy::Create(options)).value();
   }
 
   // The pattern the script selects, or "<none>" with the reason.
   std::string Select(const std::string& ref) {
-    auto image = sandbox::testing::Image(ref);
-    auto rule = policy->Select(image, sandbox::PolicyRequest(), Deadline::Infinite());
+    auto image = policy::testing::Image(ref);
+    auto rule = policy->Select(image, policy::PolicyRequest(), Deadline::Infinite());
     if (!rule.ok()) return "<none> " + rule.status().message();
     return rule->pattern;
   }
   std::string Native(const std::string& ref) {
-    const config::Rule* best = index->BestMatch(sandbox::testing::Image(ref));
+    const config::Rule* best = index->BestMatch(policy::testing::Image(ref));
     return best == nullptr ? "<none>" : best->pattern;
   }
 
   config::Config config;
   std::unique_ptr<matching::RuleIndex> index;
-  sandbox::testing::RecordingLogger logger;
-  std::unique_ptr<sandbox::Policy> policy;
+  policy::testing::RecordingLogger logger;
+  std::unique_ptr<policy::Policy> policy;
 };
 
 TEST(DefaultPolicyTest, PicksTheMostSpecificRuleOfTheWorkedExamples) {

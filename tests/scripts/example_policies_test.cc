@@ -6,10 +6,11 @@
 #include <sstream>
 #include <string>
 
+#include "runtime/admission/image_verifier.h"
 #include "runtime/matching/rule_index.h"
-#include "runtime/sandbox/policy.h"
+#include "runtime/policy/policy.h"
 #include "stdlib/stdlib.h"
-#include "tests/runtime/sandbox/policy_test_support.h"
+#include "tests/runtime/policy/policy_test_support.h"
 #include "tests/testing/source_dirs.h"
 #include "tests/testing/status_matchers.h"
 
@@ -30,7 +31,7 @@ class TagVerifier final : public admission::ImageVerifier {
 
 class ExamplePolicyTest : public ::testing::Test {
  protected:
-  ExamplePolicyTest() : config_(sandbox::testing::SmallConfig()) {
+  ExamplePolicyTest() : config_(policy::testing::SmallConfig()) {
     config_.sandbox.instruction_limit = 1'000'000;
     for (const char* name : {"cosign-prod", "cosign-audit"}) {
       config::ValidatorConfig v;
@@ -44,12 +45,12 @@ class ExamplePolicyTest : public ::testing::Test {
     index_ = std::move(matching::RuleIndex::Build(config_.policy, false)).value();
   }
 
-  std::unique_ptr<sandbox::Policy> Load(const std::string& file) {
+  std::unique_ptr<policy::Policy> Load(const std::string& file) {
     std::ifstream in(std::string(::connaisseur::testing::SourceDir()) + "/examples/policies/" +
                      file);
     std::stringstream text;
     text << in.rdbuf();
-    sandbox::PolicyOptions options;
+    policy::PolicyOptions options;
     options.source = text.str();
     options.chunk_name = file;
     options.config = &config_;
@@ -57,23 +58,23 @@ class ExamplePolicyTest : public ::testing::Test {
     options.verifier = &verifier_;
     options.logger = &logger_;
     options.modules = stdlib::StandardModules();
-    auto policy = sandbox::Policy::Create(options);
+    auto policy = policy::Policy::Create(options);
     EXPECT_THAT(policy, IsOk()) << file;
     return policy.ok() ? std::move(policy).value() : nullptr;
   }
 
-  StatusOr<config::Rule> Select(sandbox::Policy& p, const std::string& image, const std::string& ns,
+  StatusOr<config::Rule> Select(policy::Policy& p, const std::string& image, const std::string& ns,
                                 const nlohmann::json* ns_labels = nullptr) {
-    sandbox::PolicyRequest request;
+    policy::PolicyRequest request;
     request.namespace_name = ns;
     request.namespace_labels = ns_labels;
-    return p.Select(sandbox::testing::Image(image), request, Deadline::Infinite());
+    return p.Select(policy::testing::Image(image), request, Deadline::Infinite());
   }
 
   config::Config config_;
   std::unique_ptr<matching::RuleIndex> index_;
   TagVerifier verifier_;
-  sandbox::testing::RecordingLogger logger_;
+  policy::testing::RecordingLogger logger_;
 };
 
 TEST_F(ExamplePolicyTest, ProductionNamespacesRequireTheRegistry) {

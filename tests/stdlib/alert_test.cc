@@ -5,37 +5,37 @@
 #include <string>
 #include <vector>
 
-#include "runtime/sandbox/policy.h"
+#include "runtime/policy/policy.h"
 #include "stdlib/stdlib.h"
-#include "tests/runtime/sandbox/policy_test_support.h"
+#include "tests/runtime/policy/policy_test_support.h"
 #include "tests/testing/status_matchers.h"
 
 namespace connaisseur::stdlib {
 namespace {
 
-using sandbox::testing::Image;
+using policy::testing::Image;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 class AlertTest : public ::testing::Test {
  protected:
-  std::unique_ptr<sandbox::Policy> Load(const std::string& source) {
-    sandbox::PolicyOptions options;
+  std::unique_ptr<policy::Policy> Load(const std::string& source) {
+    policy::PolicyOptions options;
     options.source = source;
     options.chunk_name = "alert_test.lua";
     options.config = &config_;
     options.modules = StandardModules();
-    auto policy = sandbox::Policy::Create(options);
+    auto policy = policy::Policy::Create(options);
     EXPECT_THAT(policy, IsOk());
     return policy.ok() ? std::move(policy).value() : nullptr;
   }
-  StatusOr<sandbox::AdmitDecision> Admit(sandbox::Policy& p) {
-    sandbox::ImageResult result;
+  StatusOr<policy::AdmitDecision> Admit(policy::Policy& p) {
+    policy::ImageResult result;
     result.image = "nginx";
     result.reason = "no signature";
-    return p.Admit(sandbox::PolicyRequest(), std::span(&result, 1), Deadline::Infinite());
+    return p.Admit(policy::PolicyRequest(), std::span(&result, 1), Deadline::Infinite());
   }
-  config::Config config_ = sandbox::testing::SmallConfig();
+  config::Config config_ = policy::testing::SmallConfig();
 };
 
 TEST_F(AlertTest, AdmitRecordsEveryAlertInOrderBesideItsVerdict) {
@@ -70,13 +70,13 @@ TEST_F(AlertTest, SelectAndTheTopLevelCannotAlert) {
     select = function() connaisseur.alert("from select") end,
     admit = function() return { allowed = true } end })");
   ASSERT_NE(p, nullptr);
-  EXPECT_THAT(p->Select(Image("nginx"), sandbox::PolicyRequest(), Deadline::Infinite()),
+  EXPECT_THAT(p->Select(Image("nginx"), policy::PolicyRequest(), Deadline::Infinite()),
               StatusIs(StatusCode::kInvalidArgument, HasSubstr("only admit may raise alerts")));
-  sandbox::PolicyOptions options;
+  policy::PolicyOptions options;
   options.source = "connaisseur.alert('at load') return { select = function() end }";
   options.config = &config_;
   options.modules = StandardModules();
-  EXPECT_THAT(sandbox::Policy::Create(options),
+  EXPECT_THAT(policy::Policy::Create(options),
               StatusIs(StatusCode::kInvalidArgument, HasSubstr("only admit may raise alerts")));
 }
 

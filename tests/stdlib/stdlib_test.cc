@@ -6,20 +6,21 @@
 
 #include <string>
 
+#include "runtime/admission/image_verifier.h"
 #include "runtime/crypto/digest.h"
 #include "runtime/matching/rule_index.h"
-#include "runtime/sandbox/policy.h"
-#include "tests/runtime/sandbox/policy_test_support.h"
+#include "runtime/policy/policy.h"
+#include "tests/runtime/policy/policy_test_support.h"
 #include "tests/testing/status_matchers.h"
 
 namespace connaisseur::stdlib {
 namespace {
 
-using sandbox::Policy;
-using sandbox::PolicyOptions;
-using sandbox::PolicyRequest;
-using sandbox::testing::Image;
-using sandbox::testing::RecordingLogger;
+using policy::Policy;
+using policy::PolicyOptions;
+using policy::PolicyRequest;
+using policy::testing::Image;
+using policy::testing::RecordingLogger;
 using ::testing::HasSubstr;
 
 // Verifies nothing over the network: allows images whose tag is "signed", with a fixed digest.
@@ -37,7 +38,7 @@ class TagVerifier final : public admission::ImageVerifier {
 
 class StdlibTest : public ::testing::Test {
  protected:
-  StdlibTest() : config_(sandbox::testing::SmallConfig()) {
+  StdlibTest() : config_(policy::testing::SmallConfig()) {
     config_.sandbox.instruction_limit = 2'000'000;
     config_.sandbox.memory_limit_bytes = 32u << 20;
     AddRule("*:*", "default");

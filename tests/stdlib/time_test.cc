@@ -5,26 +5,26 @@
 #include <chrono>
 #include <string>
 
-#include "runtime/sandbox/policy.h"
+#include "runtime/policy/policy.h"
 #include "stdlib/stdlib.h"
-#include "tests/runtime/sandbox/policy_test_support.h"
+#include "tests/runtime/policy/policy_test_support.h"
 #include "tests/testing/status_matchers.h"
 
 namespace connaisseur::stdlib {
 namespace {
 
-using sandbox::testing::Image;
+using policy::testing::Image;
 
 // Runs `body` as select and returns the reason of its `nil, reason` answer.
 StatusOr<std::string> Eval(const std::string& body) {
-  const config::Config config = sandbox::testing::SmallConfig();
-  sandbox::PolicyOptions options;
+  const config::Config config = policy::testing::SmallConfig();
+  policy::PolicyOptions options;
   options.source = "return { select = function(image, request)\n" + body + "\nend }";
   options.chunk_name = "time_test.lua";
   options.config = &config;
   options.modules = StandardModules();
-  CN_ASSIGN_OR_RETURN(auto policy, sandbox::Policy::Create(options));
-  auto rule = policy->Select(Image("nginx"), sandbox::PolicyRequest(),
+  CN_ASSIGN_OR_RETURN(auto policy, policy::Policy::Create(options));
+  auto rule = policy->Select(Image("nginx"), policy::PolicyRequest(),
                              Deadline::In(std::chrono::seconds(5)));
   if (rule.status().code() == StatusCode::kNotFound) return rule.status().message();
   if (!rule.ok()) return rule.status();

@@ -8,7 +8,7 @@
 
 #include "runtime/log/logger.h"
 #include "runtime/matching/rule_index.h"
-#include "runtime/sandbox/policy.h"
+#include "runtime/policy/policy.h"
 #include "stdlib/stdlib.h"
 
 namespace connaisseur::embedded {
@@ -51,14 +51,14 @@ void BM_SelectDefaultScript(benchmark::State& state) {
   const config::Config config = MakeConfig(n);
   auto index = std::move(matching::RuleIndex::Build(config.policy, false)).value();
   log::NullLogger logger;
-  sandbox::PolicyOptions options;
+  policy::PolicyOptions options;
   options.source = std::string(embedded::kDefaultPolicyLua);
   options.chunk_name = "default.lua";
   options.config = &config;
   options.rules = index.get();
   options.logger = &logger;
   options.modules = stdlib::StandardModules();
-  auto policy = sandbox::Policy::Create(options);
+  auto policy = policy::Policy::Create(options);
   if (!policy.ok()) {
     state.SkipWithError(policy.status().ToString().c_str());
     return;
@@ -71,7 +71,7 @@ void BM_SelectDefaultScript(benchmark::State& state) {
                                 "nginx:1." + std::to_string(i)};
     for (const std::string& r : refs) images.push_back(image::ImageReference::Parse(r).value());
   }
-  sandbox::PolicyRequest request;
+  policy::PolicyRequest request;
   size_t i = 0;
   for (auto _ : state) {
     auto rule = (*policy)->Select(images[i++ % images.size()], request, Deadline::Infinite());

@@ -30,7 +30,7 @@ class FirstMatchPolicy final : public PolicyRunner {
  public:
   explicit FirstMatchPolicy(std::vector<config::Rule> rules) : rules_(std::move(rules)) {}
 
-  StatusOr<config::Rule> Select(const image::ImageReference& image, const sandbox::PolicyRequest&,
+  StatusOr<config::Rule> Select(const image::ImageReference& image, const policy::PolicyRequest&,
                                 Deadline) override {
     for (const config::Rule& r : rules_) {
       const std::string& p = r.pattern;
@@ -42,10 +42,10 @@ class FirstMatchPolicy final : public PolicyRunner {
     return NotFoundError("no matching rule found for image \"" + image.normalized() + "\"");
   }
 
-  StatusOr<sandbox::AdmitDecision> Admit(const sandbox::PolicyRequest&,
-                                         std::span<const sandbox::ImageResult> results,
-                                         Deadline) override {
-    sandbox::AdmitDecision d;
+  StatusOr<policy::AdmitDecision> Admit(const policy::PolicyRequest&,
+                                        std::span<const policy::ImageResult> results,
+                                        Deadline) override {
+    policy::AdmitDecision d;
     d.allowed = true;
     for (const auto& r : results) d.allowed = d.allowed && r.allowed;
     d.alerts = alerts;

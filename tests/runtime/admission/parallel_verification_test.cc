@@ -89,13 +89,13 @@ class ThreadRecordingPolicy final : public PolicyRunner {
   std::set<std::thread::id> threads;
 
   StatusOr<config::Rule> Select(const image::ImageReference& image,
-                                const sandbox::PolicyRequest& request, Deadline d) override {
+                                const policy::PolicyRequest& request, Deadline d) override {
     threads.insert(std::this_thread::get_id());
     return inner_.Select(image, request, d);
   }
-  StatusOr<sandbox::AdmitDecision> Admit(const sandbox::PolicyRequest& request,
-                                         std::span<const sandbox::ImageResult> results,
-                                         Deadline d) override {
+  StatusOr<policy::AdmitDecision> Admit(const policy::PolicyRequest& request,
+                                        std::span<const policy::ImageResult> results,
+                                        Deadline d) override {
     threads.insert(std::this_thread::get_id());
     return inner_.Admit(request, results, d);
   }

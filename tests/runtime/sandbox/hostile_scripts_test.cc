@@ -7,17 +7,20 @@
 #include <filesystem>
 #include <string>
 
-#include "runtime/sandbox/policy.h"
-#include "tests/runtime/sandbox/policy_test_support.h"
+#include "runtime/policy/policy.h"
+#include "tests/runtime/policy/policy_test_support.h"
 #include "tests/testing/status_matchers.h"
 
 namespace connaisseur::sandbox {
 namespace {
 
+using policy::Policy;
+using policy::PolicyOptions;
+using policy::PolicyRequest;
+using policy::testing::Image;
+using policy::testing::RecordingLogger;
+using policy::testing::SmallConfig;
 using ::testing::HasSubstr;
-using testing::Image;
-using testing::RecordingLogger;
-using testing::SmallConfig;
 
 struct HostileCase {
   const char* name;

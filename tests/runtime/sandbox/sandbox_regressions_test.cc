@@ -8,8 +8,8 @@
 #include <string>
 
 #include "runtime/image/image_reference.h"
-#include "runtime/sandbox/image_value.h"
-#include "runtime/sandbox/lua_json.h"
+#include "runtime/policy/image_value.h"
+#include "runtime/policy/lua_json.h"
 #include "runtime/sandbox/read_only.h"
 #include "runtime/sandbox/sandbox.h"
 #include "tests/testing/status_matchers.h"
@@ -17,6 +17,9 @@
 namespace connaisseur::sandbox {
 namespace {
 
+using policy::PushImage;
+using policy::PushJson;
+using policy::ToJson;
 using ::testing::HasSubstr;
 
 std::unique_ptr<Sandbox> MakeSandbox(NativeContext* context, size_t memory_limit) {

@@ -7,16 +7,16 @@
 #include <string>
 
 #include "runtime/config/config.h"
-#include "runtime/sandbox/policy.h"
+#include "runtime/policy/policy.h"
 #include "runtime/status.h"
 
 struct lua_State;
 
-namespace connaisseur::sandbox {
+namespace connaisseur::policy {
 
 // The two results of select at `first` and first+1. `config` may be null (no validators then).
 // nil, reason → kNotFound(reason); a malformed rule → kInvalidArgument
-// "policy returned malformed rule: <why>". Runs inside Sandbox::Run; raises only on memory
+// "policy returned malformed rule: <why>". Runs inside sandbox::Sandbox::Run; raises only on memory
 // errors (reads are raw, so no script code runs).
 StatusOr<config::Rule> ReadSelectedRule(lua_State* L, int first, const config::Config* config,
                                         const std::string& image);
@@ -29,4 +29,4 @@ StatusOr<AdmitDecision> ReadDecision(lua_State* L, int idx);
 // reason. Raises on memory errors.
 void PushResults(lua_State* L, std::span<const ImageResult> results);
 
-}  // namespace connaisseur::sandbox
+}  // namespace connaisseur::policy

@@ -8,7 +8,7 @@
 
 struct lua_State;
 
-namespace connaisseur::sandbox {
+namespace connaisseur::policy {
 
 // Deepest nesting either direction accepts; deeper input is refused, never recursed into.
 inline constexpr int kMaxJsonDepth = 64;
@@ -35,4 +35,4 @@ bool PushJsonScalar(lua_State* L, const nlohmann::json& j);
 // Does not allocate Lua memory and never raises.
 StatusOr<nlohmann::json> ToJson(lua_State* L, int idx);
 
-}  // namespace connaisseur::sandbox
+}  // namespace connaisseur::policy

@@ -1,12 +1,12 @@
-#include "runtime/sandbox/request_value.h"
+#include "runtime/policy/request_value.h"
 
 #include <lua.hpp>
 #include <string_view>
 
-#include "runtime/sandbox/lua_json.h"
+#include "runtime/policy/lua_json.h"
 #include "runtime/sandbox/native_context.h"
 
-namespace connaisseur::sandbox {
+namespace connaisseur::policy {
 namespace {
 
 constexpr const char* kRequestType = "connaisseur.request";
@@ -29,7 +29,7 @@ const nlohmann::json& EmptyObject() {
 
 // The current request, or raises when the value outlived its call.
 const PolicyRequest& LiveRequest(lua_State* L, uint64_t serial) {
-  NativeContext& ctx = GetContext(L);
+  sandbox::NativeContext& ctx = sandbox::GetContext(L);
   if (ctx.request == nullptr || ctx.call_serial != serial) {
     luaL_error(L, "request used outside the call it was passed to");
   }
@@ -184,7 +184,7 @@ int RequestIndex(lua_State* L) {
 
 void PushRequest(lua_State* L) {
   luaL_checkstack(L, 3, "request");
-  const uint64_t serial = GetContext(L).call_serial;
+  const uint64_t serial = sandbox::GetContext(L).call_serial;
   auto* h = static_cast<RequestHandle*>(lua_newuserdatauv(L, sizeof(RequestHandle), 0));
   h->serial = serial;
   if (luaL_newmetatable(L, kRequestType)) {
@@ -197,4 +197,4 @@ void PushRequest(lua_State* L) {
   lua_setmetatable(L, -2);
 }
 
-}  // namespace connaisseur::sandbox
+}  // namespace connaisseur::policy

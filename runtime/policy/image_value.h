@@ -6,7 +6,7 @@
 
 struct lua_State;
 
-namespace connaisseur::sandbox {
+namespace connaisseur::policy {
 
 // Pushes a copy of `ref` as an image value (+1). Raises on memory errors.
 void PushImage(lua_State* L, const image::ImageReference& ref);
@@ -14,4 +14,4 @@ void PushImage(lua_State* L, const image::ImageReference& ref);
 // The image at `arg`; raises "bad argument #arg (image expected, got ...)" otherwise.
 const image::ImageReference& CheckImage(lua_State* L, int arg);
 
-}  // namespace connaisseur::sandbox
+}  // namespace connaisseur::policy

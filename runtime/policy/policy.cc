@@ -1,19 +1,19 @@
-#include "runtime/sandbox/policy.h"
+#include "runtime/policy/policy.h"
 
 #include <lua.hpp>
 
-#include "runtime/sandbox/image_value.h"
+#include "runtime/policy/image_value.h"
+#include "runtime/policy/script_results.h"
 #include "runtime/sandbox/read_only.h"
 #include "runtime/sandbox/sandbox.h"
-#include "runtime/sandbox/script_results.h"
 
-namespace connaisseur::sandbox {
+namespace connaisseur::policy {
 
 struct Policy::State {
   PolicyOptions options;
   config::SandboxLimits limits;
-  NativeContext context;
-  std::unique_ptr<Sandbox> sandbox;  // null until built, and after a broken call
+  sandbox::NativeContext context;
+  std::unique_ptr<sandbox::Sandbox> jail;  // null until built, and after a broken call
   int select_ref = LUA_NOREF;
   int admit_ref = LUA_NOREF;
   std::string select_where;  // "<chunk>:<line>" where select is defined
@@ -38,17 +38,17 @@ std::string DefinedAt(lua_State* L, int idx) {
 }  // namespace
 
 Status Policy::State::Build() {
-  sandbox.reset();
-  SandboxOptions sandbox_options;
+  jail.reset();
+  sandbox::SandboxOptions sandbox_options;
   sandbox_options.limits = limits;
   sandbox_options.context = &context;
   sandbox_options.modules = options.modules;
-  CN_ASSIGN_OR_RETURN(sandbox, Sandbox::Create(sandbox_options));
+  CN_ASSIGN_OR_RETURN(jail, sandbox::Sandbox::Create(sandbox_options));
   Status shape;
   const std::string& chunk = options.chunk_name;
-  Status s = sandbox->Run(
-      Deadline::In(std::chrono::milliseconds(limits.call_timeout_ms)), [&](lua_State* L) {
-        LoadScript(L, options.source, chunk);
+  Status s =
+      jail->Run(Deadline::In(std::chrono::milliseconds(limits.call_timeout_ms)), [&](lua_State* L) {
+        sandbox::LoadScript(L, options.source, chunk);
         if (lua_type(L, -1) != LUA_TTABLE) {
           shape = InvalidArgumentError(chunk +
                                        ": the script must return a table with a function "
@@ -56,7 +56,7 @@ Status Policy::State::Build() {
                                        luaL_typename(L, -1));
           return;
         }
-        if (!PushReadOnlyTarget(L, -1)) lua_pushvalue(L, -1);
+        if (!sandbox::PushReadOnlyTarget(L, -1)) lua_pushvalue(L, -1);
         const int t = lua_gettop(L);
         lua_pushliteral(L, "select");
         if (lua_rawget(L, t) != LUA_TFUNCTION) {
@@ -75,13 +75,13 @@ Status Policy::State::Build() {
         }
       });
   if (s.ok()) s = shape;
-  if (!s.ok()) sandbox.reset();
+  if (!s.ok()) jail.reset();
   return s;
 }
 
 Status Policy::State::Call(const PolicyRequest& request, Deadline deadline,
                            const std::function<void(lua_State*)>& fn) {
-  if (sandbox == nullptr || sandbox->broken()) {
+  if (jail == nullptr || jail->broken()) {
     // The last call overran a budget: its state may be half-updated, so start over.
     Status rebuilt = Build();
     if (!rebuilt.ok()) return rebuilt.WithPrefix("rebuilding the policy state");
@@ -90,7 +90,7 @@ Status Policy::State::Call(const PolicyRequest& request, Deadline deadline,
   context.deadline = deadline;
   context.call_serial++;
   context.log_lines = 0;
-  Status s = sandbox->Run(deadline, fn);
+  Status s = jail->Run(deadline, fn);
   context.request = nullptr;
   context.call_serial++;  // every view of this request is now dead
   return s;
@@ -170,4 +170,4 @@ StatusOr<AdmitDecision> Policy::Admit(const PolicyRequest& request,
   return decision;
 }
 
-}  // namespace connaisseur::sandbox
+}  // namespace connaisseur::policy

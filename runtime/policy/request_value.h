@@ -12,7 +12,7 @@
 
 struct lua_State;
 
-namespace connaisseur::sandbox {
+namespace connaisseur::policy {
 
 // Deepest JSON view a script can open (request.object.a.b....).
 inline constexpr int kMaxViewDepth = 32;
@@ -30,7 +30,7 @@ struct PolicyRequest {
   const nlohmann::json* namespace_labels = nullptr;   // borrowed for the call, may be null
 };
 
-// Pushes the `request` of the current call (NativeContext::request; must be set) (+1).
+// Pushes the `request` of the current call (sandbox::NativeContext::request; must be set) (+1).
 void PushRequest(lua_State* L);
 
-}  // namespace connaisseur::sandbox
+}  // namespace connaisseur::policy

@@ -1,11 +1,11 @@
-#include "runtime/sandbox/rule_value.h"
+#include "runtime/policy/rule_value.h"
 
 #include <lua.hpp>
 
-#include "runtime/sandbox/lua_json.h"
+#include "runtime/policy/lua_json.h"
 #include "runtime/sandbox/read_only.h"
 
-namespace connaisseur::sandbox {
+namespace connaisseur::policy {
 namespace {
 
 const char kByRuleKey = 0;   // registry: light(const Rule*) -> rule table
@@ -39,7 +39,7 @@ void PushConfigRule(lua_State* L, const config::Rule& rule) {
   lua_setfield(L, -2, "with");
   lua_pushinteger(L, static_cast<lua_Integer>(rule.index) + 1);  // 1-based, as Lua counts
   lua_setfield(L, -2, "index");
-  MakeReadOnly(L);
+  sandbox::MakeReadOnly(L);
   lua_pushvalue(L, -1);
   lua_rawsetp(L, -3, &rule);  // by rule
   PushRegistryTable(L, &kByTableKey);
@@ -64,4 +64,4 @@ const config::Rule* ToConfigRule(lua_State* L, int idx) {
   return rule;
 }
 
-}  // namespace connaisseur::sandbox
+}  // namespace connaisseur::policy

@@ -1,4 +1,4 @@
-#include "runtime/sandbox/lua_json.h"
+#include "runtime/policy/lua_json.h"
 
 #include <cmath>
 #include <lua.hpp>
@@ -8,7 +8,7 @@
 
 #include "runtime/sandbox/read_only.h"
 
-namespace connaisseur::sandbox {
+namespace connaisseur::policy {
 namespace {
 
 void Push(lua_State* L, const nlohmann::json& j, bool read_only, int depth) {
@@ -23,7 +23,7 @@ void Push(lua_State* L, const nlohmann::json& j, bool read_only, int depth) {
         Push(L, value, read_only, depth + 1);
         lua_rawset(L, -3);
       }
-      if (read_only) MakeReadOnly(L);
+      if (read_only) sandbox::MakeReadOnly(L);
       return;
     case nlohmann::json::value_t::array: {
       lua_createtable(L, static_cast<int>(j.size()), 0);
@@ -32,7 +32,7 @@ void Push(lua_State* L, const nlohmann::json& j, bool read_only, int depth) {
         Push(L, value, read_only, depth + 1);
         lua_rawseti(L, -2, i++);
       }
-      if (read_only) MakeReadOnly(L);
+      if (read_only) sandbox::MakeReadOnly(L);
       return;
     }
     default:
@@ -124,7 +124,7 @@ StatusOr<nlohmann::json> Walk::ConvertTable(int idx, int depth) {
   if (depth >= kMaxJsonDepth) return Error("nested too deeply");
   if (!lua_checkstack(L_, 4)) return Error("nested too deeply");
   idx = lua_absindex(L_, idx);  // before the push below moves what a relative index means
-  const bool pushed = PushReadOnlyTarget(L_, idx);
+  const bool pushed = sandbox::PushReadOnlyTarget(L_, idx);
   const int t = pushed ? lua_gettop(L_) : idx;
   const lua_Unsigned n = lua_rawlen(L_, t);
   size_t keys = 0;
@@ -218,4 +218,4 @@ StatusOr<nlohmann::json> ToJson(lua_State* L, int idx) {
   return walk.Convert(lua_absindex(L, idx), 0);
 }
 
-}  // namespace connaisseur::sandbox
+}  // namespace connaisseur::policy

@@ -7,7 +7,7 @@
 
 struct lua_State;
 
-namespace connaisseur::sandbox {
+namespace connaisseur::policy {
 
 // Pushes the cached read-only table of configured rule `rule` (+1). `rule` must live in the
 // Config the state was built for (its address is the cache key).
@@ -16,4 +16,4 @@ void PushConfigRule(lua_State* L, const config::Rule& rule);
 // The configured rule whose table is at `idx`, or null for any other value. Raw: no metamethod.
 const config::Rule* ToConfigRule(lua_State* L, int idx);
 
-}  // namespace connaisseur::sandbox
+}  // namespace connaisseur::policy

@@ -1,11 +1,11 @@
-#include "runtime/sandbox/image_value.h"
+#include "runtime/policy/image_value.h"
 
 #include <lua.hpp>
 #include <new>
 #include <string>
 #include <string_view>
 
-namespace connaisseur::sandbox {
+namespace connaisseur::policy {
 namespace {
 
 constexpr const char* kImageType = "connaisseur.image";
@@ -84,4 +84,4 @@ const image::ImageReference& CheckImage(lua_State* L, int arg) {
   return *static_cast<image::ImageReference*>(luaL_checkudata(L, arg, kImageType));
 }
 
-}  // namespace connaisseur::sandbox
+}  // namespace connaisseur::policy

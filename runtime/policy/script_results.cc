@@ -1,12 +1,12 @@
-#include "runtime/sandbox/script_results.h"
+#include "runtime/policy/script_results.h"
 
 #include <lua.hpp>
 
-#include "runtime/sandbox/lua_json.h"
+#include "runtime/policy/lua_json.h"
+#include "runtime/policy/rule_value.h"
 #include "runtime/sandbox/read_only.h"
-#include "runtime/sandbox/rule_value.h"
 
-namespace connaisseur::sandbox {
+namespace connaisseur::policy {
 namespace {
 
 Status MalformedRule(const std::string& why) {
@@ -25,7 +25,7 @@ int RawField(lua_State* L, int t, const char* name) {
 // The table at `idx` read through a read-only proxy if it is one; pushes it (+1) or returns 0.
 int PushPlainTable(lua_State* L, int idx) {
   if (lua_type(L, idx) != LUA_TTABLE) return 0;
-  if (!PushReadOnlyTarget(L, idx)) lua_pushvalue(L, idx);
+  if (!sandbox::PushReadOnlyTarget(L, idx)) lua_pushvalue(L, idx);
   return lua_gettop(L);
 }
 
@@ -131,10 +131,10 @@ void PushResults(lua_State* L, std::span<const ImageResult> results) {
     }
     lua_pushlstring(L, r.reason.data(), r.reason.size());
     lua_setfield(L, -2, "reason");
-    MakeReadOnly(L);
+    sandbox::MakeReadOnly(L);
     lua_rawseti(L, -2, i++);
   }
-  MakeReadOnly(L);
+  sandbox::MakeReadOnly(L);
 }
 
-}  // namespace connaisseur::sandbox
+}  // namespace connaisseur::policy

@@ -1,8 +1,8 @@
 // Policy: one compiled policy script in one sandboxed lua_State (docs/policy-lua.md,
 // runtime/sandbox/README.md).
 //
-// Not thread-safe: one Policy per worker thread (see PolicyPool). Every call runs under the
-// instruction, memory and wall-clock budgets of config::SandboxLimits; a call that exceeds a
+// Not thread-safe: one Policy per thread (the webhook keeps one per worker). Every call runs under
+// the instruction, memory and wall-clock budgets of config::SandboxLimits; a call that exceeds a
 // budget fails and the state is rebuilt from the source before the next call.
 #pragma once
 
@@ -13,16 +13,19 @@
 #include <string>
 #include <vector>
 
-#include "runtime/admission/image_verifier.h"
 #include "runtime/config/config.h"
 #include "runtime/deadline.h"
 #include "runtime/image/image_reference.h"
 #include "runtime/log/logger.h"
+#include "runtime/policy/request_value.h"
 #include "runtime/sandbox/native_context.h"
-#include "runtime/sandbox/request_value.h"
 #include "runtime/status.h"
 
-namespace connaisseur::sandbox {
+namespace connaisseur::admission {
+class ImageVerifier;  // only passed through to connaisseur.verify (stdlib/verify.cc)
+}
+
+namespace connaisseur::policy {
 
 // One image's outcome, as `admit(request, results)` sees it.
 struct ImageResult {
@@ -47,7 +50,8 @@ struct PolicyOptions {
   const matching::RuleIndex* rules = nullptr;    // borrowed; for connaisseur.match.candidates
   admission::ImageVerifier* verifier = nullptr;  // borrowed; null → connaisseur.verify raises
   log::Logger* logger = nullptr;                 // borrowed; script logs and print()
-  std::vector<ModuleOpener> modules;             // see ModuleOpener (stdlib::StandardModules())
+  std::vector<sandbox::ModuleOpener>
+      modules;  // see sandbox::ModuleOpener (stdlib::StandardModules())
   // Budgets; when unset, config->sandbox (or the defaults when config is null).
   std::optional<config::SandboxLimits> limits;
 };
@@ -85,4 +89,4 @@ class Policy {
   std::unique_ptr<State> state_;
 };
 
-}  // namespace connaisseur::sandbox
+}  // namespace connaisseur::policy

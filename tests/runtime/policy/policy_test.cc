@@ -1,0 +1,83 @@
+// runtime/policy: request views that are read lazily and die with their call; admit's decision
+// checked field by field.
+#include "runtime/policy/policy.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "tests/runtime/policy/policy_test_support.h"
+#include "tests/testing/status_matchers.h"
+
+namespace connaisseur::policy {
+namespace {
+
+using ::testing::HasSubstr;
+using testing::MakePolicy;
+using testing::Reason;
+
+TEST(PolicyTest, RequestFieldsAreReadLazilyAndDieWithTheirCall) {
+  const nlohmann::json admission = {
+      {"userInfo", {{"username", "alice"}, {"groups", {"dev", "ops"}}}},
+      {"object", {{"metadata", {{"labels", {{"app", "web"}}}}}, {"spec", {{"replicas", 3}}}}}};
+  PolicyRequest request;
+  request.namespace_name = "payments";
+  request.kind = "Deployment";
+  request.admission_request = &admission;
+  auto policy = MakePolicy(
+      "local saved\n"
+      "return { select = function(image, request)\n"
+      "  if saved then return nil, tostring(pcall(function() return saved.kind end)) end\n"
+      "  saved = request\n"
+      "  local groups = {}\n"
+      "  for i, g in ipairs(request.user.groups) do groups[i] = g end\n"
+      "  return nil, table.concat({request.kind, request.namespace, request.user.username,\n"
+      "    table.concat(groups, '+'), request.labels.app, request.object.spec.replicas,\n"
+      "    #request.user.groups, tostring(request.dry_run)}, ' ')\n"
+      "end }");
+  ASSERT_NE(policy, nullptr);
+  EXPECT_EQ(Reason(*policy, request), "Deployment payments alice dev+ops web 3 2 false");
+  EXPECT_EQ(Reason(*policy, request), "false");  // the saved request is dead
+}
+
+TEST(PolicyTest, AdmitDecidesAndIsCheckedFieldByField) {
+  const ImageResult results[] = {{"nginx", std::nullopt, true, "", "ok"},
+                                 {"redis", std::nullopt, false, "", "unsigned"}};
+  struct Case {
+    const char* admit;
+    bool ok;
+    bool allowed;
+    const char* message;
+  };
+  const Case cases[] = {
+      {"function(req, res) return {allowed = true, message = #res .. res[2].reason} end", true,
+       true, "2unsigned"},
+      {"function(req, res) return {allowed = false, warnings = {'w1'}} end", true, false, ""},
+      {"function() return {allowed = 'yes'} end", false, false, "'allowed' must be a boolean"},
+      {"function() return {allowed = true, warnings = {1}} end", false, false, "warnings"},
+      {"function() return 5 end", false, false, "malformed decision"},
+      {"function(req, res) res[1].allowed = true end", false, false, "read-only"},
+  };
+  for (const Case& c : cases) {
+    auto policy =
+        MakePolicy(std::string("return { select = function() end, admit = ") + c.admit + " }");
+    ASSERT_NE(policy, nullptr);
+    auto d = policy->Admit(PolicyRequest(), results, Deadline::Infinite());
+    if (c.ok) {
+      ASSERT_THAT(d, IsOk()) << c.admit;
+      EXPECT_EQ(d->allowed, c.allowed) << c.admit;
+      EXPECT_EQ(d->message, c.message) << c.admit;
+    } else {
+      EXPECT_THAT(d, StatusIs(StatusCode::kInvalidArgument, HasSubstr(c.message))) << c.admit;
+    }
+  }
+  auto no_admit = MakePolicy("return { select = function() end }");
+  auto d = no_admit->Admit(PolicyRequest(), results, Deadline::Infinite());
+  ASSERT_THAT(d, IsOk());
+  EXPECT_FALSE(d->allowed);
+  EXPECT_EQ(d->message, "unsigned");
+}
+
+}  // namespace
+}  // namespace connaisseur::policy
