@@ -1,4 +1,4 @@
-// connaisseur.image: parse(ref) -> image | nil, err.
+// connaisseur.image: parse(ref) -> image | nil, err. `ref` is a string or an image view.
 #include "runtime/image/image_reference.h"
 #include "runtime/policy/image_value.h"
 #include "stdlib/module.h"
@@ -7,6 +7,10 @@ namespace connaisseur::stdlib {
 namespace {
 
 int Parse(lua_State* L) {
+  if (policy::ImageString(L, 1) != nullptr) {  // already an image (admit's results[i].image)
+    policy::PushImage(L, policy::CheckImage(L, 1));
+    return 1;
+  }
   const std::string_view raw = CheckInput(L, 1);
   ChargeBytes(L, raw.size());
   {

@@ -1,4 +1,5 @@
-// connaisseur.verify(rule, image) -> {allowed, digest, reason, validator, image}: runs the rule's
+// connaisseur.verify(rule, image) -> {allowed, digest, reason, validator, image (the image view,
+// whose text is the reference as written)}: runs the rule's
 // validator through PolicyOptions::verifier (with its cache). A failed verification is data
 // (allowed = false, reason); misuse (bad rule, unknown validator, no verifier) raises.
 #include <chrono>
@@ -50,7 +51,7 @@ int Verify(lua_State* L) {
   lua_setfield(L, -2, "reason");
   lua_pushlstring(L, validator.data(), validator.size());
   lua_setfield(L, -2, "validator");
-  lua_pushlstring(L, image.normalized().data(), image.normalized().size());
+  policy::PushImage(L, image, policy::ImageText::kAsWritten);
   lua_setfield(L, -2, "image");
   return 1;
 }

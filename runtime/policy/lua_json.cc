@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "runtime/policy/image_value.h"
 #include "runtime/sandbox/read_only.h"
 
 namespace connaisseur::policy {
@@ -114,6 +115,13 @@ StatusOr<nlohmann::json> Walk::Convert(int idx, int depth) {
     }
     case LUA_TTABLE:
       return ConvertTable(idx, depth);
+    case LUA_TUSERDATA:
+      if (!lua_checkstack(L_, 2)) return Error("nested too deeply");  // for ImageString
+      if (const std::string* text = ImageString(L_, idx)) {           // an image is its text
+        if (!AddBytes(text->size())) return TooManyBytes();
+        return nlohmann::json(*text);
+      }
+      return Error(std::string("cannot convert a ") + luaL_typename(L_, idx) + " to JSON");
     default:
       return Error(std::string("cannot convert a ") + luaL_typename(L_, idx) + " to JSON");
   }

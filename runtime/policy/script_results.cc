@@ -2,6 +2,8 @@
 
 #include <lua.hpp>
 
+#include "runtime/image/image_reference.h"
+#include "runtime/policy/image_value.h"
 #include "runtime/policy/lua_json.h"
 #include "runtime/policy/rule_value.h"
 #include "runtime/sandbox/read_only.h"
@@ -106,13 +108,28 @@ StatusOr<AdmitDecision> ReadDecision(lua_State* L, int idx) {
   return d;
 }
 
+namespace {
+
+// results[i].image: the image view, whose text is the reference as written; a reference that does
+// not parse stays that string (its fields then read nil, as a string's do).
+void PushResultImage(lua_State* L, const std::string& written) {
+  auto ref = image::ImageReference::Parse(written);
+  if (ref.ok()) {
+    PushImage(L, *ref, ImageText::kAsWritten);
+  } else {
+    lua_pushlstring(L, written.data(), written.size());
+  }
+}
+
+}  // namespace
+
 void PushResults(lua_State* L, std::span<const ImageResult> results) {
   luaL_checkstack(L, 4, "results");
   lua_createtable(L, static_cast<int>(results.size()), 0);
   lua_Integer i = 1;
   for (const ImageResult& r : results) {
     lua_createtable(L, 0, 6);
-    lua_pushlstring(L, r.image.data(), r.image.size());
+    PushResultImage(L, r.image);
     lua_setfield(L, -2, "image");
     if (r.rule) {
       nlohmann::json rule = {{"pattern", r.rule->pattern},

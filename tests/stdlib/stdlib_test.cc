@@ -148,6 +148,14 @@ TEST_F(StdlibTest, ModulesAnswerAsDocumented) {
       {"local r = connaisseur.verify({pattern = '*', validator = 'other'}, "
        "connaisseur.image.parse('x:signed')) return nil, tostring(r.allowed) .. ' ' .. r.digest",
        "true sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"},
+      // verify's result image is the image view; its text is the reference as written, and
+      // parse takes it back.
+      {"local r = connaisseur.verify({pattern = '*', validator = 'other'}, "
+       "connaisseur.image.parse('x:signed')) return nil, r.image.normalized .. ' ' .. "
+       "tostring(r.image) .. ' ' .. connaisseur.image.parse(r.image).tag",
+       "docker.io/library/x:signed x:signed signed"},
+      {"return nil, connaisseur.json.encode({i = image})",
+       "{\"i\":\"docker.io/library/nginx:latest\"}"},
       {"local ok, err = pcall(connaisseur.verify, {pattern = '*', validator = 'nope'}, image) "
        "return nil, tostring(ok) .. ' ' .. tostring(err:find('not found', 1, true) ~= nil)",
        "false true"},

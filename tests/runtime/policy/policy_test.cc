@@ -79,5 +79,33 @@ TEST(PolicyTest, AdmitDecidesAndIsCheckedFieldByField) {
   EXPECT_EQ(d->message, "unsigned");
 }
 
+// admit's results[i].image is the image view select gets (fields, read-only); its text is the
+// reference as written, as the string it replaced was, while select's image keeps the normalised
+// text. A reference that does not parse stays a string.
+TEST(PolicyTest, AdmitResultsCarryTheImageViewSelectGets) {
+  const ImageResult results[] = {{"nginx", std::nullopt, true, "", "ok"},
+                                 {"Invalid,Image", std::nullopt, false, "", "bad"}};
+  auto policy = MakePolicy(
+      "return {\n"
+      "  select = function(image) return nil, tostring(image) .. ' ' .. image end,\n"
+      "  admit = function(req, res)\n"
+      "    local i = res[1].image\n"
+      "    local wrote = pcall(function() i.tag = 'x' end)\n"
+      "    local joined_table = pcall(function() return i .. {} end)\n"
+      "    return {allowed = true, message = table.concat({i.normalized, i.registry,\n"
+      "      i.repository, tostring(i), '[' .. i .. ']', i.raw, tostring(wrote),\n"
+      "      tostring(joined_table), tostring(res[2].image), tostring(res[2].image.normalized)},\n"
+      "      ' ')}\n"
+      "  end }");
+  ASSERT_NE(policy, nullptr);
+  auto d = policy->Admit(PolicyRequest(), results, Deadline::Infinite());
+  ASSERT_THAT(d, IsOk());
+  EXPECT_EQ(
+      d->message,
+      "docker.io/library/nginx:latest docker.io library/nginx nginx [nginx] nginx false false "
+      "Invalid,Image nil");
+  EXPECT_EQ(Reason(*policy), "docker.io/library/nginx:latest docker.io/library/nginx:latest");
+}
+
 }  // namespace
 }  // namespace connaisseur::policy
