@@ -1,14 +1,12 @@
 // connaisseur.default_policy(): the table returned by the compiled-in scripts/default.lua,
 // loaded in the calling script's sandbox on first use and cached for the life of the state.
+#include "scripts/default_policy.h"
+
 #include <string_view>
 
 #include "runtime/sandbox/read_only.h"
 #include "runtime/sandbox/sandbox.h"
 #include "stdlib/module.h"
-
-namespace connaisseur::embedded {
-extern const std::string_view kDefaultPolicyLua;
-}
 
 namespace connaisseur::stdlib {
 namespace {

@@ -14,6 +14,7 @@
 #include "runtime/cli/image_source.h"
 #include "runtime/cli/manifest_images.h"
 #include "runtime/cli/policy_environment.h"
+#include "runtime/cli/usage_error.h"
 #include "runtime/log/logger.h"
 
 namespace connaisseur::cli {
@@ -64,10 +65,7 @@ constexpr OptionSpec kOptions[] = {
     {"namespace", true}, {"detection", false},    {"help", false},
 };
 
-int UsageError(const std::string& message) {
-  std::fprintf(stderr, "connaisseur check: %s\nTry 'connaisseur check --help'.\n", message.c_str());
-  return kExitUsage;
-}
+int UsageError(std::string_view message) { return cli::UsageError("check", message); }
 
 bool ParseJobs(const std::string& text, int* jobs) {
   if (text.empty() || text.size() > 4) return false;

@@ -4,11 +4,8 @@
 #include <iterator>
 #include <string_view>
 
+#include "scripts/default_policy.h"
 #include "stdlib/stdlib.h"
-
-namespace connaisseur::embedded {
-extern const std::string_view kDefaultPolicyLua;  // scripts/default.lua, compiled in
-}
 
 namespace connaisseur::cli {
 namespace {

@@ -9,6 +9,7 @@
 #include "runtime/cli/case_runner.h"
 #include "runtime/cli/commands.h"
 #include "runtime/cli/policy_cases.h"
+#include "runtime/cli/usage_error.h"
 
 namespace connaisseur::cli {
 namespace {
@@ -57,10 +58,7 @@ constexpr OptionSpec kTestOptions[] = {{"config", true},
                                        {"output", true},
                                        {"help", false}};
 
-int UsageError(const std::string& message) {
-  std::fprintf(stderr, "connaisseur test: %s\nTry 'connaisseur test --help'.\n", message.c_str());
-  return kExitUsage;
-}
+int UsageError(std::string_view message) { return cli::UsageError("test", message); }
 
 struct CaseReport {
   const PolicyCase* c;

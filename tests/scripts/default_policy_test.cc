@@ -1,6 +1,8 @@
 // scripts/default.lua: its choice equals RuleIndex::BestMatch (the native docs/policy-lua.md
 // "connaisseur.default_policy" ranking) on thousands of generated (rule set, image) cases, and on
 // every worked example.
+#include "scripts/default_policy.h"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -14,10 +16,6 @@
 #include "stdlib/stdlib.h"
 #include "tests/runtime/policy/policy_test_support.h"
 #include "tests/testing/status_matchers.h"
-
-namespace connaisseur::embedded {
-extern const std::string_view kDefaultPolicyLua;
-}
 
 namespace connaisseur {
 namespace {

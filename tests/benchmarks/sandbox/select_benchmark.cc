@@ -9,11 +9,8 @@
 #include "runtime/log/logger.h"
 #include "runtime/matching/rule_index.h"
 #include "runtime/policy/policy.h"
+#include "scripts/default_policy.h"
 #include "stdlib/stdlib.h"
-
-namespace connaisseur::embedded {
-extern const std::string_view kDefaultPolicyLua;
-}
 
 namespace connaisseur {
 namespace {
