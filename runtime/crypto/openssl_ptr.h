@@ -3,11 +3,13 @@
 
 #include <openssl/bio.h>
 #include <openssl/bn.h>
+#include <openssl/crypto.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
 #include <memory>
+#include <string>
 
 #include "runtime/free_with.h"
 
@@ -23,5 +25,23 @@ using X509Ptr = std::unique_ptr<X509, FreeWith<X509_free>>;
 using BignumPtr = std::unique_ptr<BIGNUM, FreeWith<BN_free>>;
 using EcdsaSigPtr = std::unique_ptr<ECDSA_SIG, FreeWith<ECDSA_SIG_free>>;
 using X509StorePtr = std::unique_ptr<X509_STORE, FreeWith<X509_STORE_free>>;
+
+// Bytes OpenSSL allocated for the caller (what i2d_* writes). OPENSSL_free is a macro, so it
+// cannot be a FreeWith argument.
+struct OpenSslFree {
+  void operator()(unsigned char* bytes) const { OPENSSL_free(bytes); }
+};
+using OpenSslBytesPtr = std::unique_ptr<unsigned char, OpenSslFree>;
+
+// The DER that `encode` (an i2d_* function) writes for `object`; "" when encoding fails (the
+// OpenSSL error queue then says why).
+template <typename T>
+std::string EncodeDer(int (*encode)(const T*, unsigned char**), const T* object) {
+  unsigned char* der = nullptr;
+  const int len = encode(object, &der);
+  const OpenSslBytesPtr owned(der);
+  if (len <= 0 || der == nullptr) return {};
+  return std::string(reinterpret_cast<const char*>(der), static_cast<size_t>(len));
+}
 
 }  // namespace connaisseur::crypto

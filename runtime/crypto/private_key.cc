@@ -37,11 +37,8 @@ StatusOr<std::string> DerEcdsaToRaw(std::string_view der, size_t width) {
 }  // namespace
 
 StatusOr<PrivateKey> PrivateKey::FromEvp(EvpPkeyPtr key) {
-  unsigned char* der = nullptr;
-  int len = i2d_PUBKEY(key.get(), &der);
-  if (len <= 0) return InternalError(DrainOpenSslErrors("public key encoding"));
-  std::string spki(reinterpret_cast<char*>(der), static_cast<size_t>(len));
-  OPENSSL_free(der);
+  const std::string spki = EncodeDer(i2d_PUBKEY, key.get());
+  if (spki.empty()) return InternalError(DrainOpenSslErrors("public key encoding"));
   CN_ASSIGN_OR_RETURN(PublicKey pub, PublicKey::FromSpkiDer(spki));
   return PrivateKey(std::move(key), pub.type());
 }

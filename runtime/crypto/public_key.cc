@@ -78,11 +78,8 @@ StatusOr<std::string> RawEcdsaToDer(std::string_view raw, size_t width) {
   }
   r.release();  // owned by sig now
   s.release();
-  unsigned char* der = nullptr;
-  int len = i2d_ECDSA_SIG(sig.get(), &der);
-  if (len <= 0) return InternalError(DrainOpenSslErrors("ecdsa signature encoding"));
-  std::string out(reinterpret_cast<char*>(der), static_cast<size_t>(len));
-  OPENSSL_free(der);
+  std::string out = EncodeDer(i2d_ECDSA_SIG, sig.get());
+  if (out.empty()) return InternalError(DrainOpenSslErrors("ecdsa signature encoding"));
   return out;
 }
 
@@ -109,11 +106,8 @@ StatusOr<PublicKey> PublicKey::FromEvp(EvpPkeyPtr key) {
     default:
       return InvalidArgumentError("unsupported public key algorithm");
   }
-  unsigned char* der = nullptr;
-  int len = i2d_PUBKEY(key.get(), &der);
-  if (len <= 0) return InternalError(DrainOpenSslErrors("public key encoding"));
-  std::string spki(reinterpret_cast<char*>(der), static_cast<size_t>(len));
-  OPENSSL_free(der);
+  std::string spki = EncodeDer(i2d_PUBKEY, key.get());
+  if (spki.empty()) return InternalError(DrainOpenSslErrors("public key encoding"));
   return PublicKey(std::move(key), type, std::move(spki));
 }
 
