@@ -1,17 +1,32 @@
 // connaisseur.verify(rule, image) -> {allowed, digest, reason, validator, image (the image view,
-// whose text is the reference as written)}: runs the rule's
-// validator through PolicyOptions::verifier (with its cache). A failed verification is data
+// whose text is the reference as written)}: runs the rule's validator through
+// PolicyOptions::verifier (with its cache), with the pull identity of the object under review
+// (none outside a request, or for an object without a pod spec). A failed verification is data
 // (allowed = false, reason); misuse (bad rule, unknown validator, no verifier) raises.
 #include <chrono>
 #include <string>
 
 #include "runtime/admission/image_verifier.h"
+#include "runtime/admission/workload.h"
 #include "runtime/policy/image_value.h"
+#include "runtime/policy/request_value.h"
 #include "runtime/policy/script_results.h"
 #include "stdlib/module.h"
 
 namespace connaisseur::stdlib {
 namespace {
+
+// The namespace, service account and pull secrets of the object in the current request; empty
+// outside one or when the object has no (well-formed) pod spec: images are then pulled anonymously.
+admission::PullContext RequestPullContext(const sandbox::NativeContext& ctx) {
+  if (ctx.request == nullptr || ctx.request->admission_request == nullptr) return {};
+  const nlohmann::json& request = *ctx.request->admission_request;
+  auto object = request.find("object");
+  if (!request.is_object() || object == request.end()) return {};
+  auto pull =
+      admission::ExtractPullContext(ctx.request->kind, *object, ctx.request->namespace_name);
+  return pull.ok() ? std::move(pull).value() : admission::PullContext{};
+}
 
 int Verify(lua_State* L) {
   luaL_checktype(L, 1, LUA_TTABLE);
@@ -30,7 +45,7 @@ int Verify(lua_State* L) {
       validator = rule->validator;
       // Waiting on a validator is not the script's CPU time: move the call deadline by it.
       const auto start = Deadline::Clock::now();
-      auto verified = ctx.verifier->Verify(*rule, image, ctx.deadline);
+      auto verified = ctx.verifier->Verify(*rule, image, RequestPullContext(ctx), ctx.deadline);
       sandbox::GetBudget(L).Extend(Deadline::Clock::now() - start);
       allowed = verified.ok();
       if (verified.ok()) {

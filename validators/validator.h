@@ -32,6 +32,16 @@ class Validator {
                                          const config::RuleOptions& options,
                                          Deadline deadline) const = 0;
 
+  // The same for an image that `pull` will pull: validators that read registry credentials from
+  // the cluster (cosign `auth.useKeychain`) override this; the others ignore `pull`.
+  virtual StatusOr<VerifiedImage> Verify(const image::ImageReference& image,
+                                         const config::RuleOptions& options,
+                                         const admission::PullContext& pull,
+                                         Deadline deadline) const {
+    (void)pull;
+    return Verify(image, options, deadline);
+  }
+
   // For validators whose signatures cover a registry manifest digest (cosign, notation): the
   // digest `image` names right now, so ValidatorSet caches outcomes per digest rather than per
   // movable tag. nullopt (the default) keeps the cache keyed by the normalised reference, right
@@ -42,6 +52,17 @@ class Validator {
     (void)deadline;
     return std::optional<std::string>();
   }
+  virtual StatusOr<std::optional<std::string>> PinDigest(const image::ImageReference& image,
+                                                         const admission::PullContext& pull,
+                                                         Deadline deadline) const {
+    (void)pull;
+    return PinDigest(image, deadline);
+  }
+
+  // Whether outcomes depend on whose pull credentials are used (`pull` above): the cache then
+  // keeps them apart per pull identity, so one Pod's missing credentials never deny another's
+  // image and one Pod's verification never answers for a Pod that could not have pulled.
+  virtual bool UsesPullCredentials() const { return false; }
 
   // Whether the validator's fixed back-end (e.g. its notary host) answers before `deadline`.
   // Validators without one (static; cosign, whose registry comes from each image) return OK.

@@ -2,6 +2,7 @@
 
 #include <string>
 
+#include "runtime/kubernetes/pull_secret_keychain.h"
 #include "validators/cosign/cosign_validator.h"
 #include "validators/notaryv1/notaryv1_validator.h"
 #include "validators/static/static_validator.h"
@@ -22,8 +23,18 @@ StatusOr<std::unique_ptr<Validator>> Build(const config::ValidatorConfig& config
       return std::unique_ptr<Validator>(std::make_unique<StaticValidator>(config.approve));
     case config::ValidatorType::kNotaryV1:
       return Upcast(notaryv1::NotaryV1Validator::Create(config));
-    case config::ValidatorType::kCosign:
-      return Upcast(cosign::CosignValidator::Create(config));
+    case config::ValidatorType::kCosign: {
+      cosign::CosignValidator::Options options;
+      if (config.auth.use_keychain) {
+        auto keychain = kubernetes::InClusterKeychain();
+        if (keychain.ok()) {
+          options.keychain = std::move(keychain).value();
+        } else {
+          options.keychain_error = keychain.status();  // denies at request time, names the cause
+        }
+      }
+      return Upcast(cosign::CosignValidator::Create(config, std::move(options)));
+    }
     case config::ValidatorType::kNotation:
       return InvalidArgumentError("notation validation is not available in this build yet");
     case config::ValidatorType::kNotaryV2:

@@ -13,12 +13,18 @@ constexpr int kMaxCacheTtlSeconds = 300;  // docs/operations.md: TTL <= 300 s en
 
 // Everything that decides a verification's outcome. The validator's own configuration is fixed
 // for the life of the set, so its name stands for it. \x1f cannot occur in a reference.
-std::string CacheKey(const config::Rule& rule, const image::ImageReference& image) {
+// `pull` is null unless the validator's outcome depends on the pull credentials.
+std::string CacheKey(const config::Rule& rule, const image::ImageReference& image,
+                     const admission::PullContext* pull) {
   std::string key = rule.validator;
   key += '\x1f';
   key += rule.with_json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   key += '\x1f';
   key += image.normalized();
+  if (pull != nullptr) {  // Kubernetes names never hold \x1f
+    key += '\x1f' + pull->namespace_name + '\x1f' + pull->service_account;
+    for (const std::string& secret : pull->image_pull_secrets) key += '\x1f' + secret;
+  }
   return key;
 }
 
@@ -61,6 +67,7 @@ ValidatorSet::ValidatorSet(ValidatorMap validators, VerificationCache::Options c
 
 StatusOr<VerifiedImage> ValidatorSet::Verify(const config::Rule& rule,
                                              const image::ImageReference& image,
+                                             const admission::PullContext& pull,
                                              Deadline deadline) {
   auto it = validators_.find(rule.validator);
   if (it == validators_.end()) {
@@ -81,7 +88,7 @@ StatusOr<VerifiedImage> ValidatorSet::Verify(const config::Rule& rule,
     return result;
   }
 
-  auto result = VerifyCached(validator, rule, image, deadline);
+  auto result = VerifyCached(validator, rule, image, pull, deadline);
   if (!result.ok()) return Wrap(type, image, result.status());
   VerifiedImage verified = std::move(result).value();
   if (!IsSha256Digest(verified.digest)) {
@@ -111,20 +118,24 @@ Status ValidatorSet::CheckConfigured(const config::Rule& rule) const {
 StatusOr<VerifiedImage> ValidatorSet::VerifyCached(const Validator& validator,
                                                    const config::Rule& rule,
                                                    const image::ImageReference& image,
+                                                   const admission::PullContext& pull,
                                                    Deadline deadline) {
+  const admission::PullContext* identity = validator.UsesPullCredentials() ? &pull : nullptr;
   // Concurrent requests for one reference share everything below, the tag resolution included
   // (cosign asks the registry there): 50 requests on a hanging registry make one connection.
   // "\x1e" keeps these keys apart from the cache's own.
   return cache_.Share(
-      "\x1e" + CacheKey(rule, image),
-      [&] { return ResolveAndVerify(validator, rule, image, deadline); }, deadline);
+      "\x1e" + CacheKey(rule, image, identity),
+      [&] { return ResolveAndVerify(validator, rule, image, pull, deadline); }, deadline);
 }
 
 StatusOr<VerifiedImage> ValidatorSet::ResolveAndVerify(const Validator& validator,
                                                        const config::Rule& rule,
                                                        const image::ImageReference& image,
+                                                       const admission::PullContext& pull,
                                                        Deadline deadline) {
-  CN_ASSIGN_OR_RETURN(std::optional<std::string> pinned, validator.PinDigest(image, deadline));
+  CN_ASSIGN_OR_RETURN(std::optional<std::string> pinned,
+                      validator.PinDigest(image, pull, deadline));
   std::optional<image::ImageReference> by_digest;
   if (pinned) {
     if (!IsSha256Digest(*pinned)) return InternalError("validator pinned a malformed digest");
@@ -133,8 +144,8 @@ StatusOr<VerifiedImage> ValidatorSet::ResolveAndVerify(const Validator& validato
   const image::ImageReference& subject = by_digest ? *by_digest : image;
   bool from_cache = false;
   auto result = cache_.GetOrVerify(
-      CacheKey(rule, subject), [&] { return validator.Verify(subject, rule.with, deadline); },
-      deadline, &from_cache);
+      CacheKey(rule, subject, validator.UsesPullCredentials() ? &pull : nullptr),
+      [&] { return validator.Verify(subject, rule.with, pull, deadline); }, deadline, &from_cache);
   if (!result.ok()) return result.status();
   if (pinned && result->digest != *pinned) {
     return VerificationFailedError("verified digest " + result->digest +

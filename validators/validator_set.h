@@ -53,8 +53,11 @@ class ValidatorSet final : public admission::ImageVerifier {
   //   any other failure        `error during <type> validation of image <raw>: <reason>`
   // A success carries "sha256:<hex>" (empty only for a static allow of a tag reference); a
   // digest differing from the one pinned in the reference is a failure.
+  // For validators that use pull credentials (Validator::UsesPullCredentials), outcomes are
+  // cached per pull identity (namespace, service account, pull secret names) as well.
+  using admission::ImageVerifier::Verify;
   StatusOr<VerifiedImage> Verify(const config::Rule& rule, const image::ImageReference& image,
-                                 Deadline deadline) override;
+                                 const admission::PullContext& pull, Deadline deadline) override;
 
   // Asks every validator's CheckReachable; the first failure names its validator. An answer is
   // reused for kReadinessReuse so frequent /ready probes do not load the back-ends.
@@ -66,10 +69,12 @@ class ValidatorSet final : public admission::ImageVerifier {
 
  private:
   StatusOr<VerifiedImage> VerifyCached(const Validator& validator, const config::Rule& rule,
-                                       const image::ImageReference& image, Deadline deadline);
+                                       const image::ImageReference& image,
+                                       const admission::PullContext& pull, Deadline deadline);
   // PinDigest, then the cache (or the validator) for the pinned reference.
   StatusOr<VerifiedImage> ResolveAndVerify(const Validator& validator, const config::Rule& rule,
-                                           const image::ImageReference& image, Deadline deadline);
+                                           const image::ImageReference& image,
+                                           const admission::PullContext& pull, Deadline deadline);
 
   // Why a validator or this rule's options cannot verify anything; OK when they can.
   Status CheckConfigured(const config::Rule& rule) const;

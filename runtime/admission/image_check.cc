@@ -84,7 +84,8 @@ ImageCheck SelectForImage(const std::string& raw, PolicyRunner& policy,
   return check;
 }
 
-void VerifySelected(ImageCheck* check_ptr, const ImageCheckContext& ctx, Deadline deadline) {
+void VerifySelected(ImageCheck* check_ptr, const PullContext& pull, const ImageCheckContext& ctx,
+                    Deadline deadline) {
   if (!check_ptr->pending.has_value()) return;
   ImageCheck& check = *check_ptr;
   const image::ImageReference image = *std::move(check.pending);
@@ -95,7 +96,7 @@ void VerifySelected(ImageCheck* check_ptr, const ImageCheckContext& ctx, Deadlin
 
   const Labels labels = {{"type", check.validator_type}, {"validator_name", rule->validator}};
   const auto start = std::chrono::steady_clock::now();
-  auto verified = ctx.verifier->Verify(*rule, image, deadline);
+  auto verified = ctx.verifier->Verify(*rule, image, pull, deadline);
   if (ctx.metrics != nullptr) {
     ctx.metrics->Observe(
         metrics::kValidationDuration, labels,

@@ -68,8 +68,9 @@ ImageCheck SelectForImage(const std::string& raw, PolicyRunner& policy,
                           const policy::PolicyRequest& request, const SkipPolicy& skips,
                           const ImageCheckContext& ctx, Deadline deadline);
 
-// Step 2, on any thread: runs the rule's validator on `check->pending`, then pins. A no-op for
-// a check without `pending`.
-void VerifySelected(ImageCheck* check, const ImageCheckContext& ctx, Deadline deadline);
+// Step 2, on any thread: runs the rule's validator on `check->pending` with the request's pull
+// credentials `pull`, then pins. A no-op for a check without `pending`.
+void VerifySelected(ImageCheck* check, const PullContext& pull, const ImageCheckContext& ctx,
+                    Deadline deadline);
 
 }  // namespace connaisseur::admission

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "runtime/admission/pull_context.h"
 #include "runtime/config/config.h"
 #include "runtime/deadline.h"
 #include "runtime/image/image_reference.h"
@@ -24,10 +25,19 @@ class ImageVerifier {
  public:
   virtual ~ImageVerifier() = default;
 
-  // Runs the validator `rule.validator` with `rule.with` on `image`. Any failure is a non-OK
-  // Status whose message says what failed; the caller denies. Thread-safe.
+  // Runs the validator `rule.validator` with `rule.with` on `image`, pulling with the
+  // credentials `pull` grants where the validator reads them from the cluster (an empty `pull`:
+  // anonymously). Any failure is a non-OK Status whose message says what failed; the caller
+  // denies. Thread-safe.
   virtual StatusOr<VerifiedImage> Verify(const config::Rule& rule,
-                                         const image::ImageReference& image, Deadline deadline) = 0;
+                                         const image::ImageReference& image,
+                                         const PullContext& pull, Deadline deadline) = 0;
+
+  // The same without a cluster context (`check`, `test`, tests).
+  StatusOr<VerifiedImage> Verify(const config::Rule& rule, const image::ImageReference& image,
+                                 Deadline deadline) {
+    return Verify(rule, image, PullContext{}, deadline);
+  }
 
   // Whether the back-ends behind the validators answer (the webhook's /ready). OK when every
   // fixed back-end (a notary host, ...) responded before `deadline`; otherwise the first

@@ -83,6 +83,8 @@ Decision DecideRequest(const AdmissionReview& review, PolicyRunner& policy,
   if (!images.ok())
     return Invalid("error decoding new workload object: " + images.status().message());
   if (images->empty()) return Invalid("no containers found in workload object");
+  auto pull = ExtractPullContext(review.kind, review.object(), review.namespace_name);
+  if (!pull.ok()) return Invalid("error decoding new workload object: " + pull.status().message());
 
   const bool update = review.operation == "UPDATE";
   std::vector<ContainerImage> old_images;
@@ -145,7 +147,7 @@ Decision DecideRequest(const AdmissionReview& review, PolicyRunner& policy,
       check->timed_out = true;
       return;
     }
-    VerifySelected(check, ctx, deadline);
+    VerifySelected(check, *pull, ctx, deadline);
   };
   if (ctx.pool != nullptr) {
     ctx.pool->ForEach(pending.size(), ctx.max_parallel_verifications, verify);

@@ -96,4 +96,39 @@ StatusOr<std::vector<ContainerImage>> ExtractImages(std::string_view kind, const
   return images;
 }
 
+StatusOr<PullContext> ExtractPullContext(std::string_view kind, const json& object,
+                                         std::string_view namespace_name) {
+  std::string_view spec_pointer = PodSpecPointer(kind);
+  if (spec_pointer.empty()) {
+    return InvalidArgumentError("unknown workload kind \"" + std::string(kind) + "\"");
+  }
+  PullContext pull;
+  pull.namespace_name = namespace_name.empty() ? "default" : std::string(namespace_name);
+  const json* spec = Descend(object, spec_pointer);
+  if (spec == nullptr || !spec->is_object()) return pull;
+  const std::string at(spec_pointer);
+  for (const char* field : {"serviceAccountName", "serviceAccount"}) {
+    auto name = spec->find(field);
+    if (name == spec->end() || name->is_null()) continue;
+    if (!name->is_string()) return InvalidArgumentError(at + "/" + field + " is not a string");
+    if (pull.service_account.empty()) pull.service_account = name->get<std::string>();
+  }
+  auto secrets = spec->find("imagePullSecrets");
+  if (secrets == spec->end() || secrets->is_null()) return pull;
+  if (!secrets->is_array()) return InvalidArgumentError(at + "/imagePullSecrets is not an array");
+  for (size_t i = 0; i < secrets->size(); ++i) {
+    const json& ref = (*secrets)[i];
+    const std::string where = at + "/imagePullSecrets/" + std::to_string(i);
+    if (!ref.is_object()) return InvalidArgumentError(where + " is not an object");
+    auto name = ref.find("name");
+    // A reference without a name is valid in Kubernetes and names nothing: skipped.
+    if (name == ref.end() || name->is_null()) continue;
+    if (!name->is_string()) return InvalidArgumentError(where + "/name is not a string");
+    if (!name->get_ref<const std::string&>().empty()) {
+      pull.image_pull_secrets.push_back(name->get<std::string>());
+    }
+  }
+  return pull;
+}
+
 }  // namespace connaisseur::admission

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "runtime/admission/pull_context.h"
 #include "runtime/status.h"
 
 namespace connaisseur::admission {
@@ -35,5 +36,12 @@ std::string_view PodSpecPointer(std::string_view kind);
 // image of the wrong type → kInvalidArgument saying where.
 StatusOr<std::vector<ContainerImage>> ExtractImages(std::string_view kind,
                                                     const nlohmann::json& object);
+
+// The pull identity of `object`'s pod spec in `namespace_name` ("default" when empty): its
+// serviceAccountName (else the deprecated serviceAccount) and imagePullSecrets names. Absent
+// fields leave them empty. A field of the wrong type → kInvalidArgument saying where; an unknown
+// kind as ExtractImages.
+StatusOr<PullContext> ExtractPullContext(std::string_view kind, const nlohmann::json& object,
+                                         std::string_view namespace_name);
 
 }  // namespace connaisseur::admission

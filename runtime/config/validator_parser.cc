@@ -281,6 +281,12 @@ Auth ParseAuth(FieldReader& r) {
   auth.password = r.String("password").value_or("");
   auth.secret_name = r.String("secretName").value_or("");
   auth.use_keychain = r.Bool("useKeychain").value_or(false);
+  if (auth.use_keychain) {
+    r.diag().Warning(r.PathOf("useKeychain"),
+                     "registry credentials come from the image pull secrets of each Pod and its "
+                     "service account, read through the Kubernetes API: off-cluster (check, lint, "
+                     "test) images are pulled anonymously");
+  }
   auth.registry = r.String("registry").value_or("");
   bool basic = !auth.username.empty() || !auth.password.empty();
   if (basic + !auth.secret_name.empty() + auth.use_keychain > 1) {

@@ -50,8 +50,11 @@ bool IsPathPrefix(std::string_view prefix, std::string_view target) {
   return target.size() == prefix.size() || target[prefix.size()] == '/';
 }
 
-StatusOr<net::BasicCredentials> EntryCredentials(const nlohmann::json& entry,
-                                                 const std::string& key) {
+}  // namespace
+
+StatusOr<net::BasicCredentials> AuthEntryCredentials(const nlohmann::json& entry,
+                                                     std::string_view key_view) {
+  const std::string key(key_view);
   if (!entry.is_object())
     return InvalidArgumentError("docker config: auths[" + key + "] is not an object");
   auto str = [&](const char* k) {
@@ -72,8 +75,6 @@ StatusOr<net::BasicCredentials> EntryCredentials(const nlohmann::json& entry,
   }
   return net::BasicCredentials{str("username"), str("password")};
 }
-
-}  // namespace
 
 bool ScopeCovers(std::string_view scope, std::string_view registry, std::string_view repository) {
   return IsPathPrefix(NormalizeKey(std::string(scope)),
@@ -101,7 +102,7 @@ StatusOr<std::optional<net::BasicCredentials>> CredentialsFromDockerConfig(
     }
   }
   if (best == nullptr) return std::optional<net::BasicCredentials>();
-  CN_ASSIGN_OR_RETURN(auto creds, EntryCredentials(*best, best_key));
+  CN_ASSIGN_OR_RETURN(auto creds, AuthEntryCredentials(*best, best_key));
   return std::optional<net::BasicCredentials>(std::move(creds));
 }
 

@@ -9,6 +9,7 @@
 // then pulled anonymously, so a broad rule cannot hand the password to a stranger's registry.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,6 +40,12 @@ StatusOr<std::optional<net::BasicCredentials>> ResolveCredentials(const AuthSett
 // an entry holds `auth` (base64 "user:password") or `username` and `password`.
 StatusOr<std::optional<net::BasicCredentials>> CredentialsFromDockerConfig(
     std::string_view json, std::string_view registry, std::string_view repository);
+
+// The credentials of one docker config entry: `auth` (base64 "user:password") or `username`
+// and `password`. kInvalidArgument naming `key` (never a value) when it has neither, or an `auth`
+// that is not base64 user:password.
+StatusOr<net::BasicCredentials> AuthEntryCredentials(const nlohmann::json& entry,
+                                                     std::string_view key);
 
 // Whether credentials scoped to `scope` (a docker config key or `auth.registry`: scheme and
 // "/v1/" optional, Docker Hub aliases folded) apply to `registry`/`repository`.

@@ -23,7 +23,7 @@ using ::testing::HasSubstr;
 class TagVerifier final : public admission::ImageVerifier {
  public:
   StatusOr<admission::VerifiedImage> Verify(const config::Rule&, const image::ImageReference& image,
-                                            Deadline) override {
+                                            const admission::PullContext&, Deadline) override {
     if (image.tag() == "signed") return admission::VerifiedImage{"", "tag"};
     return VerificationFailedError("unsigned");
   }

@@ -27,7 +27,8 @@ using ::testing::HasSubstr;
 class TagVerifier final : public admission::ImageVerifier {
  public:
   StatusOr<admission::VerifiedImage> Verify(const config::Rule& rule,
-                                            const image::ImageReference& image, Deadline) override {
+                                            const image::ImageReference& image,
+                                            const admission::PullContext&, Deadline) override {
     calls++;
     if (image.tag() == "signed")
       return admission::VerifiedImage{"sha256:" + std::string(64, 'a'), rule.validator};

@@ -24,9 +24,6 @@ StatusOr<std::unique_ptr<CosignValidator>> CosignValidator::Create(
     const config::ValidatorConfig& config, Options options) {
   const std::string where = "validator " + config.name;
   if (config.trust_roots.empty()) return InvalidArgumentError(where + ": no trust roots");
-  if (config.auth.use_keychain) {
-    return InvalidArgumentError(where + ": auth.useKeychain is not supported in this build");
-  }
   std::vector<Root> roots;
   for (const auto& tr : config.trust_roots) {
     Root root;
@@ -56,25 +53,41 @@ StatusOr<std::unique_ptr<CosignValidator>> CosignValidator::Create(
   registry::RegistryOptions registry_options;
   registry_options.ca_pem = config.cert;
   registry_options.plain_http = options.plain_http;
-  return std::unique_ptr<CosignValidator>(
-      new CosignValidator(config.name, std::move(roots), std::move(rekor).value(), std::move(auth),
-                          std::move(registry_options)));
+  return std::unique_ptr<CosignValidator>(new CosignValidator(
+      config.name, std::move(roots), std::move(rekor).value(), std::move(auth),
+      std::move(registry_options), config.auth.use_keychain, std::move(options)));
 }
 
-StatusOr<registry::RegistryClient*> CosignValidator::ClientFor(
-    const image::ImageReference& image) const {
-  CN_ASSIGN_OR_RETURN(auto creds,
-                      registry::ResolveCredentials(auth_, image.registry(), image.repository()));
+StatusOr<std::optional<net::BasicCredentials>> CosignValidator::CredentialsFor(
+    const image::ImageReference& image, const admission::PullContext& pull,
+    Deadline deadline) const {
+  if (!use_keychain_) {
+    return registry::ResolveCredentials(auth_, image.registry(), image.repository());
+  }
+  if (pull.empty() || (keychain_ == nullptr && keychain_error_.ok())) {
+    return std::optional<net::BasicCredentials>();  // off-cluster: anonymous
+  }
+  if (!keychain_error_.ok()) return keychain_error_.WithPrefix("auth.useKeychain");
+  auto creds = keychain_->Resolve(pull, image.registry(), image.repository(), deadline);
+  if (!creds.ok()) return creds.status().WithPrefix("reading image pull secrets");
+  return creds;
+}
+
+StatusOr<std::shared_ptr<registry::RegistryClient>> CosignValidator::ClientFor(
+    const image::ImageReference& image, const admission::PullContext& pull,
+    Deadline deadline) const {
+  CN_ASSIGN_OR_RETURN(auto creds, CredentialsFor(image, pull, deadline));
   // Keyed by a hash so the map never holds a password in clear beside the client.
   const std::string key =
       creds ? crypto::Sha256Hex(creds->username + '\0' + creds->password) : std::string();
   std::lock_guard<std::mutex> lock(mu_);
   auto it = clients_.find(key);
-  if (it != clients_.end()) return it->second.get();
+  if (it != clients_.end()) return it->second;
   registry::RegistryOptions options = registry_options_;
   options.credentials = std::move(creds);
   CN_ASSIGN_OR_RETURN(auto client, registry::RegistryClient::Create(std::move(options)));
-  return clients_.emplace(key, std::move(client)).first->second.get();
+  if (clients_.size() >= kMaxClients) clients_.clear();  // callers keep theirs alive
+  return clients_.emplace(key, std::move(client)).first->second;
 }
 
 StatusOr<std::string> CosignValidator::ResolveDigest(registry::RegistryClient& client,
@@ -96,15 +109,18 @@ StatusOr<std::string> CosignValidator::ResolveDigest(registry::RegistryClient& c
 }
 
 StatusOr<std::optional<std::string>> CosignValidator::PinDigest(const image::ImageReference& image,
+                                                                const admission::PullContext& pull,
                                                                 Deadline deadline) const {
   if (image.digest() && !image.tag()) return std::optional<std::string>(*image.digest());
-  CN_ASSIGN_OR_RETURN(registry::RegistryClient * client, ClientFor(image));
+  CN_ASSIGN_OR_RETURN(std::shared_ptr<registry::RegistryClient> client,
+                      ClientFor(image, pull, deadline));
   CN_ASSIGN_OR_RETURN(std::string digest, ResolveDigest(*client, image, deadline));
   return std::optional<std::string>(std::move(digest));
 }
 
 StatusOr<VerifiedImage> CosignValidator::Verify(const image::ImageReference& image,
                                                 const config::RuleOptions& options,
+                                                const admission::PullContext& pull,
                                                 Deadline deadline) const {
   std::vector<std::string> names;
   for (const auto& r : roots_) names.push_back(r.name);
@@ -121,7 +137,8 @@ StatusOr<VerifiedImage> CosignValidator::Verify(const image::ImageReference& ima
     }
   }
 
-  CN_ASSIGN_OR_RETURN(registry::RegistryClient * client, ClientFor(image));
+  CN_ASSIGN_OR_RETURN(std::shared_ptr<registry::RegistryClient> client,
+                      ClientFor(image, pull, deadline));
   CN_ASSIGN_OR_RETURN(std::string digest, ResolveDigest(*client, image, deadline));
   CN_ASSIGN_OR_RETURN(std::string sig_tag, SignatureTag(digest));
   auto sig_manifest = client->GetManifest(image.registry(), image.repository(), sig_tag, deadline);

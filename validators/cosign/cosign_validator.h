@@ -2,8 +2,11 @@
 // image to a manifest digest, reads its `sha256-<hex>.sig` signature manifest from the same
 // repository, verifies every signature layer against each trust root of the rule and applies the
 // threshold/required policy. Key-based roots only: keyless and KMS roots deny with "not supported
-// yet". Caching and single-flight live in validators/validator_set (one cache for every type),
-// keyed by the digest PinDigest resolves.
+// yet". Registry credentials: `auth` (inline, or a mounted secret), or with `auth.useKeychain`
+// the image pull secrets of the Pod under review and of its service account
+// (runtime/kubernetes/pull_secret_keychain.h); without a cluster context such images are pulled
+// anonymously. Caching and single-flight live in validators/validator_set (one cache for every
+// type), keyed by the digest PinDigest resolves.
 #pragma once
 
 #include <map>
@@ -14,6 +17,7 @@
 #include <vector>
 
 #include "runtime/crypto/public_key.h"
+#include "runtime/kubernetes/pull_secret_keychain.h"
 #include "runtime/registry/credentials.h"
 #include "runtime/registry/registry_client.h"
 #include "validators/validator.h"
@@ -29,6 +33,10 @@ class CosignValidator final : public validators::Validator {
     bool plain_http = false;
     // Where auth.secretName directories are mounted (docs/configuration.md: /app/secrets).
     std::string secrets_dir = "/app/secrets";
+    // For auth.useKeychain: where pull secrets are read (shared; null: pull anonymously, as
+    // off-cluster), or why they cannot be (`keychain_error`, denied at request time).
+    std::shared_ptr<kubernetes::PullSecretKeychain> keychain;
+    Status keychain_error;
   };
 
   // Parses every key and the Rekor key now, so a bad config fails at load time
@@ -46,12 +54,26 @@ class CosignValidator final : public validators::Validator {
   // [...]`, `signature not found in transparency log`, `error getting trust roots ...`.
   StatusOr<VerifiedImage> Verify(const image::ImageReference& image,
                                  const config::RuleOptions& options,
+                                 const admission::PullContext& pull,
                                  Deadline deadline) const override;
+  StatusOr<VerifiedImage> Verify(const image::ImageReference& image,
+                                 const config::RuleOptions& options,
+                                 Deadline deadline) const override {
+    return Verify(image, options, admission::PullContext{}, deadline);
+  }
 
   // The manifest digest `image` names: a digest-only reference as written (no network), a tag
   // resolved at the registry (and checked against a digest pinned beside it).
   StatusOr<std::optional<std::string>> PinDigest(const image::ImageReference& image,
+                                                 const admission::PullContext& pull,
                                                  Deadline deadline) const override;
+  StatusOr<std::optional<std::string>> PinDigest(const image::ImageReference& image,
+                                                 Deadline deadline) const override {
+    return PinDigest(image, admission::PullContext{}, deadline);
+  }
+
+  // With auth.useKeychain, what a verification proves depends on the Pod's pull secrets.
+  bool UsesPullCredentials() const override { return use_keychain_; }
 
  private:
   struct Root {
@@ -61,15 +83,25 @@ class CosignValidator final : public validators::Validator {
   };
 
   CosignValidator(std::string name, std::vector<Root> roots, crypto::PublicKey rekor_key,
-                  registry::AuthSettings auth, registry::RegistryOptions registry_options)
+                  registry::AuthSettings auth, registry::RegistryOptions registry_options,
+                  bool use_keychain, Options options)
       : name_(std::move(name)),
         roots_(std::move(roots)),
         rekor_key_(std::move(rekor_key)),
         auth_(std::move(auth)),
-        registry_options_(std::move(registry_options)) {}
+        registry_options_(std::move(registry_options)),
+        use_keychain_(use_keychain),
+        keychain_(std::move(options.keychain)),
+        keychain_error_(std::move(options.keychain_error)) {}
 
+  // The credentials for `image`: from auth_, or from the keychain for `pull`.
+  StatusOr<std::optional<net::BasicCredentials>> CredentialsFor(const image::ImageReference& image,
+                                                                const admission::PullContext& pull,
+                                                                Deadline deadline) const;
   // The client holding the credentials for `image` (one per distinct credential set).
-  StatusOr<registry::RegistryClient*> ClientFor(const image::ImageReference& image) const;
+  StatusOr<std::shared_ptr<registry::RegistryClient>> ClientFor(const image::ImageReference& image,
+                                                                const admission::PullContext& pull,
+                                                                Deadline deadline) const;
   // The manifest digest `image` names; kNotFound "image <ref> does not exist".
   StatusOr<std::string> ResolveDigest(registry::RegistryClient& client,
                                       const image::ImageReference& image, Deadline deadline) const;
@@ -79,8 +111,13 @@ class CosignValidator final : public validators::Validator {
   const crypto::PublicKey rekor_key_;
   const registry::AuthSettings auth_;
   const registry::RegistryOptions registry_options_;  // without credentials
+  const bool use_keychain_;
+  const std::shared_ptr<kubernetes::PullSecretKeychain> keychain_;  // null: anonymous
+  const Status keychain_error_;
   mutable std::mutex mu_;
-  mutable std::map<std::string, std::unique_ptr<registry::RegistryClient>> clients_;  // by creds
+  // By a hash of the credentials; bounded (kMaxClients), as pull secrets come and go.
+  mutable std::map<std::string, std::shared_ptr<registry::RegistryClient>> clients_;
+  static constexpr size_t kMaxClients = 64;
 };
 
 }  // namespace connaisseur::cosign

@@ -87,13 +87,13 @@ StatusOr<std::unique_ptr<RegistryProcess>> RegistryProcess::Start(Mode mode) {
       "  delete:\n    enabled: true\n"
       "http:\n  addr: 127.0.0.1:" +
       std::to_string(p->port_) + "\n";
-  if (mode == Mode::kTls) {
+  if (mode == Mode::kTls || mode == Mode::kTlsHtpasswd) {
     const TestCa* ca = TestCa::Shared();
     if (ca == nullptr) return InternalError("test CA unavailable");
     config += "  tls:\n    certificate: " + ca->server_cert_path() +
               "\n    key: " + ca->server_key_path() + "\n";
   }
-  if (mode == Mode::kHtpasswd) {
+  if (mode == Mode::kHtpasswd || mode == Mode::kTlsHtpasswd) {
     CN_RETURN_IF_ERROR(RunCommand(
         "htpasswd -Bbn " + std::string(kUser) + " " + kPassword + " > " + dir + "/htpasswd",
         dir + "/htpasswd.log"));

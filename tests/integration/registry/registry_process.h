@@ -1,7 +1,8 @@
 // RegistryProcess: the real `docker-registry` (CNCF distribution 2.8) on 127.0.0.1 with a free
 // port and filesystem storage in a private temp dir, for integration tests. Variants: plain
-// HTTP, TLS from the shared test CA, htpasswd (bcrypt) Basic auth, and bearer tokens from a
-// loopback token server that signs ES256 JWTs with a key the registry trusts. Stopped by PID.
+// HTTP, TLS from the shared test CA, htpasswd (bcrypt) Basic auth (plain or over TLS), and bearer
+// tokens from a loopback token server that signs ES256 JWTs with a key the registry trusts. Stopped
+// by PID.
 #pragma once
 
 #include <sys/types.h>
@@ -19,7 +20,8 @@ namespace connaisseur::testing {
 
 class RegistryProcess {
  public:
-  enum class Mode { kPlain, kTls, kHtpasswd, kToken };
+  // kTlsHtpasswd: both (for clients, like `serve`, that only speak https).
+  enum class Mode { kPlain, kTls, kHtpasswd, kToken, kTlsHtpasswd };
   static constexpr char kUser[] = "tester";
   static constexpr char kPassword[] = "s3cret-pw";
 
@@ -29,7 +31,7 @@ class RegistryProcess {
   ~RegistryProcess();
 
   std::string host() const { return "127.0.0.1:" + std::to_string(port_); }
-  bool plain_http() const { return mode_ != Mode::kTls; }
+  bool plain_http() const { return mode_ != Mode::kTls && mode_ != Mode::kTlsHtpasswd; }
   Mode mode() const { return mode_; }
   const std::string& dir() const { return dir_; }
   size_t token_requests() const { return token_server_ ? token_server_->requests() : 0; }

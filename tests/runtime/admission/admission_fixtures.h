@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <map>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -74,9 +75,19 @@ class TableVerifier final : public ImageVerifier {
     return backends;
   }
 
+  // The pull context of the latest call (tests read it after the request).
+  PullContext LastPull() const {
+    std::lock_guard<std::mutex> lock(pull_mu_);
+    return last_pull_;
+  }
+
   StatusOr<VerifiedImage> Verify(const config::Rule& rule, const image::ImageReference& image,
-                                 Deadline deadline) override {
+                                 const PullContext& pull, Deadline deadline) override {
     ++calls;
+    {
+      std::lock_guard<std::mutex> lock(pull_mu_);
+      last_pull_ = pull;
+    }
     if (deadline.expired()) return DeadlineExceededError("deadline passed");
     if (rule.validator == "allow")
       return VerifiedImage{image.digest().value_or(""), "static allow"};
@@ -91,6 +102,10 @@ class TableVerifier final : public ImageVerifier {
     }
     return VerifiedImage{it->second, "verified"};
   }
+
+ private:
+  mutable std::mutex pull_mu_;
+  PullContext last_pull_;  // guarded by pull_mu_
 };
 
 inline config::Config MakeConfig() {

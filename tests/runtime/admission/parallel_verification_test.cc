@@ -37,7 +37,7 @@ class GateVerifier final : public ImageVerifier {
   size_t total = 0;  // calls expected in all, for "last"
 
   StatusOr<VerifiedImage> Verify(const config::Rule&, const image::ImageReference& image,
-                                 Deadline deadline) override {
+                                 const PullContext&, Deadline deadline) override {
     std::unique_lock lock(mu_);
     threads_.insert(std::this_thread::get_id());
     ++started_;

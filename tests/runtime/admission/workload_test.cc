@@ -1,4 +1,5 @@
-// ExtractImages: every handled kind keeps its images (and patch paths) where Kubernetes does.
+// ExtractImages and ExtractPullContext: every handled kind keeps its images (and patch paths),
+// service account and image pull secrets where Kubernetes does.
 #include "runtime/admission/workload.h"
 
 #include <gtest/gtest.h>
@@ -109,6 +110,64 @@ TEST(WorkloadTest, RejectsUnknownKindsAndMistypedFields) {
     EXPECT_THAT(ExtractImages("Pod", object), StatusIs(StatusCode::kInvalidArgument, ::testing::_))
         << object;
   }
+}
+
+// Wraps `spec` (a pod spec) at the kind's location.
+json WithSpec(const std::string& kind, json spec) {
+  if (kind == "Pod") return {{"spec", spec}};
+  if (kind == "CronJob") {
+    return {{"spec", {{"jobTemplate", {{"spec", {{"template", {{"spec", spec}}}}}}}}}};
+  }
+  return {{"spec", {{"template", {{"spec", spec}}}}}};
+}
+
+TEST(WorkloadTest, ExtractsThePullIdentityOfEveryKind) {
+  json spec = PodSpec();
+  spec["serviceAccountName"] = "builder";
+  spec["imagePullSecrets"] = {{{"name", "first"}}, json::object(), {{"name", "second"}}};
+  for (const std::string kind : {"Pod", "Deployment", "ReplicationController", "ReplicaSet",
+                                 "DaemonSet", "StatefulSet", "Job", "CronJob"}) {
+    auto pull = ExtractPullContext(kind, WithSpec(kind, spec), "team");
+    ASSERT_THAT(pull, IsOk()) << kind;
+    EXPECT_EQ(pull->namespace_name, "team") << kind;
+    EXPECT_EQ(pull->service_account, "builder") << kind;
+    EXPECT_EQ(pull->image_pull_secrets, (std::vector<std::string>{"first", "second"})) << kind;
+  }
+}
+
+TEST(WorkloadTest, PullIdentityDefaultsAndTheDeprecatedServiceAccountField) {
+  auto bare = ExtractPullContext("Pod", WithSpec("Pod", PodSpec()), "");
+  ASSERT_THAT(bare, IsOk());
+  EXPECT_EQ(bare->namespace_name, "default");
+  EXPECT_EQ(bare->service_account, "");
+  EXPECT_TRUE(bare->image_pull_secrets.empty());
+  EXPECT_FALSE(bare->empty());
+
+  json spec = PodSpec();
+  spec["serviceAccount"] = "legacy";
+  auto legacy = ExtractPullContext("Pod", WithSpec("Pod", spec), "team");
+  ASSERT_THAT(legacy, IsOk());
+  EXPECT_EQ(legacy->service_account, "legacy");
+  spec["serviceAccountName"] = "current";
+  auto both = ExtractPullContext("Pod", WithSpec("Pod", spec), "team");
+  ASSERT_THAT(both, IsOk());
+  EXPECT_EQ(both->service_account, "current");
+}
+
+TEST(WorkloadTest, PullIdentityRejectsMistypedFields) {
+  const std::pair<json, std::string> cases[] = {
+      {{{"serviceAccountName", 7}}, "/spec/serviceAccountName is not a string"},
+      {{{"imagePullSecrets", "secret"}}, "/spec/imagePullSecrets is not an array"},
+      {{{"imagePullSecrets", {"secret"}}}, "/spec/imagePullSecrets/0 is not an object"},
+      {{{"imagePullSecrets", {{{"name", 1}}}}}, "/spec/imagePullSecrets/0/name is not a string"},
+  };
+  for (const auto& [spec, message] : cases) {
+    EXPECT_THAT(ExtractPullContext("Pod", WithSpec("Pod", spec), "team"),
+                StatusIs(StatusCode::kInvalidArgument, HasSubstr(message)))
+        << spec.dump();
+  }
+  EXPECT_THAT(ExtractPullContext("Service", json::object(), "team"),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("unknown workload kind")));
 }
 
 }  // namespace
