@@ -9,8 +9,9 @@ bool OfflineVerifier::DecidesOffline(const std::string& validator) const {
 
 StatusOr<admission::VerifiedImage> OfflineVerifier::Verify(const config::Rule& rule,
                                                            const image::ImageReference& image,
+                                                           const admission::PullContext& pull,
                                                            Deadline deadline) {
-  if (DecidesOffline(rule.validator)) return verifier_->Verify(rule, image, deadline);
+  if (DecidesOffline(rule.validator)) return verifier_->Verify(rule, image, pull, deadline);
   if (backend_validator_.empty()) backend_validator_ = rule.validator;
   return UnavailableError("validator \"" + rule.validator +
                           "\" needs its back-end, not contacted with --plan");

@@ -29,6 +29,7 @@ class OfflineVerifier final : public admission::ImageVerifier {
   // with kUnavailable "validator \"<name>\" needs its back-end, not contacted with --plan".
   StatusOr<admission::VerifiedImage> Verify(const config::Rule& rule,
                                             const image::ImageReference& image,
+                                            const admission::PullContext& pull,
                                             Deadline deadline) override;
 
   // Whether a verification since the last Reset() needed a back-end, and the first validator

@@ -39,7 +39,7 @@ StatusOr<std::string> PushAndSign(registry::RegistryClient& client, const std::s
                       client.PutManifest(host, repo, "v1", manifest,
                                          "application/vnd.oci.image.manifest.v1+json", Soon()));
   CN_ASSIGN_OR_RETURN(auto image, image::ImageReference::Parse(host + "/" + repo + ":v1"));
-  CN_RETURN_IF_ERROR(cosign::SignImage(client, image, key, {}, Soon()));
+  CN_RETURN_IF_ERROR(cosign::SignImage(client, image, key, {}, Soon()).status());
   return digest;
 }
 
