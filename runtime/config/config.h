@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "runtime/status.h"
@@ -89,11 +90,16 @@ struct RuleOptions {
   RuleMode mode = RuleMode::kMutate;
   std::string verification_level;  // notation: strict|permissive|audit ("" = strict)
   std::string verify_timestamp;    // notation: always|afterCertExpiry ("" = always)
+  // Keys of the rule and of its `with` that no parser knows, each as its path below the rule
+  // ("with.trustRot") and its suggestion (`did you mean "trustRoot"?` or ""). Connaisseur
+  // ignores them; a misspelled option must not silently weaken verification, so the rule
+  // denies (RuleDoubts).
+  std::vector<std::pair<std::string, std::string>> unknown_keys;
   bool operator==(const RuleOptions&) const = default;
 };
 
-// Parses and checks a `with:` map (from YAML or a Lua rule). Unknown keys and bad types are
-// kInvalidArgument naming the key.
+// Parses and checks a `with:` map (from YAML or a Lua rule). Bad types are kInvalidArgument
+// naming the key; unknown keys land in `unknown_keys` (the rule then denies).
 StatusOr<RuleOptions> ParseRuleOptions(const nlohmann::json& with);
 
 struct Rule {

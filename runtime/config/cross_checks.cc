@@ -49,6 +49,10 @@ void CrossCheck(Config* config, const std::string& validators_path, const std::s
       diag.Warning(
           JoinPath(rule_path, "validator"),
           "validator \"" + rule.validator + "\" not found: images this rule selects are denied");
+      for (const RuleDoubt& doubt : UnknownKeyDoubts(rule.with)) {
+        diag.Warning(JoinPath(rule_path, doubt.key),
+                     doubt.message + ": images this rule selects are denied");
+      }
       continue;
     }
     CheckStaticOptions(rule, *v, rule_path, diag);

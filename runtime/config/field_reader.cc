@@ -221,22 +221,31 @@ const json* FieldReader::List(std::string_view key) {
   return v;
 }
 
-void FieldReader::Finish(bool as_warnings) {
-  if (object_ == nullptr) return;
+std::string UnknownKeyMessage(const UnknownKey& unknown) {
+  if (unknown.suggestion.empty()) return "unknown key";
+  return "unknown key (" + unknown.suggestion + ")";
+}
+
+std::vector<UnknownKey> FieldReader::UnknownKeys() const {
+  std::vector<UnknownKey> out;
+  if (object_ == nullptr) return out;
   for (const auto& [written, value] : object_->items()) {
     if (read_.count(Canonical(written)) > 0) continue;
-    std::string message = "unknown key";
+    std::string suggestion;
     for (const std::string& known : requested_) {
       if (EditDistance(Canonical(written), known) <= 2) {
-        message += " (did you mean \"" + known + "\"?)";
+        suggestion = "did you mean \"" + known + "\"?";
         break;
       }
     }
-    if (as_warnings) {
-      diag_.Warning(JoinPath(path_, written), message + ", ignored");
-    } else {
-      diag_.Error(JoinPath(path_, written), message);
-    }
+    out.push_back({JoinPath(path_, written), written, std::move(suggestion)});
+  }
+  return out;
+}
+
+void FieldReader::Finish() {
+  for (const UnknownKey& unknown : UnknownKeys()) {
+    diag_.Warning(unknown.path, UnknownKeyMessage(unknown) + ", ignored");
   }
 }
 

@@ -1,9 +1,12 @@
 // FieldReader: typed, strict reads of one mapping of the configuration.
 //
 // Each section parser opens a FieldReader on its mapping, reads the keys it knows, and calls
-// Finish(), which reports every key nobody read as `<path>.<key>: unknown key` (typos must not
-// silently disable a check). Type errors name the expected and the actual JSON type, never the
-// value (it may be a password). An explicit `null` counts as absent, as in Helm.
+// Finish(), which warns about every key nobody read as `<path>.<key>: unknown key (did you mean
+// "x"?), ignored`: Connaisseur decodes YAML into Go structs and ignores such keys, so the file
+// loads. Where ignoring a key could weaken verification (a rule's `with`, a validator), the
+// parser takes UnknownKeys() instead and denies what the mapping governs. Type errors name the
+// expected and the actual JSON type, never the value (it may be a password). An explicit `null`
+// counts as absent, as in Helm.
 //
 // Dialect::kV2 also accepts the snake_case spelling of every key (`trust_roots` for
 // `trustRoots`) plus the renames registered with Alias(); paths keep the user's spelling.
@@ -23,6 +26,16 @@
 namespace connaisseur::config {
 
 enum class Dialect { kV3, kV2 };
+
+// A key of a mapping that no parser read.
+struct UnknownKey {
+  std::string path;        // as written: "application.policy[0].with.trustRot"
+  std::string key;         // as written: "trustRot"
+  std::string suggestion;  // `did you mean "trustRoot"?` for a near miss, else ""
+};
+
+// "unknown key" plus " (did you mean ...)" when there is a suggestion.
+std::string UnknownKeyMessage(const UnknownKey& unknown);
 
 // "mapping", "list", "string", "bool", "integer", "number", "null".
 std::string_view JsonTypeName(const nlohmann::json& value);
@@ -62,9 +75,11 @@ class FieldReader {
   // Marks a key as known without reading it (chart-only keys).
   void Ignore(std::string_view key) { (void)Get(key); }
 
-  // Reports unread keys (as errors, or as warnings where unknown keys are tolerated, e.g. the
-  // top level of a helm values file). Call once, after all reads.
-  void Finish(bool as_warnings = false);
+  // Warns about every unread key ("..., ignored"). Call once, after all reads.
+  void Finish();
+  // The unread keys, in document order, without reporting them: for callers that deny what
+  // the mapping governs. Call after all reads, instead of Finish().
+  std::vector<UnknownKey> UnknownKeys() const;
 
  private:
   std::string Canonical(std::string_view key) const;

@@ -52,7 +52,7 @@ void ParseV3Document(const json& root, Diagnostics& diag, Config* config) {
     config->alerting = ParseAlerting(*alerting, "alerting", Dialect::kV3, diag);
   }
   // Parent charts add their own top-level keys (`global`, ...): tolerated, but named.
-  top.Finish(/*as_warnings=*/true);
+  top.Finish();
 }
 
 void ParseRenderedDocument(const json& root, Diagnostics& diag, Config* config) {

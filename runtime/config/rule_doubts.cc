@@ -54,8 +54,17 @@ void AddTrustRootDoubts(const RuleOptions& o, const ValidatorConfig& v,
 
 }  // namespace
 
-std::vector<RuleDoubt> RuleDoubts(const RuleOptions& with, const ValidatorConfig& v) {
+std::vector<RuleDoubt> UnknownKeyDoubts(const RuleOptions& with) {
   std::vector<RuleDoubt> out;
+  for (const auto& [key, suggestion] : with.unknown_keys) {
+    out.push_back(
+        {key, "unknown key \"" + key + "\"" + (suggestion.empty() ? "" : " (" + suggestion + ")")});
+  }
+  return out;
+}
+
+std::vector<RuleDoubt> RuleDoubts(const RuleOptions& with, const ValidatorConfig& v) {
+  std::vector<RuleDoubt> out = UnknownKeyDoubts(with);
   if (v.type == ValidatorType::kStatic) return out;
   AddTypeMismatches(with, v, out);
   AddTrustRootDoubts(with, v, out);

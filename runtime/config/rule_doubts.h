@@ -17,10 +17,17 @@ namespace connaisseur::config {
 struct RuleDoubt {
   std::string key;      // path below the rule: "with.trustRoot", "with.required[1]", "" = rule
   std::string message;  // names the option and the validator, never a secret
+  bool operator==(const RuleDoubt&) const = default;
 };
 
-// Empty when `v` can apply every option of `with`. Static validators take no options and
-// never doubt; a validator without trust roots is reported at the validator, not per rule.
+// One doubt per unknown key of the rule or its `with` ("unknown key \"with.trustRot\" (did you
+// mean ...)"), whatever the validator: a misspelled option must not silently weaken
+// verification.
+std::vector<RuleDoubt> UnknownKeyDoubts(const RuleOptions& with);
+
+// Empty when `v` can apply every option of `with` and the rule has no unknown key. Static
+// validators take no options and doubt only unknown keys; a validator without trust roots is
+// reported at the validator, not per rule.
 std::vector<RuleDoubt> RuleDoubts(const RuleOptions& with, const ValidatorConfig& v);
 
 }  // namespace connaisseur::config

@@ -89,8 +89,11 @@ json ParseRuleOptionsAt(const json& with, const std::string& path, Dialect diale
     normalised["verifyTimestamp"] = *ts;
   }
   // Options that cannot work together or with the rule's validator (threshold > 1 on a named
-  // root, delegations beside required, ...) load, as in Connaisseur: RuleDoubts denies them.
-  r.Finish();
+  // root, delegations beside required, ...) and unknown keys load, as in Connaisseur:
+  // RuleDoubts denies them.
+  for (const UnknownKey& unknown : r.UnknownKeys()) {
+    out->unknown_keys.emplace_back("with." + unknown.key, unknown.suggestion);
+  }
   return normalised;
 }
 
@@ -122,7 +125,10 @@ std::vector<Rule> ParsePolicy(const json* policy, const std::string& path, Diale
     if (const json* with = r.Get("with")) {
       rule.with_json = ParseRuleOptionsAt(*with, r.PathOf("with"), dialect, diag, &rule.with);
     }
-    r.Finish();
+    // A misspelled `validator` would route the rule to "default": the rule denies instead.
+    for (const UnknownKey& unknown : r.UnknownKeys()) {
+      rule.with.unknown_keys.emplace_back(unknown.key, unknown.suggestion);
+    }
     rules.push_back(std::move(rule));
   }
   return rules;

@@ -44,6 +44,17 @@ void MarkEmptyKey(Diagnostics& diag, const std::string& path, const std::string&
 
 namespace {
 
+// Connaisseur ignores unknown keys; in a validator one may be a misspelled security option
+// (`trustRoot`, `verifyInTransparencyLog`, `registry`), so the validator denies instead, with
+// the warning at the key.
+void DenyOnUnknownKeys(FieldReader& r, ValidatorConfig& v) {
+  for (const UnknownKey& unknown : r.UnknownKeys()) {
+    std::string reason = "validator \"" + v.name + "\" has an unknown key \"" + unknown.key + "\"";
+    if (!unknown.suggestion.empty()) reason += " (" + unknown.suggestion + ")";
+    MarkUnusable(r.diag(), unknown.path, std::move(reason), v);
+  }
+}
+
 // Reads an optional PEM certificate (bundle) field.
 std::string ReadCertificate(FieldReader& r, std::string_view key) {
   std::optional<std::string> pem = r.String(key);
@@ -59,15 +70,15 @@ std::string ReadPublicKey(FieldReader& r, std::string_view key, bool allow_kms) 
   return *pem;
 }
 
-Keyless ParseKeyless(const json& value, const std::string& path, Diagnostics& diag,
-                     Dialect dialect) {
+Keyless ParseKeyless(const json& value, const std::string& path, ValidatorConfig& v,
+                     Diagnostics& diag, Dialect dialect) {
   FieldReader r(value, path, diag, dialect);
   Keyless k;
   k.issuer = r.String("issuer").value_or("");
   k.issuer_regex = r.String("issuerRegex").value_or("");
   k.subject = r.String("subject").value_or("");
   k.subject_regex = r.String("subjectRegex").value_or("");
-  r.Finish();
+  DenyOnUnknownKeys(r, v);
   if (!r.is_mapping()) return k;
   if (!k.issuer.empty() && !k.issuer_regex.empty()) {
     diag.Error(path, "Issuer must not be set if IssuerRegex is");
@@ -108,7 +119,7 @@ TrustRoot ParseTrustRoot(const json& value, const std::string& path, ValidatorCo
       }
       if (has_cert) root.cert = ReadCertificate(r, "cert");
       if (const json* keyless = r.Get("keyless")) {
-        root.keyless = ParseKeyless(*keyless, r.PathOf("keyless"), diag, dialect);
+        root.keyless = ParseKeyless(*keyless, r.PathOf("keyless"), v, diag, dialect);
       }
       // Accepted so that Connaisseur files load, but this build cannot verify them: say so at
       // lint time rather than only in the first denial.
@@ -137,7 +148,7 @@ TrustRoot ParseTrustRoot(const json& value, const std::string& path, ValidatorCo
     case ValidatorType::kNotaryV2:
       break;
   }
-  r.Finish();
+  DenyOnUnknownKeys(r, v);
   return root;
 }
 
@@ -209,7 +220,7 @@ void ParseCosignHost(FieldReader& r, ValidatorConfig& v) {
   v.cosign_host.rekor_pubkey = ReadPublicKey(h, "rekorPubkey", /*allow_kms=*/false);
   v.cosign_host.ct_log_pubkey = ReadPublicKey(h, "ctLogPubkey", /*allow_kms=*/false);
   v.cosign_host.fulcio_cert = ReadCertificate(h, "fulcioCert");
-  h.Finish();
+  DenyOnUnknownKeys(h, v);
 }
 
 void ParseTypeOptions(FieldReader& r, ValidatorConfig& v) {
@@ -236,7 +247,7 @@ void ParseTypeOptions(FieldReader& r, ValidatorConfig& v) {
   if (const json* auth = r.Get("auth")) {
     FieldReader a(*auth, r.PathOf("auth"), r.diag(), r.dialect());
     v.auth = ParseAuth(a);
-    a.Finish();
+    DenyOnUnknownKeys(a, v);
   }
 }
 
@@ -351,7 +362,7 @@ std::vector<ValidatorConfig> ParseValidators(const json* validators, const std::
       continue;
     }
     ParseTypeOptions(r, v);
-    r.Finish();
+    DenyOnUnknownKeys(r, v);
     if (!v.name.empty()) out.push_back(std::move(v));
   }
   return out;

@@ -33,6 +33,7 @@ const char* const kCorpus[] = {
     "v3.3-documented-snippets.yaml",
     "v3.10-defaults.yaml",
     "v3.10-documented-snippets.yaml",
+    "v3.10-unknown-keys.yaml",
 };
 
 TEST(CorpusTest, LintPassesEveryFileWithWarningsAndStrictFailsIt) {
@@ -127,6 +128,32 @@ TEST(CorpusTest, DocumentedSnippetsDenyEachDoubtWithItsMessage) {
                    "no with.trustRoot given and validator \"team-notary\" has no trust root "
                    "named \"default\""},
                   {"registry.k8s.io/pause:3.9", true, ""}});
+}
+
+// Connaisseur ignores unknown keys: the file loads, `lint` names each with its line and "did you
+// mean", and a misspelled key in a validator or a rule's `with` denies what it governs.
+TEST(CorpusTest, UnknownKeysWarnWithTheirLineAndDenyInValidatorsAndRules) {
+  const std::string values = CorpusPath("v3.10-unknown-keys.yaml");
+  const RunResult lint = RunConnaisseur({"lint", "--config", values});
+  EXPECT_EQ(lint.exit_code, 0) << lint.out << lint.err;
+  EXPECT_THAT(lint.out, HasSubstr(values + ":13: warning: application.features.detectonMode: "
+                                           "unknown key (did you mean \"detectionMode\"?), "
+                                           "ignored"));
+  EXPECT_THAT(lint.out, HasSubstr(values + ":22: warning: application.validators[1].host."
+                                           "rekorPubKey: validator \"private-rekor\" has an "
+                                           "unknown key \"rekorPubKey\" (did you mean "
+                                           "\"rekorPubkey\"?)"));
+  EXPECT_THAT(lint.out, HasSubstr(values + ":58: warning: application.policy[2].with.treshold: "
+                                           "unknown key \"with.treshold\" (did you mean "
+                                           "\"threshold\"?)"));
+  EXPECT_EQ(RunConnaisseur({"lint", "--strict", "--config", values}).exit_code, 1);
+  ExpectVerdicts("v3.10-unknown-keys.yaml",
+                 {{"docker.io/library/nginx:1", true, ""},
+                  {"ghcr.io/example/app:1", false,
+                   "validator \"private-rekor\" has an unknown key \"rekorPubKey\" (did you "
+                   "mean \"rekorPubkey\"?)"},
+                  {"quay.io/team/app:1", false,
+                   "unknown key \"with.treshold\" (did you mean \"threshold\"?)"}});
 }
 
 TEST(CorpusTest, TheLaterOfTwoRulesWithTheSamePatternWinsAndCheckShowsIt) {

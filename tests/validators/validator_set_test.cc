@@ -541,6 +541,16 @@ TEST(ValidatorSetCreateTest, RulesAValidatorCannotHonourAreDeniedBeforeAnyVerifi
                        "error during notaryv1 validation of image nginx:1: rule "
                        "registry.example.com/*: no trust root named \"nope\" in validator "
                        "\"signer\""));
+  // A rule a policy script returns goes through ParseRuleOptions: a misspelled option in its
+  // `with` denies, naming the key, instead of being ignored.
+  auto with = config::ParseRuleOptions(nlohmann::json::parse(R"({"trustRot": "ca"})"));
+  ASSERT_THAT(with.status(), IsOk());
+  rule.with = *with;
+  EXPECT_THAT((*set)->Verify(rule, Parse("nginx:1"), Deadline::Infinite()).status(),
+              StatusIs(StatusCode::kInvalidArgument,
+                       "error during notaryv1 validation of image nginx:1: rule "
+                       "registry.example.com/*: unknown key \"with.trustRot\" (did you mean "
+                       "\"trustRoot\"?)"));
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 namespace connaisseur::config::testing {
 namespace {
 
+using ::testing::AllOf;
 using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::Field;
@@ -112,6 +113,63 @@ std::vector<DoubtCase> RuleDoubtCases() {
   };
 }
 
+// Connaisseur ignores unknown keys (YAML into Go structs), so these files load there. Outside
+// validators and rules we ignore them too, with a warning; in a validator or a rule a
+// misspelled key could switch a check off, so what it governs is denied.
+std::vector<DoubtCase> UnknownKeyCases() {
+  const std::string alert =
+      "alerting: {rejectRequest: {receivers: [{template: slack, receiverUrl: 'https://a', "
+      "priorty: 1}]}}\n";
+  return {
+      {"ApplicationKey", V3(kAllow, kP, "  polcy: []\n"),
+       "values.yaml:4: application.polcy: unknown key (did you mean \"policy\"?), ignored"},
+      {"FeatureKey", V3(kAllow, kP, "  features: {detectonMode: true}\n"),
+       "application.features.detectonMode: unknown key (did you mean \"detectionMode\"?), "
+       "ignored"},
+      {"CacheKey", V3(kAllow, kP, "  features: {cache: {expirySecond: 3}}\n"),
+       "application.features.cache.expirySecond: unknown key (did you mean \"expirySeconds\"?)"},
+      {"V2NamespacedEnabled", V3(kAllow, kP, "  features: {namespacedValidation: {enabled: x}}\n"),
+       "namespacedValidation.enabled: unknown key, ignored"},
+      {"SandboxKey", V3(kAllow, kP, "  sandbox: {callTimeout: 5}\n"),
+       "application.sandbox.callTimeout: unknown key, ignored"},
+      {"ReceiverKey", V3(kAllow, kP, "", alert),
+       "receivers[0].priorty: unknown key (did you mean \"priority\"?), ignored"},
+      {"AlertingKey", V3(kAllow, kP, "", "alerting: {cluster_identifier: c}\n"),
+       "alerting.cluster_identifier: unknown key, ignored"},
+      {"ValidatorKey", V3("{name: allow, type: static, approve: true, aprove: false}", kP),
+       "values.yaml:2: application.validators[0].aprove: validator \"allow\" has an unknown key "
+       "\"aprove\" (did you mean \"approve\"?): images routed to it are denied"},
+      {"TrustRootKey",
+       V3(kAllow + ", {name: n, type: notaryv1, trustRoots: [{name: default, key: " + kKey +
+              ", delegation: x}]}",
+          kP),
+       "application.validators[1].trustRoots[0].delegation: validator \"n\" has an unknown key "
+       "\"delegation\": images routed to it are denied"},
+      {"KeylessKey",
+       V3(kAllow + ", {name: c, type: cosign, trustRoots: [{name: a, keyless: {issuer: i, "
+                   "subject: s, subjekt: s}}]}",
+          kP),
+       "keyless.subjekt: validator \"c\" has an unknown key \"subjekt\" (did you mean "
+       "\"subject\"?)"},
+      {"AuthKey",
+       V3(kAllow + ", {name: c, type: cosign, auth: {registy: r}, trustRoots: [{name: a, key: " +
+              kKey + "}]}",
+          kP),
+       "application.validators[1].auth.registy: validator \"c\" has an unknown key \"registy\" "
+       "(did you mean \"registry\"?)"},
+      {"RuleKey", WithPolicy("{pattern: '*:*', validater: allow}"),
+       "application.policy[0].validater: unknown key \"validater\" (did you mean \"validator\"?): "
+       "images this rule selects are denied"},
+      {"WithKey", WithPolicy("{pattern: '*:*', validator: dockerhub, with: {trustroot: sse}}"),
+       "application.policy[0].with.trustroot: unknown key \"with.trustroot\" (did you mean "
+       "\"trustRoot\"?): images this rule selects are denied"},
+      {"WithKeyMissingValidator", WithPolicy("{pattern: '*:*', validator: nope, with: {x: 1}}"),
+       "application.policy[0].with.x: unknown key \"with.x\": images this rule selects"},
+  };
+}
+
+INSTANTIATE_TEST_SUITE_P(UnknownKeys, DoubtTest, ::testing::ValuesIn(UnknownKeyCases()),
+                         [](const auto& info) { return info.param.name; });
 INSTANTIATE_TEST_SUITE_P(Validators, DoubtTest, ::testing::ValuesIn(ValidatorDoubts()),
                          [](const auto& info) { return info.param.name; });
 INSTANTIATE_TEST_SUITE_P(Rules, DoubtTest, ::testing::ValuesIn(RuleDoubtCases()),
@@ -152,6 +210,27 @@ TEST(ConfigDoubtsTest, RuleDoubtsNameTheOptionAndTheValidator) {
               ElementsAre(Field(&RuleDoubt::key, "with.threshold")));
   EXPECT_THAT(RuleDoubts(RuleOptions{.trust_root = "nope"}, *c.FindValidator("allow")), IsEmpty())
       << "static validators take no options";
+}
+
+TEST(ConfigDoubtsTest, UnknownKeysDenyTheValidatorAndTheRuleTheyAreIn) {
+  Config c = MustLoad(V3(kAllow + ", {name: c, type: cosign, trustRoots: [{name: a, key: " + kKey +
+                             ", verifyInTransparencyLg: false}]}",
+                         "{pattern: 'a/*', validator: allow, with: {trustRot: x}}, {pattern: "
+                         "'b/*', validator: allow}"));
+  EXPECT_EQ(c.FindValidator("allow")->unusable, "");
+  EXPECT_EQ(c.FindValidator("c")->unusable,
+            "validator \"c\" has an unknown key \"verifyInTransparencyLg\"");
+  const ValidatorConfig& allow = *c.FindValidator("allow");
+  EXPECT_THAT(RuleDoubts(c.policy[0].with, allow),
+              ElementsAre(AllOf(Field(&RuleDoubt::key, "with.trustRot"),
+                                Field(&RuleDoubt::message,
+                                      "unknown key \"with.trustRot\" (did you mean "
+                                      "\"trustRoot\"?)"))));
+  EXPECT_THAT(RuleDoubts(c.policy[1].with, allow), IsEmpty());
+  // A policy script's rule goes through ParseRuleOptions: the same doubt, not a parse error.
+  StatusOr<RuleOptions> lua = ParseRuleOptions(nlohmann::json::parse(R"({"trustRot": "x"})"));
+  ASSERT_THAT(lua, IsOk());
+  EXPECT_EQ(RuleDoubts(*lua, allow), RuleDoubts(c.policy[0].with, allow));
 }
 
 TEST(ConfigDoubtsTest, EmptyDelegationsMeanNoDelegations) {

@@ -98,6 +98,17 @@ TEST(ConnaisseurValuesTest, EveryEraLoadsWithItsDoubtsAsWarnings) {
         "application.policy[5]: no with.trustRoot given and validator \"team-notary\" has no "
         "trust root named \"default\"" +
             std::string(kRuleDenied)}},
+      {"v3.10-unknown-keys.yaml",
+       Layout::kV3,
+       {"global: unknown key, ignored",
+        "application.features.detectonMode: unknown key (did you mean \"detectionMode\"?), "
+        "ignored",
+        "application.validators[1].host.rekorPubKey: validator \"private-rekor\" has an unknown "
+        "key \"rekorPubKey\" (did you mean \"rekorPubkey\"?)" +
+            std::string(kDenied),
+        "application.policy[2].with.treshold: unknown key \"with.treshold\" (did you mean "
+        "\"threshold\"?)" +
+            std::string(kRuleDenied)}},
   };
   for (const CorpusFile& f : files) {
     Config c = MustLoad(f.name);
