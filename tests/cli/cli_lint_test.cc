@@ -45,6 +45,10 @@ TEST(LintTest, WarnsAboutRulesThatCanNeverMatchWithTheirLine) {
       validator: allow
     - pattern: "localhost:5000/*"
       validator: allow
+    - pattern: "Docker.IO/nginx"
+      validator: allow
+    - pattern: "LocalHost:5000/*"
+      validator: allow
 )");
   const RunResult r = RunConnaisseur({"lint", "--config", values});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
@@ -52,20 +56,54 @@ TEST(LintTest, WarnsAboutRulesThatCanNeverMatchWithTheirLine) {
     int line;
     std::string pattern;
   } never[] = {{9, "test-image"},
-               {11, "securesystemsengineering/*:co*"},
                {13, "index.docker.io/library/*"},
-               {15, "docker.io/nginx:*"}};
+               {15, "docker.io/nginx:*"},
+               {21, "Docker.IO/nginx"}};  // the registry host ignores case, as matching does
   for (const auto& n : never) {
     EXPECT_THAT(r.out, HasSubstr(values + ":" + std::to_string(n.line) + ": warning: rule \"" +
                                  n.pattern + "\" can never match"))
         << n.pattern << "\n"
         << r.out;
   }
-  for (const char* fine :
-       {"\"*:*\" can", "\"docker.io/library/nginx\" can", "\"localhost:5000/*\" can"}) {
+  for (const char* fine : {"\"*:*\" can", "\"docker.io/library/nginx\" can",
+                           "\"localhost:5000/*\" can", "\"LocalHost:5000/*\" can"}) {
     EXPECT_THAT(r.out, Not(HasSubstr(fine))) << fine;
   }
-  EXPECT_THAT(r.out, HasSubstr("4 warning(s)"));
+  // `SecureSystemsEngineering/x:co1` is an image on registry "securesystemsengineering", so
+  // the rule can match; but not Docker Hub's repository of that name, which it was meant for.
+  EXPECT_THAT(r.out, HasSubstr(values + ":11: warning: rule \"securesystemsengineering/*:co*\" "
+                                        "is probably wrong: it matches only images that write "
+                                        "their registry \"securesystemsengineering\" with an "
+                                        "upper-case letter"));
+  EXPECT_THAT(r.out, HasSubstr("5 warning(s)"));
+}
+
+// The registry host compares case-insensitively (runtime/matching/registry_host.h): `registry/*`
+// matches `Registry/x` (host "registry"), and `Reg.IO/*` and `reg.io/*` are one rule.
+TEST(LintTest, TreatsTheRegistryHostCaseInsensitivelyAsMatchingDoes) {
+  TempDir dir;
+  const std::string values = dir.Write("values.yaml", kStaticValidators + R"(  policy:
+    - pattern: "registry/*"
+      validator: allow
+    - pattern: "Reg.IO/*"
+      validator: deny
+    - pattern: "reg.io/*"
+      validator: allow
+)");
+  const RunResult r = RunConnaisseur({"lint", "--config", values});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, Not(HasSubstr("\"registry/*\" can never match"))) << r.out;
+  EXPECT_THAT(r.out, HasSubstr("rule \"registry/*\" is probably wrong"));
+  EXPECT_THAT(r.out, HasSubstr(values + ":14: warning: rule 3 shadows rule 2: patterns "
+                                        "\"Reg.IO/*\" and \"reg.io/*\" differ only in the case "
+                                        "of the registry host, which matching ignores, and on a "
+                                        "tie the later rule wins, so rule 2 is never used"))
+      << r.out;
+  const RunResult check = RunConnaisseur(
+      {"check", "--config", values, "--output", "jsonl", "Registry/x:1", "REG.io/app:1"});
+  EXPECT_THAT(check.out, HasSubstr("\"rule\":\"registry/*\"")) << check.out;
+  EXPECT_THAT(check.out, HasSubstr("\"rule\":\"reg.io/*\"")) << check.out;
+  EXPECT_EQ(check.exit_code, 0) << check.out << check.err;
 }
 
 TEST(LintTest, WarnsWhenInlineRegistryCredentialsCanReachAnyRegistry) {
