@@ -75,7 +75,9 @@ TEST(LintTest, WarnsAboutRulesThatCanNeverMatchWithTheirLine) {
                                         "is probably wrong: it matches only images that write "
                                         "their registry \"securesystemsengineering\" with an "
                                         "upper-case letter"));
-  EXPECT_THAT(r.out, HasSubstr("5 warning(s)"));
+  EXPECT_THAT(r.out, HasSubstr(values + ":23: warning: rule 9 shadows rule 7: patterns "
+                                        "\"localhost:5000/*\" and \"LocalHost:5000/*\" differ"));
+  EXPECT_THAT(r.out, HasSubstr("6 warning(s)"));
 }
 
 // The registry host compares case-insensitively (runtime/matching/registry_host.h): `registry/*`
@@ -172,12 +174,12 @@ rejectRequest:
     - {template: opsgenie, receiverUrl: "https://alerts.example/x"}
 )");
   const std::string bad =
-      dir.Write("bad-alerts.yaml", "clusterIdentifier: prod\nadmitRequst: {}\n");
+      dir.Write("bad-alerts.yaml", "clusterIdentifier: prod\nadmitRequest: [1]\n");
   const RunResult ok = RunConnaisseur({"lint", "--config", values, "--alert-config", good});
   EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
   const RunResult r = RunConnaisseur({"lint", "--config", values, "--alert-config", bad});
   EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
-  EXPECT_THAT(r.out + r.err, HasSubstr(bad + ":2: admitRequst"));
+  EXPECT_THAT(r.out + r.err, HasSubstr(bad + ":2: admitRequest"));
 }
 
 TEST(LintTest, ConfigurationAndScriptErrorsExitTwo) {

@@ -131,11 +131,11 @@ std::vector<DoubtCase> UnknownKeyCases() {
       {"V2NamespacedEnabled", V3(kAllow, kP, "  features: {namespacedValidation: {enabled: x}}\n"),
        "namespacedValidation.enabled: unknown key, ignored"},
       {"SandboxKey", V3(kAllow, kP, "  sandbox: {callTimeout: 5}\n"),
-       "application.sandbox.callTimeout: unknown key, ignored"},
+       "application.sandbox.callTimeout: unknown key (did you mean \"callTimeoutMs\"?), ignored"},
       {"ReceiverKey", V3(kAllow, kP, "", alert),
        "receivers[0].priorty: unknown key (did you mean \"priority\"?), ignored"},
       {"AlertingKey", V3(kAllow, kP, "", "alerting: {cluster_identifier: c}\n"),
-       "alerting.cluster_identifier: unknown key, ignored"},
+       "alerting.cluster_identifier: unknown key (did you mean \"clusterIdentifier\"?), ignored"},
       {"ValidatorKey", V3("{name: allow, type: static, approve: true, aprove: false}", kP),
        "values.yaml:2: application.validators[0].aprove: validator \"allow\" has an unknown key "
        "\"aprove\" (did you mean \"approve\"?): images routed to it are denied"},

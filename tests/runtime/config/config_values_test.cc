@@ -218,7 +218,6 @@ TEST(ConfigValuesTest, ReadsAlertingFromAFileOfItsOwn) {
 TEST(ConfigValuesTest, RejectsAlertFilesThatConflictOrDoNotParse) {
   const std::pair<std::string, std::string> cases[] = {
       {"- a\n- b\n", "alert configuration must be a mapping"},
-      {"clusterIdentifier: prod\nrejectRequst: {}\n", "alerts.yaml:2: rejectRequst"},
       {"alerting: {clusterIdentifier: [1]}\n", "alerting.clusterIdentifier"},
   };
   for (const auto& [file, message] : cases) {
@@ -256,7 +255,7 @@ TEST(ConfigValuesTest, ReportsEveryProblemInOneRunInDocumentOrder) {
       "application:\n"
       "  validators:\n"
       "    - {name: allow, type: static, approve: maybe}\n"
-      "    - {name: x, type: static, approve: true, aprove: false}\n"
+      "    - {name: x, type: static, approve: yes}\n"
       "  policy:\n"
       "    - {pattern: '*:*', validator: nope, with: []}\n"
       "  features: {detectionMode: 1}\n";

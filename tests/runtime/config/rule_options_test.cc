@@ -106,10 +106,10 @@ TEST(RuleOptionsTest, KeepsUnknownKeysWithTheirSuggestion) {
       ParseRuleOptions(json::parse(R"({"trustroot": "a", "key": "b", "trust_root": "c"})"));
   ASSERT_THAT(o, IsOk());
   using Key = std::pair<std::string, std::string>;
-  EXPECT_THAT(o->unknown_keys,
-              ::testing::UnorderedElementsAre(Key{"with.trustroot", "did you mean \"trustRoot\"?"},
-                                              Key{"with.key", ""},  // the v2 spelling is not v3
-                                              Key{"with.trust_root", ""}));
+  EXPECT_THAT(o->unknown_keys, ::testing::UnorderedElementsAre(
+                                   Key{"with.trustroot", "did you mean \"trustRoot\"?"},
+                                   Key{"with.key", ""},  // the v2 spelling is not v3
+                                   Key{"with.trust_root", "did you mean \"trustRoot\"?"}));
 }
 
 TEST(RuleOptionsTest, ReportsAllProblemsAtOnce) {

@@ -19,8 +19,8 @@ TEST(SecretsTest, ErrorsNextToASecretDoNotPrintIt) {
   const std::vector<std::string> cases = {
       // a bad field next to a password
       V3(kAllow +
-             ", {name: n, type: notaryv1, auth: {username: bob, password: hunter2, bogus: "
-             "1}, trustRoots: [{name: default, key: " +
+             ", {name: n, type: notaryv1, auth: {username: bob, password: hunter2, secretName: "
+             "[1]}, trustRoots: [{name: default, key: " +
              kKey + "}]}",
          kP),
       // the password itself has the wrong type
