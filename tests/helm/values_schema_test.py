@@ -5,7 +5,8 @@ Helm validates the user's values merged over helm/values.yaml, so every file her
 same way (maps merge key by key, a null deletes the key, anything else replaces) before it is
 validated. Every values file under examples/ (and tests/data/connaisseur-values/ when present)
 must be accepted; mistyped values (wrong key, wrong type, wrong enum) must be rejected, naming
-the offending path.
+the offending path. Files named *unknown-keys* hold misspelled keys on purpose (Connaisseur ignores
+them and `connaisseur lint` warns): the schema must reject each of those keys at `helm install`.
 
 Usage: values_schema_test.py REPOSITORY_ROOT. Exit 77 (CTest: skipped) when python3-jsonschema or
 python3-yaml is missing.
@@ -45,6 +46,10 @@ def coalesce(user, defaults):
         elif isinstance(merged[key], dict) and isinstance(default, dict):
             merged[key] = coalesce(merged[key], default)
     return {k: v for k, v in merged.items() if v is not None}
+
+
+def is_unknown_keys_file(path):
+    return "unknown-keys" in os.path.basename(path)
 
 
 def values_files():
@@ -107,8 +112,17 @@ class ValuesSchemaTest(unittest.TestCase):
         # discovery is broken, not that all is well.
         self.assertGreaterEqual(len(files), 4, files)
         for path in files:
+            if is_unknown_keys_file(path):
+                continue
             with self.subTest(file=os.path.relpath(path, ROOT)):
                 self.assertAccepted(load_yaml(path), os.path.relpath(path, ROOT))
+
+    def test_unknown_keys_are_rejected_at_install(self):
+        for path in filter(is_unknown_keys_file, values_files()):
+            with self.subTest(file=os.path.relpath(path, ROOT)):
+                errors = error_paths(self.validator, coalesce(load_yaml(path), self.defaults))
+                self.assertTrue(errors, f"{path}: misspelled keys are accepted")
+                self.assertTrue(all("was unexpected" in e for e in errors), errors)
 
     def v3(self):
         return load_yaml(os.path.join(ROOT, "examples/values-v3.yaml"))
