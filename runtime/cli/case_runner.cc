@@ -15,9 +15,9 @@ StatusOr<CaseOutcome> CaseRunner::RunImage(const PolicyCase& c) {
   options.plan = !c.verify;  // offline, static validators still decide: they need no network
   CN_ASSIGN_OR_RETURN(
       auto evaluator,
-      ImageEvaluator::Create(&env_->config(), &env_->verifier(),
-                             [&](admission::ImageVerifier* v) { return env_->NewPolicy(v); },
-                             options));
+      ImageEvaluator::Create(
+          &env_->config(), &env_->verifier(),
+          [&](admission::ImageVerifier* v) { return env_->NewPolicy(v); }, options));
   const CheckResult result = evaluator->Evaluate(*c.image);
   CaseOutcome outcome;
   outcome.verdict = std::string(VerdictName(result.verdict));
