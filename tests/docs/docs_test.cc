@@ -85,8 +85,10 @@ TEST(DocsTest, RepositoryPathsInTheDocsExist) {
 TEST(DocsTest, NoFilePointsAtDesignFilesOutsideTheRepository) {
   // Spelled in pieces so this file does not itself contain the paths it looks for.
   const std::string shared = std::string("sha") + "red";
-  const std::vector<std::string> outside = {"../" + shared, shared + "/design", "design/lua-api",
-                                            "design/config", "design/webhook"};
+  const std::string design = std::string("des") + "ign/";
+  const std::vector<std::string> outside = {"../" + shared, shared + "/" + design,
+                                            design + "lua-api", design + "config",
+                                            design + "webhook"};
   for (const auto& entry : fs::recursive_directory_iterator(Root())) {
     const std::string rel = fs::relative(entry.path(), Root()).string();
     if (!entry.is_regular_file() || rel.rfind(".git", 0) == 0 || rel.rfind("build", 0) == 0) {
