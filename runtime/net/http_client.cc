@@ -212,6 +212,12 @@ Status HttpClient::Prepare(CURL* h, const HttpRequest& request, Call* call) cons
   curl_easy_setopt(h, CURLOPT_CA_CACHE_TIMEOUT, 0L);
   curl_easy_setopt(h, CURLOPT_SSL_CTX_FUNCTION, &HttpClient::UseCaStore);
   curl_easy_setopt(h, CURLOPT_SSL_CTX_DATA, const_cast<HttpClient*>(this));
+  if (request.aws_sigv4) {
+    // curl copies the strings; curl_easy_reset (on reuse) forgets them.
+    curl_easy_setopt(h, CURLOPT_AWS_SIGV4, request.aws_sigv4->provider.c_str());
+    curl_easy_setopt(h, CURLOPT_USERNAME, request.aws_sigv4->access_key_id.c_str());
+    curl_easy_setopt(h, CURLOPT_PASSWORD, request.aws_sigv4->secret_access_key.c_str());
+  }
   if (request.method == "HEAD") {
     curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
   } else if (request.method != "GET") {
@@ -235,6 +241,7 @@ StatusOr<HttpResponse> HttpClient::Finish(CURL* h, CURLcode code, Call* call,
   // The handle's options point at `call`; clear them before the handle is pooled.
   curl_easy_setopt(h, CURLOPT_ERRORBUFFER, nullptr);
   curl_easy_setopt(h, CURLOPT_HTTPHEADER, nullptr);
+  if (request.aws_sigv4) curl_easy_setopt(h, CURLOPT_PASSWORD, nullptr);  // no secret kept idle
   return std::move(call->response);
 }
 

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -31,6 +32,15 @@ struct TlsOptions {
   bool allow_plain_http = false;
 };
 
+// AWS Signature Version 4 for one request (libcurl's CURLOPT_AWS_SIGV4): curl adds X-Amz-Date
+// and Authorization, signing the method, path, query, body hash and every header of the request
+// (a session token goes in as an `X-Amz-Security-Token` header and is signed with them).
+struct AwsSigV4 {
+  std::string provider;  // "aws:amz:<region>:<service>", e.g. "aws:amz:us-east-1:kms"
+  std::string access_key_id;
+  std::string secret_access_key;  // secret: never logged
+};
+
 struct HttpRequest {
   std::string method = "GET";  // GET, HEAD, POST, PUT, DELETE, PATCH
   std::string url;
@@ -42,6 +52,8 @@ struct HttpRequest {
   Deadline deadline = Deadline::Infinite();
   // Longest TCP + TLS connect, further bounded by `deadline`.
   std::chrono::milliseconds connect_timeout{10000};
+  // Signs the request for AWS when set.
+  std::optional<AwsSigV4> aws_sigv4;
 };
 
 struct HttpResponse {
