@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "runtime/config/rule_doubts.h"
+#include "runtime/image/content_digest.h"
 #include "validators/validator_factory.h"
 
 namespace connaisseur::validators {
@@ -91,7 +92,7 @@ StatusOr<VerifiedImage> ValidatorSet::Verify(const config::Rule& rule,
   auto result = VerifyCached(validator, rule, image, pull, deadline);
   if (!result.ok()) return Wrap(type, image, result.status());
   VerifiedImage verified = std::move(result).value();
-  if (!IsSha256Digest(verified.digest)) {
+  if (!image::IsSha256Digest(verified.digest)) {
     return Wrap(type, image, InternalError("validator returned a malformed digest"));
   }
   if (image.digest().has_value() && *image.digest() != verified.digest) {
@@ -138,7 +139,8 @@ StatusOr<VerifiedImage> ValidatorSet::ResolveAndVerify(const Validator& validato
                       validator.PinDigest(image, pull, deadline));
   std::optional<image::ImageReference> by_digest;
   if (pinned) {
-    if (!IsSha256Digest(*pinned)) return InternalError("validator pinned a malformed digest");
+    if (!image::IsSha256Digest(*pinned))
+      return InternalError("validator pinned a malformed digest");
     CN_ASSIGN_OR_RETURN(by_digest, image::ImageReference::Parse(image.name() + "@" + *pinned));
   }
   const image::ImageReference& subject = by_digest ? *by_digest : image;

@@ -3,6 +3,8 @@
 #include <optional>
 #include <utility>
 
+#include "runtime/image/content_digest.h"
+
 namespace connaisseur::validators {
 
 struct VerificationCache::Flight {
@@ -10,17 +12,6 @@ struct VerificationCache::Flight {
   bool done = false;                                          // guarded by the cache's mu_
   std::optional<StatusOr<admission::VerifiedImage>> outcome;  // set once done
 };
-
-bool IsSha256Digest(std::string_view digest) {
-  constexpr std::string_view kPrefix = "sha256:";
-  if (digest.size() != kPrefix.size() + 64 || digest.substr(0, kPrefix.size()) != kPrefix) {
-    return false;
-  }
-  for (char c : digest.substr(kPrefix.size())) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  }
-  return true;
-}
 
 VerificationCache::VerificationCache(Options options) : options_(std::move(options)) {}
 VerificationCache::~VerificationCache() = default;
@@ -38,7 +29,7 @@ StatusOr<admission::VerifiedImage> VerificationCache::GetOrVerify(const std::str
   if (auto it = entries_.find(key); it != entries_.end()) {
     const Entry& e = it->second;
     const bool fresh = Now() < e.expires;
-    const bool well_formed = !e.status.ok() || IsSha256Digest(e.value.digest);
+    const bool well_formed = !e.status.ok() || image::IsSha256Digest(e.value.digest);
     if (fresh && well_formed) {
       ++stats_.hits;
       if (from_cache != nullptr) *from_cache = true;
@@ -108,7 +99,7 @@ StatusOr<admission::VerifiedImage> VerificationCache::RunOrJoin(std::unique_lock
 void VerificationCache::StoreLocked(const std::string& key,
                                     const StatusOr<admission::VerifiedImage>& outcome) {
   if (options_.ttl.count() <= 0 || options_.max_entries == 0) return;
-  if (outcome.ok() && !IsSha256Digest(outcome->digest)) return;  // nothing worth remembering
+  if (outcome.ok() && !image::IsSha256Digest(outcome->digest)) return;  // nothing worth remembering
   if (!outcome.ok() &&
       (!options_.cache_errors || outcome.status().code() == StatusCode::kDeadlineExceeded)) {
     return;

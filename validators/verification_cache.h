@@ -88,7 +88,4 @@ class VerificationCache {
   Stats stats_;                                                       // guarded by mu_
 };
 
-// True for "sha256:" followed by exactly 64 lower-case hex digits.
-bool IsSha256Digest(std::string_view digest);
-
 }  // namespace connaisseur::validators

@@ -6,21 +6,13 @@
 #include "runtime/admission/json_tree.h"
 #include "runtime/admission/request_decision.h"
 #include "runtime/admission/workload.h"
+#include "runtime/join.h"
 #include "runtime/metrics/webhook_metrics.h"
 
 namespace connaisseur::admission {
 namespace {
 
 using config::Features;
-
-std::string Join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const std::string& s : items) {
-    if (!out.empty()) out += ", ";
-    out += s;
-  }
-  return out;
-}
 
 AlertEvent MakeAlert(const AdmissionReview& review, const Decision& d) {
   AlertEvent e;

@@ -33,6 +33,15 @@ struct OpenSslFree {
 };
 using OpenSslBytesPtr = std::unique_ptr<unsigned char, OpenSslFree>;
 
+// Secret bytes OpenSSL allocated for the caller (a private key's DER): overwritten with zeros
+// before they go back to the allocator. OPENSSL_clear_free needs the length, so the deleter
+// carries it.
+struct OpenSslClearFree {
+  size_t size = 0;
+  void operator()(unsigned char* bytes) const { OPENSSL_clear_free(bytes, size); }
+};
+using OpenSslSecretBytesPtr = std::unique_ptr<unsigned char, OpenSslClearFree>;
+
 // The DER that `encode` (an i2d_* function) writes for `object`; "" when encoding fails (the
 // OpenSSL error queue then says why).
 template <typename T>
@@ -40,6 +49,17 @@ std::string EncodeDer(int (*encode)(const T*, unsigned char**), const T* object)
   unsigned char* der = nullptr;
   const int len = encode(object, &der);
   const OpenSslBytesPtr owned(der);
+  if (len <= 0 || der == nullptr) return {};
+  return std::string(reinterpret_cast<const char*>(der), static_cast<size_t>(len));
+}
+
+// EncodeDer for secrets: OpenSSL's copy of the DER is wiped before it is freed (the returned
+// string is the caller's to guard).
+template <typename T>
+std::string EncodeSecretDer(int (*encode)(const T*, unsigned char**), const T* object) {
+  unsigned char* der = nullptr;
+  const int len = encode(object, &der);
+  const OpenSslSecretBytesPtr owned(der, OpenSslClearFree{len > 0 ? static_cast<size_t>(len) : 0});
   if (len <= 0 || der == nullptr) return {};
   return std::string(reinterpret_cast<const char*>(der), static_cast<size_t>(len));
 }

@@ -82,15 +82,9 @@ StatusOr<PrivateKey> PrivateKey::FromPkcs8Der(std::string_view der) {
 }
 
 std::string PrivateKey::PrivatePkcs8Der() const {
-  unsigned char* der = nullptr;
-  int len = i2d_PrivateKey(key_.get(), &der);
-  if (len <= 0) {
-    ERR_clear_error();
-    return {};
-  }
-  std::string out(reinterpret_cast<char*>(der), static_cast<size_t>(len));
-  OPENSSL_clear_free(der, static_cast<size_t>(len));
-  return out;
+  std::string der = EncodeSecretDer(i2d_PrivateKey, key_.get());
+  if (der.empty()) ERR_clear_error();
+  return der;
 }
 
 std::string PrivateKey::PrivatePem() const {

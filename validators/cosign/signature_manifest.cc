@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "runtime/image/content_digest.h"
+
 namespace connaisseur::cosign {
 
 namespace {
@@ -14,7 +16,7 @@ StatusOr<Descriptor> ParseDescriptor(const nlohmann::json& j, const std::string&
     d.media_type = j["mediaType"].get<std::string>();
   }
   if (!j.contains("digest") || !j["digest"].is_string() ||
-      !IsSha256Digest(j["digest"].get<std::string>())) {
+      !image::IsSha256Digest(j["digest"].get<std::string>())) {
     return InvalidArgumentError(where + ".digest is not a sha256 digest");
   }
   d.digest = j["digest"].get<std::string>();
@@ -50,17 +52,6 @@ nlohmann::ordered_json DescriptorJson(const Descriptor& d) {
 }
 
 }  // namespace
-
-bool IsSha256Digest(std::string_view digest) {
-  constexpr std::string_view kPrefix = "sha256:";
-  if (digest.size() != kPrefix.size() + 64 || digest.substr(0, kPrefix.size()) != kPrefix) {
-    return false;
-  }
-  for (char c : digest.substr(kPrefix.size())) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  }
-  return true;
-}
 
 StatusOr<SignatureManifest> SignatureManifest::Parse(std::string_view json) {
   auto doc = nlohmann::json::parse(json, nullptr, false);
@@ -98,7 +89,7 @@ std::string SignatureManifest::Serialize() const {
 }
 
 StatusOr<std::string> SignatureTag(std::string_view image_digest) {
-  if (!IsSha256Digest(image_digest)) {
+  if (!image::IsSha256Digest(image_digest)) {
     return InvalidArgumentError("not a sha256 digest: " + std::string(image_digest));
   }
   return "sha256-" + std::string(image_digest.substr(7)) + ".sig";

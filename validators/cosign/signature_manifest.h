@@ -48,7 +48,4 @@ StatusOr<std::string> SignatureTag(std::string_view image_digest);
 // history entry per layer, rootfs.diff_ids = the layer digests (the verifier ignores it).
 std::string SignatureConfig(const std::vector<std::string>& layer_digests);
 
-// True for "sha256:" + 64 lower-case hex digits.
-bool IsSha256Digest(std::string_view digest);
-
 }  // namespace connaisseur::cosign

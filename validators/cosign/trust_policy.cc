@@ -3,21 +3,14 @@
 #include <algorithm>
 #include <set>
 
+#include "runtime/join.h"
+
 namespace connaisseur::cosign {
 
 namespace {
 
 bool Contains(const std::vector<std::string>& v, std::string_view s) {
   return std::find(v.begin(), v.end(), s) != v.end();
-}
-
-std::string Join(const std::vector<std::string>& v, std::string_view sep) {
-  std::string out;
-  for (const auto& s : v) {
-    if (!out.empty()) out += sep;
-    out += s;
-  }
-  return out;
 }
 
 }  // namespace
