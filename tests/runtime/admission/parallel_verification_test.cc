@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <condition_variable>
 #include <mutex>
-#include <new>
 #include <set>
 #include <thread>
 
@@ -217,50 +216,6 @@ TEST_F(ParallelVerificationTest, TheDeadlineDeniesAndCountsOnlyFinishedImages) {
         "validation of admission request uid-1 timed out after validating " + c.counted + " images")
         << c.counted;
     EXPECT_EQ(verifier_->started(), c.calls) << c.counted;
-  }
-}
-
-TEST(WorkerPoolTest, RunsEveryIndexExactlyOnce) {
-  struct Case {
-    size_t workers, n, max_parallel;
-  } cases[] = {{4, 0, 4}, {4, 1, 4}, {4, 7, 0}, {4, 7, 1}, {3, 100, 8}, {0, 5, 8}, {8, 3, 100}};
-  for (const Case& c : cases) {
-    WorkerPool pool(c.workers);
-    for (int round = 0; round < 50; ++round) {  // leftover helper jobs meet later batches
-      std::mutex mu;
-      std::vector<int> runs(c.n, 0);
-      pool.ForEach(c.n, c.max_parallel, [&](size_t i) {
-        std::lock_guard lock(mu);
-        ++runs.at(i);
-      });
-      ASSERT_EQ(std::count(runs.begin(), runs.end(), 1), static_cast<long>(c.n))
-          << c.n << " on " << c.workers << " workers, bound " << c.max_parallel << ", round "
-          << round;
-    }
-  }
-}
-
-TEST(WorkerPoolTest, ATaskThatThrowsReachesTheCallerAfterEveryIndexRan) {
-  // bad_alloc in a verification running on a pool thread used to end the process
-  // (std::terminate); it must reach the request's own thread, whose handler answers it.
-  WorkerPool pool(4);
-  for (int round = 0; round < 20; ++round) {
-    std::mutex mu;
-    std::vector<int> runs(16, 0);
-    bool thrown = false;
-    try {
-      pool.ForEach(16, 8, [&](size_t i) {
-        {
-          std::lock_guard lock(mu);
-          ++runs.at(i);
-        }
-        if (i % 5 == 3) throw std::bad_alloc();
-      });
-    } catch (const std::bad_alloc&) {
-      thrown = true;
-    }
-    EXPECT_TRUE(thrown) << "round " << round;
-    EXPECT_EQ(std::count(runs.begin(), runs.end(), 1), 16) << "round " << round;
   }
 }
 
