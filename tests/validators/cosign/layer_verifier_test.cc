@@ -5,9 +5,14 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <string>
+#include <vector>
+
 #include "runtime/crypto/digest.h"
 #include "runtime/crypto/encoding.h"
 #include "runtime/crypto/private_key.h"
+#include "tests/testing/case_name.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/validators/cosign/test_data.h"
 #include "validators/cosign/simple_signing.h"
@@ -72,42 +77,42 @@ TEST(LayerVerifierTest, DeniesWithoutBundleWhenTheTlogIsRequired) {
   }
 }
 
-TEST(LayerVerifierTest, DeniesTamperedLayers) {
-  auto alice = Key("alice");
-  const SignedLayer good = PublishedLayers()[0];
-  struct Case {
-    std::string name;
-    SignedLayer layer;
-    std::string message;
+struct TamperCase {
+  std::string name;
+  std::function<void(SignedLayer&)> change;  // applied to alice's published layer
+  std::string message;
+};
+
+std::vector<TamperCase> Tampers() {
+  const std::string annotation(kSignatureAnnotation);
+  return {
+      {"payload byte flipped", [](SignedLayer& l) { l.payload[l.payload.size() / 2] ^= 1; },
+       "does not verify"},
+      {"annotation changed",
+       [annotation](SignedLayer& l) {
+         auto& sig = l.descriptor.annotations[annotation];
+         sig[sig.size() / 2] = sig[sig.size() / 2] == 'A' ? 'B' : 'A';
+       },
+       "does not verify"},
+      {"annotation not base64",
+       [annotation](SignedLayer& l) { l.descriptor.annotations[annotation] = "%%%"; },
+       "not base64"},
+      {"no annotation", [](SignedLayer& l) { l.descriptor.annotations.clear(); },
+       "has no signature"},
   };
-  std::vector<Case> cases;
-  {
-    SignedLayer l = good;
-    l.payload[l.payload.size() / 2] ^= 1;
-    cases.push_back({"payload byte flipped", l, "does not verify"});
-  }
-  {
-    SignedLayer l = good;
-    auto& sig = l.descriptor.annotations[std::string(kSignatureAnnotation)];
-    sig[sig.size() / 2] = sig[sig.size() / 2] == 'A' ? 'B' : 'A';
-    cases.push_back({"annotation changed", l, "does not verify"});
-  }
-  {
-    SignedLayer l = good;
-    l.descriptor.annotations[std::string(kSignatureAnnotation)] = "%%%";
-    cases.push_back({"annotation not base64", l, "not base64"});
-  }
-  {
-    SignedLayer l = good;
-    l.descriptor.annotations.clear();
-    cases.push_back({"no annotation", l, "has no signature"});
-  }
-  for (const auto& c : cases) {
-    EXPECT_THAT(VerifyLayer(c.layer, alice, kDigest, kNoTlog),
-                StatusIs(StatusCode::kVerificationFailed, HasSubstr(c.message)))
-        << c.name;
-  }
 }
+
+class LayerTamperTest : public ::testing::TestWithParam<TamperCase> {};
+
+TEST_P(LayerTamperTest, IsDenied) {
+  SignedLayer layer = PublishedLayers()[0];
+  GetParam().change(layer);
+  EXPECT_THAT(VerifyLayer(layer, Key("alice"), kDigest, kNoTlog),
+              StatusIs(StatusCode::kVerificationFailed, HasSubstr(GetParam().message)));
+}
+
+INSTANTIATE_TEST_SUITE_P(Tampers, LayerTamperTest, ::testing::ValuesIn(Tampers()),
+                         ::connaisseur::testing::NameOfCase());
 
 TEST(LayerVerifierTest, AcceptsEveryKeyTypeCosignSignsWith) {
   struct Case {

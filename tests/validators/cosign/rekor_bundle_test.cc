@@ -4,10 +4,14 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
 
 #include "runtime/crypto/encoding.h"
 #include "runtime/crypto/private_key.h"
+#include "tests/testing/case_name.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/validators/cosign/test_data.h"
 #include "validators/cosign/layer_verifier.h"
@@ -57,48 +61,71 @@ TEST_F(RekorBundleTest, CanonicalPayloadSortsKeys) {
           R"(","integratedTime":1670870899,"logID":"c0d23d6ad406973f9559f3ba2d1ca01f84147d8ffc5b8445c224f98b9591801d","logIndex":8949589})"));
 }
 
-TEST_F(RekorBundleTest, RejectsEveryMismatch) {
-  auto other_key = crypto::PrivateKey::Generate(crypto::KeyType::kEcdsaP256);
-  ASSERT_THAT(other_key, IsOk());
-  auto other_pub = other_key->Public();
-  ASSERT_THAT(other_pub, IsOk());
-  auto edited = [&](const char* pointer, nlohmann::json v) {
-    auto j = nlohmann::json::parse(bundle_);
-    j[nlohmann::json::json_pointer(pointer)] = std::move(v);
-    return j.dump();
-  };
-  std::string tampered_payload = payload_;
-  tampered_payload[10] ^= 1;
-  std::string other_signature = signature_;
-  other_signature[20] ^= 1;
-  struct Case {
-    std::string name, bundle, signature, payload;
-    const crypto::PublicKey* rekor;
-    const crypto::PublicKey* signer;
-    std::string message;
-  };
-  const std::vector<Case> cases = {
-      {"other rekor key", bundle_, signature_, payload_, &*other_pub, &*signer_, "timestamp"},
-      {"integratedTime changed", edited("/Payload/integratedTime", 1670870900), signature_,
-       payload_, &*rekor_, &*signer_, "timestamp"},
-      {"logIndex changed", edited("/Payload/logIndex", 1), signature_, payload_, &*rekor_,
-       &*signer_, "timestamp"},
-      {"other signature", bundle_, other_signature, payload_, &*rekor_, &*signer_,
+// What VerifyRekorBundle is given; a mismatch case changes one of them.
+struct BundleInputs {
+  std::string bundle, signature, payload;
+  const crypto::PublicKey* rekor;
+  const crypto::PublicKey* signer;
+};
+
+struct MismatchCase {
+  std::string name;
+  // Changes `in`; `stranger` is a key neither Rekor nor the signer ever used.
+  std::function<void(BundleInputs& in, const crypto::PublicKey& stranger)> change;
+  std::string message;
+};
+
+std::string Edited(const std::string& bundle, const char* pointer, nlohmann::json v) {
+  auto j = nlohmann::json::parse(bundle);
+  j[nlohmann::json::json_pointer(pointer)] = std::move(v);
+  return j.dump();
+}
+
+using Key = crypto::PublicKey;
+
+std::vector<MismatchCase> Mismatches() {
+  return {
+      {"other rekor key", [](BundleInputs& in, const Key& k) { in.rekor = &k; }, "timestamp"},
+      {"integratedTime changed",
+       [](BundleInputs& in, const Key&) {
+         in.bundle = Edited(in.bundle, "/Payload/integratedTime", 1670870900);
+       },
+       "timestamp"},
+      {"logIndex changed",
+       [](BundleInputs& in, const Key&) { in.bundle = Edited(in.bundle, "/Payload/logIndex", 1); },
+       "timestamp"},
+      {"other signature", [](BundleInputs& in, const Key&) { in.signature[20] ^= 1; },
        "this signature"},
-      {"other payload", bundle_, signature_, tampered_payload, &*rekor_, &*signer_, "sha256"},
-      {"other signer", bundle_, signature_, payload_, &*rekor_, &*other_pub, "another key"},
-      {"not json", "{", signature_, payload_, &*rekor_, &*signer_, "JSON"},
-      {"no SET", edited("/SignedEntryTimestamp", 1), signature_, payload_, &*rekor_, &*signer_,
+      {"other payload", [](BundleInputs& in, const Key&) { in.payload[10] ^= 1; }, "sha256"},
+      {"other signer", [](BundleInputs& in, const Key& k) { in.signer = &k; }, "another key"},
+      {"not json", [](BundleInputs& in, const Key&) { in.bundle = "{"; }, "JSON"},
+      {"no SET",
+       [](BundleInputs& in, const Key&) {
+         in.bundle = Edited(in.bundle, "/SignedEntryTimestamp", 1);
+       },
        "SignedEntryTimestamp"},
-      {"body not string", edited("/Payload/body", 1), signature_, payload_, &*rekor_, &*signer_,
+      {"body not string",
+       [](BundleInputs& in, const Key&) { in.bundle = Edited(in.bundle, "/Payload/body", 1); },
        "body"},
   };
-  for (const auto& c : cases) {
-    EXPECT_THAT(VerifyRekorBundle(c.bundle, *c.rekor, c.signature, c.payload, *c.signer),
-                StatusIs(StatusCode::kVerificationFailed, HasSubstr(c.message)))
-        << c.name;
-  }
 }
+
+class RekorBundleMismatchTest : public RekorBundleTest,
+                                public ::testing::WithParamInterface<MismatchCase> {};
+
+TEST_P(RekorBundleMismatchTest, IsRejected) {
+  auto stranger_key = crypto::PrivateKey::Generate(crypto::KeyType::kEcdsaP256);
+  ASSERT_THAT(stranger_key, IsOk());
+  auto stranger = stranger_key->Public();
+  ASSERT_THAT(stranger, IsOk());
+  BundleInputs in{bundle_, signature_, payload_, &*rekor_, &*signer_};
+  GetParam().change(in, *stranger);
+  EXPECT_THAT(VerifyRekorBundle(in.bundle, *in.rekor, in.signature, in.payload, *in.signer),
+              StatusIs(StatusCode::kVerificationFailed, HasSubstr(GetParam().message)));
+}
+
+INSTANTIATE_TEST_SUITE_P(Mismatches, RekorBundleMismatchTest, ::testing::ValuesIn(Mismatches()),
+                         ::connaisseur::testing::NameOfCase());
 
 }  // namespace
 }  // namespace connaisseur::cosign

@@ -10,6 +10,7 @@
 #include "runtime/crypto/encoding.h"
 #include "tests/runtime/net/test_ca.h"
 #include "tests/runtime/net/test_https_server.h"
+#include "tests/testing/case_name.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/validators/notaryv1/notary_fixture.h"
 #include "tests/validators/notaryv1/tuf_repo.h"
@@ -55,35 +56,39 @@ struct DenyCase {
   StatusCode code = StatusCode::kVerificationFailed;
 };
 
-TEST_F(NotaryV1ValidatorTest, DeniesEveryAttackWithItsOwnMessage) {
-  auto flip = [](const std::string& role) {
-    return [role](TufRepo& r) {
-      r.after_signing[role] = [](json& s) { s["version"] = s["version"].get<int>() + 100; };
-    };
+// Changes `role`'s signed bytes after signing.
+std::function<void(TufRepo&)> Flip(const std::string& role) {
+  return [role](TufRepo& r) {
+    r.after_signing[role] = [](json& s) { s["version"] = s["version"].get<int>() + 100; };
   };
-  auto expire = [](const std::string& role) {
-    return [role](TufRepo& r) {
-      json& doc = role == "root"        ? r.root
-                  : role == "targets"   ? r.targets
-                  : role == "snapshot"  ? r.snapshot
-                  : role == "timestamp" ? r.timestamp
-                                        : r.delegations.at(role);
-      doc["expires"] = "2001-02-03T04:05:06Z";
-    };
+}
+
+// Sets `role`'s expiry in the past (before signing, so the signature holds).
+std::function<void(TufRepo&)> Expire(const std::string& role) {
+  return [role](TufRepo& r) {
+    json& doc = role == "root"        ? r.root
+                : role == "targets"   ? r.targets
+                : role == "snapshot"  ? r.snapshot
+                : role == "timestamp" ? r.timestamp
+                                      : r.delegations.at(role);
+    doc["expires"] = "2001-02-03T04:05:06Z";
   };
-  TestKey stranger = NewKey();
-  const std::vector<DenyCase> cases = {
+}
+
+// Every attack of docs/security.md on a notary's trust data, each denied with its own message.
+std::vector<DenyCase> Attacks() {
+  return {
       {"unsigned tag", [](TufRepo&) {}, ":v2", "no tag 'v2' found in targets",
        StatusCode::kNotFound},
       {"unsigned digest", [](TufRepo&) {}, "@" + kOtherDigest, "no digest '" + kOtherDigest,
        StatusCode::kNotFound},
       {"tag with other digest", [](TufRepo&) {}, ":v1@" + kOtherDigest,
        "doesn't match given digest " + kOtherDigest},
-      {"root byte flipped", flip("root"), ":v1", "error validating root signature"},
-      {"timestamp byte flipped", flip("timestamp"), ":v1", "error validating timestamp signatures"},
-      {"snapshot byte flipped", flip("snapshot"), ":v1", "error validating snapshot checksums"},
-      {"targets byte flipped", flip("targets"), ":v1", "error validating targets checksums"},
-      {"root signed by another key", [&](TufRepo& r) { r.signers["root"] = {stranger}; }, ":v1",
+      {"root byte flipped", Flip("root"), ":v1", "error validating root signature"},
+      {"timestamp byte flipped", Flip("timestamp"), ":v1", "error validating timestamp signatures"},
+      {"snapshot byte flipped", Flip("snapshot"), ":v1", "error validating snapshot checksums"},
+      {"targets byte flipped", Flip("targets"), ":v1", "error validating targets checksums"},
+      {"root signed by another key", [](TufRepo& r) { r.signers["root"] = {NewKey()}; }, ":v1",
        "error validating root signature"},
       {"timestamp signed by the snapshot key",
        [](TufRepo& r) { r.signers["timestamp"] = {r.snapshot_key}; }, ":v1",
@@ -100,10 +105,10 @@ TEST_F(NotaryV1ValidatorTest, DeniesEveryAttackWithItsOwnMessage) {
        ":v1", "error validating targets signatures: 1 of threshold 2"},
       {"threshold 0", [](TufRepo& r) { r.root["roles"]["timestamp"]["threshold"] = 0; }, ":v1",
        "invalid threshold 0"},
-      {"root expired", expire("root"), ":v1", "root trust data expired"},
-      {"timestamp expired", expire("timestamp"), ":v1", "timestamp trust data expired"},
-      {"snapshot expired", expire("snapshot"), ":v1", "snapshot trust data expired"},
-      {"targets expired", expire("targets"), ":v1", "targets trust data expired"},
+      {"root expired", Expire("root"), ":v1", "root trust data expired"},
+      {"timestamp expired", Expire("timestamp"), ":v1", "timestamp trust data expired"},
+      {"snapshot expired", Expire("snapshot"), ":v1", "snapshot trust data expired"},
+      {"targets expired", Expire("targets"), ":v1", "targets trust data expired"},
       {"unparseable expiry", [](TufRepo& r) { r.targets["expires"] = "tomorrow"; }, ":v1",
        "error parsing trust data targets", StatusCode::kInvalidArgument},
       {"snapshot pins a wrong targets hash",
@@ -143,16 +148,23 @@ TEST_F(NotaryV1ValidatorTest, DeniesEveryAttackWithItsOwnMessage) {
        [](TufRepo& r) { r.after_signing["targets"] = [](json& s) { s["custom"] = 1.5; }; }, ":v1",
        "floating-point", StatusCode::kInvalidArgument},
   };
-  for (const DenyCase& c : cases) {
-    TufRepo repo;
-    repo.Sign("targets", "v1", kDigest);
-    c.attack(repo);
-    repo_ = repo;  // the trust root in Config() is this repo's root key
-    Serve(repo.Publish());
-    auto verified = Verify(Ref(c.ref_suffix));
-    EXPECT_THAT(verified, StatusIs(c.code, HasSubstr(c.message))) << c.name;
-  }
 }
+
+class NotaryV1AttackTest : public NotaryV1ValidatorTest,
+                           public ::testing::WithParamInterface<DenyCase> {};
+
+TEST_P(NotaryV1AttackTest, DeniesWithItsOwnMessage) {
+  const DenyCase& c = GetParam();
+  TufRepo repo;
+  repo.Sign("targets", "v1", kDigest);
+  c.attack(repo);
+  repo_ = repo;  // the trust root in Config() is this repo's root key
+  Serve(repo.Publish());
+  EXPECT_THAT(Verify(Ref(c.ref_suffix)), StatusIs(c.code, HasSubstr(c.message)));
+}
+
+INSTANTIATE_TEST_SUITE_P(Attacks, NotaryV1AttackTest, ::testing::ValuesIn(Attacks()),
+                         ::connaisseur::testing::NameOfCase());
 
 // The clock counts nanoseconds in 64 bits (up to 2262); a later expiry must read as "far in the
 // future", not wrap round to the past and deny as expired.
@@ -186,36 +198,44 @@ TEST_F(NotaryV1ValidatorTest, DeniesRolesServedUnderAnotherName) {
               StatusIs(StatusCode::kVerificationFailed, HasSubstr("wrong _type \"Targets\"")));
 }
 
-TEST_F(NotaryV1ValidatorTest, DeniesAReplayedOlderTimestampSnapshotOrTargets) {
-  const TufRepo old_repo = repo_;
+// A replay of one role: a correctly signed chain whose roles above the replayed one are newer
+// (v3) than the newest state (v2), so only the version memory can catch it.
+struct ReplayCase {
+  std::string name;                // the replayed role
+  std::vector<std::string> newer;  // the roles above it, raised to version 3
+};
+
+class NotaryV1ReplayTest : public NotaryV1ValidatorTest,
+                           public ::testing::WithParamInterface<ReplayCase> {};
+
+TEST_P(NotaryV1ReplayTest, DeniesAReplayedOlderRole) {
+  TufRepo replay = repo_;  // every role at version 1
+  for (const std::string& role : GetParam().newer) {
+    json& doc = role == "root"        ? replay.root
+                : role == "timestamp" ? replay.timestamp
+                                      : replay.snapshot;
+    doc["version"] = 3;
+  }
   repo_.BumpVersions();  // every role at version 2
   auto validator = Validator(Config(), NotaryV1Options{.cache_ttl = std::chrono::milliseconds(0)});
   const auto newest = repo_.Publish();
   Serve(newest);
   ASSERT_THAT(Verify(*validator, Ref(":v1")), IsOk());
 
-  // Each replay is a correctly signed chain whose roles above the replayed one are newer (v3),
-  // so only the version memory can catch it.
-  TufRepo replay_timestamp = old_repo;
-  replay_timestamp.root["version"] = 3;
-  TufRepo replay_snapshot = replay_timestamp;
-  replay_snapshot.timestamp["version"] = 3;
-  TufRepo replay_targets = replay_snapshot;
-  replay_targets.snapshot["version"] = 3;
-  const std::pair<std::string, const TufRepo*> cases[] = {
-      {"rollback detected for timestamp", &replay_timestamp},
-      {"rollback detected for snapshot", &replay_snapshot},
-      {"rollback detected for targets", &replay_targets},
-  };
-  for (const auto& [message, repo] : cases) {
-    Serve(repo->Publish());
-    EXPECT_THAT(Verify(*validator, Ref(":v1")),
-                StatusIs(StatusCode::kVerificationFailed, HasSubstr(message)))
-        << message;
-  }
+  Serve(replay.Publish());
+  EXPECT_THAT(Verify(*validator, Ref(":v1")),
+              StatusIs(StatusCode::kVerificationFailed,
+                       HasSubstr("rollback detected for " + GetParam().name)));
   Serve(newest);
   EXPECT_THAT(Verify(*validator, Ref(":v1")), IsOk()) << "the newest state is still accepted";
 }
+
+INSTANTIATE_TEST_SUITE_P(Roles, NotaryV1ReplayTest,
+                         ::testing::Values(ReplayCase{"timestamp", {"root"}},
+                                           ReplayCase{"snapshot", {"root", "timestamp"}},
+                                           ReplayCase{"targets",
+                                                      {"root", "timestamp", "snapshot"}}),
+                         ::connaisseur::testing::NameOfCase());
 
 TEST_F(NotaryV1ValidatorTest, DeniesOtherContentUnderAVersionAlreadySeen) {
   auto validator = Validator(Config(), NotaryV1Options{.cache_ttl = std::chrono::milliseconds(0)});
