@@ -269,62 +269,76 @@ TEST_F(CosignRegistryTest, SignatureCopiedFromAnotherImageIsDenied) {
               StatusIs(StatusCode::kVerificationFailed, HasSubstr("names digest")));
 }
 
-TEST_F(CosignRegistryTest, TamperedSignatureLayersAreDenied) {
-  const std::string digest = PushImage(*client_, host(), "team/tamper", "v1", "tamper");
-  Sign(host() + "/team/tamper:v1", alice_);
-  const SignatureManifest good = GetSignatureManifest("team/tamper", digest);
-  auto payload =
-      client_->GetBlob(host(), "team/tamper", good.layers[0].digest, good.layers[0].size, Soon());
-  ASSERT_THAT(payload, IsOk());
-  auto v = Validator({{"default", &alice_}});
+// team/tamper:v1, an image of its own per test, signed by alice; each test changes its signature
+// manifest in one way.
+class TamperedSignatureTest : public CosignRegistryTest {
+ protected:
+  void SetUp() override {
+    CosignRegistryTest::SetUp();
+    if (IsSkipped()) return;
+    // An image of its own per test (the seed makes the digest): signing again would add a
+    // second, untampered signature to the same manifest.
+    const std::string seed = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    digest_ = PushImage(*client_, host(), "team/tamper", "v1", seed);
+    Sign(host() + "/team/tamper:v1", alice_);
+    good_ = GetSignatureManifest("team/tamper", digest_);
+  }
 
-  struct Case {
-    std::string name;
-    SignatureManifest manifest;
-    StatusCode code;
-    std::string message;
-  };
-  std::vector<Case> cases;
-  {  // payload edited (and re-uploaded under its new digest): the signature no longer fits
-    std::string edited = *payload;
-    edited.replace(edited.find("cosign container"), 6, "COSIGN");
-    auto d = client_->PutBlob(host(), "team/tamper", edited, Soon());
-    ASSERT_THAT(d, IsOk());
-    SignatureManifest m = good;
-    m.layers[0].digest = *d;
-    cases.push_back({"tampered payload", m, StatusCode::kVerificationFailed, "does not verify"});
+  // Verifies team/tamper:v1 with `m` as its signature manifest.
+  auto VerifyWith(const SignatureManifest& m) {
+    PutSignatureManifest("team/tamper", digest_, m);
+    return Validator({{"default", &alice_}})
+        ->Verify(Ref(host() + "/team/tamper:v1"), Rule(""), Soon());
   }
-  {
-    SignatureManifest m = good;
-    std::string& sig = m.layers[0].annotations[std::string(kSignatureAnnotation)];
-    sig[10] = sig[10] == 'A' ? 'B' : 'A';
-    cases.push_back({"tampered annotation", m, StatusCode::kVerificationFailed, "does not verify"});
-  }
-  {
-    SignatureManifest m = good;
-    m.layers[0].size += 1;
-    cases.push_back({"descriptor size wrong", m, StatusCode::kVerificationFailed, "size"});
-  }
-  {  // a validly signed payload that names another digest
-    SimpleSigning s{"x/y", crypto::OciDigest("another image"), std::string(kSimpleSigningType), {}};
-    const std::string bytes = s.Serialize();
+
+  // Uploads `bytes` as a blob of team/tamper; returns its digest.
+  std::string PutBlob(const std::string& bytes) {
     auto d = client_->PutBlob(host(), "team/tamper", bytes, Soon());
-    ASSERT_THAT(d, IsOk());
-    auto sig = alice_.Sign(bytes, crypto::SignatureScheme::kEcdsaDer);
-    ASSERT_THAT(sig, IsOk());
-    SignatureManifest m = good;
-    m.layers[0].digest = *d;
-    m.layers[0].size = bytes.size();
-    m.layers[0].annotations[std::string(kSignatureAnnotation)] = crypto::Base64Encode(*sig);
-    cases.push_back(
-        {"payload digest mismatch", m, StatusCode::kVerificationFailed, "names digest"});
+    EXPECT_THAT(d, IsOk());
+    return d.ok() ? *d : "";
   }
-  for (const auto& c : cases) {
-    PutSignatureManifest("team/tamper", digest, c.manifest);
-    EXPECT_THAT(v->Verify(Ref(host() + "/team/tamper:v1"), Rule(""), Soon()),
-                StatusIs(c.code, HasSubstr(c.message)))
-        << c.name;
-  }
+
+  std::string digest_;
+  SignatureManifest good_;
+};
+
+// The payload edited and re-uploaded under its new digest: the signature no longer fits.
+TEST_F(TamperedSignatureTest, AnEditedPayloadIsDenied) {
+  auto payload =
+      client_->GetBlob(host(), "team/tamper", good_.layers[0].digest, good_.layers[0].size, Soon());
+  ASSERT_THAT(payload, IsOk());
+  std::string edited = *payload;
+  edited.replace(edited.find("cosign container"), 6, "COSIGN");
+  SignatureManifest m = good_;
+  m.layers[0].digest = PutBlob(edited);
+  EXPECT_THAT(VerifyWith(m),
+              StatusIs(StatusCode::kVerificationFailed, HasSubstr("does not verify")));
+}
+
+TEST_F(TamperedSignatureTest, AnEditedSignatureAnnotationIsDenied) {
+  SignatureManifest m = good_;
+  std::string& sig = m.layers[0].annotations[std::string(kSignatureAnnotation)];
+  sig[10] = sig[10] == 'A' ? 'B' : 'A';
+  EXPECT_THAT(VerifyWith(m),
+              StatusIs(StatusCode::kVerificationFailed, HasSubstr("does not verify")));
+}
+
+TEST_F(TamperedSignatureTest, AWrongDescriptorSizeIsDenied) {
+  SignatureManifest m = good_;
+  m.layers[0].size += 1;
+  EXPECT_THAT(VerifyWith(m), StatusIs(StatusCode::kVerificationFailed, HasSubstr("size")));
+}
+
+TEST_F(TamperedSignatureTest, AValidlySignedPayloadNamingAnotherDigestIsDenied) {
+  SimpleSigning s{"x/y", crypto::OciDigest("another image"), std::string(kSimpleSigningType), {}};
+  const std::string bytes = s.Serialize();
+  auto sig = alice_.Sign(bytes, crypto::SignatureScheme::kEcdsaDer);
+  ASSERT_THAT(sig, IsOk());
+  SignatureManifest m = good_;
+  m.layers[0].digest = PutBlob(bytes);
+  m.layers[0].size = bytes.size();
+  m.layers[0].annotations[std::string(kSignatureAnnotation)] = crypto::Base64Encode(*sig);
+  EXPECT_THAT(VerifyWith(m), StatusIs(StatusCode::kVerificationFailed, HasSubstr("names digest")));
 }
 
 // A blob changed inside the registry's own storage after upload: the registry still serves it

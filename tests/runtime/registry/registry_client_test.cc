@@ -12,6 +12,7 @@
 #include "runtime/crypto/encoding.h"
 #include "tests/runtime/net/test_ca.h"
 #include "tests/runtime/net/test_https_server.h"
+#include "tests/testing/case_name.h"
 #include "tests/testing/status_matchers.h"
 
 namespace connaisseur::registry {
@@ -70,19 +71,21 @@ TEST(RegistryClientTest, ResolvesATagToTheDigestOfTheBytesServed) {
   }
 }
 
-TEST(RegistryClientTest, DeniesEveryKindOfBadResponse) {
-  const std::string other = crypto::OciDigest("other");
-  struct Case {
-    std::string name;
-    std::string reference;
-    TestResponse response;
-    StatusCode code;
-    std::string message;
-  };
+struct BadResponseCase {
+  std::string name;
+  std::string reference;
+  TestResponse response;
+  StatusCode code;
+  std::string message;
+  // What a failure prints for the parameter: its name, not its bytes.
+  friend void PrintTo(const BadResponseCase& c, std::ostream* os) { *os << c.name; }
+};
+
+std::vector<BadResponseCase> BadResponses() {
   TestResponse slow = ManifestResponse(kManifest, "");
-  slow.delay = std::chrono::milliseconds(5000);
-  const std::vector<Case> cases = {
-      {"digest header disagrees", "v1", ManifestResponse(kManifest, other),
+  slow.delay = std::chrono::milliseconds(5000);  // past the 1.5 s deadline of the request
+  return {
+      {"digest header disagrees", "v1", ManifestResponse(kManifest, crypto::OciDigest("other")),
        StatusCode::kVerificationFailed, "Docker-Content-Digest"},
       {"digest reference, other bytes", crypto::OciDigest("x"), ManifestResponse(kManifest, ""),
        StatusCode::kVerificationFailed, "hash to"},
@@ -95,16 +98,23 @@ TEST(RegistryClientTest, DeniesEveryKindOfBadResponse) {
       {"401 without challenge", "v1", TestResponse{401}, StatusCode::kPermissionDenied,
        "without a challenge"},
       {"oversized", "v1", ManifestResponse(std::string(5u << 20, ' '), ""),
-       StatusCode::kResourceExhausted, ""},
-      {"slow", "v1", slow, StatusCode::kDeadlineExceeded, ""},
+       StatusCode::kResourceExhausted, "response body exceeds 4194304 bytes"},
+      {"slow", "v1", slow, StatusCode::kDeadlineExceeded, "timed out"},
   };
-  for (const auto& c : cases) {
-    auto server = Serve([&](const TestRequest&) { return c.response; });
-    auto m = Client()->GetManifest(Host(*server), "team/app", c.reference,
-                                   Deadline::In(std::chrono::milliseconds(1500)));
-    EXPECT_THAT(m, StatusIs(c.code, HasSubstr(c.message))) << c.name;
-  }
 }
+
+class RegistryBadResponseTest : public ::testing::TestWithParam<BadResponseCase> {};
+
+TEST_P(RegistryBadResponseTest, IsDeniedWithItsOwnMessage) {
+  const BadResponseCase& c = GetParam();
+  auto server = Serve([&](const TestRequest&) { return c.response; });
+  auto m = Client()->GetManifest(Host(*server), "team/app", c.reference,
+                                 Deadline::In(std::chrono::milliseconds(1500)));
+  EXPECT_THAT(m, StatusIs(c.code, HasSubstr(c.message)));
+}
+
+INSTANTIATE_TEST_SUITE_P(BadResponses, RegistryBadResponseTest, ::testing::ValuesIn(BadResponses()),
+                         ::connaisseur::testing::NameOfCase());
 
 TEST(RegistryClientTest, DeniesWhenTheRegistryIsDown) {
   int port;

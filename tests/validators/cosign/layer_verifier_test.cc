@@ -81,6 +81,8 @@ struct TamperCase {
   std::string name;
   std::function<void(SignedLayer&)> change;  // applied to alice's published layer
   std::string message;
+  // What a failure prints for the parameter: its name, not its bytes.
+  friend void PrintTo(const TamperCase& c, std::ostream* os) { *os << c.name; }
 };
 
 std::vector<TamperCase> Tampers() {

@@ -73,6 +73,8 @@ struct MismatchCase {
   // Changes `in`; `stranger` is a key neither Rekor nor the signer ever used.
   std::function<void(BundleInputs& in, const crypto::PublicKey& stranger)> change;
   std::string message;
+  // What a failure prints for the parameter: its name, not its bytes.
+  friend void PrintTo(const MismatchCase& c, std::ostream* os) { *os << c.name; }
 };
 
 std::string Edited(const std::string& bundle, const char* pointer, nlohmann::json v) {

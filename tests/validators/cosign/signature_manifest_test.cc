@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "tests/testing/case_name.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/validators/cosign/test_data.h"
 #include "validators/cosign/simple_signing.h"
@@ -62,28 +63,51 @@ TEST(SignatureManifestTest, NamesTheSignatureTagAfterTheDigest) {
   }
 }
 
-TEST(SignatureManifestTest, RejectsMalformedManifests) {
+// A signature manifest as a hostile registry may serve it, refused with a message naming what
+// is wrong.
+struct MalformedCase {
+  std::string name;
+  std::string json;
+  std::string message;
+  // What a failure prints for the parameter: its name, not its bytes.
+  friend void PrintTo(const MalformedCase& c, std::ostream* os) { *os << c.name; }
+};
+
+std::vector<MalformedCase> MalformedManifests() {
   const std::string d = "\"sha256:" + std::string(64, 'a') + "\"";
   const std::string cfg = R"("config":{"mediaType":"x","size":1,"digest":)" + d + "}";
-  const std::vector<std::string> rejected = {
-      "",
-      "[]",
-      R"({"schemaVersion":1,)" + cfg + R"(,"layers":[]})",
-      R"({"schemaVersion":2,"layers":[]})",
-      R"({"schemaVersion":2,)" + cfg + "}",
-      R"({"schemaVersion":2,"manifests":[],)" + cfg + R"(,"layers":[]})",
-      R"({"schemaVersion":2,)" + cfg + R"(,"layers":[{"size":1,"digest":"sha256:abc"}]})",
-      R"({"schemaVersion":2,)" + cfg + R"(,"layers":[{"size":-1,"digest":)" + d + "}]}",
-      R"({"schemaVersion":2,)" + cfg + R"(,"layers":[{"size":"1","digest":)" + d + "}]}",
-      R"({"schemaVersion":2,)" + cfg + R"(,"layers":[{"size":1,"digest":)" + d +
-          R"(,"annotations":{"a":1}}]})",
+  const std::string v2 = R"({"schemaVersion":2,)" + cfg;
+  return {
+      {"empty", "", "is not a JSON object"},
+      {"array", "[]", "is not a JSON object"},
+      {"schema version 1", R"({"schemaVersion":1,)" + cfg + R"(,"layers":[]})",
+       "schemaVersion is not 2"},
+      {"no config", R"({"schemaVersion":2,"layers":[]})", "has no config"},
+      {"no layers", v2 + "}", "has no layers array"},
+      {"an index", R"({"schemaVersion":2,"manifests":[],)" + cfg + R"(,"layers":[]})",
+       "is an index, not an image manifest"},
+      {"short layer digest", v2 + R"(,"layers":[{"size":1,"digest":"sha256:abc"}]})",
+       "layers[0].digest is not a sha256 digest"},
+      {"negative layer size", v2 + R"(,"layers":[{"size":-1,"digest":)" + d + "}]}",
+       "layers[0].size is not a non-negative integer"},
+      {"layer size as a string", v2 + R"(,"layers":[{"size":"1","digest":)" + d + "}]}",
+       "layers[0].size is not a non-negative integer"},
+      {"annotation not a string",
+       v2 + R"(,"layers":[{"size":1,"digest":)" + d + R"(,"annotations":{"a":1}}]})",
+       "layers[0].annotations[a] is not a string"},
   };
-  for (const auto& json : rejected) {
-    EXPECT_THAT(SignatureManifest::Parse(json),
-                StatusIs(StatusCode::kInvalidArgument, ::testing::_))
-        << json;
-  }
 }
+
+class MalformedManifestTest : public ::testing::TestWithParam<MalformedCase> {};
+
+TEST_P(MalformedManifestTest, IsRejected) {
+  EXPECT_THAT(SignatureManifest::Parse(GetParam().json),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr(GetParam().message)));
+}
+
+INSTANTIATE_TEST_SUITE_P(Malformed, MalformedManifestTest,
+                         ::testing::ValuesIn(MalformedManifests()),
+                         ::connaisseur::testing::NameOfCase());
 
 }  // namespace
 }  // namespace connaisseur::cosign

@@ -54,6 +54,8 @@ struct DenyCase {
   std::string ref_suffix;
   std::string message;
   StatusCode code = StatusCode::kVerificationFailed;
+  // What a failure prints for the parameter: its name, not its bytes.
+  friend void PrintTo(const DenyCase& c, std::ostream* os) { *os << c.name; }
 };
 
 // Changes `role`'s signed bytes after signing.
@@ -203,6 +205,8 @@ TEST_F(NotaryV1ValidatorTest, DeniesRolesServedUnderAnotherName) {
 struct ReplayCase {
   std::string name;                // the replayed role
   std::vector<std::string> newer;  // the roles above it, raised to version 3
+  // What a failure prints for the parameter: its name, not its bytes.
+  friend void PrintTo(const ReplayCase& c, std::ostream* os) { *os << c.name; }
 };
 
 class NotaryV1ReplayTest : public NotaryV1ValidatorTest,
