@@ -277,8 +277,12 @@ int RunServe(int argc, char** argv) {
   endpoint_options.metrics = &webhook.metrics();
   endpoint_options.ready = &ready;
   endpoint_options.logger = &logger;
-  endpoint_options.refresh_metrics = [&webhook](metrics::Registry& r) {
+  std::atomic<const http::Server*> serving{nullptr};  // set once the server has started
+  endpoint_options.refresh_metrics = [&webhook, &serving](metrics::Registry& r) {
     webhook.RefreshMetrics(r);
+    if (const http::Server* server = serving.load()) {
+      r.Set(metrics::kConnectionsRefused, {}, static_cast<double>(server->refused_connections()));
+    }
   };
   endpoint_options.backends = &webhook.verifier();
   endpoint_options.ready_timeout = ready_timeout;
@@ -293,6 +297,7 @@ int RunServe(int argc, char** argv) {
     logger.Error("cannot start: " + server.status().message());
     return 2;
   }
+  serving = server->get();
   ready = true;
   logger.Info("serving",
               {{"listen", server_options->listen},

@@ -19,6 +19,8 @@ void DescribeWebhookMetrics(Registry& r) {
   r.DescribeCounter(kCacheHits, "Verifications answered from the cache.");
   r.DescribeCounter(kCacheMisses, "Verifications the cache had to run.");
   r.DescribeCounter(kCacheJoined, "Verifications that waited for an identical one in flight.");
+  r.DescribeCounter(kConnectionsRefused,
+                    "TLS connections refused because their client address held the maximum.");
   r.DescribeCounter(kAlertsSent, "Alert notifications delivered, by stream.");
   r.DescribeCounter(kAlertsFailed, "Alert notifications that failed, by stream.");
 }

@@ -22,6 +22,8 @@ inline constexpr const char* kValidationDuration = "connaisseur_validation_durat
 inline constexpr const char* kCacheHits = "connaisseur_cache_hits_total";
 inline constexpr const char* kCacheMisses = "connaisseur_cache_misses_total";
 inline constexpr const char* kCacheJoined = "connaisseur_cache_joined_total";
+// TLS connections shut down at their handshake: their client address held its cap already.
+inline constexpr const char* kConnectionsRefused = "connaisseur_connections_refused_total";
 inline constexpr const char* kAlertsSent = "connaisseur_alerts_sent_total";      // {stream}
 inline constexpr const char* kAlertsFailed = "connaisseur_alerts_failed_total";  // {stream}
 

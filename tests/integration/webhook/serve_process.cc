@@ -64,6 +64,9 @@ StatusOr<std::unique_ptr<ServeProcess>> ServeProcess::Start(const TestCa& ca,
     args.insert(args.begin(), {"/usr/bin/prlimit",
                                "--as=" + std::to_string(options.address_space_limit_bytes), "--"});
   }
+  // Killed with the test process, even when it dies without running ~ServeProcess: an orphaned
+  // server would hold the test runner's output pipe open, and a crash would look like a hang.
+  args.insert(args.begin(), {"/usr/bin/setpriv", "--pdeathsig", "KILL", "--"});
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);

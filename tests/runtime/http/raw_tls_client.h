@@ -18,6 +18,8 @@ namespace connaisseur::testing {
 class RawTlsClient {
  public:
   // TCP connection from `source_ip` (any 127.x.y.z) to 127.0.0.1:`port`; null when refused.
+  // The first call ignores SIGPIPE in the whole process: a write to a connection the server
+  // closed fails instead of killing the test.
   static std::unique_ptr<RawTlsClient> Connect(int port, const char* source_ip = "127.0.0.1");
   ~RawTlsClient();
   RawTlsClient(const RawTlsClient&) = delete;
