@@ -147,16 +147,18 @@ StatusOr<std::unique_ptr<Server>> Server::Start(const ServerOptions& options, Ha
   mg_callbacks callbacks{};
   callbacks.init_ssl = &Server::InitSsl;
   callbacks.http_error = &Server::AnswerProtocolError;
-  server->ctx_ = mg_start(&callbacks, server.get(), mg_options.data());
+  server->ctx_.reset(mg_start(&callbacks, server.get(), mg_options.data()));
   if (server->ctx_ == nullptr) {
     return UnavailableError("cannot start the HTTP server on " + options.listen +
                             " (address in use or TLS setup failed)");
   }
-  mg_set_request_handler(server->ctx_, "/", &Server::HandleRequest, server.get());
+  mg_set_request_handler(server->ctx_.get(), "/", &Server::HandleRequest, server.get());
   mg_server_port bound[4] = {};
-  if (mg_get_server_ports(server->ctx_, 4, bound) > 0) server->port_ = bound[0].port;
+  if (mg_get_server_ports(server->ctx_.get(), 4, bound) > 0) server->port_ = bound[0].port;
   return server;
 }
+
+void StopCivetweb::operator()(mg_context* ctx) const noexcept { mg_stop(ctx); }
 
 Server::~Server() { Stop(); }
 
@@ -168,8 +170,7 @@ void Server::Stop() {
     drained_.wait_for(lock, std::chrono::milliseconds(options_.drain_timeout_ms),
                       [&] { return in_flight_ == 0; });
   }
-  mg_stop(ctx_);  // closes idle keep-alive connections and joins the workers
-  ctx_ = nullptr;
+  ctx_.reset();  // mg_stop: closes idle keep-alive connections and joins the workers
 }
 
 Status Server::ReloadCertificates() {

@@ -38,6 +38,11 @@ namespace connaisseur::http {
 
 using Handler = std::function<Response(const Request&)>;
 
+// Deleter of a civetweb context: mg_stop closes its connections and joins its threads.
+struct StopCivetweb {
+  void operator()(mg_context* ctx) const noexcept;
+};
+
 struct ServerOptions {
   // "ADDR:PORT"; port 0 picks a free port (see Server::port()).
   std::string listen = "0.0.0.0:5000";
@@ -117,8 +122,10 @@ class Server {
   int in_flight_ = 0;                               // guarded by drain_mu_
   bool draining_ = false;                           // guarded by drain_mu_
   std::unique_ptr<CertificateStore> certificates_;  // null for plain HTTP
-  mg_context* ctx_ = nullptr;                       // owned; mg_stop in Stop()
   int port_ = 0;
+  // Declared last, so destroyed first: civetweb's threads use every member above until mg_stop
+  // has joined them. Reset by Stop() after the drain.
+  std::unique_ptr<mg_context, StopCivetweb> ctx_;
 };
 
 // "HTTP/1.1 <status> <reason>\r\n…headers…\r\n\r\n<body>": the one buffer written per response.
