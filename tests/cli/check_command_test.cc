@@ -8,6 +8,7 @@
 
 #include "tests/cli/binary_runner.h"
 #include "tests/cli/test_values.h"
+#include "tests/cli/values_corpus.h"
 
 namespace connaisseur::cli::testing {
 namespace {
@@ -470,6 +471,117 @@ return {
   const auto rows = ParseJsonl(r.out);
   ASSERT_EQ(rows.size(), 3u) << r.out.substr(0, 500);
   for (const auto& row : rows) EXPECT_EQ(Keys(row).size(), 8u) << row.dump();
+}
+
+// The Connaisseur-shaped corpus: every warned shape denies the images it governs with a message
+// naming the cause. All images here are decided before any network access (static validators,
+// or a doubt).
+struct Verdict {
+  std::string image;
+  bool allowed;
+  std::string reason;  // substring of the deny reason ("" for an allow)
+};
+
+// Runs `check` over the images and compares each row's verdict and reason.
+void ExpectVerdicts(const std::string& name, const std::vector<Verdict>& verdicts) {
+  std::vector<std::string> args = {"check", "--config", CorpusPath(name), "--output", "jsonl"};
+  for (const Verdict& v : verdicts) args.push_back(v.image);
+  const RunResult r = RunConnaisseur(args);
+  const std::vector<std::string> lines = Lines(r.out);
+  ASSERT_EQ(lines.size(), verdicts.size()) << name << "\n" << r.out << r.err;
+  for (size_t i = 0; i < verdicts.size(); ++i) {
+    const nlohmann::json row = nlohmann::json::parse(lines[i], nullptr, false);
+    ASSERT_TRUE(row.is_object()) << lines[i];
+    EXPECT_EQ(row["verdict"], verdicts[i].allowed ? "allow" : "deny")
+        << name << " " << verdicts[i].image << ": " << row.dump();
+    if (!verdicts[i].allowed) {
+      EXPECT_THAT(row["reason"].get<std::string>(), HasSubstr(verdicts[i].reason))
+          << name << " " << verdicts[i].image;
+    }
+  }
+}
+
+TEST(CheckCorpusTest, EmptyTrustRootsDenyTheImagesRoutedThereNamingTheValidator) {
+  const std::string no_root = "validator \"default\" has no trust root configured";
+  ExpectVerdicts("v2.0-defaults.yaml",
+                 {{"quay.io/org/app:1", false, no_root}, {"k8s.gcr.io/pause:3.2", true, ""}});
+  ExpectVerdicts("v3.3-defaults.yaml",
+                 {{"quay.io/org/app:1", false, no_root}, {"registry.k8s.io/pause:3.9", true, ""}});
+  ExpectVerdicts("v3.10-defaults.yaml",
+                 {{"quay.io/org/app:1", false, no_root}, {"registry.k8s.io/pause:3.9", true, ""}});
+  ExpectVerdicts("v2.x-documented-snippets.yaml",
+                 {{"ghcr.io/example/app:1", false,
+                   "validator \"cosign-pending\" has no trust root configured"},
+                  {"docker.io/library/nginx:1", true, ""}});
+  ExpectVerdicts("v3.10-documented-snippets.yaml", {{"quay.io/org/app:1", false, no_root}});
+}
+
+TEST(CheckCorpusTest, V1EmptyRootKeyDeniesSayingEmpty) {
+  ExpectVerdicts("v1.4-defaults.yaml",
+                 {{"docker.io/library/nginx:1.25", false,
+                   "trust root \"default\" of validator \"default\" has an empty key"},
+                  {"k8s.gcr.io/pause:3.2", true, ""}});
+}
+
+TEST(CheckCorpusTest, UnmountedAuthSecretsDenyNamingTheSecret) {
+  const std::string values = CorpusPath("v1-selfsigned-private-notary.yaml");
+  const RunResult plan = RunConnaisseur(
+      {"check", "--plan", "--config", values, "harbor.example.internal/library/app:1"});
+  EXPECT_EQ(plan.exit_code, 0) << "--plan runs no validator: " << plan.out << plan.err;
+  ExpectVerdicts("v1-selfsigned-private-notary.yaml",
+                 {{"harbor.example.internal/library/app:1", false, "harbor-notary-credentials"},
+                  {"k8s.gcr.io/pause:3.2", true, ""}});
+  ExpectVerdicts("v2.x-documented-snippets.yaml",
+                 {{"myregistry.azurecr.io/app:1", false, "acr-connaisseur-credentials"}});
+}
+
+TEST(CheckCorpusTest, DocumentedSnippetsDenyEachDoubtWithItsMessage) {
+  ExpectVerdicts("v3.3-documented-snippets.yaml",
+                 {{"quay.io/other/app:1", false, "validator \"default\" not found"},
+                  {"quay.io/example/app:1", false, "validator \"missing-validator\" not found"},
+                  {"notary.example.internal/app:1", false, "validator \"nv2\" has type notaryv2"},
+                  {"docker.io/securesystemsengineering/testimage:1", false,
+                   "no trust root named \"nope\" in validator \"sse\""},
+                  {"docker.io/securesystemsengineering/connaisseur:v3", false,
+                   "rule option \"threshold\" is not an option of notaryv1 validator \"sse\""}});
+  ExpectVerdicts("v3.10-documented-snippets.yaml",
+                 {{"registry.example.com/notation/app:1", false,
+                   "validator \"notation-ca\" is of type notation"},
+                  {"notary.example.internal/app:1", false,
+                   "no with.trustRoot given and validator \"team-notary\" has no trust root "
+                   "named \"default\""},
+                  {"registry.k8s.io/pause:3.9", true, ""}});
+}
+
+// Connaisseur ignores unknown keys; a misspelled key in a validator or a rule's `with` denies
+// what it governs (lint_command_test.cc shows the warnings).
+TEST(CheckCorpusTest, UnknownKeysDenyInValidatorsAndRules) {
+  ExpectVerdicts("v3.10-unknown-keys.yaml",
+                 {{"docker.io/library/nginx:1", true, ""},
+                  {"ghcr.io/example/app:1", false,
+                   "validator \"private-rekor\" has an unknown key \"rekorPubKey\" (did you "
+                   "mean \"rekorPubkey\"?)"},
+                  {"quay.io/team/app:1", false,
+                   "unknown key \"with.treshold\" (did you mean \"threshold\"?)"}});
+}
+
+TEST(CheckCorpusTest, TheLaterOfTwoRulesWithTheSamePatternWinsAndCheckShowsIt) {
+  const std::string values = CorpusPath("v3.3-documented-snippets.yaml");
+  // Rule 2 sends registry.k8s.io to `deny`, rule 3 (same pattern) to `allow`: rule 3 is used.
+  for (const char* plan : {"--plan", ""}) {
+    std::vector<std::string> args = {"check",    "--config", values,
+                                     "--output", "jsonl",    "registry.k8s.io/pause:3.9"};
+    if (*plan != '\0') args.push_back(plan);
+    const RunResult r = RunConnaisseur(args);
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    const nlohmann::json row = nlohmann::json::parse(r.out, nullptr, false);
+    ASSERT_TRUE(row.is_object()) << r.out;
+    EXPECT_EQ(row["rule"], "registry.k8s.io/*:*");
+    EXPECT_EQ(row["validator"], "allow") << "the later rule wins the tie";
+  }
+  const RunResult table =
+      RunConnaisseur({"check", "--config", values, "registry.k8s.io/pause:3.9"});
+  EXPECT_THAT(table.out, HasSubstr("allow"));
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
-// End-to-end: `connaisseur lint` errors and warnings (never-matching and duplicated rules).
+// End-to-end: `connaisseur lint` errors and warnings (never-matching and duplicated rules,
+// keychain validators off-cluster, the Connaisseur-shaped corpus).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -7,6 +8,7 @@
 
 #include "tests/cli/binary_runner.h"
 #include "tests/cli/test_values.h"
+#include "tests/cli/values_corpus.h"
 
 namespace connaisseur::cli::testing {
 namespace {
@@ -269,6 +271,117 @@ TEST(LintTest, ReportsAlertTemplatesServeWouldRefuse) {
   EXPECT_THAT(missing.out, HasSubstr("alert template \"nope\" not found"));
   EXPECT_EQ(broken.exit_code, 2) << broken.out << broken.err;
   EXPECT_THAT(broken.out, HasSubstr("no_such_field"));
+}
+
+// A P-256 public key, indented for the block scalar below.
+constexpr char kKey[] =
+    "            -----BEGIN PUBLIC KEY-----\n"
+    "            MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEvtc/qpHtx7iUUj+rRHR99a8mnGni\n"
+    "            qiGkmUb9YpWWTS4YwlvwdmMDiGzcsHiDOYz6f88u2hCRF5GUCvyiZAKrsA==\n"
+    "            -----END PUBLIC KEY-----\n";
+
+// v3.10's layout and spelling.
+std::string V3Values() {
+  return R"(application:
+  validators:
+    - name: private
+      type: cosign
+      auth:
+        useKeychain: true
+      trustRoots:
+        - name: default
+          key: |
+)" + std::string(kKey) +
+         R"(  policy:
+    - pattern: "registry.example.com/*"
+      validator: private
+      with:
+        verifyInTransparencyLog: false
+)";
+}
+
+// v2's top-level layout and snake_case spelling (the chart of the Python releases).
+std::string V2Values() {
+  return R"(validators:
+  - name: private
+    type: cosign
+    auth:
+      k8s_keychain: true
+    trust_roots:
+      - name: default
+        key: |
+)" + std::string(kKey) +
+         R"(policy:
+  - pattern: "registry.example.com/*"
+    validator: private
+    with:
+      verify_in_transparency_log: false
+)";
+}
+
+// A cosign validator with `auth.useKeychain` (v3.10) or `k8s_keychain` (v2 layout) loads
+// everywhere; off-cluster `lint` warns that its images are pulled anonymously there, naming the
+// file and path, and still exits 0.
+TEST(KeychainLintTest, WarnsThatOffClusterPullsAreAnonymous) {
+  for (const std::string& values_text : {V3Values(), V2Values()}) {
+    TempDir dir;
+    const std::string values = dir.Write("values.yaml", values_text);
+    const RunResult r = RunConnaisseur({"lint", "--config", values});
+    EXPECT_EQ(r.exit_code, 0) << values_text << "\n" << r.out << r.err;
+    EXPECT_THAT(r.out + r.err, HasSubstr("validators[0].auth"));
+    EXPECT_THAT(r.out + r.err, HasSubstr("image pull secrets of each Pod"));
+    EXPECT_THAT(r.out + r.err, HasSubstr("off-cluster (check, lint, test) images are pulled "
+                                         "anonymously"));
+  }
+}
+
+// The corpus: every file loads with warnings, and `lint --strict` fails it.
+TEST(LintCorpusTest, PassesEveryFileWithWarningsAndStrictFailsIt) {
+  for (const char* name : kCorpus) {
+    const std::string values = CorpusPath(name);
+    const RunResult lint = RunConnaisseur({"lint", "--config", values});
+    EXPECT_EQ(lint.exit_code, 0) << name << "\n" << lint.out << lint.err;
+    EXPECT_THAT(lint.out, HasSubstr("warning:")) << name;
+    EXPECT_THAT(lint.out, HasSubstr("no errors")) << name;
+    const RunResult strict = RunConnaisseur({"lint", "--strict", "--config", values});
+    EXPECT_EQ(strict.exit_code, 1) << name << "\n" << strict.out << strict.err;
+  }
+}
+
+TEST(LintCorpusTest, WarnsAboutUnmountedAuthSecretsWithoutPrintingThem) {
+  const std::string values = CorpusPath("v1-selfsigned-private-notary.yaml");
+  const RunResult lint = RunConnaisseur({"lint", "--config", values});
+  EXPECT_EQ(lint.exit_code, 0) << lint.out << lint.err;
+  EXPECT_THAT(lint.out, HasSubstr(values + ":7: warning: notary: validator \"default\""));
+  EXPECT_THAT(lint.out, HasSubstr("harbor-notary-credentials"));
+  EXPECT_THAT(lint.out, Not(HasSubstr("not-a-real-password"))) << "never print a secret";
+}
+
+// Connaisseur ignores unknown keys: the file loads, and `lint` names each with its line and "did
+// you mean" (check_command_test.cc shows what they deny).
+TEST(LintCorpusTest, NamesUnknownKeysWithTheirLineAndStrictFails) {
+  const std::string values = CorpusPath("v3.10-unknown-keys.yaml");
+  const RunResult lint = RunConnaisseur({"lint", "--config", values});
+  EXPECT_EQ(lint.exit_code, 0) << lint.out << lint.err;
+  EXPECT_THAT(lint.out, HasSubstr(values + ":13: warning: application.features.detectonMode: "
+                                           "unknown key (did you mean \"detectionMode\"?), "
+                                           "ignored"));
+  EXPECT_THAT(lint.out, HasSubstr(values + ":22: warning: application.validators[1].host."
+                                           "rekorPubKey: validator \"private-rekor\" has an "
+                                           "unknown key \"rekorPubKey\" (did you mean "
+                                           "\"rekorPubkey\"?)"));
+  EXPECT_THAT(lint.out, HasSubstr(values + ":58: warning: application.policy[2].with.treshold: "
+                                           "unknown key \"with.treshold\" (did you mean "
+                                           "\"threshold\"?)"));
+  EXPECT_EQ(RunConnaisseur({"lint", "--strict", "--config", values}).exit_code, 1);
+}
+
+TEST(LintCorpusTest, WarnsThatTheLaterOfTwoRulesWithTheSamePatternShadowsTheEarlier) {
+  const std::string values = CorpusPath("v3.3-documented-snippets.yaml");
+  const RunResult lint = RunConnaisseur({"lint", "--config", values});
+  EXPECT_THAT(lint.out, HasSubstr(values + ":41: warning: rule 3 shadows rule 2: both have "
+                                           "pattern \"registry.k8s.io/*:*\""))
+      << lint.out;
 }
 
 }  // namespace

@@ -2,7 +2,7 @@
 // one or more per era: v1.4-v1.5, v2, v3.0-v3.3 Python, v3.4-v3.10 Go) loads, with exactly the
 // doubts it carries as warnings and the v1 translation details (isCosign, default host,
 // selfsigned, auth.enabled, secretName over inline credentials). The request-time denies of the
-// same files are tested end to end in tests/cli/cli_corpus_test.cc.
+// same files are tested end to end in tests/cli/check_command_test.cc (CheckCorpusTest).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
