@@ -33,7 +33,13 @@ function(cn_test name)
   # A GTEST_SKIP (e.g. a Debian tool missing) reports "Skipped" in ctest, never "Passed".
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES LABELS "${labels}"
                        SKIP_REGULAR_EXPRESSION "\\[  SKIPPED \\]")
+  if("unit" IN_LIST labels)
+    add_dependencies(cn_unit_tests ${name})
+  endif()
 endfunction()
+
+# Builds every test binary labelled `unit` (what scripts/sanitize runs under ASan + UBSan).
+add_custom_target(cn_unit_tests)
 
 # cn_embed(TARGET SYMBOL FILE): compiles FILE's bytes into TARGET as
 #   namespace connaisseur::embedded { extern const std::string_view SYMBOL; }

@@ -139,6 +139,31 @@ bool LooksLikeJwt(std::string_view token) {
   return i == token.size();
 }
 
+StatusOr<TokenResponse> ParseTokenResponse(std::string_view body, std::string_view realm) {
+  const std::string from = "token response from " + std::string(realm);
+  auto doc = nlohmann::json::parse(body, nullptr, false);
+  if (doc.is_discarded() || !doc.is_object()) {
+    return InvalidArgumentError(from + " is not a JSON object");
+  }
+  TokenResponse parsed;
+  for (const char* field : {"token", "access_token"}) {
+    auto it = doc.find(field);
+    if (it != doc.end() && it->is_string() && !it->get<std::string>().empty()) {
+      parsed.token = it->get<std::string>();
+      break;
+    }
+  }
+  if (parsed.token.empty()) return InvalidArgumentError(from + " has no token");
+  if (!LooksLikeJwt(parsed.token)) {
+    return InvalidArgumentError("token from " + std::string(realm) + " does not look like a JWT");
+  }
+  parsed.expires_in_seconds = kDefaultExpiresInSeconds;
+  if (auto it = doc.find("expires_in"); it != doc.end() && it->is_number_integer()) {
+    parsed.expires_in_seconds = std::clamp<int64_t>(it->get<int64_t>(), 0, kMaxExpiresInSeconds);
+  }
+  return parsed;
+}
+
 StatusOr<std::string> BearerTokenSource::Token(const AuthChallenge& challenge,
                                                std::string_view scope,
                                                const std::optional<BasicCredentials>& credentials,
@@ -200,29 +225,10 @@ StatusOr<BearerTokenSource::Entry> BearerTokenSource::Fetch(
     return UnavailableError("token request to " + realm +
                             " failed: " + std::to_string(response.status));
   }
-  auto body = nlohmann::json::parse(response.body, nullptr, false);
-  if (body.is_discarded() || !body.is_object()) {
-    return InvalidArgumentError("token response from " + realm + " is not a JSON object");
-  }
-  std::string token;
-  for (const char* field : {"token", "access_token"}) {
-    auto it = body.find(field);
-    if (it != body.end() && it->is_string() && !it->get<std::string>().empty()) {
-      token = it->get<std::string>();
-      break;
-    }
-  }
-  if (token.empty()) return InvalidArgumentError("token response from " + realm + " has no token");
-  if (!LooksLikeJwt(token)) {
-    return InvalidArgumentError("token from " + realm + " does not look like a JWT");
-  }
-  int64_t expires_in = kDefaultExpiresInSeconds;
-  if (auto it = body.find("expires_in"); it != body.end() && it->is_number_integer()) {
-    expires_in = std::clamp<int64_t>(it->get<int64_t>(), 0, kMaxExpiresInSeconds);
-  }
-  auto expires =
-      std::chrono::steady_clock::now() + std::chrono::seconds(expires_in) - kExpiryMargin;
-  return Entry{std::move(token), expires};
+  CN_ASSIGN_OR_RETURN(TokenResponse parsed, ParseTokenResponse(response.body, realm));
+  auto expires = std::chrono::steady_clock::now() +
+                 std::chrono::seconds(parsed.expires_in_seconds) - kExpiryMargin;
+  return Entry{std::move(parsed.token), expires};
 }
 
 }  // namespace connaisseur::net

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -40,6 +41,16 @@ Status CheckRealm(std::string_view realm, bool allow_plain_http);
 
 // True iff `token` matches ^[A-Za-z0-9-_=]+\.[A-Za-z0-9-_=]+\.?[A-Za-z0-9-_.+/=]*$ (a JWT shape).
 bool LooksLikeJwt(std::string_view token);
+
+// A token server's answer (HTTP 200).
+struct TokenResponse {
+  std::string token;               // the JWT to send as `Authorization: Bearer`
+  int64_t expires_in_seconds = 0;  // `expires_in`, clamped to [0, 24 h]; 60 when absent
+};
+
+// Parses a token server's body: {"token" or "access_token": a JWT-shaped string,
+// "expires_in"?: integer}. kInvalidArgument, naming `realm`, for anything else.
+StatusOr<TokenResponse> ParseTokenResponse(std::string_view body, std::string_view realm);
 
 struct BasicCredentials {
   std::string username;
