@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark of `connaisseur serve` against hostile clients (issue 12). Prints, for BENCHMARKS.md:
-#   1. /mutate latency of a client on 127.0.0.2 while another address (127.0.0.1) holds 1,000
-#      idle TCP connections, and while it holds 1,000 slowloris TLS connections;
+#   1. /mutate latency of a client on 127.0.0.2 while 1,000 idle or slowloris connections are
+#      held from one address or from 250, with 256 workers (the default) and with 1,100;
 #   2. peak RSS (VmHWM) after the largest accepted body of the costliest shape ([0,0,…]), alone
 #      and N at once, under the default memory budget.
 # Usage: hostile_clients.sh BUILD_DIR   (CN_SERVE_BIN overrides the binary)
@@ -37,9 +37,14 @@ start_serve() {
 }
 stop_serve() { kill "$pid"; wait "$pid" || true; pid=; }
 
-start_serve
-python3 - "$port" "$pid" <<'PY'
-import json, os, socket, ssl, statistics, sys, threading, time
+# attack THREADS: serve with THREADS workers; /mutate latency of a client on 127.0.0.2 while
+# 1,000 idle or slowloris connections are held from one address (127.0.0.1: the per-client cap
+# applies) or from 250 addresses (127.1.0.1-250, 4 each: under the cap). The attacker reconnects
+# whatever the server closes, every half second. Also the server's RSS and thread count.
+attack() {
+  start_serve --threads "$1"
+  python3 - "$port" "$pid" <<'PY'
+import json, select, socket, ssl, statistics, sys, threading, time
 port, pid = int(sys.argv[1]), int(sys.argv[2])
 review = json.dumps({"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
     "request": {"uid": "u", "kind": {"group": "", "version": "v1", "kind": "Pod"},
@@ -48,45 +53,82 @@ review = json.dumps({"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionRevi
                            "spec": {"containers": [{"name": "c", "image": "nginx:1"}]}}}})
 ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE
 
-def mutate(source, body=review, timeout=60):
+def server_state():
+    fields = dict(l.split(":", 1) for l in open(f"/proc/{pid}/status"))
+    return f"RSS {int(fields['VmRSS'].split()[0]) / 1024:.1f} MB, {fields['Threads'].strip()} threads"
+
+def mutate(timeout=30):
     t0 = time.monotonic()
-    raw = socket.create_connection(("127.0.0.1", port), timeout=timeout, source_address=(source, 0))
+    raw = socket.create_connection(("127.0.0.1", port), timeout=timeout, source_address=("127.0.0.2", 0))
     s = ctx.wrap_socket(raw)
     s.sendall(("POST /mutate HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-               "Connection: close\r\nContent-Length: %d\r\n\r\n" % len(body)).encode() + body.encode())
+               "Connection: close\r\nContent-Length: %d\r\n\r\n" % len(review)).encode() + review.encode())
     data = b""
     while chunk := s.recv(65536): data += chunk
     s.close()
-    return time.monotonic() - t0, data.split(b" ", 2)[1].decode() if data else "none"
+    if not data.startswith(b"HTTP/1.1 200"): raise OSError("answer: %r" % data[:40])
+    return (time.monotonic() - t0) * 1000
 
-def latencies(label):
-    times = sorted(mutate("127.0.0.2")[0] * 1000 for _ in range(50))
-    print(f"{label}: p50 {statistics.median(times):.1f} ms, p99 {times[-1]:.1f} ms, max {max(times):.1f} ms")
+def latencies(label, n=20, budget=45):
+    times, failed, end = [], 0, time.monotonic() + budget
+    while len(times) + failed < n and time.monotonic() < end:
+        try: times.append(mutate())
+        except OSError: failed += 1
+    times.sort()
+    p50 = f"{statistics.median(times):.1f}" if times else "-"
+    mx = f"{times[-1]:.1f}" if times else "-"
+    print(f"  {label}: {len(times)} answered, {failed} failed, p50 {p50} ms, max {mx} ms; "
+          f"server {server_state()}", flush=True)
 
-latencies("no attack")
-idle = []
-for _ in range(1000):
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); s.connect(("127.0.0.1", port)); idle.append(s)
-latencies("1,000 idle TCP connections from 127.0.0.1")
-stop = False
-def slowloris():
-    conns = []
-    for _ in range(1000):
+class Holder:
+    """Holds n connections from `sources`; slow ones send a TLS record byte every second."""
+    def __init__(self, sources, n, slow):
+        self.sources, self.n, self.slow, self.stop = sources, n, slow, False
+        self.conns = [None] * n
+        self.thread = threading.Thread(target=self.run); self.thread.start()
+    def connect(self, i):
         try:
-            raw = socket.create_connection(("127.0.0.1", port), timeout=10, source_address=("127.0.0.1", 0))
-            raw.setblocking(True); conns.append(raw)
-        except OSError: pass
-    while not stop:
-        for c in conns:
-            try: c.send(b"\x16")  # one byte of a TLS record header at a time
-            except OSError: pass
-        time.sleep(1)
-t = threading.Thread(target=slowloris); t.start(); time.sleep(3)
-latencies("1,000 slowloris connections from 127.0.0.1 (a byte per second)")
-stop = True; t.join()
-for s in idle: s.close()
+            c = socket.create_connection(("127.0.0.1", port), timeout=2,
+                                         source_address=(self.sources[i % len(self.sources)], 0))
+            c.setblocking(False); self.conns[i] = c
+        except OSError: self.conns[i] = None
+    def run(self):
+        for i in range(self.n): self.connect(i)
+        while not self.stop:
+            poller = select.poll()
+            for c in self.conns:
+                if c: poller.register(c, select.POLLIN)
+            closed = {fd for fd, _ in poller.poll(0)}
+            for i, c in enumerate(self.conns):
+                if c is None or c.fileno() in closed:
+                    if c: c.close()
+                    self.connect(i)
+                elif self.slow:
+                    try: c.send(b"\x16")
+                    except OSError: pass
+            time.sleep(0.5 if not self.slow else 1)
+    def close(self):
+        self.stop = True; self.thread.join()
+        for c in self.conns:
+            if c: c.close()
+
+print(f"serve at rest: {server_state()}", flush=True)
+latencies("no attack")
+one = ["127.0.0.1"]
+spread = [f"127.1.0.{i}" for i in range(1, 251)]
+for label, sources in (("one address", one), ("250 addresses", spread)):
+    for slow in (False, True):
+        h = Holder(sources, 1000, slow); time.sleep(3)
+        latencies(f"1,000 {'slowloris' if slow else 'idle'} connections from {label}")
+        h.close(); time.sleep(6)  # the server times out what is left
 PY
-stop_serve
+  stop_serve
+}
+ulimit -n "$(ulimit -Hn)"
+for threads in ${CN_ATTACK_THREADS:-256 1100}; do
+  echo "serve --threads $threads"
+  attack "$threads"
+done
 
 # Peak RSS: the largest accepted body (8 MiB of [0,0,…] inside a review), alone and 8 at once.
 python3 - "$dir/zeros.json" <<'PY'
@@ -111,6 +153,6 @@ for n in 1 8; do
   done
   wait "${clients[@]}" || true
   echo
-  echo "$n at once: $(grep -E 'VmHWM|VmRSS' /proc/$pid/status | tr -s ' \n' ' ')"
+  echo "$n at once: $(grep -E 'VmHWM|VmRSS' /proc/$pid/status | tr -s ' \t\n' ' ')"
   stop_serve
 done

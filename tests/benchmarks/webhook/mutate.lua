@@ -1,6 +1,18 @@
 -- wrk script: POST a ~900-byte Pod AdmissionReview to /mutate (body read from $REVIEW_FILE).
+-- With MADE_UP_KINDS set, every 8th review names a kind never seen before (Made8, Made16, ...):
+-- request input must not grow the /metrics series.
 local f = assert(io.open(os.getenv("REVIEW_FILE"), "r"))
 wrk.method = "POST"
 wrk.body = f:read("*a")
 f:close()
 wrk.headers["Content-Type"] = "application/json"
+
+if (os.getenv("MADE_UP_KINDS") or "") ~= "" then
+  local sent = 0
+  request = function()
+    sent = sent + 1
+    if sent % 8 ~= 0 then return wrk.format() end
+    local body = wrk.body:gsub('"kind": "Pod"}', '"kind": "Made' .. sent .. '"}', 1)
+    return wrk.format(nil, nil, nil, body)
+  end
+end

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Benchmark of `connaisseur serve` /mutate over TLS with wrk: a ~900-byte Pod review, static
-# validators, keep-alive, c=64 on 2 threads for 10 s. Prints wrk's figures; they go in
-# BENCHMARKS.md. Usage: run_wrk.sh BUILD_DIR [SERVE_BINARY_ARGS_PREFIX]
+# validators, keep-alive, c=64 on 2 threads for 10 s. Prints wrk's figures, the server's RSS
+# and the number of /metrics series before and after; they go in BENCHMARKS.md.
+# Usage: run_wrk.sh BUILD_DIR
+#   CN_WRK_CONNECTIONS (64), CN_WRK_DURATION (10s): the soak is CN_WRK_CONNECTIONS=32
+#   CN_WRK_DURATION=3m; CN_WRK_MADE_UP_KINDS=1 names a new made-up kind in every 8th review
+#   (the /metrics series must stay bounded).
 set -euo pipefail
 build=${1:?build dir}
 bin=${CN_SERVE_BIN:-$build/tests/integration/webhook/cn_webhook_driver}
@@ -55,6 +59,13 @@ for _ in $(seq 100); do
   curl -ksf https://127.0.0.1:15443/ready >/dev/null && break
   sleep 0.1
 done
-REVIEW_FILE="$dir/review.json" wrk -t2 -c64 -d10s --latency -s "$here/mutate.lua" \
-  https://127.0.0.1:15443/mutate
+state() {
+  echo "$1: $(grep -E 'VmRSS|VmHWM' /proc/$pid/status | tr -s ' \t\n' ' ')," \
+    "/metrics series: $(curl -ksf https://127.0.0.1:15443/metrics | grep -vc '^#')"
+}
+state "before"
+REVIEW_FILE="$dir/review.json" MADE_UP_KINDS="${CN_WRK_MADE_UP_KINDS:-}" \
+  wrk -t2 -c"${CN_WRK_CONNECTIONS:-64}" -d"${CN_WRK_DURATION:-10s}" --latency \
+  -s "$here/mutate.lua" https://127.0.0.1:15443/mutate
+state "after"
 grep -c '"admission request admitted"' "$dir/serve.log" >/dev/null || true
