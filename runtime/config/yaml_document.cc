@@ -1,9 +1,12 @@
 #include "runtime/config/yaml_document.h"
 
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
 #include <yaml-cpp/yaml.h>
 
 #include <charconv>
 #include <set>
+#include <sstream>
 #include <string>
 
 namespace connaisseur::config {
@@ -134,6 +137,32 @@ class Converter {
   size_t nodes_ = 0;
 };
 
+// Counts the documents of `yaml`, stopping at 2: all ParseYaml needs. Not YAML::LoadAll: in
+// yaml-cpp 0.7 a ',' at document level ("," or "[a],") is never consumed, so LoadAll appends
+// empty documents until memory runs out (found by tests/fuzz/config_fuzz.cc; regression file
+// tests/fuzz/corpus/config/regression-comma-at-document-level). Throws YAML::Exception.
+size_t CountDocuments(const std::string& yaml) {
+  class Ignore final : public YAML::EventHandler {
+    void OnDocumentStart(const YAML::Mark&) override {}
+    void OnDocumentEnd() override {}
+    void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  const std::string&) override {}
+    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                         YAML::EmitterStyle::value) override {}
+    void OnSequenceEnd() override {}
+    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                    YAML::EmitterStyle::value) override {}
+    void OnMapEnd() override {}
+  } ignore;
+  std::istringstream in(yaml);
+  YAML::Parser parser(in);
+  size_t documents = 0;
+  while (documents < 2 && parser.HandleNextDocument(ignore)) ++documents;
+  return documents;
+}
+
 }  // namespace
 
 StatusOr<YamlDocument> ParseYaml(std::string_view text, std::string_view source,
@@ -146,9 +175,12 @@ StatusOr<YamlDocument> ParseYaml(std::string_view text, std::string_view source,
   if (text.find('\0') != std::string_view::npos) {
     return InvalidArgumentError(where + ": file contains NUL bytes (not a YAML text)");
   }
-  std::vector<YAML::Node> documents;
+  const std::string yaml(text);
+  size_t documents = 0;
+  YAML::Node first;
   try {
-    documents = YAML::LoadAll(std::string(text));
+    documents = CountDocuments(yaml);
+    if (documents == 1) first = YAML::Load(yaml);
   } catch (const YAML::Exception& e) {
     // e.msg is yaml-cpp's description without document content; the mark gives the position.
     std::string out = where;
@@ -157,15 +189,14 @@ StatusOr<YamlDocument> ParseYaml(std::string_view text, std::string_view source,
     }
     return InvalidArgumentError(out + ": invalid YAML: " + e.msg);
   }
-  if (documents.size() > 1) {
-    return InvalidArgumentError(where + ": expected one YAML document, found " +
-                                std::to_string(documents.size()));
+  if (documents > 1) {
+    return InvalidArgumentError(where + ": expected one YAML document, found 2 or more");
   }
   YamlDocument doc;
-  if (documents.empty()) return doc;
+  if (documents == 0) return doc;
   Converter converter(limits, where, doc.lines);
   try {
-    CN_RETURN_IF_ERROR(converter.Convert(documents[0], "", 0, doc.root));
+    CN_RETURN_IF_ERROR(converter.Convert(first, "", 0, doc.root));
   } catch (const YAML::Exception& e) {
     return InvalidArgumentError(where + ": invalid YAML: " + e.msg);
   }

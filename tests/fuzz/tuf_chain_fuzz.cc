@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <memory>
@@ -134,6 +135,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const SystemTime now = SystemTime(std::chrono::seconds(1767225600));  // 2026-01-01
   KeyCache cache;
   auto trust = VerifyTrustChain(fetch, pinned, {}, now, &cache);
+  if (std::getenv("CN_FUZZ_DEBUG") != nullptr) {  // how far a corpus file gets
+    std::fprintf(stderr, "VerifyTrustChain: %s\n", trust.status().ToString().c_str());
+  }
   if (!trust.ok()) return 0;
   Check(trust->expires >= now && !trust->searched.empty());
   for (const std::string& role : trust->searched) Check(trust->targets.count(role) == 1);

@@ -91,6 +91,10 @@ TEST(YamlDocumentTest, RejectsMalformedAndHostileInput) {
       {"DuplicateKey", "a: 1\nb: 2\na: 3\n", "t.yaml:3: duplicate key \"a\""},
       {"NonScalarKey", "? [a, b]\n: 1\n", "mapping keys must be scalars"},
       {"TwoDocuments", "a: 1\n---\nb: 2\n", "expected one YAML document, found 2"},
+      // Found by tests/fuzz/config_fuzz.cc: yaml-cpp's LoadAll never ended on these (each made
+      // another empty document until memory ran out).
+      {"CommaAtDocumentLevel", ",", "expected one YAML document"},
+      {"CommaAfterTopLevelFlow", "[a],", "expected one YAML document"},
       {"BillionLaughs", BillionLaughs(), "more than 100000 nodes"},
       {"DeepFlowNesting", "a: " + std::string(200, '[') + std::string(200, ']') + "\n",
        "nested deeper than 64"},
