@@ -20,6 +20,7 @@
 #include "runtime/registry/credentials.h"
 #include "runtime/registry/registry_client.h"
 #include "validators/cosign/encrypted_key.h"
+#include "validators/cosign/kms_keys.h"
 #include "validators/cosign/signer.h"
 
 namespace connaisseur::cli {
@@ -34,14 +35,17 @@ Signs IMAGE (a tag is resolved to its manifest digest first) the way cosign does
 simple-signing payload naming the digest, signed with KEY, appended as one more layer to
 <repository>:sha256-<hex>.sig in the image's own repository. KEY is a cosign key file
 ("ENCRYPTED SIGSTORE PRIVATE KEY" or "ENCRYPTED COSIGN PRIVATE KEY"; passphrase from
-COSIGN_PASSWORD or a prompt on the terminal) or an unencrypted PEM private key.
+COSIGN_PASSWORD or a prompt on the terminal), an unencrypted PEM private key, or an AWS KMS
+key, awskms://[ENDPOINT]/KEY-ID|alias/NAME|ARN, signed through KMS Sign with the AWS settings
+of the environment (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY[/AWS_SESSION_TOKEN] or
+AWS_WEB_IDENTITY_TOKEN_FILE/AWS_ROLE_ARN, AWS_REGION, AWS_ENDPOINT_URL_KMS, AWS_CA_BUNDLE).
 Registry credentials, first found wins: --registry-username/--registry-password, then the
 docker config of $REGISTRY_AUTH_FILE, $DOCKER_CONFIG/config.json or ~/.docker/config.json
 (the `auths` entry that is the longest prefix of the image; credential helpers are not run),
 else anonymous. They serve Basic auth and the bearer-token flow alike.
 
 Options:
-  --key FILE           private key; required
+  --key FILE|URI       private key file or awskms:// key; required
   --registry-ca FILE   PEM CA bundle trusted for the registry, besides the system CAs
   --insecure-http      speak plain HTTP to the registry (local test registries only)
   --registry-username U  registry user (with --registry-password)
@@ -106,6 +110,33 @@ int Fail(int code, const Status& s) {
   return code;
 }
 
+// The signer of --key: a KMS key (its service asked now), or a key file read and decrypted into
+// `*file_key`, which the returned signer borrows. On failure, the exit code goes to `*code`: 2
+// for a malformed reference or an unreadable key, 1 for a KMS that does not answer.
+StatusOr<std::unique_ptr<cosign::PayloadSigner>> LoadSigner(
+    const std::string& key_arg, Deadline deadline, std::optional<crypto::PrivateKey>* file_key,
+    int* code) {
+  *code = 2;
+  if (cosign::IsKmsReference(key_arg)) {
+    auto signer = cosign::KmsPayloadSigner(key_arg, cosign::KmsSettings{}, deadline);
+    if (!signer.ok()) {
+      if (signer.status().code() != StatusCode::kInvalidArgument) *code = 1;
+      return signer.status().WithPrefix(key_arg);
+    }
+    return signer;
+  }
+  CN_ASSIGN_OR_RETURN(std::string key_text, ReadFile(key_arg));
+  std::string passphrase;
+  if (cosign::IsEncryptedCosignKey(key_text)) {
+    CN_ASSIGN_OR_RETURN(passphrase, CosignPassphrase(/*confirm=*/false));
+  }
+  auto key = cosign::LoadSigningKey(key_text, passphrase);
+  if (!key.ok()) return key.status().WithPrefix(key_arg);
+  file_key->emplace(std::move(key).value());
+  return std::unique_ptr<cosign::PayloadSigner>(
+      std::make_unique<cosign::PrivateKeySigner>(**file_key));
+}
+
 }  // namespace
 
 int RunSign(int argc, char** argv) {
@@ -139,16 +170,12 @@ int RunSign(int argc, char** argv) {
       return Fail(2, InvalidArgumentError("--timeout wants a positive number"));
   }
 
-  auto key_text = ReadFile(args->Get("key"));
-  if (!key_text.ok()) return Fail(2, key_text.status());
-  std::string passphrase;
-  if (cosign::IsEncryptedCosignKey(*key_text)) {
-    auto p = CosignPassphrase(/*confirm=*/false);
-    if (!p.ok()) return Fail(2, p.status());
-    passphrase = std::move(p).value();
-  }
-  auto key = cosign::LoadSigningKey(*key_text, passphrase);
-  if (!key.ok()) return Fail(2, key.status().WithPrefix(args->Get("key")));
+  net::GlobalInit();
+  const Deadline deadline = Deadline::In(std::chrono::seconds(timeout_s));
+  std::optional<crypto::PrivateKey> file_key;
+  int key_failure = 2;
+  auto signer = LoadSigner(args->Get("key"), deadline, &file_key, &key_failure);
+  if (!signer.ok()) return Fail(key_failure, signer.status());
 
   registry::RegistryOptions options;
   options.plain_http = args->Has("insecure-http");
@@ -160,11 +187,9 @@ int RunSign(int argc, char** argv) {
     if (!ca.ok()) return Fail(2, ca.status());
     options.ca_pem = std::move(ca).value();
   }
-  net::GlobalInit();
   auto client = registry::RegistryClient::Create(std::move(options));
   if (!client.ok()) return Fail(2, client.status());
-  auto result = cosign::SignImage(**client, *image, *key, annotations,
-                                  Deadline::In(std::chrono::seconds(timeout_s)));
+  auto result = cosign::SignImage(**client, *image, **signer, annotations, deadline);
   if (!result.ok()) return Fail(1, result.status());
   std::printf("Pushing signature to: %s\nSigned %s@%s (%zu signature%s in the manifest)\n",
               result->signature_reference.c_str(), image->name().c_str(),

@@ -122,8 +122,10 @@ TrustRoot ParseTrustRoot(const json& value, const std::string& path, ValidatorCo
         root.keyless = ParseKeyless(*keyless, r.PathOf("keyless"), v, diag, dialect);
       }
       // Accepted so that Connaisseur files load, but this build cannot verify them: say so at
-      // lint time rather than only in the first denial.
-      if (has_keyless || IsKmsRef(root.key)) {
+      // lint time rather than only in the first denial. AWS KMS keys (awskms://) are verified;
+      // a malformed one makes the validator deny, named among the validator warnings.
+      const bool aws_kms = root.key.starts_with("awskms://");
+      if (has_keyless || (IsKmsRef(root.key) && !aws_kms)) {
         diag.Warning(path, std::string(has_keyless ? "keyless" : "KMS key") +
                                " trust roots are not supported by this build yet: images they "
                                "must verify are denied");

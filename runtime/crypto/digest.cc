@@ -18,6 +18,7 @@ std::array<uint8_t, N> Digest(const EVP_MD* md, std::string_view data) {
 }  // namespace
 
 Sha256Digest Sha256(std::string_view data) { return Digest<32>(EVP_sha256(), data); }
+Sha384Digest Sha384(std::string_view data) { return Digest<48>(EVP_sha384(), data); }
 Sha512Digest Sha512(std::string_view data) { return Digest<64>(EVP_sha512(), data); }
 
 std::string Sha256Hex(std::string_view data) {

@@ -1,4 +1,4 @@
-// Message digests over byte strings (SHA-256, SHA-512) and their hex forms.
+// Message digests over byte strings (SHA-256, SHA-384, SHA-512) and their hex forms.
 #pragma once
 
 #include <array>
@@ -9,9 +9,11 @@
 namespace connaisseur::crypto {
 
 using Sha256Digest = std::array<uint8_t, 32>;
+using Sha384Digest = std::array<uint8_t, 48>;
 using Sha512Digest = std::array<uint8_t, 64>;
 
 Sha256Digest Sha256(std::string_view data);
+Sha384Digest Sha384(std::string_view data);
 Sha512Digest Sha512(std::string_view data);
 
 // Lower-case hex of SHA-256: the 64 characters after "sha256:" in an OCI digest.

@@ -8,18 +8,6 @@
 
 namespace connaisseur::cosign {
 
-namespace {
-
-bool IsKmsRef(std::string_view key) {
-  for (std::string_view scheme :
-       {"awskms://", "gcpkms://", "hashivault://", "azurekms://", "k8s://"}) {
-    if (key.substr(0, scheme.size()) == scheme) return true;
-  }
-  return false;
-}
-
-}  // namespace
-
 StatusOr<std::unique_ptr<CosignValidator>> CosignValidator::Create(
     const config::ValidatorConfig& config, Options options) {
   const std::string where = "validator " + config.name;
@@ -30,12 +18,16 @@ StatusOr<std::unique_ptr<CosignValidator>> CosignValidator::Create(
     root.name = tr.name;
     if (tr.keyless) {
       root.unsupported = "keyless";
-    } else if (IsKmsRef(tr.key)) {
-      root.unsupported = "KMS key";
+    } else if (IsSupportedKmsReference(tr.key)) {
+      auto source = KmsKeySource(tr.key, options.kms);
+      if (!source.ok()) return source.status().WithPrefix(where + ": trust root " + tr.name);
+      root.key = std::move(source).value();
+    } else if (IsKmsReference(tr.key)) {
+      root.unsupported = KmsScheme(tr.key) + " KMS key";
     } else {
       auto key = crypto::PublicKey::FromPem(tr.key);
       if (!key.ok()) return key.status().WithPrefix(where + ": trust root " + tr.name);
-      root.key.emplace(std::move(key).value());
+      root.key = std::make_shared<StaticKeySource>(std::move(key).value());
     }
     roots.push_back(std::move(root));
   }
@@ -118,6 +110,15 @@ StatusOr<std::optional<std::string>> CosignValidator::PinDigest(const image::Ima
   return std::optional<std::string>(std::move(digest));
 }
 
+Status CosignValidator::CheckReachable(Deadline deadline) const {
+  for (const Root& r : roots_) {
+    if (!r.key || !r.key->remote()) continue;
+    Status reachable = r.key->CheckReachable(deadline);
+    if (!reachable.ok()) return reachable.WithPrefix("trust root " + r.name);
+  }
+  return Status();
+}
+
 StatusOr<VerifiedImage> CosignValidator::Verify(const image::ImageReference& image,
                                                 const config::RuleOptions& options,
                                                 const admission::PullContext& pull,
@@ -125,7 +126,9 @@ StatusOr<VerifiedImage> CosignValidator::Verify(const image::ImageReference& ima
   std::vector<std::string> names;
   for (const auto& r : roots_) names.push_back(r.name);
   CN_ASSIGN_OR_RETURN(TrustPolicy policy, TrustPolicy::Create(name_, names, options));
-  std::vector<const Root*> consulted;
+  // The key of every root the rule consults, before any registry request: a KMS key that
+  // cannot be had denies (fail closed), naming the root and the failure.
+  std::vector<std::pair<const Root*, std::shared_ptr<const crypto::PublicKey>>> consulted;
   for (const auto& name : policy.roots()) {
     for (const auto& r : roots_) {
       if (r.name != name) continue;
@@ -133,7 +136,9 @@ StatusOr<VerifiedImage> CosignValidator::Verify(const image::ImageReference& ima
         return InvalidArgumentError("trust root " + r.name + ": " + r.unsupported +
                                     " verification is not supported yet");
       }
-      consulted.push_back(&r);
+      auto key = r.key->Key(deadline);
+      if (!key.ok()) return key.status().WithPrefix("trust root " + r.name);
+      consulted.emplace_back(&r, std::move(key).value());
     }
   }
 
@@ -165,8 +170,8 @@ StatusOr<VerifiedImage> CosignValidator::Verify(const image::ImageReference& ima
 
   const TlogPolicy tlog{options.verify_in_transparency_log, &rekor_key_};
   std::vector<RootOutcome> outcomes;
-  for (const Root* r : consulted) {
-    outcomes.push_back(CheckRoot(r->name, *r->key, layers, digest, tlog));
+  for (const auto& [r, key] : consulted) {
+    outcomes.push_back(CheckRoot(r->name, *key, layers, digest, tlog));
   }
   CN_RETURN_IF_ERROR(policy.Decide(outcomes));
   size_t valid = 0;

@@ -1,12 +1,13 @@
 // CosignValidator: the `cosign` validator type (docs/security.md "(4) The registry"). Resolves the
 // image to a manifest digest, reads its `sha256-<hex>.sig` signature manifest from the same
 // repository, verifies every signature layer against each trust root of the rule and applies the
-// threshold/required policy. Key-based roots only: keyless and KMS roots deny with "not supported
-// yet". Registry credentials: `auth` (inline, or a mounted secret), or with `auth.useKeychain`
-// the image pull secrets of the Pod under review and of its service account
-// (runtime/kubernetes/pull_secret_keychain.h); without a cluster context such images are pulled
-// anonymously. Caching and single-flight live in validators/validator_set (one cache for every
-// type), keyed by the digest PinDigest resolves.
+// threshold/required policy. Trust roots are PEM keys or AWS KMS keys (`awskms://`, fetched
+// with GetPublicKey, cached and refreshed in the background: kms_keys.h); keyless roots and the
+// other KMS schemes deny with "not supported yet". Registry credentials: `auth` (inline, or a
+// mounted secret), or with `auth.useKeychain` the image pull secrets of the Pod under review and of
+// its service account (runtime/kubernetes/pull_secret_keychain.h); without a cluster context such
+// images are pulled anonymously. Caching and single-flight live in validators/validator_set (one
+// cache for every type), keyed by the digest PinDigest resolves.
 #pragma once
 
 #include <map>
@@ -20,6 +21,8 @@
 #include "runtime/kubernetes/pull_secret_keychain.h"
 #include "runtime/registry/credentials.h"
 #include "runtime/registry/registry_client.h"
+#include "validators/cosign/key_source.h"
+#include "validators/cosign/kms_keys.h"
 #include "validators/validator.h"
 
 namespace connaisseur::cosign {
@@ -37,10 +40,12 @@ class CosignValidator final : public validators::Validator {
     // off-cluster), or why they cannot be (`keychain_error`, denied at request time).
     std::shared_ptr<kubernetes::PullSecretKeychain> keychain;
     Status keychain_error;
+    // Where KMS trust roots find their credentials and settings, and how often they refresh.
+    KmsSettings kms;
   };
 
-  // Parses every key and the Rekor key now, so a bad config fails at load time
-  // (kInvalidArgument naming the root).
+  // Parses every key, KMS reference and the Rekor key now, so a bad config fails at load time
+  // (kInvalidArgument naming the root). KMS services are not contacted until a key is needed.
   static StatusOr<std::unique_ptr<CosignValidator>> Create(const config::ValidatorConfig& config,
                                                            Options options);
   static StatusOr<std::unique_ptr<CosignValidator>> Create(const config::ValidatorConfig& config) {
@@ -75,11 +80,15 @@ class CosignValidator final : public validators::Validator {
   // With auth.useKeychain, what a verification proves depends on the Pod's pull secrets.
   bool UsesPullCredentials() const override { return use_keychain_; }
 
+  // Whether every KMS trust root's key can be had (fetched, or fetched recently enough); the
+  // error names the root and the KMS failure. OK without KMS roots.
+  Status CheckReachable(Deadline deadline) const override;
+
  private:
   struct Root {
     std::string name;
-    std::optional<crypto::PublicKey> key;  // absent for unsupported roots
-    std::string unsupported;               // "keyless" or "KMS key"; empty when usable
+    std::shared_ptr<const KeySource> key;  // null for unsupported roots
+    std::string unsupported;               // "keyless", "gcpkms:// KMS key"...; empty when usable
   };
 
   CosignValidator(std::string name, std::vector<Root> roots, crypto::PublicKey rekor_key,

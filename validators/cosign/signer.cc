@@ -19,8 +19,19 @@ crypto::SignatureScheme CosignScheme(crypto::KeyType type) {
   return crypto::SignatureScheme::kEcdsaDer;
 }
 
+StatusOr<std::string> PrivateKeySigner::Sign(std::string_view payload, Deadline) const {
+  return key_.Sign(payload, CosignScheme(key_.type()));
+}
+
 StatusOr<SignResult> SignImage(registry::RegistryClient& client, const image::ImageReference& image,
                                const crypto::PrivateKey& key,
+                               const std::map<std::string, std::string>& annotations,
+                               Deadline deadline) {
+  return SignImage(client, image, PrivateKeySigner(key), annotations, deadline);
+}
+
+StatusOr<SignResult> SignImage(registry::RegistryClient& client, const image::ImageReference& image,
+                               const PayloadSigner& signer,
                                const std::map<std::string, std::string>& annotations,
                                Deadline deadline) {
   const std::string& registry = image.registry();
@@ -38,7 +49,7 @@ StatusOr<SignResult> SignImage(registry::RegistryClient& client, const image::Im
   payload.type = std::string(kSimpleSigningType);
   payload.optional = annotations;
   const std::string payload_bytes = payload.Serialize();
-  CN_ASSIGN_OR_RETURN(std::string signature, key.Sign(payload_bytes, CosignScheme(key.type())));
+  CN_ASSIGN_OR_RETURN(std::string signature, signer.Sign(payload_bytes, deadline));
 
   SignatureManifest sig;
   auto existing = client.GetManifest(registry, repo, sig_tag, deadline);

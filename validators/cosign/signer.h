@@ -6,6 +6,7 @@
 
 #include <map>
 #include <string>
+#include <string_view>
 
 #include "runtime/crypto/private_key.h"
 #include "runtime/deadline.h"
@@ -22,7 +23,29 @@ struct SignResult {
   size_t layers = 0;                      // signatures in the manifest now
 };
 
+// What signs a payload: a private key here, or a key held by a KMS (kms_keys.h).
+class PayloadSigner {
+ public:
+  virtual ~PayloadSigner() = default;
+  // The signature cosign's annotation carries (base64 of these bytes) over `payload`.
+  virtual StatusOr<std::string> Sign(std::string_view payload, Deadline deadline) const = 0;
+};
+
+// Signs with a local key in cosign's scheme for its type (CosignScheme). Borrows `key`.
+class PrivateKeySigner final : public PayloadSigner {
+ public:
+  explicit PrivateKeySigner(const crypto::PrivateKey& key) : key_(key) {}
+  StatusOr<std::string> Sign(std::string_view payload, Deadline deadline) const override;
+
+ private:
+  const crypto::PrivateKey& key_;
+};
+
 // `annotations` go to the payload's `optional` map (cosign sign -a k=v).
+StatusOr<SignResult> SignImage(registry::RegistryClient& client, const image::ImageReference& image,
+                               const PayloadSigner& signer,
+                               const std::map<std::string, std::string>& annotations,
+                               Deadline deadline);
 StatusOr<SignResult> SignImage(registry::RegistryClient& client, const image::ImageReference& image,
                                const crypto::PrivateKey& key,
                                const std::map<std::string, std::string>& annotations,

@@ -53,7 +53,8 @@ TEST(ConfigValuesTest, WarnsAboutTrustRootsAndValidatorsThisBuildCannotVerify) {
   const std::pair<std::string, std::string> cases[] = {
       {"{name: c, type: cosign, trustRoots: [{name: default, keyless: {issuer: i, subject: s}}]}",
        "application.validators[1].trustRoots[0]: keyless trust roots are not supported"},
-      {"{name: c, type: cosign, trustRoots: [{name: kms, key: 'awskms:///arn:aws:kms:eu:1:k'}]}",
+      {"{name: c, type: cosign, trustRoots: [{name: kms, key: 'gcpkms://projects/p/locations/l/"
+       "keyRings/r/cryptoKeys/k'}]}",
        "application.validators[1].trustRoots[0]: KMS key trust roots are not supported"},
       {"{name: nt, type: notation, trustRoots: [{name: default, cert: " + kCert + "}]}",
        "application.validators[1]: validator \"nt\" is of type notation, which this build "
@@ -65,6 +66,12 @@ TEST(ConfigValuesTest, WarnsAboutTrustRootsAndValidatorsThisBuildCannotVerify) {
   }
   Config keyed = MustLoad(V3(kAllow + ", " + kCosign, kP));
   EXPECT_THAT(keyed.warnings, IsEmpty());
+  // AWS KMS keys are verified by this build: no warning.
+  Config aws =
+      MustLoad(V3(kAllow + ", {name: c, type: cosign, trustRoots: [{name: kms, key: "
+                           "'awskms:///arn:aws:kms:us-east-1:111122223333:alias/cosign'}]}",
+                  kP));
+  EXPECT_THAT(aws.warnings, IsEmpty());
 }
 
 TEST(ConfigValuesTest, FillsDefaults) {

@@ -1,0 +1,47 @@
+// KMS key references (`awskms://`, `gcpkms://`, `hashivault://`, `azurekms://`, `k8s://`) in
+// cosign trust roots and in `connaisseur sign --key`. This build speaks AWS KMS
+// (runtime/aws/): its trust roots get a RemoteKeySource reading GetPublicKey, and `sign` signs
+// through KMS Sign. The other schemes are recognised but not supported yet: their trust roots
+// deny ("... not supported yet") and `sign` refuses them.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "runtime/aws/environment.h"
+#include "runtime/deadline.h"
+#include "runtime/status.h"
+#include "validators/cosign/key_source.h"
+#include "validators/cosign/remote_key_source.h"
+#include "validators/cosign/signer.h"
+
+namespace connaisseur::cosign {
+
+// Any of the five schemes cosign knows.
+bool IsKmsReference(std::string_view key);
+// Those this build can use (awskms://).
+bool IsSupportedKmsReference(std::string_view key);
+// "gcpkms://" etc. of a KMS reference, for messages.
+std::string KmsScheme(std::string_view key);
+
+struct KmsSettings {
+  // Where AWS credentials, region, endpoints and CA bundle are read (runtime/aws/kms_client.h).
+  aws::Environment aws_env = aws::ProcessEnvironment();
+  RemoteKeySource::Options refresh;
+};
+
+// The key source of a supported reference; the reference is parsed now (kInvalidArgument naming
+// it when malformed), the service asked only when the key is first needed.
+StatusOr<std::shared_ptr<const KeySource>> KmsKeySource(std::string_view reference,
+                                                        const KmsSettings& settings);
+
+// A signer for `reference`: reads the key's public key and signing algorithms from the KMS
+// now, and picks the first algorithm the key offers that cosign verifies for its type
+// (ECDSA_SHA_256 on P-256, ECDSA_SHA_384 on P-384, RSASSA_PKCS1_V1_5_SHA_256 or
+// RSASSA_PSS_SHA_256 on RSA). Every signature is checked against the public key before use.
+StatusOr<std::unique_ptr<PayloadSigner>> KmsPayloadSigner(std::string_view reference,
+                                                          const KmsSettings& settings,
+                                                          Deadline deadline);
+
+}  // namespace connaisseur::cosign
