@@ -124,7 +124,8 @@ TEST(KmsE2eTest, KmsSignedImageIsAdmittedAndPinnedAndKmsDownFailsReadinessAndDen
     json r = (*serve)->Mutate(Review(pod, "uid-kms"), &error);
     ASSERT_TRUE(error.empty()) << error << (*serve)->Log();
     ASSERT_EQ(r.value("allowed", false), true) << r;
-    EXPECT_EQ(ImagesOf(ApplyPatch(pod, r)), std::vector<std::string>{signed_ref + "@" + *kms_digest});
+    EXPECT_EQ(ImagesOf(ApplyPatch(pod, r)),
+              std::vector<std::string>{signed_ref + "@" + *kms_digest});
     r = (*serve)->Mutate(Review(Workload("Pod", "other", PodSpec({other_ref})), "uid-o"), &error);
     EXPECT_EQ(r.value("allowed", true), false) << r;
     EXPECT_NE(r["status"].value("message", "").find("validation threshold not reached"),
@@ -145,7 +146,8 @@ TEST(KmsE2eTest, KmsSignedImageIsAdmittedAndPinnedAndKmsDownFailsReadinessAndDen
             std::string::npos)
       << ready->body;
   std::string error;
-  json r = (*serve)->Mutate(Review(Workload("Pod", "down", PodSpec({signed_ref})), "uid-d"), &error);
+  json r =
+      (*serve)->Mutate(Review(Workload("Pod", "down", PodSpec({signed_ref})), "uid-d"), &error);
   ASSERT_TRUE(error.empty()) << error;
   EXPECT_EQ(r.value("allowed", true), false) << r;
   EXPECT_NE(r["status"].value("message", "").find("AWS KMS key awskms:///alias/cosign"),
