@@ -6,6 +6,7 @@
 #include "runtime/aws/kms_client.h"
 #include "runtime/aws/kms_key_uri.h"
 #include "runtime/crypto/digest.h"
+#include "runtime/join.h"
 
 namespace connaisseur::cosign {
 namespace {
@@ -143,19 +144,17 @@ StatusOr<std::unique_ptr<PayloadSigner>> KmsPayloadSigner(std::string_view refer
   CN_RETURN_IF_ERROR(CheckSigningKey(info));
   auto key = crypto::PublicKey::FromSpkiDer(info.spki_der);
   if (!key.ok()) return key.status().WithPrefix("KMS key " + info.key_arn);
-  std::string offered;
   for (const std::string& name : info.signing_algorithms) {
     if (auto algorithm = Verifiable(name, key->type())) {
       return std::unique_ptr<PayloadSigner>(std::make_unique<AwsKmsSigner>(
           std::move(client), std::move(key).value(), std::move(*algorithm)));
     }
-    offered += (offered.empty() ? "" : ", ") + name;
   }
   return InvalidArgumentError("KMS key " + info.key_arn + " (" + info.key_spec +
                               ") offers no signing algorithm cosign verifies (ECDSA_SHA_256 on "
                               "P-256, ECDSA_SHA_384 on P-384, RSASSA_PKCS1_V1_5_SHA_256 or "
                               "RSASSA_PSS_SHA_256 on RSA); it offers [" +
-                              offered + "]");
+                              Join(info.signing_algorithms) + "]");
 }
 
 }  // namespace connaisseur::cosign

@@ -186,10 +186,7 @@ std::string FakeAws::AddKey(crypto::KeyType type, const std::string& alias,
   Key key;
   key.type = type;
   key.pkey = Generate(type);
-  unsigned char* der = nullptr;
-  int len = i2d_PUBKEY(key.pkey.get(), &der);
-  key.spki_der.assign(reinterpret_cast<const char*>(der), static_cast<size_t>(len));
-  OPENSSL_free(der);
+  key.spki_der = crypto::EncodeDer(i2d_PUBKEY, static_cast<const EVP_PKEY*>(key.pkey.get()));
   key.algorithms = algorithms.empty() ? DefaultAlgorithms(type) : std::move(algorithms);
   std::lock_guard<std::mutex> lock(mu_);
   key.id = Uuid(next_id_++);
@@ -340,37 +337,36 @@ TestResponse FakeAws::Sign(const std::string& body) {
   }
   auto message = crypto::Base64Decode(text("Message"));
   if (!message.ok()) return KmsError(400, "ValidationException", "Message is not base64");
-  std::string signature;
+  enum class Refusal { kNone, kNoKey, kAlgorithm, kDigest } refusal = Refusal::kNone;
+  std::string signature, arn;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::lock_guard<std::mutex> lock(mu_);  // KmsError takes it too: refuse after this block
     const Key* key = FindKey(key_id);
     if (key == nullptr) {
-      signature = "not found";
+      refusal = Refusal::kNoKey;
     } else if (std::find(key->algorithms.begin(), key->algorithms.end(), algorithm) ==
                key->algorithms.end()) {
-      signature = "bad algorithm";
+      refusal = Refusal::kAlgorithm;
     } else if (message->size() != DigestSize(algorithm)) {
-      signature = "bad digest";
+      refusal = Refusal::kDigest;
     } else {
       signature = SignDigest(key->pkey.get(), *message, algorithm);
+      arn = KeyArn(key->id);
     }
   }
-  if (signature == "not found") {
-    return KmsError(400, "NotFoundException", "Key '" + key_id + "' does not exist");
+  switch (refusal) {
+    case Refusal::kNoKey:
+      return KmsError(400, "NotFoundException", "Key '" + key_id + "' does not exist");
+    case Refusal::kAlgorithm:
+      return KmsError(400, "InvalidKeyUsageException",
+                      "algorithm " + algorithm + " is not valid for this key");
+    case Refusal::kDigest:
+      return KmsError(400, "ValidationException",
+                      "Digest is invalid length for algorithm " + algorithm);
+    case Refusal::kNone:
+      break;
   }
-  if (signature == "bad algorithm") {
-    return KmsError(400, "InvalidKeyUsageException",
-                    "algorithm " + algorithm + " is not valid for this key");
-  }
-  if (signature == "bad digest" || signature.empty()) {
-    return KmsError(400, "ValidationException",
-                    "Digest is invalid length for algorithm " + algorithm);
-  }
-  std::string arn;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    arn = KeyArn(FindKey(key_id)->id);
-  }
+  if (signature.empty()) return KmsError(500, "KMSInternalException", "signing failed");
   return TestResponse{.headers = {{"Content-Type", "application/x-amz-json-1.1"}},
                       .body = json{{"KeyId", arn},
                                    {"Signature", crypto::Base64Encode(signature)},

@@ -15,6 +15,7 @@
 
 #include "runtime/crypto/digest.h"
 #include "runtime/crypto/encoding.h"
+#include "runtime/join.h"
 
 namespace connaisseur::testing {
 namespace {
@@ -90,9 +91,9 @@ std::string CanonicalQuery(std::string_view query) {
                        eq == std::string::npos ? "" : UriEncode(UriDecode(part.substr(eq + 1))));
   }
   std::sort(pairs.begin(), pairs.end());
-  std::string out;
-  for (const auto& [k, v] : pairs) out += (out.empty() ? "" : "&") + k + "=" + v;
-  return out;
+  std::vector<std::string> joined;
+  for (const auto& [k, v] : pairs) joined.push_back(k + "=" + v);
+  return Join(joined, "&");
 }
 
 // "20261203T103456Z" as a time point; nullopt when malformed.
@@ -232,14 +233,9 @@ SigV4Result CheckSigV4(const TestRequest& request, const SigV4Expectation& expec
     if (values.empty()) {
       return Reject("InvalidSignatureException", "signed header '" + name + "' is missing");
     }
-    std::string joined;
-    for (const std::string& v : values) joined += (joined.empty() ? "" : ",") + v;
-    canonical_headers += name + ":" + joined + "\n";
+    canonical_headers += name + ":" + Join(values, ",") + "\n";
   }
-  std::string signed_list;
-  for (const std::string& name : auth->signed_headers) {
-    signed_list += (signed_list.empty() ? "" : ";") + name;
-  }
+  const std::string signed_list = Join(auth->signed_headers, ";");
   const std::string canonical_request = request.method + "\n" +
                                         (request.path.empty() ? "/" : request.path) + "\n" +
                                         CanonicalQuery(request.query) + "\n" + canonical_headers +
