@@ -10,7 +10,7 @@ namespace connaisseur::cosign {
 
 StatusOr<std::unique_ptr<CosignValidator>> CosignValidator::Create(
     const config::ValidatorConfig& config, Options options) {
-  const std::string where = "validator " + config.name;
+  const std::string where = "validator \"" + config.name + "\"";  // as the factory names it
   if (config.trust_roots.empty()) return InvalidArgumentError(where + ": no trust roots");
   std::vector<Root> roots;
   for (const auto& tr : config.trust_roots) {
