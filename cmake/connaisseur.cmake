@@ -1,12 +1,19 @@
 # Helpers shared by every folder's CMakeLists.txt.
 
 # cn_library(NAME DEPS dep...): a static library from the *.cc files of the calling folder
-# (not recursive). Include paths are rooted at the repository: #include "runtime/image/...".
+# (not recursive), or an interface library when the folder holds headers only. Include paths are
+# rooted at the repository: #include "runtime/image/...".
 function(cn_library name)
   cmake_parse_arguments(ARG "" "" "DEPS;SOURCES" ${ARGN})
   file(GLOB srcs CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cc)
   list(FILTER srcs EXCLUDE REGEX "_test\\.cc$")
   list(APPEND srcs ${ARG_SOURCES})
+  if(NOT srcs)
+    add_library(${name} INTERFACE)
+    target_include_directories(${name} INTERFACE ${CMAKE_SOURCE_DIR})
+    target_link_libraries(${name} INTERFACE ${ARG_DEPS})
+    return()
+  endif()
   add_library(${name} STATIC ${srcs})
   target_include_directories(${name} PUBLIC ${CMAKE_SOURCE_DIR} ${CMAKE_BINARY_DIR}/generated)
   target_link_libraries(${name} PUBLIC ${ARG_DEPS})

@@ -6,11 +6,11 @@
 #include <chrono>
 #include <string>
 
-#include "runtime/admission/image_verifier.h"
 #include "runtime/admission/workload.h"
 #include "runtime/policy/image_value.h"
 #include "runtime/policy/request_value.h"
 #include "runtime/policy/script_results.h"
+#include "runtime/verification/image_verifier.h"
 #include "stdlib/module.h"
 
 namespace connaisseur::stdlib {
@@ -18,14 +18,14 @@ namespace {
 
 // The namespace, service account and pull secrets of the object in the current request; empty
 // outside one or when the object has no (well-formed) pod spec: images are then pulled anonymously.
-admission::PullContext RequestPullContext(const sandbox::NativeContext& ctx) {
+verification::PullContext RequestPullContext(const sandbox::NativeContext& ctx) {
   if (ctx.request == nullptr || ctx.request->admission_request == nullptr) return {};
   const nlohmann::json& request = *ctx.request->admission_request;
   auto object = request.find("object");
   if (!request.is_object() || object == request.end()) return {};
   auto pull =
       admission::ExtractPullContext(ctx.request->kind, *object, ctx.request->namespace_name);
-  return pull.ok() ? std::move(pull).value() : admission::PullContext{};
+  return pull.ok() ? std::move(pull).value() : verification::PullContext{};
 }
 
 int Verify(lua_State* L) {

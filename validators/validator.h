@@ -8,15 +8,15 @@
 #include <string>
 #include <string_view>
 
-#include "runtime/admission/image_verifier.h"
 #include "runtime/config/config.h"
 #include "runtime/deadline.h"
 #include "runtime/image/image_reference.h"
 #include "runtime/status.h"
+#include "runtime/verification/image_verifier.h"
 
 namespace connaisseur::validators {
 
-using admission::VerifiedImage;
+using verification::VerifiedImage;
 
 class Validator {
  public:
@@ -36,7 +36,7 @@ class Validator {
   // the cluster (cosign `auth.useKeychain`) override this; the others ignore `pull`.
   virtual StatusOr<VerifiedImage> Verify(const image::ImageReference& image,
                                          const config::RuleOptions& options,
-                                         const admission::PullContext& pull,
+                                         const verification::PullContext& pull,
                                          Deadline deadline) const {
     (void)pull;
     return Verify(image, options, deadline);
@@ -53,7 +53,7 @@ class Validator {
     return std::optional<std::string>();
   }
   virtual StatusOr<std::optional<std::string>> PinDigest(const image::ImageReference& image,
-                                                         const admission::PullContext& pull,
+                                                         const verification::PullContext& pull,
                                                          Deadline deadline) const {
     (void)pull;
     return PinDigest(image, deadline);

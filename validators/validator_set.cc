@@ -16,7 +16,7 @@ constexpr int kMaxCacheTtlSeconds = 300;  // docs/operations.md: TTL <= 300 s en
 // for the life of the set, so its name stands for it. \x1f cannot occur in a reference.
 // `pull` is null unless the validator's outcome depends on the pull credentials.
 std::string CacheKey(const config::Rule& rule, const image::ImageReference& image,
-                     const admission::PullContext* pull) {
+                     const verification::PullContext* pull) {
   std::string key = rule.validator;
   key += '\x1f';
   key += rule.with_json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -68,7 +68,7 @@ ValidatorSet::ValidatorSet(ValidatorMap validators, VerificationCache::Options c
 
 StatusOr<VerifiedImage> ValidatorSet::Verify(const config::Rule& rule,
                                              const image::ImageReference& image,
-                                             const admission::PullContext& pull,
+                                             const verification::PullContext& pull,
                                              Deadline deadline) {
   auto it = validators_.find(rule.validator);
   if (it == validators_.end()) {
@@ -119,9 +119,9 @@ Status ValidatorSet::CheckConfigured(const config::Rule& rule) const {
 StatusOr<VerifiedImage> ValidatorSet::VerifyCached(const Validator& validator,
                                                    const config::Rule& rule,
                                                    const image::ImageReference& image,
-                                                   const admission::PullContext& pull,
+                                                   const verification::PullContext& pull,
                                                    Deadline deadline) {
-  const admission::PullContext* identity = validator.UsesPullCredentials() ? &pull : nullptr;
+  const verification::PullContext* identity = validator.UsesPullCredentials() ? &pull : nullptr;
   // Concurrent requests for one reference share everything below, the tag resolution included
   // (cosign asks the registry there): 50 requests on a hanging registry make one connection.
   // "\x1e" keeps these keys apart from the cache's own.
@@ -133,7 +133,7 @@ StatusOr<VerifiedImage> ValidatorSet::VerifyCached(const Validator& validator,
 StatusOr<VerifiedImage> ValidatorSet::ResolveAndVerify(const Validator& validator,
                                                        const config::Rule& rule,
                                                        const image::ImageReference& image,
-                                                       const admission::PullContext& pull,
+                                                       const verification::PullContext& pull,
                                                        Deadline deadline) {
   CN_ASSIGN_OR_RETURN(std::optional<std::string> pinned,
                       validator.PinDigest(image, pull, deadline));

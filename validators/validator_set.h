@@ -1,4 +1,4 @@
-// ValidatorSet: the configured validators by name behind one admission::ImageVerifier, with the
+// ValidatorSet: the configured validators by name behind one verification::ImageVerifier, with the
 // verification cache in front of every non-static validator (docs/operations.md "Cache").
 //
 // Static validators run first and are never cached. Every other outcome is cached per
@@ -20,17 +20,17 @@
 #include <string>
 #include <vector>
 
-#include "runtime/admission/image_verifier.h"
 #include "runtime/config/config.h"
 #include "runtime/deadline.h"
 #include "runtime/image/image_reference.h"
 #include "runtime/status.h"
+#include "runtime/verification/image_verifier.h"
 #include "validators/validator.h"
 #include "validators/verification_cache.h"
 
 namespace connaisseur::validators {
 
-class ValidatorSet final : public admission::ImageVerifier {
+class ValidatorSet final : public verification::ImageVerifier {
  public:
   using ValidatorMap = std::map<std::string, std::unique_ptr<Validator>, std::less<>>;
 
@@ -55,9 +55,9 @@ class ValidatorSet final : public admission::ImageVerifier {
   // digest differing from the one pinned in the reference is a failure.
   // For validators that use pull credentials (Validator::UsesPullCredentials), outcomes are
   // cached per pull identity (namespace, service account, pull secret names) as well.
-  using admission::ImageVerifier::Verify;
+  using verification::ImageVerifier::Verify;
   StatusOr<VerifiedImage> Verify(const config::Rule& rule, const image::ImageReference& image,
-                                 const admission::PullContext& pull, Deadline deadline) override;
+                                 const verification::PullContext& pull, Deadline deadline) override;
 
   // Asks every validator's CheckReachable; the first failure names its validator. An answer is
   // reused for kReadinessReuse so frequent /ready probes do not load the back-ends.
@@ -70,11 +70,12 @@ class ValidatorSet final : public admission::ImageVerifier {
  private:
   StatusOr<VerifiedImage> VerifyCached(const Validator& validator, const config::Rule& rule,
                                        const image::ImageReference& image,
-                                       const admission::PullContext& pull, Deadline deadline);
+                                       const verification::PullContext& pull, Deadline deadline);
   // PinDigest, then the cache (or the validator) for the pinned reference.
   StatusOr<VerifiedImage> ResolveAndVerify(const Validator& validator, const config::Rule& rule,
                                            const image::ImageReference& image,
-                                           const admission::PullContext& pull, Deadline deadline);
+                                           const verification::PullContext& pull,
+                                           Deadline deadline);
 
   // Why a validator or this rule's options cannot verify anything; OK when they can.
   Status CheckConfigured(const config::Rule& rule) const;

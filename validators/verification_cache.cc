@@ -9,8 +9,8 @@ namespace connaisseur::validators {
 
 struct VerificationCache::Flight {
   std::condition_variable done_cv;
-  bool done = false;                                          // guarded by the cache's mu_
-  std::optional<StatusOr<admission::VerifiedImage>> outcome;  // set once done
+  bool done = false;                                             // guarded by the cache's mu_
+  std::optional<StatusOr<verification::VerifiedImage>> outcome;  // set once done
 };
 
 VerificationCache::VerificationCache(Options options) : options_(std::move(options)) {}
@@ -20,10 +20,10 @@ VerificationCache::Clock::time_point VerificationCache::Now() const {
   return options_.now ? options_.now() : Clock::now();
 }
 
-StatusOr<admission::VerifiedImage> VerificationCache::GetOrVerify(const std::string& key,
-                                                                  const VerifyFn& verify,
-                                                                  Deadline deadline,
-                                                                  bool* from_cache) {
+StatusOr<verification::VerifiedImage> VerificationCache::GetOrVerify(const std::string& key,
+                                                                     const VerifyFn& verify,
+                                                                     Deadline deadline,
+                                                                     bool* from_cache) {
   if (from_cache != nullptr) *from_cache = false;
   std::unique_lock lock(mu_);
   if (auto it = entries_.find(key); it != entries_.end()) {
@@ -41,17 +41,16 @@ StatusOr<admission::VerifiedImage> VerificationCache::GetOrVerify(const std::str
   return RunOrJoin(lock, key, verify, deadline, /*store=*/true);
 }
 
-StatusOr<admission::VerifiedImage> VerificationCache::Share(const std::string& key,
-                                                            const VerifyFn& work,
-                                                            Deadline deadline) {
+StatusOr<verification::VerifiedImage> VerificationCache::Share(const std::string& key,
+                                                               const VerifyFn& work,
+                                                               Deadline deadline) {
   std::unique_lock lock(mu_);
   return RunOrJoin(lock, key, work, deadline, /*store=*/false);
 }
 
-StatusOr<admission::VerifiedImage> VerificationCache::RunOrJoin(std::unique_lock<std::mutex>& lock,
-                                                                const std::string& key,
-                                                                const VerifyFn& work,
-                                                                Deadline deadline, bool store) {
+StatusOr<verification::VerifiedImage> VerificationCache::RunOrJoin(
+    std::unique_lock<std::mutex>& lock, const std::string& key, const VerifyFn& work,
+    Deadline deadline, bool store) {
   if (auto it = flights_.find(key); it != flights_.end()) {
     // Someone is working on this key right now: wait for their outcome instead of repeating it.
     std::shared_ptr<Flight> running = it->second;
@@ -78,7 +77,7 @@ StatusOr<admission::VerifiedImage> VerificationCache::RunOrJoin(std::unique_lock
     const std::string& key;
     Flight* flight;
     bool store;
-    std::optional<StatusOr<admission::VerifiedImage>> outcome;
+    std::optional<StatusOr<verification::VerifiedImage>> outcome;
     ~Completion() {
       std::lock_guard guard(cache->mu_);
       if (!outcome.has_value()) {
@@ -97,7 +96,7 @@ StatusOr<admission::VerifiedImage> VerificationCache::RunOrJoin(std::unique_lock
 }
 
 void VerificationCache::StoreLocked(const std::string& key,
-                                    const StatusOr<admission::VerifiedImage>& outcome) {
+                                    const StatusOr<verification::VerifiedImage>& outcome) {
   if (options_.ttl.count() <= 0 || options_.max_entries == 0) return;
   if (outcome.ok() && !image::IsSha256Digest(outcome->digest)) return;  // nothing worth remembering
   if (!outcome.ok() &&

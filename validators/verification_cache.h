@@ -15,9 +15,9 @@
 #include <string>
 #include <unordered_map>
 
-#include "runtime/admission/image_verifier.h"
 #include "runtime/deadline.h"
 #include "runtime/status.h"
+#include "runtime/verification/image_verifier.h"
 
 namespace connaisseur::validators {
 
@@ -43,7 +43,7 @@ class VerificationCache {
     uint64_t joined = 0;  // waited for another caller's work on the same key (Share included)
   };
 
-  using VerifyFn = std::function<StatusOr<admission::VerifiedImage>()>;
+  using VerifyFn = std::function<StatusOr<verification::VerifiedImage>()>;
 
   explicit VerificationCache(Options options);
   ~VerificationCache();
@@ -54,14 +54,14 @@ class VerificationCache {
   // already running on another thread, or runs `verify` itself and stores its outcome.
   // `*from_cache` (may be null) tells whether a stored outcome was used. A stored success whose
   // digest is not "sha256:<64 lower-case hex>" is discarded and verified again.
-  StatusOr<admission::VerifiedImage> GetOrVerify(const std::string& key, const VerifyFn& verify,
-                                                 Deadline deadline, bool* from_cache);
+  StatusOr<verification::VerifiedImage> GetOrVerify(const std::string& key, const VerifyFn& verify,
+                                                    Deadline deadline, bool* from_cache);
 
   // Single-flight without storing: runs `work` unless a call with the same `key` is running,
   // in which case it waits (until `deadline`) for that call's outcome (counted in joined). Keys
   // share one namespace with GetOrVerify's: callers keep them apart.
-  StatusOr<admission::VerifiedImage> Share(const std::string& key, const VerifyFn& work,
-                                           Deadline deadline);
+  StatusOr<verification::VerifiedImage> Share(const std::string& key, const VerifyFn& work,
+                                              Deadline deadline);
 
   Stats stats() const;
 
@@ -70,16 +70,16 @@ class VerificationCache {
   struct Entry {
     Clock::time_point expires;
     Status status;  // OK, or the remembered failure
-    admission::VerifiedImage value;
+    verification::VerifiedImage value;
   };
 
   Clock::time_point Now() const;
   // Joins the flight running `key`, or runs `work` as a new one (storing its outcome when
   // `store`). `lock` holds mu_ on entry; it is released while waiting or working.
-  StatusOr<admission::VerifiedImage> RunOrJoin(std::unique_lock<std::mutex>& lock,
-                                               const std::string& key, const VerifyFn& work,
-                                               Deadline deadline, bool store);
-  void StoreLocked(const std::string& key, const StatusOr<admission::VerifiedImage>& outcome);
+  StatusOr<verification::VerifiedImage> RunOrJoin(std::unique_lock<std::mutex>& lock,
+                                                  const std::string& key, const VerifyFn& work,
+                                                  Deadline deadline, bool store);
+  void StoreLocked(const std::string& key, const StatusOr<verification::VerifiedImage>& outcome);
 
   const Options options_;
   mutable std::mutex mu_;

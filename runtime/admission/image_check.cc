@@ -9,23 +9,10 @@ namespace {
 
 using metrics::Labels;
 
+// The type of validator `name` ("static", "notaryv1", ...), "unknown" when none has that name.
 std::string ValidatorType(const config::Config& config, const std::string& name) {
-  for (const config::ValidatorConfig& v : config.validators) {
-    if (v.name != name) continue;
-    switch (v.type) {  // local, so this library does not link the config parser
-      case config::ValidatorType::kStatic:
-        return "static";
-      case config::ValidatorType::kNotaryV1:
-        return "notaryv1";
-      case config::ValidatorType::kCosign:
-        return "cosign";
-      case config::ValidatorType::kNotation:
-        return "notation";
-      case config::ValidatorType::kNotaryV2:
-        return "notaryv2";
-    }
-  }
-  return "unknown";
+  const config::ValidatorConfig* validator = config.FindValidator(name);
+  return validator == nullptr ? "unknown" : std::string(config::ValidatorTypeName(validator->type));
 }
 
 void Count(const ImageCheckContext& ctx, const char* name, Labels labels) {
@@ -84,8 +71,8 @@ ImageCheck SelectForImage(const std::string& raw, PolicyRunner& policy,
   return check;
 }
 
-void VerifySelected(ImageCheck* check_ptr, const PullContext& pull, const ImageCheckContext& ctx,
-                    Deadline deadline) {
+void VerifySelected(ImageCheck* check_ptr, const verification::PullContext& pull,
+                    const ImageCheckContext& ctx, Deadline deadline) {
   if (!check_ptr->pending.has_value()) return;
   ImageCheck& check = *check_ptr;
   const image::ImageReference image = *std::move(check.pending);

@@ -13,7 +13,6 @@
 #include <set>
 #include <string>
 
-#include "runtime/admission/image_verifier.h"
 #include "runtime/admission/policy_runner.h"
 #include "runtime/admission/verified_digests.h"
 #include "runtime/admission/worker_pool.h"
@@ -22,6 +21,7 @@
 #include "runtime/log/logger.h"
 #include "runtime/metrics/registry.h"
 #include "runtime/policy/policy.h"
+#include "runtime/verification/image_verifier.h"
 
 namespace connaisseur::admission {
 
@@ -35,7 +35,7 @@ inline constexpr size_t kDefaultParallelVerifications = 8;
 // Long-lived collaborators, shared by every request. Pointers are borrowed.
 struct ImageCheckContext {
   const config::Config* config = nullptr;
-  ImageVerifier* verifier = nullptr;
+  verification::ImageVerifier* verifier = nullptr;
   VerifiedDigests* verified = nullptr;   // null: no child approval
   metrics::Registry* metrics = nullptr;  // may be null
   log::Logger* logger = nullptr;
@@ -70,7 +70,7 @@ ImageCheck SelectForImage(const std::string& raw, PolicyRunner& policy,
 
 // Step 2, on any thread: runs the rule's validator on `check->pending` with the request's pull
 // credentials `pull`, then pins. A no-op for a check without `pending`.
-void VerifySelected(ImageCheck* check, const PullContext& pull, const ImageCheckContext& ctx,
-                    Deadline deadline);
+void VerifySelected(ImageCheck* check, const verification::PullContext& pull,
+                    const ImageCheckContext& ctx, Deadline deadline);
 
 }  // namespace connaisseur::admission

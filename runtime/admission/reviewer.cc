@@ -14,8 +14,8 @@ namespace {
 
 using config::Features;
 
-AlertEvent MakeAlert(const AdmissionReview& review, const Decision& d) {
-  AlertEvent e;
+alerting::AlertEvent MakeAlert(const AdmissionReview& review, const Decision& d) {
+  alerting::AlertEvent e;
   e.request_id = review.uid;
   e.namespace_name = review.namespace_name;
   e.admitted = d.outcome.allowed;
@@ -36,8 +36,8 @@ AlertEvent MakeAlert(const AdmissionReview& review, const Decision& d) {
 
 // The event for what `admit` passed to connaisseur.alert: on the rejectRequest stream, whatever
 // the verdict, so a policy that admits can still raise an alert (docs/policy-lua.md).
-AlertEvent MakePolicyAlert(const AdmissionReview& review, const Decision& d) {
-  AlertEvent e;
+alerting::AlertEvent MakePolicyAlert(const AdmissionReview& review, const Decision& d) {
+  alerting::AlertEvent e;
   e.request_id = review.uid;
   e.namespace_name = review.namespace_name;
   e.admitted = false;

@@ -8,9 +8,9 @@
 #include <string>
 #include <string_view>
 
-#include "runtime/admission/alert_notifier.h"
 #include "runtime/admission/image_check.h"
 #include "runtime/admission/policy_runner.h"
+#include "runtime/alerting/alert_notifier.h"
 #include "runtime/http/memory_budget.h"
 #include "runtime/status.h"
 
@@ -19,7 +19,7 @@ namespace connaisseur::admission {
 class Reviewer {
  public:
   // `ctx` pointers and `alerts` (may be null: no alerting) are borrowed and must outlive this.
-  Reviewer(ImageCheckContext ctx, AlertNotifier* alerts) : ctx_(ctx), alerts_(alerts) {}
+  Reviewer(ImageCheckContext ctx, alerting::AlertNotifier* alerts) : ctx_(ctx), alerts_(alerts) {}
 
   // The AdmissionReview response JSON, or the parse error of ParseAdmissionReview (its message
   // is the plain-text answer; kResourceExhausted → 413, kUnavailable → 503, otherwise 400). A
@@ -31,7 +31,7 @@ class Reviewer {
 
  private:
   ImageCheckContext ctx_;
-  AlertNotifier* alerts_;  // borrowed, may be null
+  alerting::AlertNotifier* alerts_;  // borrowed, may be null
 };
 
 }  // namespace connaisseur::admission

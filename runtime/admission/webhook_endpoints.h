@@ -7,12 +7,12 @@
 #include <chrono>
 #include <functional>
 
-#include "runtime/admission/image_verifier.h"
 #include "runtime/admission/reviewer.h"
 #include "runtime/admission/runner_pool.h"
 #include "runtime/http/http_message.h"
 #include "runtime/log/logger.h"
 #include "runtime/metrics/registry.h"
+#include "runtime/verification/image_verifier.h"
 
 namespace connaisseur::admission {
 
@@ -27,7 +27,7 @@ struct EndpointOptions {
   // Asked by every /ready once `ready` is true (may be null: loaded is ready). A back-end that
   // does not answer within `ready_timeout` makes /ready 503, naming it, so Kubernetes stops
   // sending admissions to a replica that can only deny them. /health never asks (liveness).
-  ImageVerifier* backends = nullptr;  // borrowed
+  verification::ImageVerifier* backends = nullptr;  // borrowed
   std::chrono::milliseconds ready_timeout{2000};
 };
 

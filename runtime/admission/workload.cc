@@ -96,13 +96,13 @@ StatusOr<std::vector<ContainerImage>> ExtractImages(std::string_view kind, const
   return images;
 }
 
-StatusOr<PullContext> ExtractPullContext(std::string_view kind, const json& object,
-                                         std::string_view namespace_name) {
+StatusOr<verification::PullContext> ExtractPullContext(std::string_view kind, const json& object,
+                                                       std::string_view namespace_name) {
   std::string_view spec_pointer = PodSpecPointer(kind);
   if (spec_pointer.empty()) {
     return InvalidArgumentError("unknown workload kind \"" + std::string(kind) + "\"");
   }
-  PullContext pull;
+  verification::PullContext pull;
   pull.namespace_name = namespace_name.empty() ? "default" : std::string(namespace_name);
   const json* spec = Descend(object, spec_pointer);
   if (spec == nullptr || !spec->is_object()) return pull;

@@ -12,8 +12,8 @@
 #include <string_view>
 #include <vector>
 
-#include "runtime/admission/pull_context.h"
 #include "runtime/status.h"
+#include "runtime/verification/pull_context.h"
 
 namespace connaisseur::admission {
 
@@ -41,7 +41,8 @@ StatusOr<std::vector<ContainerImage>> ExtractImages(std::string_view kind,
 // serviceAccountName (else the deprecated serviceAccount) and imagePullSecrets names. Absent
 // fields leave them empty. A field of the wrong type → kInvalidArgument saying where; an unknown
 // kind as ExtractImages.
-StatusOr<PullContext> ExtractPullContext(std::string_view kind, const nlohmann::json& object,
-                                         std::string_view namespace_name);
+StatusOr<verification::PullContext> ExtractPullContext(std::string_view kind,
+                                                       const nlohmann::json& object,
+                                                       std::string_view namespace_name);
 
 }  // namespace connaisseur::admission

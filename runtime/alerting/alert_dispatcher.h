@@ -13,7 +13,7 @@
 #include <thread>
 #include <vector>
 
-#include "runtime/admission/alert_notifier.h"
+#include "runtime/alerting/alert_notifier.h"
 #include "runtime/alerting/alert_template.h"
 #include "runtime/config/config.h"
 #include "runtime/log/logger.h"
@@ -33,13 +33,13 @@ struct AlertDispatcherOptions {
   log::Logger* logger = nullptr;            // borrowed
 };
 
-class AlertDispatcher final : public admission::AlertNotifier {
+class AlertDispatcher final : public alerting::AlertNotifier {
  public:
   // Loads and checks every receiver's template (a missing or malformed one is a config error).
   static StatusOr<std::unique_ptr<AlertDispatcher>> Create(AlertDispatcherOptions options);
   ~AlertDispatcher() override;  // finishes queued fire-and-forget alerts
 
-  Status Notify(const admission::AlertEvent& event, Deadline deadline) override;
+  Status Notify(const alerting::AlertEvent& event, Deadline deadline) override;
 
  private:
   struct Receiver {

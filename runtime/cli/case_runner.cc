@@ -17,7 +17,7 @@ StatusOr<CaseOutcome> CaseRunner::RunImage(const PolicyCase& c) {
       auto evaluator,
       ImageEvaluator::Create(
           &env_->config(), &env_->verifier(),
-          [&](admission::ImageVerifier* v) { return env_->NewPolicy(v); }, options));
+          [&](verification::ImageVerifier* v) { return env_->NewPolicy(v); }, options));
   const CheckResult result = evaluator->Evaluate(*c.image);
   CaseOutcome outcome;
   outcome.verdict = std::string(VerdictName(result.verdict));

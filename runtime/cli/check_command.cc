@@ -105,7 +105,7 @@ StatusOr<std::vector<std::unique_ptr<ImageEvaluator>>> Evaluators(
         auto evaluator,
         ImageEvaluator::Create(
             &env.config(), &env.verifier(),
-            [&](admission::ImageVerifier* v) { return env.NewPolicy(v); }, evaluation));
+            [&](verification::ImageVerifier* v) { return env.NewPolicy(v); }, evaluation));
     evaluators.push_back(std::move(evaluator));
   }
   return evaluators;

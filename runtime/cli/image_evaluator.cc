@@ -7,10 +7,9 @@
 
 namespace connaisseur::cli {
 
-StatusOr<std::unique_ptr<ImageEvaluator>> ImageEvaluator::Create(const config::Config* config,
-                                                                 admission::ImageVerifier* verifier,
-                                                                 const PolicyFactory& make_policy,
-                                                                 const EvaluationOptions& options) {
+StatusOr<std::unique_ptr<ImageEvaluator>> ImageEvaluator::Create(
+    const config::Config* config, verification::ImageVerifier* verifier,
+    const PolicyFactory& make_policy, const EvaluationOptions& options) {
   std::unique_ptr<OfflineVerifier> offline;
   if (options.plan) offline = std::make_unique<OfflineVerifier>(config, verifier);
   std::unique_ptr<ImageEvaluator> evaluator(
@@ -19,7 +18,7 @@ StatusOr<std::unique_ptr<ImageEvaluator>> ImageEvaluator::Create(const config::C
   return evaluator;
 }
 
-ImageEvaluator::ImageEvaluator(const config::Config* config, admission::ImageVerifier* verifier,
+ImageEvaluator::ImageEvaluator(const config::Config* config, verification::ImageVerifier* verifier,
                                std::unique_ptr<OfflineVerifier> offline,
                                const EvaluationOptions& options)
     : config_(config),
@@ -87,7 +86,7 @@ void ImageEvaluator::VerifyAndAdmit(const config::Rule& rule, const image::Image
   image_result.rule = rule;
   auto verified = verifier_ != nullptr
                       ? verifier_->Verify(rule, image, deadline)
-                      : StatusOr<admission::VerifiedImage>(InternalError("no verifier"));
+                      : StatusOr<verification::VerifiedImage>(InternalError("no verifier"));
   if (verified.ok()) {
     image_result.allowed = true;
     image_result.digest = verified->digest;

@@ -13,11 +13,11 @@
 #include <memory>
 #include <string>
 
-#include "runtime/admission/image_verifier.h"
 #include "runtime/cli/check_result.h"
 #include "runtime/cli/offline_verifier.h"
 #include "runtime/config/config.h"
 #include "runtime/policy/policy.h"
+#include "runtime/verification/image_verifier.h"
 
 namespace connaisseur::cli {
 
@@ -32,13 +32,13 @@ class ImageEvaluator {
  public:
   // Builds a worker's policy around the verifier it is given (connaisseur.verify's).
   using PolicyFactory =
-      std::function<StatusOr<std::unique_ptr<policy::Policy>>(admission::ImageVerifier*)>;
+      std::function<StatusOr<std::unique_ptr<policy::Policy>>(verification::ImageVerifier*)>;
 
   // `config` and `verifier` are borrowed and shared between workers. In plan mode the policy
   // gets an OfflineVerifier in front of `verifier`, which then only answers `static` and
   // unconfigured validators. Fails when the policy does not load.
   static StatusOr<std::unique_ptr<ImageEvaluator>> Create(const config::Config* config,
-                                                          admission::ImageVerifier* verifier,
+                                                          verification::ImageVerifier* verifier,
                                                           const PolicyFactory& make_policy,
                                                           const EvaluationOptions& options);
 
@@ -46,7 +46,7 @@ class ImageEvaluator {
   CheckResult Evaluate(const std::string& raw);
 
  private:
-  ImageEvaluator(const config::Config* config, admission::ImageVerifier* verifier,
+  ImageEvaluator(const config::Config* config, verification::ImageVerifier* verifier,
                  std::unique_ptr<OfflineVerifier> offline, const EvaluationOptions& options);
 
   CheckResult Decide(const std::string& raw);
@@ -57,7 +57,7 @@ class ImageEvaluator {
   bool PlannedBecauseOfBackend(const std::string& why, CheckResult* result) const;
 
   const config::Config* config_;              // borrowed
-  admission::ImageVerifier* verifier_;        // borrowed, or offline_.get() in plan mode
+  verification::ImageVerifier* verifier_;     // borrowed, or offline_.get() in plan mode
   std::unique_ptr<OfflineVerifier> offline_;  // plan mode only
   std::unique_ptr<policy::Policy> policy_;
   EvaluationOptions options_;

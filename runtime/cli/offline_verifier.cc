@@ -7,10 +7,10 @@ bool OfflineVerifier::DecidesOffline(const std::string& validator) const {
   return vc == nullptr || vc->type == config::ValidatorType::kStatic;
 }
 
-StatusOr<admission::VerifiedImage> OfflineVerifier::Verify(const config::Rule& rule,
-                                                           const image::ImageReference& image,
-                                                           const admission::PullContext& pull,
-                                                           Deadline deadline) {
+StatusOr<verification::VerifiedImage> OfflineVerifier::Verify(const config::Rule& rule,
+                                                              const image::ImageReference& image,
+                                                              const verification::PullContext& pull,
+                                                              Deadline deadline) {
   if (DecidesOffline(rule.validator)) return verifier_->Verify(rule, image, pull, deadline);
   if (backend_validator_.empty()) backend_validator_ = rule.validator;
   return UnavailableError("validator \"" + rule.validator +

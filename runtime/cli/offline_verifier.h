@@ -10,15 +10,15 @@
 
 #include <string>
 
-#include "runtime/admission/image_verifier.h"
 #include "runtime/config/config.h"
+#include "runtime/verification/image_verifier.h"
 
 namespace connaisseur::cli {
 
-class OfflineVerifier final : public admission::ImageVerifier {
+class OfflineVerifier final : public verification::ImageVerifier {
  public:
   // `config` and `verifier` are borrowed and must outlive this object.
-  OfflineVerifier(const config::Config* config, admission::ImageVerifier* verifier)
+  OfflineVerifier(const config::Config* config, verification::ImageVerifier* verifier)
       : config_(config), verifier_(verifier) {}
 
   // True when the webhook's verdict for `validator` needs no back-end: it is `static`, or it
@@ -27,10 +27,10 @@ class OfflineVerifier final : public admission::ImageVerifier {
 
   // Delegates when DecidesOffline(rule.validator); otherwise records the validator and fails
   // with kUnavailable "validator \"<name>\" needs its back-end, not contacted with --plan".
-  StatusOr<admission::VerifiedImage> Verify(const config::Rule& rule,
-                                            const image::ImageReference& image,
-                                            const admission::PullContext& pull,
-                                            Deadline deadline) override;
+  StatusOr<verification::VerifiedImage> Verify(const config::Rule& rule,
+                                               const image::ImageReference& image,
+                                               const verification::PullContext& pull,
+                                               Deadline deadline) override;
 
   // Whether a verification since the last Reset() needed a back-end, and the first validator
   // that did.
@@ -39,8 +39,8 @@ class OfflineVerifier final : public admission::ImageVerifier {
   void Reset() { backend_validator_.clear(); }
 
  private:
-  const config::Config* config_;        // borrowed
-  admission::ImageVerifier* verifier_;  // borrowed
+  const config::Config* config_;           // borrowed
+  verification::ImageVerifier* verifier_;  // borrowed
   std::string backend_validator_;
 };
 

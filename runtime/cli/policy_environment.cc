@@ -72,7 +72,7 @@ StatusOr<std::unique_ptr<policy::Policy>> PolicyEnvironment::NewPolicy(bool with
 }
 
 StatusOr<std::unique_ptr<policy::Policy>> PolicyEnvironment::NewPolicy(
-    admission::ImageVerifier* verifier) {
+    verification::ImageVerifier* verifier) {
   policy::PolicyOptions options;
   options.source = script_source_;
   options.chunk_name = script_name_;

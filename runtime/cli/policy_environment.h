@@ -46,7 +46,7 @@ class PolicyEnvironment {
   // mode: no validator runs). Fails when the script does not load, naming script and line.
   StatusOr<std::unique_ptr<policy::Policy>> NewPolicy(bool with_verifier);
   // The same with connaisseur.verify calling `verifier` (borrowed; null: unavailable).
-  StatusOr<std::unique_ptr<policy::Policy>> NewPolicy(admission::ImageVerifier* verifier);
+  StatusOr<std::unique_ptr<policy::Policy>> NewPolicy(verification::ImageVerifier* verifier);
 
  private:
   config::Config config_;

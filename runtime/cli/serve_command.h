@@ -34,7 +34,7 @@ class WebhookStack {
   metrics::Registry& metrics() { return metrics_; }
   const config::Config& config() const { return environment_->config(); }
   // The validators, for /ready's back-end check.
-  admission::ImageVerifier& verifier() { return environment_->verifier(); }
+  verification::ImageVerifier& verifier() { return environment_->verifier(); }
   // Copies the verification cache's counters into the registry (before /metrics renders).
   void RefreshMetrics(metrics::Registry& registry);
 

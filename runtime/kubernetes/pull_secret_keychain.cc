@@ -92,7 +92,7 @@ StatusOr<PullSecretKeychain::NamesPtr> PullSecretKeychain::ServiceAccountPullSec
 }
 
 StatusOr<std::optional<net::BasicCredentials>> PullSecretKeychain::Resolve(
-    const admission::PullContext& pull, std::string_view registry, std::string_view repository,
+    const verification::PullContext& pull, std::string_view registry, std::string_view repository,
     Deadline deadline) {
   if (pull.empty()) return std::optional<net::BasicCredentials>();
   const std::string& ns = pull.namespace_name;

@@ -20,13 +20,13 @@
 #include <string_view>
 #include <vector>
 
-#include "runtime/admission/pull_context.h"
 #include "runtime/deadline.h"
 #include "runtime/kubernetes/api_client.h"
 #include "runtime/kubernetes/shared_fetches.h"
 #include "runtime/net/bearer_token.h"
 #include "runtime/registry/pull_secret_keyring.h"
 #include "runtime/status.h"
+#include "runtime/verification/pull_context.h"
 
 namespace connaisseur::kubernetes {
 
@@ -46,7 +46,7 @@ class PullSecretKeychain {
   // (an empty `pull`, or no pull secret entry matching). Errors: kPermissionDenied (the API
   // refused: RBAC), kUnavailable, kDeadlineExceeded, kInvalidArgument (a malformed pull secret or
   // name), each naming the object, never its content.
-  StatusOr<std::optional<net::BasicCredentials>> Resolve(const admission::PullContext& pull,
+  StatusOr<std::optional<net::BasicCredentials>> Resolve(const verification::PullContext& pull,
                                                          std::string_view registry,
                                                          std::string_view repository,
                                                          Deadline deadline);

@@ -21,7 +21,7 @@
 #include "runtime/sandbox/native_context.h"
 #include "runtime/status.h"
 
-namespace connaisseur::admission {
+namespace connaisseur::verification {
 class ImageVerifier;  // only passed through to connaisseur.verify (stdlib/verify.cc)
 }
 
@@ -46,10 +46,10 @@ struct AdmitDecision {
 struct PolicyOptions {
   std::string source;      // Lua source text (never bytecode)
   std::string chunk_name;  // shown in errors as "<chunk_name>:<line>", e.g. "default.lua"
-  const config::Config* config = nullptr;        // borrowed; must outlive the Policy
-  const matching::RuleIndex* rules = nullptr;    // borrowed; for connaisseur.match.candidates
-  admission::ImageVerifier* verifier = nullptr;  // borrowed; null → connaisseur.verify raises
-  log::Logger* logger = nullptr;                 // borrowed; script logs and print()
+  const config::Config* config = nullptr;           // borrowed; must outlive the Policy
+  const matching::RuleIndex* rules = nullptr;       // borrowed; for connaisseur.match.candidates
+  verification::ImageVerifier* verifier = nullptr;  // borrowed; null → connaisseur.verify raises
+  log::Logger* logger = nullptr;                    // borrowed; script logs and print()
   std::vector<sandbox::ModuleOpener>
       modules;  // see sandbox::ModuleOpener (stdlib::StandardModules())
   // Budgets; when unset, config->sandbox (or the defaults when config is null).

@@ -15,7 +15,7 @@ struct lua_State;
 namespace connaisseur::matching {
 class RuleIndex;
 }
-namespace connaisseur::admission {
+namespace connaisseur::verification {
 class ImageVerifier;  // used by stdlib/verify.cc only; the sandbox never calls it
 }
 namespace connaisseur::policy {
@@ -33,7 +33,7 @@ struct NativeContext {
   // For the life of the state; all borrowed, any may be null.
   const config::Config* config = nullptr;
   const matching::RuleIndex* rules = nullptr;
-  admission::ImageVerifier* verifier = nullptr;
+  verification::ImageVerifier* verifier = nullptr;
   log::Logger* logger = nullptr;
 
   // For the current call only.

@@ -6,9 +6,9 @@
 #include <sstream>
 #include <string>
 
-#include "runtime/admission/image_verifier.h"
 #include "runtime/matching/rule_index.h"
 #include "runtime/policy/policy.h"
+#include "runtime/verification/image_verifier.h"
 #include "stdlib/stdlib.h"
 #include "tests/runtime/policy/policy_test_support.h"
 #include "tests/testing/source_dirs.h"
@@ -20,11 +20,13 @@ namespace {
 using ::testing::HasSubstr;
 
 // Allows images tagged "signed"; everything else fails verification.
-class TagVerifier final : public admission::ImageVerifier {
+class TagVerifier final : public verification::ImageVerifier {
  public:
-  StatusOr<admission::VerifiedImage> Verify(const config::Rule&, const image::ImageReference& image,
-                                            const admission::PullContext&, Deadline) override {
-    if (image.tag() == "signed") return admission::VerifiedImage{"", "tag"};
+  StatusOr<verification::VerifiedImage> Verify(const config::Rule&,
+                                               const image::ImageReference& image,
+                                               const verification::PullContext&,
+                                               Deadline) override {
+    if (image.tag() == "signed") return verification::VerifiedImage{"", "tag"};
     return VerificationFailedError("unsigned");
   }
 };

@@ -9,7 +9,7 @@
 #include <memory>
 #include <string>
 
-#include "runtime/admission/image_verifier.h"
+#include "runtime/verification/image_verifier.h"
 #include "runtime/matching/rule_index.h"
 #include "runtime/policy/policy.h"
 #include "stdlib/stdlib.h"
@@ -19,14 +19,14 @@
 namespace connaisseur::stdlib::testing {
 
 // Verifies nothing over the network: allows images whose tag is "signed", with a fixed digest.
-class TagVerifier final : public admission::ImageVerifier {
+class TagVerifier final : public verification::ImageVerifier {
  public:
-  StatusOr<admission::VerifiedImage> Verify(const config::Rule& rule,
+  StatusOr<verification::VerifiedImage> Verify(const config::Rule& rule,
                                             const image::ImageReference& image,
-                                            const admission::PullContext&, Deadline) override {
+                                            const verification::PullContext&, Deadline) override {
     calls++;
     if (image.tag() == "signed") {
-      return admission::VerifiedImage{"sha256:" + std::string(64, 'a'), rule.validator};
+      return verification::VerifiedImage{"sha256:" + std::string(64, 'a'), rule.validator};
     }
     return VerificationFailedError("no signature for " + image.normalized());
   }

@@ -51,7 +51,7 @@ StatusOr<std::unique_ptr<CosignValidator>> CosignValidator::Create(
 }
 
 StatusOr<std::optional<net::BasicCredentials>> CosignValidator::CredentialsFor(
-    const image::ImageReference& image, const admission::PullContext& pull,
+    const image::ImageReference& image, const verification::PullContext& pull,
     Deadline deadline) const {
   if (!use_keychain_) {
     return registry::ResolveCredentials(auth_, image.registry(), image.repository());
@@ -66,7 +66,7 @@ StatusOr<std::optional<net::BasicCredentials>> CosignValidator::CredentialsFor(
 }
 
 StatusOr<std::shared_ptr<registry::RegistryClient>> CosignValidator::ClientFor(
-    const image::ImageReference& image, const admission::PullContext& pull,
+    const image::ImageReference& image, const verification::PullContext& pull,
     Deadline deadline) const {
   CN_ASSIGN_OR_RETURN(auto creds, CredentialsFor(image, pull, deadline));
   // Keyed by a hash so the map never holds a password in clear beside the client.
@@ -100,9 +100,9 @@ StatusOr<std::string> CosignValidator::ResolveDigest(registry::RegistryClient& c
   return manifest->digest;
 }
 
-StatusOr<std::optional<std::string>> CosignValidator::PinDigest(const image::ImageReference& image,
-                                                                const admission::PullContext& pull,
-                                                                Deadline deadline) const {
+StatusOr<std::optional<std::string>> CosignValidator::PinDigest(
+    const image::ImageReference& image, const verification::PullContext& pull,
+    Deadline deadline) const {
   if (image.digest() && !image.tag()) return std::optional<std::string>(*image.digest());
   CN_ASSIGN_OR_RETURN(std::shared_ptr<registry::RegistryClient> client,
                       ClientFor(image, pull, deadline));
@@ -121,7 +121,7 @@ Status CosignValidator::CheckReachable(Deadline deadline) const {
 
 StatusOr<VerifiedImage> CosignValidator::Verify(const image::ImageReference& image,
                                                 const config::RuleOptions& options,
-                                                const admission::PullContext& pull,
+                                                const verification::PullContext& pull,
                                                 Deadline deadline) const {
   std::vector<std::string> names;
   for (const auto& r : roots_) names.push_back(r.name);

@@ -59,22 +59,22 @@ class CosignValidator final : public validators::Validator {
   // [...]`, `signature not found in transparency log`, `error getting trust roots ...`.
   StatusOr<VerifiedImage> Verify(const image::ImageReference& image,
                                  const config::RuleOptions& options,
-                                 const admission::PullContext& pull,
+                                 const verification::PullContext& pull,
                                  Deadline deadline) const override;
   StatusOr<VerifiedImage> Verify(const image::ImageReference& image,
                                  const config::RuleOptions& options,
                                  Deadline deadline) const override {
-    return Verify(image, options, admission::PullContext{}, deadline);
+    return Verify(image, options, verification::PullContext{}, deadline);
   }
 
   // The manifest digest `image` names: a digest-only reference as written (no network), a tag
   // resolved at the registry (and checked against a digest pinned beside it).
   StatusOr<std::optional<std::string>> PinDigest(const image::ImageReference& image,
-                                                 const admission::PullContext& pull,
+                                                 const verification::PullContext& pull,
                                                  Deadline deadline) const override;
   StatusOr<std::optional<std::string>> PinDigest(const image::ImageReference& image,
                                                  Deadline deadline) const override {
-    return PinDigest(image, admission::PullContext{}, deadline);
+    return PinDigest(image, verification::PullContext{}, deadline);
   }
 
   // With auth.useKeychain, what a verification proves depends on the Pod's pull secrets.
@@ -104,13 +104,13 @@ class CosignValidator final : public validators::Validator {
         keychain_error_(std::move(options.keychain_error)) {}
 
   // The credentials for `image`: from auth_, or from the keychain for `pull`.
-  StatusOr<std::optional<net::BasicCredentials>> CredentialsFor(const image::ImageReference& image,
-                                                                const admission::PullContext& pull,
-                                                                Deadline deadline) const;
+  StatusOr<std::optional<net::BasicCredentials>> CredentialsFor(
+      const image::ImageReference& image, const verification::PullContext& pull,
+      Deadline deadline) const;
   // The client holding the credentials for `image` (one per distinct credential set).
-  StatusOr<std::shared_ptr<registry::RegistryClient>> ClientFor(const image::ImageReference& image,
-                                                                const admission::PullContext& pull,
-                                                                Deadline deadline) const;
+  StatusOr<std::shared_ptr<registry::RegistryClient>> ClientFor(
+      const image::ImageReference& image, const verification::PullContext& pull,
+      Deadline deadline) const;
   // The manifest digest `image` names; kNotFound "image <ref> does not exist".
   StatusOr<std::string> ResolveDigest(registry::RegistryClient& client,
                                       const image::ImageReference& image, Deadline deadline) const;

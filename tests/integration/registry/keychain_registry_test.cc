@@ -34,8 +34,8 @@ image::ImageReference Ref(const std::string& text) {
 }
 
 // The pull identity the webhook reads from a Pod in namespace "team".
-admission::PullContext PodIdentity(const std::string& service_account,
-                                   const std::vector<std::string>& pull_secrets) {
+verification::PullContext PodIdentity(const std::string& service_account,
+                                      const std::vector<std::string>& pull_secrets) {
   json spec = {{"containers", {{{"name", "app"}, {"image", "x"}}}}};
   if (!service_account.empty()) spec["serviceAccountName"] = service_account;
   for (const std::string& s : pull_secrets) spec["imagePullSecrets"].push_back({{"name", s}});
@@ -114,7 +114,7 @@ class KeychainRegistryTest : public ::testing::Test {
   }
 
   StatusOr<validators::VerifiedImage> Verify(const std::string& image,
-                                             const admission::PullContext& pull) {
+                                             const verification::PullContext& pull) {
     config::Rule rule;
     rule.pattern = host() + "/*";
     rule.validator = "keychain";
@@ -158,7 +158,7 @@ TEST_F(KeychainRegistryTest, NoPullSecretDeniesNamingTheRegistryAuthFailure) {
   // Verified for a Pod with credentials first: the cache must not answer for the others.
   ASSERT_THAT(Verify(host() + "/team/app:v1", PodIdentity("", {"pod-pull"})), IsOk());
   for (const auto& pull : {PodIdentity("", {}), PodIdentity("", {"elsewhere"}),
-                           PodIdentity("ghost", {"absent"}), admission::PullContext{}}) {
+                           PodIdentity("ghost", {"absent"}), verification::PullContext{}}) {
     EXPECT_THAT(Verify(host() + "/team/app:v1", pull),
                 StatusIs(StatusCode::kPermissionDenied,
                          HasSubstr("registry " + host() + " requires credentials (401)")))

@@ -10,11 +10,15 @@
 #include <string>
 #include <vector>
 
-#include "runtime/admission/image_verifier.h"
 #include "runtime/admission/policy_runner.h"
 #include "runtime/config/config.h"
+#include "runtime/verification/image_verifier.h"
 
 namespace connaisseur::admission::testing {
+
+using verification::ImageVerifier;
+using verification::PullContext;
+using verification::VerifiedImage;
 
 inline config::Rule MakeRule(std::string pattern, std::string validator,
                              config::RuleMode mode = config::RuleMode::kMutate) {

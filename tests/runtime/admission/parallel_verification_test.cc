@@ -22,6 +22,9 @@ namespace connaisseur::admission {
 namespace {
 
 using testing::Digest;
+using verification::ImageVerifier;
+using verification::PullContext;
+using verification::VerifiedImage;
 
 std::string HexDigest(size_t n) { return Digest("0123456789abcdef"[n % 16]); }
 using testing::MakeRule;

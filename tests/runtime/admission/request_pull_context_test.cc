@@ -11,6 +11,7 @@ namespace connaisseur::admission {
 namespace {
 
 using nlohmann::json;
+using verification::PullContext;
 
 class RequestPullContextTest : public ::testing::Test {
  protected:

@@ -16,6 +16,8 @@
 namespace connaisseur::admission {
 namespace {
 
+using alerting::AlertEvent;
+using alerting::AlertNotifier;
 using nlohmann::json;
 using testing::Digest;
 using testing::MakeRule;

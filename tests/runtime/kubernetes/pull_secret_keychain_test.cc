@@ -21,8 +21,8 @@ using ::testing::Not;
 
 Deadline Soon() { return Deadline::In(std::chrono::seconds(10)); }
 
-admission::PullContext Pod(std::string service_account, std::vector<std::string> secrets,
-                           std::string ns = "team") {
+verification::PullContext Pod(std::string service_account, std::vector<std::string> secrets,
+                              std::string ns = "team") {
   return {std::move(ns), std::move(service_account), std::move(secrets)};
 }
 
@@ -45,7 +45,7 @@ class PullSecretKeychainTest : public ::testing::Test {
 
   // The user name the keychain picks for `registry`/`repository`, "" for anonymous, or the
   // error message.
-  std::string UserFor(PullSecretKeychain& keychain, const admission::PullContext& pull,
+  std::string UserFor(PullSecretKeychain& keychain, const verification::PullContext& pull,
                       const std::string& registry, const std::string& repository = "app") {
     auto creds = keychain.Resolve(pull, registry, repository, Soon());
     if (!creds.ok()) return "error: " + creds.status().message();
@@ -160,7 +160,7 @@ TEST_F(PullSecretKeychainTest, FailuresAreNotRemembered) {
 
 TEST_F(PullSecretKeychainTest, EmptyPullContextIsAnonymousWithoutAnyRequest) {
   auto keychain = Keychain();
-  EXPECT_EQ(UserFor(*keychain, admission::PullContext{}, "reg.example"), "");
+  EXPECT_EQ(UserFor(*keychain, verification::PullContext{}, "reg.example"), "");
   EXPECT_EQ(api_->requests("serviceaccounts") + api_->requests("secrets"), 0u);
 }
 

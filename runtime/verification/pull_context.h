@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace connaisseur::admission {
+namespace connaisseur::verification {
 
 struct PullContext {
   // The request's namespace. Empty: no cluster context (every other field is then empty too).
@@ -22,4 +22,4 @@ struct PullContext {
   bool operator==(const PullContext&) const = default;
 };
 
-}  // namespace connaisseur::admission
+}  // namespace connaisseur::verification

@@ -1,17 +1,18 @@
 // ImageVerifier: what the admission pipeline, `check` and `connaisseur.verify` call to run a
 // rule's validator on one image. Implemented in validators/ (with caching and single-flight);
-// runtime/ only knows this interface, so dependencies point one way.
+// runtime/admission/, runtime/policy/ and stdlib/ only know this interface, so dependencies point
+// one way: validators/ → runtime/verification/ ← runtime/admission/.
 #pragma once
 
 #include <string>
 
-#include "runtime/admission/pull_context.h"
 #include "runtime/config/config.h"
 #include "runtime/deadline.h"
 #include "runtime/image/image_reference.h"
 #include "runtime/status.h"
+#include "runtime/verification/pull_context.h"
 
-namespace connaisseur::admission {
+namespace connaisseur::verification {
 
 // What a successful verification proved.
 struct VerifiedImage {
@@ -48,4 +49,4 @@ class ImageVerifier {
   }
 };
 
-}  // namespace connaisseur::admission
+}  // namespace connaisseur::verification

@@ -1,5 +1,6 @@
 // AlertNotifier: what the admission flow calls to send admit/reject alerts (docs/configuration.md
-// "alerting"). Implemented in runtime/alerting/; the flow only knows this interface.
+// "alerting"). Implemented by AlertDispatcher (alert_dispatcher.h); runtime/admission/ only knows
+// this interface (CMake target cn_alert_notifier, which links nothing of the implementation).
 #pragma once
 
 #include <string>
@@ -8,7 +9,7 @@
 #include "runtime/deadline.h"
 #include "runtime/status.h"
 
-namespace connaisseur::admission {
+namespace connaisseur::alerting {
 
 struct AlertEvent {
   bool admitted = false;  // admitRequest stream when true, rejectRequest otherwise
@@ -26,4 +27,4 @@ class AlertNotifier {
   virtual Status Notify(const AlertEvent& event, Deadline deadline) = 0;
 };
 
-}  // namespace connaisseur::admission
+}  // namespace connaisseur::alerting
