@@ -136,7 +136,7 @@ Status AlertDispatcher::Send(const Receiver& receiver, const AlertValues& base, 
   return status;
 }
 
-Status AlertDispatcher::Notify(const alerting::AlertEvent& event, Deadline deadline) {
+Status AlertDispatcher::Notify(const AlertEvent& event, Deadline deadline) {
   const std::vector<Receiver>& receivers = event.admitted ? admit_ : reject_;
   if (receivers.empty()) return Status::Ok();
   const char* stream = event.admitted ? "admit" : "reject";

@@ -33,13 +33,13 @@ struct AlertDispatcherOptions {
   log::Logger* logger = nullptr;            // borrowed
 };
 
-class AlertDispatcher final : public alerting::AlertNotifier {
+class AlertDispatcher final : public AlertNotifier {
  public:
   // Loads and checks every receiver's template (a missing or malformed one is a config error).
   static StatusOr<std::unique_ptr<AlertDispatcher>> Create(AlertDispatcherOptions options);
   ~AlertDispatcher() override;  // finishes queued fire-and-forget alerts
 
-  Status Notify(const alerting::AlertEvent& event, Deadline deadline) override;
+  Status Notify(const AlertEvent& event, Deadline deadline) override;
 
  private:
   struct Receiver {

@@ -119,8 +119,7 @@ TEST_F(AlertDispatcherTest, ReceiverGetsTheFilledTemplateWithTrimmedHeaders) {
   config_.admit_request = {Receiver("/ok", true)};
   auto d = Dispatcher();
   ASSERT_NE(d, nullptr);
-  alerting::AlertEvent e{
-      true, "CONNAISSEUR admitted a request", "uid-1", "team-a", {"nginx:1", "redis"}};
+  AlertEvent e{true, "CONNAISSEUR admitted a request", "uid-1", "team-a", {"nginx:1", "redis"}};
   ASSERT_THAT(d->Notify(e, Deadline::In(std::chrono::seconds(10))), IsOk());
   std::lock_guard lock(mu_);
   ASSERT_EQ(received_.size(), 1u);
@@ -144,7 +143,7 @@ TEST_F(AlertDispatcherTest, MandatoryFailureDeniesOptionalFailureDoesNot) {
   config_.reject_request = {Receiver("/ok", false), Receiver("/fail", false)};
   auto d = Dispatcher();
   ASSERT_NE(d, nullptr);
-  alerting::AlertEvent e{false, "CONNAISSEUR rejected a request: x", "uid-2", "ns", {}};
+  AlertEvent e{false, "CONNAISSEUR rejected a request: x", "uid-2", "ns", {}};
   EXPECT_THAT(d->Notify(e, Deadline::In(std::chrono::seconds(10))), IsOk());
   d.reset();  // drains the fire-and-forget queue
   {
