@@ -1,8 +1,11 @@
-// The images of one request are verified concurrently (bounded), while the policy is only called
-// from the request's thread, and results, patch order and the deadline stay as if sequential.
+// DecideRequest: the images of one request are verified concurrently (bounded), while the policy
+// is only called from the request's thread, and results, patch order and the deadline stay as if
+// sequential; every validator call gets the pull identity of the object under review.
 // No timing assertions: a gate in the verifier makes every call wait until the expected number
 // of calls is in flight at once, which sequential verification could never reach (its first
 // call would wait until the deadline and the request would time out).
+#include "runtime/admission/request_decision.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -12,7 +15,6 @@
 #include <thread>
 
 #include "runtime/admission/admission_review.h"
-#include "runtime/admission/request_decision.h"
 #include "runtime/admission/worker_pool.h"
 #include "runtime/log/logger.h"
 #include "tests/runtime/admission/admission_fixtures.h"
@@ -232,6 +234,68 @@ TEST_F(ParallelVerificationTest, WithoutAPoolVerifiesSequentiallyOnTheRequestsTh
   EXPECT_EQ(verifier_->max_in_flight(), 1u);
   EXPECT_EQ(verifier_->threads(), 1u);
   EXPECT_EQ(d.outcome.patch.size(), 4u);
+}
+
+// DecideRequest hands every validator call the pull identity of the object under review (its
+// namespace, service account and imagePullSecrets), which cosign's auth.useKeychain reads.
+using nlohmann::json;
+using verification::PullContext;
+
+class RequestPullContextTest : public ::testing::Test {
+ protected:
+  RequestPullContextTest()
+      : config_(testing::MakeConfig()),
+        policy_({testing::MakeRule("docker.io/library/*", "notary")}) {
+    verifier_.digests = {{"docker.io/library/nginx", testing::Digest('a')}};
+  }
+
+  Decision Decide(const json& review) {
+    auto parsed = ParseAdmissionReview(review.dump());
+    EXPECT_THAT(parsed, IsOk());
+    ImageCheckContext ctx{&config_, &verifier_, nullptr, nullptr, &logger_};
+    return DecideRequest(*parsed, policy_, ctx, Deadline::Infinite());
+  }
+
+  config::Config config_;
+  testing::FirstMatchPolicy policy_;
+  testing::TableVerifier verifier_;
+  log::NullLogger logger_;
+};
+
+TEST_F(RequestPullContextTest, ValidatorsSeeThePodsNamespaceServiceAccountAndPullSecrets) {
+  json review = testing::PodReview({"nginx:1"});
+  review["request"]["namespace"] = "payments";
+  json& spec = review["request"]["object"]["spec"];
+  spec["serviceAccountName"] = "deployer";
+  spec["imagePullSecrets"] = {{{"name", "registry-a"}}, {{"name", "registry-b"}}};
+  Decision d = Decide(review);
+  EXPECT_TRUE(d.outcome.allowed) << d.outcome.message;
+  EXPECT_EQ(verifier_.LastPull(),
+            (PullContext{"payments", "deployer", {"registry-a", "registry-b"}}));
+}
+
+TEST_F(RequestPullContextTest, TemplatesOfOtherKindsCarryTheirPodSpecsIdentity) {
+  json review = testing::PodReview({"nginx:1"});
+  json pod_spec = review["request"]["object"]["spec"];
+  pod_spec["imagePullSecrets"] = {{{"name", "from-template"}}};
+  review["request"]["kind"]["kind"] = "Deployment";
+  review["request"]["object"] = {{"kind", "Deployment"},
+                                 {"metadata", {{"name", "d"}}},
+                                 {"spec", {{"template", {{"spec", pod_spec}}}}}};
+  Decision d = Decide(review);
+  EXPECT_TRUE(d.outcome.allowed) << d.outcome.message;
+  EXPECT_EQ(verifier_.LastPull(), (PullContext{"default", "", {"from-template"}}));
+}
+
+TEST_F(RequestPullContextTest, MistypedPullSecretsDenyAsUndecodable) {
+  json review = testing::PodReview({"nginx:1"});
+  review["request"]["object"]["spec"]["imagePullSecrets"] = "registry-a";
+  Decision d = Decide(review);
+  EXPECT_FALSE(d.outcome.allowed);
+  EXPECT_EQ(d.kind, Decision::Kind::kInvalid);
+  EXPECT_NE(d.outcome.message.find("imagePullSecrets is not an array"), std::string::npos)
+      << d.outcome.message;
+  EXPECT_EQ(verifier_.calls, 0);
 }
 
 }  // namespace
