@@ -2,8 +2,8 @@
 // the input is a WWW-Authenticate value, then optionally a NUL byte and a token server's body.
 // No crash, no sanitizer report, and the contracts the token flow relies on: a parsed challenge
 // has a scheme and lower-case parameter names; a realm CheckRealm accepts is an https (or, when
-// allowed, http) URL without "..", so credentials never go to a downgraded or traversing URL; a
-// parsed token is JWT-shaped and lives between 0 and 24 hours.
+// allowed, http; in any case) URL without "..", so credentials never go to a downgraded or
+// traversing URL; a parsed token is JWT-shaped and lives between 0 and 24 hours.
 #include <cctype>
 #include <cstddef>
 #include <cstdint>
@@ -32,7 +32,9 @@ void CheckChallenge(std::string_view header) {
   const std::string realm = challenge->Param("realm");
   for (bool allow_http : {false, true}) {
     if (!CheckRealm(realm, allow_http).ok()) continue;
-    Check(realm.rfind("https://", 0) == 0 || (allow_http && realm.rfind("http://", 0) == 0));
+    std::string scheme = realm.substr(0, realm.find("://") + 3);  // schemes ignore case
+    for (char& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    Check(scheme == "https://" || (allow_http && scheme == "http://"));
     Check(realm.find("..") == std::string::npos);
   }
 }
