@@ -13,12 +13,12 @@ namespace connaisseur::validators {
 
 class UnavailableValidator final : public Validator {
  public:
-  // `type` is the configured type ("notaryv1", ...); `reason` says why nothing can verify, e.g.
+  // `type` is the configured type; `reason` says why nothing can verify, e.g.
   // `validator "default" has no trust root configured`.
-  UnavailableValidator(std::string type, std::string reason)
-      : type_(std::move(type)), reason_(std::move(reason)) {}
+  UnavailableValidator(config::ValidatorType type, std::string reason)
+      : type_(type), reason_(std::move(reason)) {}
 
-  std::string_view type() const override { return type_; }
+  config::ValidatorType type() const override { return type_; }
   const std::string& reason() const { return reason_; }
 
   // Always kInvalidArgument (a configuration problem: retrying cannot help) with the reason.
@@ -27,7 +27,7 @@ class UnavailableValidator final : public Validator {
                                  Deadline deadline) const override;
 
  private:
-  const std::string type_;
+  const config::ValidatorType type_;
   const std::string reason_;
 };
 

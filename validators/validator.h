@@ -22,8 +22,8 @@ class Validator {
  public:
   virtual ~Validator() = default;
 
-  // "static", "notaryv1", "cosign", "notation".
-  virtual std::string_view type() const = 0;
+  // Which kind of validator this is (config::ValidatorTypeName gives its name).
+  virtual config::ValidatorType type() const = 0;
 
   // Verifies `image` under `options` before `deadline`. Thread-safe (called from many workers).
   // Returns kVerificationFailed / kNotFound / kUnavailable / kDeadlineExceeded / ... with a

@@ -47,7 +47,6 @@ StatusOr<std::unique_ptr<Validator>> Build(const config::ValidatorConfig& config
 
 std::unique_ptr<Validator> CreateValidator(const config::ValidatorConfig& config,
                                            std::string* failure) {
-  const std::string type(config::ValidatorTypeName(config.type));
   std::string reason = config.unusable;
   if (reason.empty()) {
     auto built = Build(config);
@@ -58,7 +57,7 @@ std::unique_ptr<Validator> CreateValidator(const config::ValidatorConfig& config
     if (reason.find(prefix) == std::string::npos) reason = prefix + ": " + reason;
     if (failure != nullptr) *failure = reason;
   }
-  return std::make_unique<UnavailableValidator>(type, std::move(reason));
+  return std::make_unique<UnavailableValidator>(config.type, std::move(reason));
 }
 
 }  // namespace connaisseur::validators

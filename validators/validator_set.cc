@@ -29,9 +29,9 @@ std::string CacheKey(const config::Rule& rule, const image::ImageReference& imag
   return key;
 }
 
-Status Wrap(std::string_view type, const image::ImageReference& image, const Status& cause) {
-  return Status(cause.code(), "error during " + std::string(type) + " validation of image " +
-                                  image.raw() + ": " + cause.message());
+Status Wrap(config::ValidatorType type, const image::ImageReference& image, const Status& cause) {
+  return Status(cause.code(), "error during " + std::string(config::ValidatorTypeName(type)) +
+                                  " validation of image " + image.raw() + ": " + cause.message());
 }
 
 }  // namespace
@@ -75,12 +75,12 @@ StatusOr<VerifiedImage> ValidatorSet::Verify(const config::Rule& rule,
     return NotFoundError("validator \"" + rule.validator + "\" not found");
   }
   const Validator& validator = *it->second;
-  const std::string_view type = validator.type();
+  const config::ValidatorType type = validator.type();
   if (Status configured = CheckConfigured(rule); !configured.ok()) {
     return Wrap(type, image, configured);
   }
 
-  if (type == "static") {
+  if (type == config::ValidatorType::kStatic) {
     auto result = validator.Verify(image, rule.with, deadline);
     if (!result.ok()) {
       return VerificationFailedError("static deny for image " + image.raw() + " using rule " +
@@ -153,7 +153,7 @@ StatusOr<VerifiedImage> ValidatorSet::ResolveAndVerify(const Validator& validato
     return VerificationFailedError("verified digest " + result->digest +
                                    " differs from the resolved digest " + *pinned);
   }
-  if (from_cache) result->detail = "cache hit";
+  if (from_cache) result->cache = verification::CacheOutcome::kCacheHit;
   return result;
 }
 

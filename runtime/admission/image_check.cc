@@ -9,10 +9,17 @@ namespace {
 
 using metrics::Labels;
 
-// The type of validator `name` ("static", "notaryv1", ...), "unknown" when none has that name.
-std::string ValidatorType(const config::Config& config, const std::string& name) {
+// The kind of validator `name`; nullopt when no validator has that name.
+std::optional<config::ValidatorType> ValidatorType(const config::Config& config,
+                                                   const std::string& name) {
   const config::ValidatorConfig* validator = config.FindValidator(name);
-  return validator == nullptr ? "unknown" : std::string(config::ValidatorTypeName(validator->type));
+  if (validator == nullptr) return std::nullopt;
+  return validator->type;
+}
+
+// The metric label of a validator kind: its name, or "unknown" before a validator is found.
+std::string TypeLabel(const std::optional<config::ValidatorType>& type) {
+  return type.has_value() ? std::string(config::ValidatorTypeName(*type)) : "unknown";
 }
 
 void Count(const ImageCheckContext& ctx, const char* name, Labels labels) {
@@ -24,7 +31,7 @@ void Skip(ImageCheck& check, const std::string& reason, const ImageCheckContext&
   check.result.allowed = true;
   check.result.reason = reason;
   Count(ctx, metrics::kValidationsSkipped,
-        {{"type", check.validator_type},
+        {{"type", TypeLabel(check.validator_type)},
          {"validator_name", check.result.rule->validator},
          {"reason", reason}});
   ctx.logger->Debug("skipped validation: " + reason + " for image " + check.result.image,
@@ -55,7 +62,7 @@ ImageCheck SelectForImage(const std::string& raw, PolicyRunner& policy,
   check.result.rule = *rule;
   check.validator_type = ValidatorType(*ctx.config, rule->validator);
 
-  if (check.validator_type != "static") {
+  if (check.validator_type != config::ValidatorType::kStatic) {
     if (skips.unchanged.contains(image.normalized())) {
       Skip(check, kSkipUnchanged, ctx);
       return check;
@@ -79,9 +86,10 @@ void VerifySelected(ImageCheck* check_ptr, const verification::PullContext& pull
   check.pending.reset();
   const std::string& raw = check.result.image;
   const std::optional<config::Rule>& rule = check.result.rule;
-  const bool is_static = check.validator_type == "static";
+  const bool is_static = check.validator_type == config::ValidatorType::kStatic;
 
-  const Labels labels = {{"type", check.validator_type}, {"validator_name", rule->validator}};
+  const Labels labels = {{"type", TypeLabel(check.validator_type)},
+                         {"validator_name", rule->validator}};
   const auto start = std::chrono::steady_clock::now();
   auto verified = ctx.verifier->Verify(*rule, image, pull, deadline);
   if (ctx.metrics != nullptr) {
@@ -99,9 +107,9 @@ void VerifySelected(ImageCheck* check_ptr, const verification::PullContext& pull
           labels);
     return;
   }
-  if (verified->detail == kSkipCacheHit) {
+  if (verified->cache == verification::CacheOutcome::kCacheHit) {
     Count(ctx, metrics::kValidationsSkipped,
-          {{"type", check.validator_type},
+          {{"type", TypeLabel(check.validator_type)},
            {"validator_name", rule->validator},
            {"reason", kSkipCacheHit}});
   } else {
@@ -117,12 +125,8 @@ void VerifySelected(ImageCheck* check_ptr, const verification::PullContext& pull
     check.result.reason = "static allow for image " + raw + " using rule " + rule->pattern;
     return;
   }
-  if (image.digest().has_value() && *image.digest() != verified->digest) {
-    check.result.reason = "error during " + check.validator_type + " validation of image " + raw +
-                          ": verified digest " + verified->digest + " differs from the pinned " +
-                          *image.digest();
-    return;
-  }
+  // The verifier already refused a digest other than the one the reference pins
+  // (verification::ImageVerifier's contract), so the pinned reference names what was proven.
   const std::string pinned_text = image.WithDigest(verified->digest);
   auto pinned = image::ImageReference::Parse(pinned_text);
   if (!pinned.ok()) {

@@ -54,8 +54,9 @@ struct SkipPolicy {
 };
 
 struct ImageCheck {
-  policy::ImageResult result;              // image, rule, allowed, digest, reason
-  std::string validator_type = "unknown";  // metric label; "unknown" before a validator is found
+  policy::ImageResult result;  // image, rule, allowed, digest, reason
+  // The selected validator's kind; absent before a validator is found (metric label "unknown").
+  std::optional<config::ValidatorType> validator_type;
   std::string pinned;      // normalised "<name>:<tag>@sha256:<hex>" to patch to; empty → no op
   bool timed_out = false;  // the request deadline passed during this image
   // Set by SelectForImage when the validator still has to run on this image; VerifySelected

@@ -14,12 +14,17 @@
 
 namespace connaisseur::verification {
 
+// Whether an outcome was proven by this call or answered from the verification cache (a cache hit
+// is counted apart from a validation in the metrics).
+enum class CacheOutcome { kVerified, kCacheHit };
+
 // What a successful verification proved.
 struct VerifiedImage {
   // "sha256:<64 hex>" the signature covers; empty only for a static allow of a tag reference.
   std::string digest;
-  // Short human text of what was checked ("static allow", "cache hit", "2/2 trust roots").
+  // Short human text of what was checked ("static allow", "2/2 trust roots").
   std::string detail;
+  CacheOutcome cache = CacheOutcome::kVerified;
 };
 
 class ImageVerifier {
@@ -29,7 +34,8 @@ class ImageVerifier {
   // Runs the validator `rule.validator` with `rule.with` on `image`, pulling with the
   // credentials `pull` grants where the validator reads them from the cluster (an empty `pull`:
   // anonymously). Any failure is a non-OK Status whose message says what failed; the caller
-  // denies. Thread-safe.
+  // denies. When `image` pins a digest, a success proves exactly that digest: a validator that
+  // proves another one is a failure here, and callers do not check it again. Thread-safe.
   virtual StatusOr<VerifiedImage> Verify(const config::Rule& rule,
                                          const image::ImageReference& image,
                                          const PullContext& pull, Deadline deadline) = 0;

@@ -33,7 +33,7 @@ constexpr char kDigestB[] =
 class CountingValidator final : public Validator {
  public:
   explicit CountingValidator(StatusOr<VerifiedImage> outcome) : outcome_(std::move(outcome)) {}
-  std::string_view type() const override { return "cosign"; }
+  config::ValidatorType type() const override { return config::ValidatorType::kCosign; }
   StatusOr<VerifiedImage> Verify(const image::ImageReference&, const config::RuleOptions&,
                                  Deadline) const override {
     ++calls_;
@@ -166,7 +166,7 @@ TEST(ValidatorSetTest, RepeatedImageIsVerifiedOnceWithinTtlAndAgainAfterIt) {
   ASSERT_THAT(f.Verify("nginx", rule).status(), IsOk());
   auto again = f.Verify("docker.io/library/nginx:latest", rule);  // same normalised reference
   ASSERT_THAT(again.status(), IsOk());
-  EXPECT_EQ(again->detail, "cache hit");
+  EXPECT_EQ(again->cache, verification::CacheOutcome::kCacheHit);
   EXPECT_EQ(again->digest, kDigestA);
   EXPECT_EQ(f.signed_validator->calls(), 1);
   f.now += std::chrono::seconds(31);
@@ -243,7 +243,7 @@ TEST(ValidatorSetTest, JoinerGivesUpAtItsDeadline) {
 // and Verify records which references it was asked about.
 class PinningValidator final : public Validator {
  public:
-  std::string_view type() const override { return "cosign"; }
+  config::ValidatorType type() const override { return config::ValidatorType::kCosign; }
   StatusOr<std::optional<std::string>> PinDigest(const image::ImageReference& image,
                                                  Deadline) const override {
     std::lock_guard lock(mu_);
@@ -309,10 +309,10 @@ TEST(ValidatorSetTest, PinningValidatorIsCachedPerDigestSoAMovedTagIsVerifiedAga
   auto other_tag = f.Verify("reg.io/app:v2");
   ASSERT_THAT(other_tag.status(), IsOk());
   EXPECT_EQ(other_tag->digest, kDigestA);
-  EXPECT_EQ(other_tag->detail, "cache hit");
+  EXPECT_EQ(other_tag->cache, verification::CacheOutcome::kCacheHit);
   auto by_digest = f.Verify(std::string("reg.io/app@") + kDigestA);
   ASSERT_THAT(by_digest.status(), IsOk());
-  EXPECT_EQ(by_digest->detail, "cache hit");
+  EXPECT_EQ(by_digest->cache, verification::CacheOutcome::kCacheHit);
 
   // Verify only ever saw digest references, one per distinct digest.
   EXPECT_THAT(f.pinning->asked, ::testing::ElementsAre(std::string("reg.io/app@") + kDigestA,
@@ -347,7 +347,7 @@ TEST(ValidatorSetTest, DeniesWhenTheValidatorProvesAnotherDigestThanItPinned) {
 // A registry that hangs on tag resolution until the test lets it answer, counting resolutions.
 class HangingRegistryValidator final : public Validator {
  public:
-  std::string_view type() const override { return "cosign"; }
+  config::ValidatorType type() const override { return config::ValidatorType::kCosign; }
   StatusOr<std::optional<std::string>> PinDigest(const image::ImageReference&,
                                                  Deadline) const override {
     ++resolutions;
@@ -468,7 +468,7 @@ TEST(ValidatorFactoryTest, BuildsStaticValidatorsAndADenyingStandInForNotation) 
     std::string failure;
     std::unique_ptr<Validator> validator = CreateValidator(vc, &failure);
     EXPECT_EQ(failure.empty(), c.type == config::ValidatorType::kStatic) << failure;
-    EXPECT_EQ(validator->type(), config::ValidatorTypeName(c.type));
+    EXPECT_EQ(validator->type(), c.type);
     auto result = validator->Verify(Parse("nginx"), config::RuleOptions{}, Deadline::Infinite());
     EXPECT_EQ(result.ok(), c.allowed) << config::ValidatorTypeName(c.type);
     if (!c.allowed) {

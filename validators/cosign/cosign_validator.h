@@ -52,7 +52,7 @@ class CosignValidator final : public validators::Validator {
     return Create(config, Options{});
   }
 
-  std::string_view type() const override { return "cosign"; }
+  config::ValidatorType type() const override { return config::ValidatorType::kCosign; }
 
   // Messages (substrings kept from Connaisseur): `image <ref> does not exist`, `no signatures
   // found`, `validation threshold not reached (<n>/<t>)`, `missing required signatures from

@@ -38,7 +38,7 @@ class NotaryV1Validator : public validators::Validator {
   static StatusOr<std::unique_ptr<NotaryV1Validator>> Create(const config::ValidatorConfig& config,
                                                              const NotaryV1Options& options = {});
 
-  std::string_view type() const override { return "notaryv1"; }
+  config::ValidatorType type() const override { return config::ValidatorType::kNotaryV1; }
 
   // Uses `options.trust_root` ("" = "default", "*" = all) and `options.delegations`.
   StatusOr<validators::VerifiedImage> Verify(const image::ImageReference& image,

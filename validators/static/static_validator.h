@@ -12,7 +12,7 @@ class StaticValidator final : public Validator {
  public:
   explicit StaticValidator(bool approve) : approve_(approve) {}
 
-  std::string_view type() const override { return "static"; }
+  config::ValidatorType type() const override { return config::ValidatorType::kStatic; }
 
   // approve=true: OK with the image's own digest when the reference pins one (else empty, so no
   // patch is made). approve=false: kVerificationFailed "static deny". Never touches the network.

@@ -104,6 +104,12 @@ class TableVerifier final : public ImageVerifier {
       return VerificationFailedError("error during notaryv1 validation of image " + image.raw() +
                                      ": no trust data");
     }
+    // ImageVerifier's contract: a digest pinned in the reference is the one proven, or a failure.
+    if (image.digest().has_value() && *image.digest() != it->second) {
+      return VerificationFailedError("error during notaryv1 validation of image " + image.raw() +
+                                     ": verified digest " + it->second +
+                                     " differs from the one pinned in the reference");
+    }
     return VerifiedImage{it->second, "verified"};
   }
 

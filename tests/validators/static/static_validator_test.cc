@@ -52,7 +52,9 @@ TEST(StaticValidatorTest, DenyingValidatorDeniesEveryImage) {
   }
 }
 
-TEST(StaticValidatorTest, ReportsItsType) { EXPECT_EQ(StaticValidator(true).type(), "static"); }
+TEST(StaticValidatorTest, ReportsItsType) {
+  EXPECT_EQ(StaticValidator(true).type(), config::ValidatorType::kStatic);
+}
 
 }  // namespace
 }  // namespace connaisseur::validators
