@@ -396,7 +396,7 @@ TEST_F(CosignRegistryTest, ValidatorSetReverifiesATagMovedWithinTheCacheTtl) {
   auto back = set.Verify(rule, Ref(host() + "/team/ttl:v1"), Soon());
   ASSERT_THAT(back, IsOk());
   EXPECT_EQ(back->digest, signed_digest);
-  EXPECT_EQ(back->detail, "cache hit");
+  EXPECT_EQ(back->cache, verification::CacheOutcome::kCacheHit);
 }
 
 TEST_F(CosignRegistryTest, TagMovedAfterSigningIsDenied) {
