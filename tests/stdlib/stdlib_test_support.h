@@ -9,9 +9,9 @@
 #include <memory>
 #include <string>
 
-#include "runtime/verification/image_verifier.h"
 #include "runtime/matching/rule_index.h"
 #include "runtime/policy/policy.h"
+#include "runtime/verification/image_verifier.h"
 #include "stdlib/stdlib.h"
 #include "tests/runtime/policy/policy_test_support.h"
 #include "tests/testing/status_matchers.h"
@@ -22,8 +22,9 @@ namespace connaisseur::stdlib::testing {
 class TagVerifier final : public verification::ImageVerifier {
  public:
   StatusOr<verification::VerifiedImage> Verify(const config::Rule& rule,
-                                            const image::ImageReference& image,
-                                            const verification::PullContext&, Deadline) override {
+                                               const image::ImageReference& image,
+                                               const verification::PullContext&,
+                                               Deadline) override {
     calls++;
     if (image.tag() == "signed") {
       return verification::VerifiedImage{"sha256:" + std::string(64, 'a'), rule.validator};
