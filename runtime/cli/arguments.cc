@@ -7,6 +7,12 @@ namespace connaisseur::cli {
 
 StatusOr<Arguments> Arguments::Parse(std::span<char* const> args,
                                      std::span<const OptionSpec> specs) {
+  const std::vector<std::string_view> words(args.begin(), args.end());
+  return Parse(words, specs);
+}
+
+StatusOr<Arguments> Arguments::Parse(std::span<const std::string_view> args,
+                                     std::span<const OptionSpec> specs) {
   Arguments out;
   bool options_done = false;
   for (size_t i = 0; i < args.size(); ++i) {

@@ -22,6 +22,9 @@ class Arguments {
   // Parses `args` (without the program and subcommand names). Unknown options, missing values,
   // values given to flags and repeated options are kInvalidArgument with a one-line message.
   // `-h` is accepted as `--help`.
+  static StatusOr<Arguments> Parse(std::span<const std::string_view> args,
+                                   std::span<const OptionSpec> specs);
+  // The same over C strings (argv).
   static StatusOr<Arguments> Parse(std::span<char* const> args, std::span<const OptionSpec> specs);
 
   bool Has(std::string_view name) const { return values_.count(std::string(name)) != 0; }

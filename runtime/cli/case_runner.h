@@ -10,7 +10,7 @@
 
 #include "runtime/cli/policy_cases.h"
 #include "runtime/cli/policy_environment.h"
-#include "runtime/cli/serve_command.h"
+#include "runtime/cli/webhook_stack.h"
 #include "runtime/log/logger.h"
 
 namespace connaisseur::cli {

@@ -1,16 +1,29 @@
-// The subcommands of `connaisseur` owned by runtime/cli/ (review, serve, sign and
-// generate-key-pair have their own headers). Each takes the arguments after its name, writes
+// The subcommands of `connaisseur` (docs/cli.md). Each takes the arguments after its name, writes
 // results to stdout and diagnostics to stderr, and returns the process exit code (docs/cli.md: 0, 1
 // or 2).
 #pragma once
 
 #include <span>
+#include <string_view>
 
 namespace connaisseur::cli {
 
 int RunCheckCommand(std::span<char* const> args);
-int RunLintCommand(std::span<char* const> args);
+int RunLintCommand(std::span<const std::string_view> args);
 int RunTestCommand(std::span<char* const> args);
+// One AdmissionReview in (a file or stdin), the webhook's exact response out, through the same
+// WebhookStack as `serve`. 0 when a response was printed (allowed or not), 2 on invalid input,
+// usage or configuration errors.
+int RunReview(std::span<const std::string_view> args);
+// The HTTPS admission webhook, until SIGTERM. 0 after a clean shutdown, 2 usage, configuration or
+// script error.
+int RunServe(std::span<const std::string_view> args);
+// Signs an image in its registry as `cosign sign --key` does (validators/cosign/signer.h).
+// 0 signed, 1 the registry or signing failed, 2 usage error or unreadable key.
+int RunSign(std::span<const std::string_view> args);
+// Writes a cosign-compatible key pair. 0 written, 2 usage error or a file that exists or cannot
+// be written.
+int RunGenerateKeyPair(std::span<const std::string_view> args);
 
 // Exit codes shared by every subcommand.
 inline constexpr int kExitOk = 0;

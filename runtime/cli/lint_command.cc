@@ -6,11 +6,12 @@
 #include <string_view>
 
 #include "runtime/alerting/alert_dispatcher.h"
-#include "runtime/cli/arguments.h"
+#include "runtime/cli/command_line.h"
 #include "runtime/cli/commands.h"
 #include "runtime/cli/policy_environment.h"
 #include "runtime/cli/rule_lines.h"
 #include "runtime/cli/rule_lint.h"
+#include "runtime/cli/usage_error.h"
 #include "runtime/log/logger.h"
 
 namespace connaisseur::cli {
@@ -104,25 +105,17 @@ Status CheckAlertTemplates(const config::Config& config, log::Logger* logger) {
 
 }  // namespace
 
-int RunLintCommand(std::span<char* const> argv) {
-  auto parsed = Arguments::Parse(argv, kOptions);
-  auto usage_error = [](const std::string& why) {
-    std::fprintf(stderr, "connaisseur lint: %s\nTry 'connaisseur lint --help'.\n", why.c_str());
-    return kExitUsage;
-  };
-  if (!parsed.ok()) return usage_error(parsed.status().message());
-  if (parsed->Has("help")) {
-    std::fputs(kHelp, stdout);
-    return kExitOk;
-  }
-  if (!parsed->Has("config")) return usage_error("--config VALUES.yaml is required");
+int RunLintCommand(std::span<const std::string_view> args) {
+  int exit_code = kExitOk;
+  const auto parsed = ParseCommandLine({"lint", kOptions, kHelp}, args, &exit_code);
+  if (!parsed) return exit_code;
+  if (!parsed->Has("config")) return UsageError("lint", "--config VALUES.yaml is required");
   if (!parsed->positionals().empty()) {
-    return usage_error("unexpected argument " + parsed->positionals().front());
+    return UsageError("lint", "unexpected argument " + parsed->positionals().front());
   }
   const std::string config_path = parsed->Get("config");
   log::JsonLogger logger(stderr, log::Level::kWarn);
-  auto env = PolicyEnvironment::Load(
-      {config_path, parsed->Get("policy-script"), parsed->Get("alert-config")}, &logger);
+  auto env = PolicyEnvironment::Load(EnvironmentOptionsFrom(*parsed), &logger);
   if (!env.ok()) {
     PrintErrors(config_path, env.status().message());
     return kExitUsage;

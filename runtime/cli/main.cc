@@ -5,12 +5,9 @@
 #include <cstdio>
 #include <span>
 #include <string_view>
+#include <vector>
 
 #include "runtime/cli/commands.h"
-#include "runtime/cli/generate_key_pair_command.h"
-#include "runtime/cli/review_command.h"
-#include "runtime/cli/serve_command.h"
-#include "runtime/cli/sign_command.h"
 
 namespace connaisseur::cli {
 namespace {
@@ -36,13 +33,26 @@ Exit status: 0 success, 1 an image was denied (check) or a case failed (test), 2
 configuration or policy script error.
 )";
 
-int Dispatch(std::span<char* const> args) {
-  if (args.empty()) {
+struct Command {
+  std::string_view name;
+  int (*run)(std::span<const std::string_view> args);  // the arguments after the name
+};
+
+constexpr Command kCommands[] = {
+    {"lint", RunLintCommand},
+    {"review", RunReview},
+    {"serve", RunServe},
+    {"sign", RunSign},
+    {"generate-key-pair", RunGenerateKeyPair},
+};
+
+int Dispatch(std::span<char* const> argv) {
+  if (argv.empty()) {
     std::fputs("connaisseur: missing command\nTry 'connaisseur --help'.\n", stderr);
     return kExitUsage;
   }
-  const std::string_view command = args[0];
-  const auto rest = args.subspan(1);
+  const std::string_view command = argv[0];
+  const std::vector<std::string_view> rest(argv.begin() + 1, argv.end());
   if (command == "--help" || command == "-h" || command == "help") {
     std::fputs(kHelp, stdout);
     return kExitOk;
@@ -51,17 +61,11 @@ int Dispatch(std::span<char* const> args) {
     std::fputs(kVersion, stdout);
     return kExitOk;
   }
-  if (command == "check") return RunCheckCommand(rest);
-  if (command == "lint") return RunLintCommand(rest);
-  // review/serve take the arguments after their name; sign/generate-key-pair include it.
-  char** const after = const_cast<char**>(rest.data());
-  if (command == "review") return RunReview(static_cast<int>(rest.size()), after);
-  if (command == "serve") return RunServe(static_cast<int>(rest.size()), after);
-  if (command == "test") return RunTestCommand(rest);
-  char** const from = const_cast<char**>(args.data());
-  if (command == "sign") return RunSign(static_cast<int>(args.size()), from);
-  if (command == "generate-key-pair")
-    return RunGenerateKeyPair(static_cast<int>(args.size()), from);
+  if (command == "check") return RunCheckCommand(argv.subspan(1));
+  if (command == "test") return RunTestCommand(argv.subspan(1));
+  for (const Command& c : kCommands) {
+    if (command == c.name) return c.run(rest);
+  }
   std::fprintf(stderr, "connaisseur: unknown command \"%.*s\"\nTry 'connaisseur --help'.\n",
                static_cast<int>(command.size()), command.data());
   return kExitUsage;

@@ -33,16 +33,25 @@ Status NamingFile(const Status& status, const std::string& path) {
 
 StatusOr<std::unique_ptr<PolicyEnvironment>> PolicyEnvironment::Load(
     const EnvironmentOptions& options, log::Logger* logger) {
-  auto env = std::make_unique<PolicyEnvironment>(PassKey());
-  env->logger_ = logger;
+  CN_ASSIGN_OR_RETURN(config::Config config, LoadConfig(options));
+  return Create(std::move(config), options, logger);
+}
+
+StatusOr<config::Config> PolicyEnvironment::LoadConfig(const EnvironmentOptions& options) {
   auto config = config::LoadConfigFile(options.config_path);
   if (!config.ok()) return NamingFile(config.status(), options.config_path);
-  env->config_ = std::move(config).value();
   if (!options.alert_config_path.empty()) {
-    Status alerting = config::LoadAlertConfigFile(options.alert_config_path, &env->config_);
+    Status alerting = config::LoadAlertConfigFile(options.alert_config_path, &*config);
     if (!alerting.ok()) return NamingFile(alerting, options.alert_config_path);
   }
+  return config;
+}
 
+StatusOr<std::unique_ptr<PolicyEnvironment>> PolicyEnvironment::Create(
+    config::Config config, const EnvironmentOptions& options, log::Logger* logger) {
+  auto env = std::make_unique<PolicyEnvironment>(PassKey());
+  env->logger_ = logger;
+  env->config_ = std::move(config);
   auto rules = matching::RuleIndex::Build(env->config_.policy,
                                           env->config_.features.legacy_unanchored_matching);
   if (!rules.ok()) return rules.status().WithPrefix(options.config_path);
@@ -53,18 +62,22 @@ StatusOr<std::unique_ptr<PolicyEnvironment>> PolicyEnvironment::Load(
   auto verifier = validators::ValidatorSet::Create(env->config_, &env->config_.warnings);
   if (!verifier.ok()) return verifier.status().WithPrefix(options.config_path);
   env->verifier_ = std::move(verifier).value();
-
-  if (!options.policy_script_path.empty()) {
-    CN_ASSIGN_OR_RETURN(env->script_source_, ReadScript(options.policy_script_path));
-    env->script_name_ = options.policy_script_path;
-  } else if (!env->config_.policy_script.empty()) {
-    env->script_source_ = env->config_.policy_script;
-    env->script_name_ = options.config_path + ":application.policyScript";
-  } else {
-    env->script_source_ = std::string(embedded::kDefaultPolicyLua);
-    env->script_name_ = "default.lua";
-  }
+  CN_RETURN_IF_ERROR(env->ChooseScript(options));
   return env;
+}
+
+Status PolicyEnvironment::ChooseScript(const EnvironmentOptions& options) {
+  if (!options.policy_script_path.empty()) {
+    CN_ASSIGN_OR_RETURN(script_source_, ReadScript(options.policy_script_path));
+    script_name_ = options.policy_script_path;
+  } else if (!config_.policy_script.empty()) {
+    script_source_ = config_.policy_script;
+    script_name_ = options.config_path + ":application.policyScript";
+  } else {
+    script_source_ = std::string(embedded::kDefaultPolicyLua);
+    script_name_ = "default.lua";
+  }
+  return Status();
 }
 
 StatusOr<std::unique_ptr<policy::Policy>> PolicyEnvironment::NewPolicy(bool with_verifier) {

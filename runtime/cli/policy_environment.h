@@ -32,8 +32,18 @@ class PolicyEnvironment {
 
   // Fails (kInvalidArgument) with a message naming the file when the configuration or the script
   // cannot be read or is invalid. `logger` is borrowed and receives script logs and print().
+  // The same as LoadConfig followed by Create.
   static StatusOr<std::unique_ptr<PolicyEnvironment>> Load(const EnvironmentOptions& options,
                                                            log::Logger* logger);
+  // The configuration of `options`: the values file, with the alerting section of
+  // --alert-config merged in. Errors name the file that failed.
+  static StatusOr<config::Config> LoadConfig(const EnvironmentOptions& options);
+  // The environment around a configuration LoadConfig read (for a caller that needs the
+  // configuration first, e.g. for its log settings, and reads the file only once). Errors name
+  // options.config_path or the script.
+  static StatusOr<std::unique_ptr<PolicyEnvironment>> Create(config::Config config,
+                                                             const EnvironmentOptions& options,
+                                                             log::Logger* logger);
 
   const config::Config& config() const { return config_; }
   const matching::RuleIndex& rules() const { return *rules_; }
@@ -49,6 +59,10 @@ class PolicyEnvironment {
   StatusOr<std::unique_ptr<policy::Policy>> NewPolicy(verification::ImageVerifier* verifier);
 
  private:
+  // Picks the script: --policy-script, else application.policyScript, else the compiled-in
+  // default. Fails when --policy-script cannot be read.
+  Status ChooseScript(const EnvironmentOptions& options);
+
   config::Config config_;
   std::unique_ptr<matching::RuleIndex> rules_;
   std::unique_ptr<validators::ValidatorSet> verifier_;

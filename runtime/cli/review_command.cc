@@ -1,5 +1,3 @@
-#include "runtime/cli/review_command.h"
-
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -8,8 +6,10 @@
 #include <string>
 
 #include "runtime/admission/admission_review.h"
-#include "runtime/cli/arguments.h"
-#include "runtime/cli/serve_command.h"
+#include "runtime/cli/command_line.h"
+#include "runtime/cli/commands.h"
+#include "runtime/cli/usage_error.h"
+#include "runtime/cli/webhook_stack.h"
 
 namespace connaisseur::cli {
 namespace {
@@ -53,55 +53,37 @@ bool ReadInput(const std::string& path, std::string* out) {
   return !in->bad();
 }
 
+// Reports a failure that is not a usage error (unreadable input, configuration, invalid review).
+int Fail(std::string_view message) {
+  std::fprintf(stderr, "connaisseur review: %.*s\n", static_cast<int>(message.size()),
+               message.data());
+  return kExitUsage;
+}
+
 }  // namespace
 
-int RunReview(int argc, char** argv) {
-  auto args =
-      Arguments::Parse(std::span<char* const>(argv, static_cast<size_t>(argc)), kReviewOptions);
-  if (!args.ok()) {
-    std::fprintf(stderr, "connaisseur review: %s\nTry 'connaisseur review --help'.\n",
-                 args.status().message().c_str());
-    return 2;
+int RunReview(std::span<const std::string_view> args) {
+  int exit_code = kExitOk;
+  const auto parsed = ParseCommandLine({"review", kReviewOptions, kReviewHelp}, args, &exit_code);
+  if (!parsed) return exit_code;
+  if (!parsed->Has("config") || parsed->positionals().size() > 1) {
+    return UsageError("review", "needs --config and at most one input file");
   }
-  if (args->Has("help")) {
-    std::fputs(kReviewHelp, stdout);
-    return 0;
-  }
-  if (!args->Has("config") || args->positionals().size() > 1) {
-    std::fputs(
-        "connaisseur review: needs --config and at most one input file\n"
-        "Try 'connaisseur review --help'.\n",
-        stderr);
-    return 2;
-  }
-  const std::string input = args->positionals().empty() ? "-" : args->positionals()[0];
+  const std::string input = parsed->positionals().empty() ? "-" : parsed->positionals()[0];
   std::string body;
-  if (!ReadInput(input, &body)) {
-    std::fprintf(stderr, "connaisseur review: cannot read %s\n", input.c_str());
-    return 2;
-  }
+  if (!ReadInput(input, &body)) return Fail("cannot read " + input);
 
-  log::JsonLogger logger(stderr, log::Level::kWarn);
-  auto stack = WebhookStack::Create(
-      {args->Get("config"), args->Get("policy-script"), args->Get("alert-config")}, &logger,
-      /*with_alerts=*/false);
-  if (!stack.ok()) {
-    std::fprintf(stderr, "connaisseur review: %s\n", stack.status().message().c_str());
-    return 2;
-  }
+  log::JsonLogger logger(stderr, log::Level::kWarn);  // stdout is the response
+  auto stack =
+      WebhookStack::Create({EnvironmentOptionsFrom(*parsed), &logger, /*with_alerts=*/false});
+  if (!stack.ok()) return Fail(stack.status().message());
   auto runner = (*stack)->runners().Acquire();
-  if (!runner.ok()) {
-    std::fprintf(stderr, "connaisseur review: %s\n", runner.status().message().c_str());
-    return 2;
-  }
+  if (!runner.ok()) return Fail(runner.status().message());
   auto response = (*stack)->reviewer().Review(body, **runner);
-  if (!response.ok()) {
-    std::fprintf(stderr, "connaisseur review: %s\n", response.status().message().c_str());
-    return 2;
-  }
+  if (!response.ok()) return Fail(response.status().message());
   std::fwrite(response->data(), 1, response->size(), stdout);
   std::fputc('\n', stdout);
-  return 0;
+  return kExitOk;
 }
 
 }  // namespace connaisseur::cli

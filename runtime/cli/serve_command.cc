@@ -1,28 +1,25 @@
-#include "runtime/cli/serve_command.h"
-
 #include <pthread.h>
 #include <sys/resource.h>
 
-#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <span>
+#include <string>
+#include <string_view>
 
 #include "runtime/admission/webhook_endpoints.h"
-#include "runtime/cli/arguments.h"
+#include "runtime/cli/command_line.h"
+#include "runtime/cli/commands.h"
+#include "runtime/cli/usage_error.h"
+#include "runtime/cli/webhook_stack.h"
 #include "runtime/http/server.h"
 #include "runtime/metrics/webhook_metrics.h"
 
 namespace connaisseur::cli {
 namespace {
-
-constexpr int kMaxCacheTtlSeconds = 300;
-// Threads helping requests verify their images concurrently (8 per request at most). Fewer than
-// civetweb's workers: when many requests are in flight there is parallelism across them already,
-// and a request that finds the pool busy verifies on its own thread.
-constexpr size_t kVerificationThreads = 32;
 
 constexpr char kServeHelp[] =
     R"(Usage: connaisseur serve --config VALUES.yaml [--policy-script FILE.lua] [--alert-config FILE]
@@ -74,24 +71,6 @@ constexpr OptionSpec kServeOptions[] = {
     {"threads", true},       {"max-connections-per-client", true},
     {"memory-budget", true}, {"help", false}};
 
-// admission::PolicyRunner over one sandboxed Lua state.
-class SandboxRunner final : public admission::PolicyRunner {
- public:
-  explicit SandboxRunner(std::unique_ptr<policy::Policy> policy) : policy_(std::move(policy)) {}
-  StatusOr<config::Rule> Select(const image::ImageReference& image,
-                                const policy::PolicyRequest& request, Deadline deadline) override {
-    return policy_->Select(image, request, deadline);
-  }
-  StatusOr<policy::AdmitDecision> Admit(const policy::PolicyRequest& request,
-                                        std::span<const policy::ImageResult> results,
-                                        Deadline deadline) override {
-    return policy_->Admit(request, results, deadline);
-  }
-
- private:
-  std::unique_ptr<policy::Policy> policy_;
-};
-
 // "2", "0.5": a positive number of seconds up to a minute.
 StatusOr<std::chrono::milliseconds> ParseSeconds(const std::string& text) {
   char* end = nullptr;
@@ -131,196 +110,149 @@ StatusOr<http::ServerOptions> ServerOptionsFrom(const Arguments& args) {
   return options;
 }
 
-const char* EnvOr(const char* name, const char* fallback) {
-  const char* value = std::getenv(name);
-  return value != nullptr && *value != '\0' ? value : fallback;
-}
-
-}  // namespace
-
-StatusOr<std::unique_ptr<WebhookStack>> WebhookStack::Create(const EnvironmentOptions& options,
-                                                             log::Logger* logger,
-                                                             bool with_alerts) {
-  auto stack = std::make_unique<WebhookStack>(PassKey{});
-  CN_ASSIGN_OR_RETURN(stack->environment_, PolicyEnvironment::Load(options, logger));
-  PolicyEnvironment* env = stack->environment_.get();
-  const config::Config& config = env->config();
-  metrics::DescribeWebhookMetrics(stack->metrics_);
-
-  admission::VerifiedDigests::Options verified_options;
-  verified_options.ttl = std::chrono::seconds(
-      std::clamp(config.features.cache_expiry_seconds, 0, kMaxCacheTtlSeconds));
-  stack->verified_ = std::make_unique<admission::VerifiedDigests>(verified_options);
-  if (config.features.automatic_child_approval &&
-      config.features.resource_validation_mode ==
-          config::Features::ResourceValidationMode::kPodsOnly) {
-    logger->Warn(
-        "insecure configuration detected: automatic child approval enabled, while only pod "
-        "admissions are rejected. Pretending automatic child approval was disabled");
-  }
-
-  if (with_alerts && config.alerting.enabled) {
-    net::TlsOptions tls;
-    tls.allow_plain_http = true;  // receiverUrl may be http:// (docs/configuration.md "alerting")
-    CN_ASSIGN_OR_RETURN(stack->alert_client_, net::HttpClient::Create(tls));
-    alerting::AlertDispatcherOptions alert_options;
-    alert_options.config = &config.alerting;
-    alert_options.template_dir = EnvOr("CONNAISSEUR_ALERT_TEMPLATES", "/app/alerts/templates");
-    alert_options.pod_name = EnvOr("POD_NAME", "");
-    alert_options.client = stack->alert_client_.get();
-    alert_options.metrics = &stack->metrics_;
-    alert_options.logger = logger;
-    CN_ASSIGN_OR_RETURN(stack->alerts_, alerting::AlertDispatcher::Create(alert_options));
-  }
-
-  stack->pool_ = std::make_unique<admission::WorkerPool>(kVerificationThreads);
-  admission::ImageCheckContext ctx{&config,          &env->verifier(), stack->verified_.get(),
-                                   &stack->metrics_, logger,           stack->pool_.get()};
-  stack->reviewer_ = std::make_unique<admission::Reviewer>(ctx, stack->alerts_.get());
-  stack->runners_ = std::make_unique<admission::RunnerPool>(
-      [env]() -> StatusOr<std::unique_ptr<admission::PolicyRunner>> {
-        CN_ASSIGN_OR_RETURN(auto policy, env->NewPolicy(/*with_verifier=*/true));
-        return std::unique_ptr<admission::PolicyRunner>(
-            std::make_unique<SandboxRunner>(std::move(policy)));
-      });
-  // Prove the script loads now (a configuration error), and keep the state for the first request.
-  CN_ASSIGN_OR_RETURN(auto first, stack->runners_->Acquire());
-  return stack;
-}
-
-void WebhookStack::RefreshMetrics(metrics::Registry& registry) {
-  const auto stats = environment_->verifier().cache_stats();
-  registry.Set(metrics::kCacheHits, {}, static_cast<double>(stats.hits));
-  registry.Set(metrics::kCacheMisses, {}, static_cast<double>(stats.misses));
-  registry.Set(metrics::kCacheJoined, {}, static_cast<double>(stats.joined));
-}
-
-int RunServe(int argc, char** argv) {
-  auto args =
-      Arguments::Parse(std::span<char* const>(argv, static_cast<size_t>(argc)), kServeOptions);
-  if (!args.ok()) {
-    std::fprintf(stderr, "connaisseur serve: %s\nTry 'connaisseur serve --help'.\n",
-                 args.status().message().c_str());
-    return 2;
-  }
-  if (args->Has("help")) {
-    std::fputs(kServeHelp, stdout);
-    return 0;
-  }
-  if (!args->Has("config") || !args->positionals().empty() ||
-      (args->Has("insecure-http") && (args->Has("tls-cert") || args->Has("tls-key")))) {
-    std::fputs(
-        "connaisseur serve: needs --config, no positional arguments, and either TLS files "
-        "or --insecure-http\nTry 'connaisseur serve --help'.\n",
-        stderr);
-    return 2;
-  }
-
+// What `serve` was asked for, beyond the values file.
+struct ServeSettings {
+  WebhookOptions webhook;
+  http::ServerOptions server;  // memory_budget and logger are set once they exist
   std::chrono::milliseconds ready_timeout{2000};
-  if (args->Has("ready-timeout")) {
-    auto parsed = ParseSeconds(args->Get("ready-timeout"));
-    if (!parsed.ok()) {
-      std::fprintf(stderr, "connaisseur serve: %s\n", parsed.status().message().c_str());
-      return 2;
-    }
-    ready_timeout = *parsed;
-  }
-  auto server_options = ServerOptionsFrom(*args);
-  auto budget_mib = ParseCount("memory-budget", args->Get("memory-budget", "256"), 1 << 20);
-  if (!server_options.ok() || !budget_mib.ok()) {
-    const Status& bad = server_options.ok() ? budget_mib.status() : server_options.status();
-    std::fprintf(stderr, "connaisseur serve: %s\n", bad.message().c_str());
-    return 2;
-  }
+  size_t memory_budget_bytes = size_t{256} << 20;
+};
 
-  // Every open connection is a descriptor, idle attackers' included until they are refused:
-  // raise the soft limit to the hard one, as daemons (and Go programs) do.
+// The settings of the command line; a usage error names the flag.
+StatusOr<ServeSettings> ServeSettingsFrom(const Arguments& args) {
+  if (!args.Has("config") || !args.positionals().empty() ||
+      (args.Has("insecure-http") && (args.Has("tls-cert") || args.Has("tls-key")))) {
+    return InvalidArgumentError(
+        "needs --config, no positional arguments, and either TLS files or --insecure-http");
+  }
+  ServeSettings settings;
+  settings.webhook.environment = EnvironmentOptionsFrom(args);
+  settings.webhook.with_alerts = true;
+  if (args.Has("ready-timeout")) {
+    CN_ASSIGN_OR_RETURN(settings.ready_timeout, ParseSeconds(args.Get("ready-timeout")));
+  }
+  CN_ASSIGN_OR_RETURN(settings.server, ServerOptionsFrom(args));
+  CN_ASSIGN_OR_RETURN(const int budget_mib,
+                      ParseCount("memory-budget", args.Get("memory-budget", "256"), 1 << 20));
+  settings.memory_budget_bytes = static_cast<size_t>(budget_mib) << 20;
+  return settings;
+}
+
+// Every open connection is a descriptor, idle attackers' included until they are refused:
+// raise the soft limit to the hard one, as daemons (and Go programs) do.
+void RaiseOpenFileLimit() {
   rlimit files{};
   if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
     files.rlim_cur = files.rlim_max;
     setrlimit(RLIMIT_NOFILE, &files);
   }
+}
 
-  // Handle SIGTERM/SIGINT (drain and exit) and SIGHUP (reload the certificate) synchronously in
-  // this thread: block them before any worker starts so every thread inherits the mask.
+// SIGTERM/SIGINT (drain and exit) and SIGHUP (reload the certificate) are handled synchronously
+// by the main thread: blocked before any worker starts, so every thread inherits the mask.
+sigset_t BlockServeSignals() {
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  return signals;
+}
 
-  log::JsonLogger boot_logger(stdout, log::Level::kInfo);
-  EnvironmentOptions env_options{args->Get("config"), args->Get("policy-script"),
-                                 args->Get("alert-config")};
-  auto probe = config::LoadConfigFile(env_options.config_path);  // for the log settings only
-  log::Level level = log::Level::kInfo;
-  bool pretty = false;
-  if (probe.ok()) {
-    log::ParseLevel(probe->log_level, &level);
-    pretty = probe->log_format == "json-pretty";
-  }
-  log::JsonLogger logger(stdout, level, pretty);
-
-  std::atomic<bool> ready{false};
-  auto stack = WebhookStack::Create(env_options, &logger, /*with_alerts=*/true);
-  if (!stack.ok()) {
-    boot_logger.Error("cannot start: " + stack.status().message());
-    return 2;
-  }
-  WebhookStack& webhook = **stack;
-  // What loads but denies at request time (`connaisseur lint` lists the same), said once here.
-  for (const std::string& warning : webhook.config().warnings) logger.Warn(warning);
-  admission::EndpointOptions endpoint_options;
-  endpoint_options.reviewer = &webhook.reviewer();
-  endpoint_options.runners = &webhook.runners();
-  endpoint_options.metrics = &webhook.metrics();
-  endpoint_options.ready = &ready;
-  endpoint_options.logger = &logger;
-  std::atomic<const http::Server*> serving{nullptr};  // set once the server has started
-  endpoint_options.refresh_metrics = [&webhook, &serving](metrics::Registry& r) {
+// The endpoints' view of the webhook. `ready` and `serving` are borrowed: /ready answers 503 until
+// `ready` is set, and /metrics counts the refused connections of the server in `serving`.
+admission::EndpointOptions EndpointOptionsFor(WebhookStack& webhook,
+                                              std::chrono::milliseconds ready_timeout,
+                                              std::atomic<bool>* ready,
+                                              std::atomic<const http::Server*>* serving) {
+  admission::EndpointOptions options;
+  options.reviewer = &webhook.reviewer();
+  options.runners = &webhook.runners();
+  options.metrics = &webhook.metrics();
+  options.ready = ready;
+  options.logger = &webhook.logger();
+  options.refresh_metrics = [&webhook, serving](metrics::Registry& r) {
     webhook.RefreshMetrics(r);
-    if (const http::Server* server = serving.load()) {
+    if (const http::Server* server = serving->load()) {
       r.Set(metrics::kConnectionsRefused, {}, static_cast<double>(server->refused_connections()));
     }
   };
-  endpoint_options.backends = &webhook.verifier();
-  endpoint_options.ready_timeout = ready_timeout;
-  admission::WebhookEndpoints endpoints(endpoint_options);
+  options.backends = &webhook.verifier();
+  options.ready_timeout = ready_timeout;
+  return options;
+}
 
-  http::MemoryBudget memory_budget(static_cast<size_t>(*budget_mib) << 20);
-  server_options->memory_budget = &memory_budget;
-  server_options->logger = &logger;
-  auto server = http::Server::Start(
-      *server_options, [&endpoints](const http::Request& r) { return endpoints.Handle(r); });
-  if (!server.ok()) {
-    logger.Error("cannot start: " + server.status().message());
-    return 2;
-  }
-  serving = server->get();
-  ready = true;
-  logger.Info("serving",
-              {{"listen", server_options->listen},
-               {"port", (*server)->port()},
-               {"tls", !server_options->insecure_http},
-               {"threads", server_options->num_threads},
-               {"max_connections_per_client", server_options->max_connections_per_client},
-               {"memory_budget_bytes", memory_budget.capacity()}});
+void LogServing(log::Logger& logger, const http::ServerOptions& options, const http::Server& server,
+                const http::MemoryBudget& budget) {
+  logger.Info("serving", {{"listen", options.listen},
+                          {"port", server.port()},
+                          {"tls", !options.insecure_http},
+                          {"threads", options.num_threads},
+                          {"max_connections_per_client", options.max_connections_per_client},
+                          {"memory_budget_bytes", budget.capacity()}});
   std::fflush(stdout);
+}
 
+// Waits for the blocked `signals`: SIGHUP reloads the certificate, SIGTERM or SIGINT turns /ready
+// off and drains the requests in flight. Returns the exit code.
+int ServeUntilStopped(http::Server& server, const sigset_t& signals, std::atomic<bool>& ready,
+                      log::Logger& logger) {
   int received = 0;
   for (;;) {
     if (sigwait(&signals, &received) != 0) continue;
     if (received != SIGHUP) break;
     logger.Info("SIGHUP: reloading the TLS certificate");
-    (*server)->ReloadCertificates().ok();  // the outcome is logged by the certificate store
+    (void)server.ReloadCertificates();  // the outcome is logged by the certificate store
     std::fflush(stdout);
   }
   ready = false;
   logger.Info("shutting down: draining in-flight requests", {{"signal", received}});
-  (*server)->Stop();
+  server.Stop();
   logger.Info("stopped");
-  return 0;
+  return kExitOk;
+}
+
+// Serves the webhook built from `settings` until SIGTERM or SIGINT.
+int Serve(ServeSettings& settings) {
+  RaiseOpenFileLimit();
+  const sigset_t signals = BlockServeSignals();
+  auto stack = WebhookStack::Create(settings.webhook);
+  if (!stack.ok()) {
+    log::JsonLogger(stdout, log::Level::kInfo).Error("cannot start: " + stack.status().message());
+    return kExitUsage;
+  }
+  WebhookStack& webhook = **stack;
+  // What loads but denies at request time (`connaisseur lint` lists the same), said once here.
+  for (const std::string& warning : webhook.config().warnings) webhook.logger().Warn(warning);
+  std::atomic<bool> ready{false};
+  std::atomic<const http::Server*> serving{nullptr};  // set once the server has started
+  admission::WebhookEndpoints endpoints(
+      EndpointOptionsFor(webhook, settings.ready_timeout, &ready, &serving));
+  http::MemoryBudget memory_budget(settings.memory_budget_bytes);
+  settings.server.memory_budget = &memory_budget;
+  settings.server.logger = &webhook.logger();
+  auto server = http::Server::Start(
+      settings.server, [&endpoints](const http::Request& r) { return endpoints.Handle(r); });
+  if (!server.ok()) {
+    webhook.logger().Error("cannot start: " + server.status().message());
+    return kExitUsage;
+  }
+  serving = server->get();
+  ready = true;
+  LogServing(webhook.logger(), settings.server, **server, memory_budget);
+  return ServeUntilStopped(**server, signals, ready, webhook.logger());
+}
+
+}  // namespace
+
+int RunServe(std::span<const std::string_view> args) {
+  int exit_code = kExitOk;
+  const auto parsed = ParseCommandLine({"serve", kServeOptions, kServeHelp}, args, &exit_code);
+  if (!parsed) return exit_code;
+  auto settings = ServeSettingsFrom(*parsed);
+  if (!settings.ok()) return UsageError("serve", settings.status().message());
+  return Serve(*settings);
 }
 
 }  // namespace connaisseur::cli

@@ -1,5 +1,3 @@
-#include "runtime/cli/sign_command.h"
-
 #include <array>
 #include <charconv>
 #include <chrono>
@@ -13,8 +11,10 @@
 #include <string>
 #include <vector>
 
-#include "runtime/cli/arguments.h"
-#include "runtime/cli/generate_key_pair_command.h"
+#include "runtime/cli/command_line.h"
+#include "runtime/cli/commands.h"
+#include "runtime/cli/cosign_passphrase.h"
+#include "runtime/cli/usage_error.h"
 #include "runtime/image/image_reference.h"
 #include "runtime/net/http_client.h"
 #include "runtime/registry/credentials.h"
@@ -66,6 +66,8 @@ constexpr std::array<OptionSpec, 8> kSpecs{{{"key", true},
                                             {"timeout", true},
                                             {"help", false}}};
 
+constexpr int kExitSignFailed = 1;  // the registry or the signing failed
+
 StatusOr<std::string> ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return InvalidArgumentError(path + ": cannot read");
@@ -105,8 +107,9 @@ StatusOr<std::optional<net::BasicCredentials>> PushCredentials(const Arguments& 
   return registry::CredentialsFromDockerConfig(*text, image.registry(), image.repository());
 }
 
+// Reports a failure that is not a usage error; returns `code`.
 int Fail(int code, const Status& s) {
-  std::fprintf(stderr, "sign: %s\n", s.message().c_str());
+  std::fprintf(stderr, "connaisseur sign: %s\n", s.message().c_str());
   return code;
 }
 
@@ -137,64 +140,85 @@ StatusOr<std::unique_ptr<cosign::PayloadSigner>> LoadSigner(
       std::make_unique<cosign::PrivateKeySigner>(**file_key));
 }
 
-}  // namespace
+// What to sign and how, from the command line.
+struct SignRequest {
+  image::ImageReference image;
+  std::map<std::string, std::string> annotations;  // --annotation K=V: the payload's "optional"
+  std::chrono::seconds timeout{60};
+};
 
-int RunSign(int argc, char** argv) {
-  auto args = Arguments::Parse(std::span<char* const>(argv + 1, argc > 0 ? argc - 1 : 0), kSpecs);
-  if (!args.ok()) return Fail(2, args.status());
-  if (args->Has("help")) {
-    std::fputs(kHelp, stdout);
-    return 0;
+// --timeout SECONDS: a positive whole number.
+StatusOr<std::chrono::seconds> ParseTimeout(const std::string& text) {
+  int seconds = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), seconds);
+  if (ec != std::errc() || end != text.data() + text.size() || seconds <= 0) {
+    return InvalidArgumentError("--timeout wants a positive number");
   }
-  if (!args->Has("key") || args->positionals().size() != 1) {
-    std::fputs("sign: need --key KEY and exactly one IMAGE\nTry 'connaisseur sign --help'.\n",
-               stderr);
-    return 2;
+  return std::chrono::seconds(seconds);
+}
+
+// The request of the command line; kInvalidArgument is a usage error.
+StatusOr<SignRequest> SignRequestFrom(const Arguments& args) {
+  if (!args.Has("key") || args.positionals().size() != 1) {
+    return InvalidArgumentError("need --key KEY and exactly one IMAGE");
   }
-  auto image = image::ImageReference::Parse(args->positionals()[0]);
-  if (!image.ok()) return Fail(2, image.status());
-  std::map<std::string, std::string> annotations;
-  if (args->Has("annotation")) {
-    const std::string kv = args->Get("annotation");
+  CN_ASSIGN_OR_RETURN(image::ImageReference image,
+                      image::ImageReference::Parse(args.positionals()[0]));
+  SignRequest request{std::move(image), {}, std::chrono::seconds(60)};
+  if (args.Has("annotation")) {
+    const std::string kv = args.Get("annotation");
     const size_t eq = kv.find('=');
     if (eq == std::string::npos || eq == 0) {
-      return Fail(2, InvalidArgumentError("--annotation wants KEY=VALUE"));
+      return InvalidArgumentError("--annotation wants KEY=VALUE");
     }
-    annotations[kv.substr(0, eq)] = kv.substr(eq + 1);
+    request.annotations[kv.substr(0, eq)] = kv.substr(eq + 1);
   }
-  int timeout_s = 60;
-  if (args->Has("timeout")) {
-    const std::string text = args->Get("timeout");
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), timeout_s);
-    if (ec != std::errc() || end != text.data() + text.size() || timeout_s <= 0)
-      return Fail(2, InvalidArgumentError("--timeout wants a positive number"));
+  if (args.Has("timeout")) {
+    CN_ASSIGN_OR_RETURN(request.timeout, ParseTimeout(args.Get("timeout")));
   }
+  return request;
+}
 
-  net::GlobalInit();
-  const Deadline deadline = Deadline::In(std::chrono::seconds(timeout_s));
-  std::optional<crypto::PrivateKey> file_key;
-  int key_failure = 2;
-  auto signer = LoadSigner(args->Get("key"), deadline, &file_key, &key_failure);
-  if (!signer.ok()) return Fail(key_failure, signer.status());
-
+// The registry client that pushes the signature: credentials and CA of the command line or the
+// docker config. Errors are usage errors (exit 2).
+StatusOr<std::unique_ptr<registry::RegistryClient>> PushClient(const Arguments& args,
+                                                               const image::ImageReference& image) {
   registry::RegistryOptions options;
-  options.plain_http = args->Has("insecure-http");
-  auto credentials = PushCredentials(*args, *image);
-  if (!credentials.ok()) return Fail(2, credentials.status());
-  options.credentials = std::move(credentials).value();
-  if (args->Has("registry-ca")) {
-    auto ca = ReadFile(args->Get("registry-ca"));
-    if (!ca.ok()) return Fail(2, ca.status());
-    options.ca_pem = std::move(ca).value();
+  options.plain_http = args.Has("insecure-http");
+  CN_ASSIGN_OR_RETURN(options.credentials, PushCredentials(args, image));
+  if (args.Has("registry-ca")) {
+    CN_ASSIGN_OR_RETURN(options.ca_pem, ReadFile(args.Get("registry-ca")));
   }
-  auto client = registry::RegistryClient::Create(std::move(options));
-  if (!client.ok()) return Fail(2, client.status());
-  auto result = cosign::SignImage(**client, *image, **signer, annotations, deadline);
-  if (!result.ok()) return Fail(1, result.status());
+  return registry::RegistryClient::Create(std::move(options));
+}
+
+// Signs as `request` says with the key of --key; prints where the signature went.
+int Sign(const Arguments& args, const SignRequest& request) {
+  net::GlobalInit();
+  const Deadline deadline = Deadline::In(request.timeout);
+  std::optional<crypto::PrivateKey> file_key;
+  int key_failure = kExitUsage;
+  auto signer = LoadSigner(args.Get("key"), deadline, &file_key, &key_failure);
+  if (!signer.ok()) return Fail(key_failure, signer.status());
+  auto client = PushClient(args, request.image);
+  if (!client.ok()) return Fail(kExitUsage, client.status());
+  auto result = cosign::SignImage(**client, request.image, **signer, request.annotations, deadline);
+  if (!result.ok()) return Fail(kExitSignFailed, result.status());
   std::printf("Pushing signature to: %s\nSigned %s@%s (%zu signature%s in the manifest)\n",
-              result->signature_reference.c_str(), image->name().c_str(),
+              result->signature_reference.c_str(), request.image.name().c_str(),
               result->image_digest.c_str(), result->layers, result->layers == 1 ? "" : "s");
-  return 0;
+  return kExitOk;
+}
+
+}  // namespace
+
+int RunSign(std::span<const std::string_view> args) {
+  int exit_code = kExitOk;
+  const auto parsed = ParseCommandLine({"sign", kSpecs, kHelp}, args, &exit_code);
+  if (!parsed) return exit_code;
+  auto request = SignRequestFrom(*parsed);
+  if (!request.ok()) return UsageError("sign", request.status().message());
+  return Sign(*parsed, *request);
 }
 
 }  // namespace connaisseur::cli

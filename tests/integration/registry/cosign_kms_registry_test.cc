@@ -8,7 +8,7 @@
 
 #include <filesystem>
 
-#include "runtime/cli/sign_command.h"
+#include "runtime/cli/commands.h"
 #include "runtime/crypto/digest.h"
 #include "tests/integration/registry/registry_process.h"
 #include "tests/runtime/aws/fake_aws.h"
@@ -122,10 +122,8 @@ class CosignKmsRegistryTest : public ::testing::Test {
   // `connaisseur sign --key KEY --insecure-http IMAGE` with `env`; the exit code.
   int SignCli(const std::string& key, const std::string& image, const Variables& env) {
     ScopedEnvironment scoped(env);
-    std::vector<std::string> args = {"sign", "--key", key, "--insecure-http", image};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    return cli::RunSign(static_cast<int>(argv.size()), argv.data());
+    const std::vector<std::string_view> args = {"--key", key, "--insecure-http", image};
+    return cli::RunSign(args);
   }
 
   // The webhook's verifier: a validator set with one cosign validator whose trust root is `key`.

@@ -7,8 +7,7 @@
 
 #include <filesystem>
 
-#include "runtime/cli/generate_key_pair_command.h"
-#include "runtime/cli/sign_command.h"
+#include "runtime/cli/commands.h"
 #include "runtime/crypto/digest.h"
 #include "runtime/crypto/encoding.h"
 #include "runtime/net/http_client.h"
@@ -466,12 +465,9 @@ TEST_F(CosignRegistryTest, EncryptedKeysOfBothLabelsSignThroughTheCli) {
   PushImage(*client_, host(), "team/cli", "v1", "cli");
   setenv("COSIGN_PASSWORD", "pass phrase", 1);
   const std::string prefix = *dir + "/gen";
-  std::vector<std::string> gen_args = {"generate-key-pair", "--output-key-prefix", prefix};
-  std::vector<char*> gen_argv;
-  for (auto& a : gen_args) gen_argv.push_back(a.data());
-  ASSERT_EQ(cli::RunGenerateKeyPair(static_cast<int>(gen_argv.size()), gen_argv.data()), 0);
-  EXPECT_EQ(cli::RunGenerateKeyPair(static_cast<int>(gen_argv.size()), gen_argv.data()), 2)
-      << "must not overwrite";
+  const std::vector<std::string_view> gen_args = {"--output-key-prefix", prefix};
+  ASSERT_EQ(cli::RunGenerateKeyPair(gen_args), 0);
+  EXPECT_EQ(cli::RunGenerateKeyPair(gen_args), 2) << "must not overwrite";
   auto gen_key_text = testing::ReadFile(prefix + ".key");
   ASSERT_THAT(gen_key_text, IsOk());
   EXPECT_THAT(*gen_key_text, HasSubstr("ENCRYPTED SIGSTORE PRIVATE KEY"));
@@ -480,19 +476,15 @@ TEST_F(CosignRegistryTest, EncryptedKeysOfBothLabelsSignThroughTheCli) {
   ASSERT_THAT(legacy, IsOk());
   ASSERT_THAT(testing::WriteFile(*dir + "/legacy.key", *legacy), IsOk());
   for (const std::string& key_path : {prefix + ".key", *dir + "/legacy.key"}) {
-    std::vector<std::string> args = {"sign", "--key", key_path, "--insecure-http",
-                                     host() + "/team/cli:v1"};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    EXPECT_EQ(cli::RunSign(static_cast<int>(argv.size()), argv.data()), 0) << key_path;
+    const std::string image = host() + "/team/cli:v1";
+    const std::vector<std::string_view> args = {"--key", key_path, "--insecure-http", image};
+    EXPECT_EQ(cli::RunSign(args), 0) << key_path;
   }
   setenv("COSIGN_PASSWORD", "wrong", 1);
   {
-    std::vector<std::string> args = {"sign", "--key", prefix + ".key", "--insecure-http",
-                                     host() + "/team/cli:v1"};
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    EXPECT_EQ(cli::RunSign(static_cast<int>(argv.size()), argv.data()), 2) << "wrong passphrase";
+    const std::string key = prefix + ".key", image = host() + "/team/cli:v1";
+    const std::vector<std::string_view> args = {"--key", key, "--insecure-http", image};
+    EXPECT_EQ(cli::RunSign(args), 2) << "wrong passphrase";
   }
   unsetenv("COSIGN_PASSWORD");
   auto gen_pub = testing::ReadFile(prefix + ".pub");

@@ -7,7 +7,7 @@
 
 #include <filesystem>
 
-#include "runtime/cli/sign_command.h"
+#include "runtime/cli/commands.h"
 #include "runtime/crypto/digest.h"
 #include "runtime/crypto/encoding.h"
 #include "runtime/net/http_client.h"
@@ -133,11 +133,9 @@ TEST_P(RegistryAuthTest, AllowsWithRightCredentialsAndDeniesWithWrongOnes) {
 }
 
 // Runs `connaisseur sign` in-process with `args` (after "sign").
-int Sign(std::vector<std::string> args) {
-  args.insert(args.begin(), "sign");
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  return cli::RunSign(static_cast<int>(argv.size()), argv.data());
+int Sign(const std::vector<std::string>& args) {
+  const std::vector<std::string_view> views(args.begin(), args.end());
+  return cli::RunSign(views);
 }
 
 // `sign` pushes behind Basic and token auth with flags or a docker config, and fails (exit 1)

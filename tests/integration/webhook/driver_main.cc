@@ -3,17 +3,18 @@
 #include <curl/curl.h>
 
 #include <string_view>
+#include <vector>
 
-#include "runtime/cli/review_command.h"
-#include "runtime/cli/serve_command.h"
+#include "runtime/cli/commands.h"
 
 int main(int argc, char** argv) {
   if (argc < 2) return 2;
   curl_global_init(CURL_GLOBAL_DEFAULT);
   const std::string_view command = argv[1];
+  const std::vector<std::string_view> args(argv + 2, argv + argc);
   int rc = 2;
-  if (command == "review") rc = connaisseur::cli::RunReview(argc - 2, argv + 2);
-  if (command == "serve") rc = connaisseur::cli::RunServe(argc - 2, argv + 2);
+  if (command == "review") rc = connaisseur::cli::RunReview(args);
+  if (command == "serve") rc = connaisseur::cli::RunServe(args);
   curl_global_cleanup();
   return rc;
 }

@@ -1,0 +1,125 @@
+#include "runtime/cli/webhook_stack.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <span>
+
+#include "runtime/metrics/webhook_metrics.h"
+
+namespace connaisseur::cli {
+namespace {
+
+constexpr int kMaxCacheTtlSeconds = 300;
+// Threads helping requests verify their images concurrently (8 per request at most). Fewer than
+// civetweb's workers: when many requests are in flight there is parallelism across them already,
+// and a request that finds the pool busy verifies on its own thread.
+constexpr size_t kVerificationThreads = 32;
+
+// admission::PolicyRunner over one sandboxed Lua state.
+class SandboxRunner final : public admission::PolicyRunner {
+ public:
+  explicit SandboxRunner(std::unique_ptr<policy::Policy> policy) : policy_(std::move(policy)) {}
+  StatusOr<config::Rule> Select(const image::ImageReference& image,
+                                const policy::PolicyRequest& request, Deadline deadline) override {
+    return policy_->Select(image, request, deadline);
+  }
+  StatusOr<policy::AdmitDecision> Admit(const policy::PolicyRequest& request,
+                                        std::span<const policy::ImageResult> results,
+                                        Deadline deadline) override {
+    return policy_->Admit(request, results, deadline);
+  }
+
+ private:
+  std::unique_ptr<policy::Policy> policy_;
+};
+
+const char* EnvOr(const char* name, const char* fallback) {
+  const char* value = std::getenv(name);
+  return value != nullptr && *value != '\0' ? value : fallback;
+}
+
+// JSON lines on stdout at the values file's logLevel and logFormat.
+std::unique_ptr<log::JsonLogger> ConfiguredLogger(const config::Config& config) {
+  log::Level level = log::Level::kInfo;
+  log::ParseLevel(config.log_level, &level);
+  return std::make_unique<log::JsonLogger>(stdout, level,
+                                           /*pretty=*/config.log_format == "json-pretty");
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<WebhookStack>> WebhookStack::Create(const WebhookOptions& options) {
+  CN_ASSIGN_OR_RETURN(config::Config config, PolicyEnvironment::LoadConfig(options.environment));
+  auto stack = std::make_unique<WebhookStack>(PassKey{});
+  stack->logger_ = options.logger;
+  if (stack->logger_ == nullptr) {
+    stack->own_logger_ = ConfiguredLogger(config);
+    stack->logger_ = stack->own_logger_.get();
+  }
+  CN_ASSIGN_OR_RETURN(
+      stack->environment_,
+      PolicyEnvironment::Create(std::move(config), options.environment, stack->logger_));
+  metrics::DescribeWebhookMetrics(stack->metrics_);
+  const config::Features& features = stack->config().features;
+  if (features.automatic_child_approval &&
+      features.resource_validation_mode == config::Features::ResourceValidationMode::kPodsOnly) {
+    stack->logger_->Warn(
+        "insecure configuration detected: automatic child approval enabled, while only pod "
+        "admissions are rejected. Pretending automatic child approval was disabled");
+  }
+  CN_RETURN_IF_ERROR(stack->BuildAlerts(options.with_alerts));
+  stack->BuildReviewer();
+  CN_RETURN_IF_ERROR(stack->BuildRunners());
+  return stack;
+}
+
+Status WebhookStack::BuildAlerts(bool with_alerts) {
+  const config::Config& config = environment_->config();
+  if (!with_alerts || !config.alerting.enabled) return Status();
+  net::TlsOptions tls;
+  tls.allow_plain_http = true;  // receiverUrl may be http:// (docs/configuration.md "alerting")
+  CN_ASSIGN_OR_RETURN(alert_client_, net::HttpClient::Create(tls));
+  alerting::AlertDispatcherOptions alert_options;
+  alert_options.config = &config.alerting;
+  alert_options.template_dir = EnvOr("CONNAISSEUR_ALERT_TEMPLATES", "/app/alerts/templates");
+  alert_options.pod_name = EnvOr("POD_NAME", "");
+  alert_options.client = alert_client_.get();
+  alert_options.metrics = &metrics_;
+  alert_options.logger = logger_;
+  CN_ASSIGN_OR_RETURN(alerts_, alerting::AlertDispatcher::Create(alert_options));
+  return Status();
+}
+
+void WebhookStack::BuildReviewer() {
+  const config::Config& config = environment_->config();
+  admission::VerifiedDigests::Options verified_options;
+  verified_options.ttl = std::chrono::seconds(
+      std::clamp(config.features.cache_expiry_seconds, 0, kMaxCacheTtlSeconds));
+  verified_ = std::make_unique<admission::VerifiedDigests>(verified_options);
+  pool_ = std::make_unique<admission::WorkerPool>(kVerificationThreads);
+  admission::ImageCheckContext ctx{
+      &config, &environment_->verifier(), verified_.get(), &metrics_, logger_, pool_.get()};
+  reviewer_ = std::make_unique<admission::Reviewer>(ctx, alerts_.get());
+}
+
+Status WebhookStack::BuildRunners() {
+  PolicyEnvironment* env = environment_.get();
+  runners_ = std::make_unique<admission::RunnerPool>(
+      [env]() -> StatusOr<std::unique_ptr<admission::PolicyRunner>> {
+        CN_ASSIGN_OR_RETURN(auto policy, env->NewPolicy(/*with_verifier=*/true));
+        return std::unique_ptr<admission::PolicyRunner>(
+            std::make_unique<SandboxRunner>(std::move(policy)));
+      });
+  // Prove the script loads now (a configuration error), and keep the state for the first request.
+  CN_ASSIGN_OR_RETURN(auto first, runners_->Acquire());
+  return Status();
+}
+
+void WebhookStack::RefreshMetrics(metrics::Registry& registry) {
+  const auto stats = environment_->verifier().cache_stats();
+  registry.Set(metrics::kCacheHits, {}, static_cast<double>(stats.hits));
+  registry.Set(metrics::kCacheMisses, {}, static_cast<double>(stats.misses));
+  registry.Set(metrics::kCacheJoined, {}, static_cast<double>(stats.joined));
+}
+
+}  // namespace connaisseur::cli
