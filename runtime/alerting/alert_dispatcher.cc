@@ -150,12 +150,21 @@ Status AlertDispatcher::Notify(const AlertEvent& event, Deadline deadline) {
   values.images = Join(event.images);
 
   std::vector<Status> results(receivers.size());
-  std::vector<std::thread> mandatory;
+  // Declared after what the threads borrow (values, results) and joined by their destructors, so a
+  // throw below (a thread that cannot start, an allocation) waits for them instead of leaving
+  // them to run on freed memory or ending the process in std::terminate.
+  std::vector<std::jthread> mandatory;
   for (size_t i = 0; i < receivers.size(); ++i) {
     const Receiver* r = &receivers[i];
     if (r->config->fail_if_alert_sending_fails) {
       mandatory.emplace_back([this, r, &values, &results, i, deadline, stream] {
-        results[i] = Send(*r, values, deadline, stream);
+        // The thread's entry point: nothing may escape it. A mandatory alert that could not be
+        // sent denies.
+        try {
+          results[i] = Send(*r, values, deadline, stream);
+        } catch (...) {
+          results[i] = InternalError("internal error while sending the alert");
+        }
       });
     } else {
       // Fire and forget: the answer does not wait for it, so it is not bound to the request's
@@ -168,7 +177,7 @@ Status AlertDispatcher::Notify(const AlertEvent& event, Deadline deadline) {
     }
   }
   cv_.notify_one();
-  for (std::thread& t : mandatory) t.join();
+  for (std::jthread& t : mandatory) t.join();
   for (size_t i = 0; i < receivers.size(); ++i) {
     if (!receivers[i].config->fail_if_alert_sending_fails || results[i].ok()) continue;
     std::string why = results[i].message();

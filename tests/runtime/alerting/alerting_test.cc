@@ -2,13 +2,40 @@
 // received by a loopback HTTP receiver.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <mutex>
+#include <new>
 #include <nlohmann/json.hpp>
 
 #include "runtime/alerting/alert_dispatcher.h"
 #include "runtime/alerting/alert_template.h"
 #include "tests/runtime/net/test_https_server.h"
 #include "tests/testing/status_matchers.h"
+
+// Allocation failure on demand, on the calling thread only (other threads allocate as usual):
+// once ArmSecondLargeAllocationFailure(n) is called, the second allocation of n bytes or more on
+// this thread throws std::bad_alloc, and the trap disarms itself.
+namespace {
+thread_local std::size_t large_allocation_trap = 0;
+thread_local int large_allocations_seen = 0;
+
+void ArmSecondLargeAllocationFailure(std::size_t bytes) {
+  large_allocations_seen = 0;
+  large_allocation_trap = bytes;
+}
+}  // namespace
+
+void* operator new(std::size_t size) {
+  if (large_allocation_trap != 0 && size >= large_allocation_trap &&
+      ++large_allocations_seen == 2) {
+    large_allocation_trap = 0;
+    throw std::bad_alloc();
+  }
+  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
 namespace connaisseur::alerting {
 namespace {
@@ -158,6 +185,25 @@ TEST_F(AlertDispatcherTest, MandatoryFailureDeniesOptionalFailureDoesNot) {
                        ::testing::StartsWith(" error sending notifications: failed sending a "
                                              "notification for receiver opsgenie-1 with "
                                              "FailOnError set: receiver answered HTTP 500")));
+}
+
+// A throw in Notify while a mandatory receiver's thread runs (here: copying the event for an
+// optional receiver's queue fails) must wait for that thread and reach the caller, never end the
+// process in std::terminate (a joinable std::thread destroyed by the unwinding).
+TEST_F(AlertDispatcherTest, ThrowWhileAMandatoryAlertIsInFlightReachesTheCaller) {
+  config_.reject_request = {Receiver("/ok", true), Receiver("/ok", false)};
+  auto d = Dispatcher();
+  ASSERT_NE(d, nullptr);
+  // The message is the only allocation this large on this thread: first the copy into the
+  // alert's values (allowed), then the copy queued for the optional receiver (fails).
+  const std::size_t large = 256 << 10;
+  AlertEvent e{false, std::string(large, 'x'), "uid-3", "ns", {}};
+  ArmSecondLargeAllocationFailure(large);
+  EXPECT_THROW((void)d->Notify(e, Deadline::In(std::chrono::seconds(10))), std::bad_alloc);
+  ArmSecondLargeAllocationFailure(0);
+  d.reset();
+  std::lock_guard lock(mu_);
+  EXPECT_EQ(received_.size(), 1u) << "the mandatory alert was sent before Notify returned";
 }
 
 TEST_F(AlertDispatcherTest, MissingTemplateIsAConfigError) {
