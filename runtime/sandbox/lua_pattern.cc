@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cstring>
 #include <lua.hpp>
+#include <optional>
 
 #include "runtime/sandbox/budget.h"
 
@@ -211,93 +212,80 @@ const char* LuaPattern::Match(const char* s, const char* p) {
   if (++depth_ > kMaxDepth) luaL_error(L_, "pattern too complex");
   Step();
   while (p < pattern_end_) {
-    switch (*p) {
-      case '(':
-        if (At(p + 1) == ')') {
-          s = StartCapture(s, p + 2, kPosition);
-        } else {
-          s = StartCapture(s, p + 1, kUnfinished);
-        }
-        depth_--;
-        return s;
-      case ')':
-        s = EndCapture(s, p + 1);
-        depth_--;
-        return s;
-      case '$':
-        if (p + 1 == pattern_end_) {
-          depth_--;
-          return s == src_end_ ? s : nullptr;
-        }
-        break;  // a '$' inside the pattern is literal
-      case kEscape:
-        if (At(p + 1) == 'b') {
-          s = MatchBalance(s, p + 2);
-          if (s == nullptr) {
-            depth_--;
-            return nullptr;
-          }
-          p += 4;
-          continue;
-        }
-        if (At(p + 1) == 'f') {
-          p += 2;
-          if (At(p) != '[') luaL_error(L_, "missing '[' after '%%f' in pattern");
-          const char* ep = ClassEnd(p);
-          const int prev = s == src_ ? 0 : Byte(s[-1]);
-          const int cur = s < src_end_ ? Byte(*s) : 0;
-          if (!MatchBracket(prev, p, ep - 1) && MatchBracket(cur, p, ep - 1)) {
-            p = ep;
-            continue;
-          }
-          depth_--;
-          return nullptr;
-        }
-        if (std::isdigit(Byte(At(p + 1)))) {
-          s = MatchBackReference(s, Byte(p[1]));
-          if (s == nullptr) {
-            depth_--;
-            return nullptr;
-          }
-          p += 2;
-          continue;
-        }
-        break;
-      default:
-        break;
+    const std::optional<Progress> special = MatchSpecial(s, p);
+    const Progress next = special ? *special : MatchSingleItem(s, p);
+    if (next.done) {
+      depth_--;
+      return next.s;
     }
-    // A single-character class, maybe followed by a quantifier.
-    const char* ep = ClassEnd(p);
-    const char q = At(ep);
-    if (!SingleMatch(s, p, ep)) {
-      if (q == '*' || q == '?' || q == '-') {  // zero repetitions are fine
-        p = ep + 1;
-        continue;
-      }
-      s = nullptr;
-    } else if (q == '?') {
-      if (const char* res = Match(s + 1, ep + 1)) {
-        s = res;
-      } else {
-        p = ep + 1;
-        continue;
-      }
-    } else if (q == '+') {
-      s = MaxExpand(s + 1, p, ep);
-    } else if (q == '*') {
-      s = MaxExpand(s, p, ep);
-    } else if (q == '-') {
-      s = MinExpand(s, p, ep);
-    } else {
-      s++;
-      p = ep;
-      continue;
-    }
-    depth_--;
-    return s;
+    s = next.s;
+    p = next.p;
   }
   depth_--;
   return s;
+}
+
+std::optional<LuaPattern::Progress> LuaPattern::MatchSpecial(const char* s, const char* p) {
+  switch (*p) {
+    case '(':
+      if (At(p + 1) == ')') return Progress{true, StartCapture(s, p + 2, kPosition), p};
+      return Progress{true, StartCapture(s, p + 1, kUnfinished), p};
+    case ')':
+      return Progress{true, EndCapture(s, p + 1), p};
+    case '$':
+      if (p + 1 == pattern_end_) return Progress{true, s == src_end_ ? s : nullptr, p};
+      return std::nullopt;  // a '$' inside the pattern is literal
+    case kEscape:
+      return MatchEscape(s, p);
+    default:
+      return std::nullopt;
+  }
+}
+
+std::optional<LuaPattern::Progress> LuaPattern::MatchEscape(const char* s, const char* p) {
+  if (At(p + 1) == 'b') {
+    s = MatchBalance(s, p + 2);
+    return s == nullptr ? Progress{true, nullptr, p} : Progress{false, s, p + 4};
+  }
+  if (At(p + 1) == 'f') {
+    p += 2;
+    if (At(p) != '[') luaL_error(L_, "missing '[' after '%%f' in pattern");
+    const char* ep = ClassEnd(p);
+    const int prev = s == src_ ? 0 : Byte(s[-1]);
+    const int cur = s < src_end_ ? Byte(*s) : 0;
+    if (!MatchBracket(prev, p, ep - 1) && MatchBracket(cur, p, ep - 1)) {
+      return Progress{false, s, ep};
+    }
+    return Progress{true, nullptr, p};
+  }
+  if (std::isdigit(Byte(At(p + 1)))) {
+    s = MatchBackReference(s, Byte(p[1]));
+    return s == nullptr ? Progress{true, nullptr, p} : Progress{false, s, p + 2};
+  }
+  return std::nullopt;  // an escaped character: a single-character class
+}
+
+LuaPattern::Progress LuaPattern::MatchSingleItem(const char* s, const char* p) {
+  const char* ep = ClassEnd(p);
+  const char q = At(ep);
+  if (!SingleMatch(s, p, ep)) {
+    // Zero repetitions are fine for '*', '?' and '-'.
+    if (q == '*' || q == '?' || q == '-') return Progress{false, s, ep + 1};
+    return Progress{true, nullptr, p};
+  }
+  switch (q) {
+    case '?':
+      if (const char* res = Match(s + 1, ep + 1)) return Progress{true, res, p};
+      return Progress{false, s, ep + 1};
+    case '+':
+      return Progress{true, MaxExpand(s + 1, p, ep), p};
+    case '*':
+      return Progress{true, MaxExpand(s, p, ep), p};
+    case '-':
+      return Progress{true, MinExpand(s, p, ep), p};
+    default:
+      return Progress{false, s + 1, ep};
+  }
 }
 
 void LuaPattern::PushCapture(int i, size_t start, size_t end) {

@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string_view>
 
 struct lua_State;
@@ -49,7 +50,23 @@ class LuaPattern {
     ptrdiff_t len;
   };
 
+  // Where matching goes after one pattern item: on, from subject `s` at pattern `p`, or done,
+  // with `s` the result of Match (nullptr: no match).
+  struct Progress {
+    bool done;
+    const char* s;
+    const char* p;
+  };
+
+  // The subject from `s` against the pattern from `p`: the end of the match or nullptr.
   const char* Match(const char* s, const char* p);
+  // The item at `p` when it is a special one: a capture's '(' or ')', a final '$', or an escape
+  // MatchEscape handles; nullopt when it is a single-character class.
+  std::optional<Progress> MatchSpecial(const char* s, const char* p);
+  // %b, %f and back-references (%1-%9); nullopt for an escaped character.
+  std::optional<Progress> MatchEscape(const char* s, const char* p);
+  // A single-character class at `p`, maybe followed by a quantifier ('*', '+', '-', '?').
+  Progress MatchSingleItem(const char* s, const char* p);
   const char* MaxExpand(const char* s, const char* p, const char* ep);
   const char* MinExpand(const char* s, const char* p, const char* ep);
   const char* StartCapture(const char* s, const char* p, ptrdiff_t what);
