@@ -46,4 +46,31 @@ std::string UrlScheme(std::string_view url) {
   return scheme;
 }
 
+std::string UrlOrigin(std::string_view url) {
+  const std::string scheme = UrlScheme(url);
+  if (scheme.empty()) return "";
+  const size_t start = scheme.size() + 3;
+  const size_t end = url.find_first_of("/?#", start);
+  const std::string_view authority =
+      url.substr(start, end == std::string_view::npos ? end : end - start);
+  if (authority.empty()) return "";
+  std::string origin = scheme + "://";
+  for (char c : authority)
+    origin.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  return origin;
+}
+
+std::string ResolveLocation(std::string_view base, std::string_view location) {
+  if (!UrlScheme(location).empty()) return std::string(location);
+  if (location.rfind("//", 0) == 0) {
+    const std::string scheme = UrlScheme(base);
+    return scheme.empty() ? "" : scheme + ":" + std::string(location);
+  }
+  if (location.rfind("/", 0) == 0) {
+    const std::string origin = UrlOrigin(base);
+    return origin.empty() ? "" : origin + std::string(location);
+  }
+  return "";
+}
+
 }  // namespace connaisseur::net

@@ -19,4 +19,12 @@ std::string AppendQuery(std::string_view base,
 // Scheme of `url` in lower case ("https"), or "" when it has none.
 std::string UrlScheme(std::string_view url);
 
+// "scheme://authority" of an absolute `url` (the scheme in lower case), or "" when it has none.
+std::string UrlOrigin(std::string_view url);
+
+// `location` (a redirect's Location header) made absolute against `base`: absolute URLs as they
+// are, "//host/path" with base's scheme, "/path" on base's origin. "" for anything else
+// (relative paths without a slash are not used by registries and are refused).
+std::string ResolveLocation(std::string_view base, std::string_view location);
+
 }  // namespace connaisseur::net

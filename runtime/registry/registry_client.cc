@@ -60,6 +60,14 @@ std::string BasicHeader(const net::BasicCredentials& c) {
   return "Basic " + crypto::Base64Encode(c.username + ":" + c.password);
 }
 
+bool IsRedirect(int status) {
+  return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
+
+// Docker Hub, ghcr.io, quay.io and Artifact Registry hand out blobs through pre-signed storage URLs
+// on other hosts. More hops than this is a loop or an attack.
+constexpr int kMaxBlobRedirects = 5;
+
 // Content-Type without parameters.
 std::string MediaType(const net::HttpResponse& r) {
   const std::string* ct = r.Header("content-type");
@@ -192,7 +200,12 @@ StatusOr<std::string> RegistryClient::GetBlob(std::string_view registry,
   req.url = BaseUrl(registry) + "/v2/" + std::string(repository) + "/blobs/" + std::string(digest);
   req.max_body_bytes = options_.max_blob_bytes;
   req.deadline = deadline;
+  std::string url = req.url;
   auto response = Send(registry, std::move(req), Pull(repository));
+  if (response.ok() && IsRedirect(response->status)) {
+    response = FollowBlobRedirects(registry, *std::move(response), std::move(url), Pull(repository),
+                                   deadline);
+  }
   if (!response.ok()) return response.status().WithPrefix(what);
   if (response->status != 200) return HttpError(*response, what);
   const std::string actual = crypto::OciDigest(response->body);
@@ -205,6 +218,47 @@ StatusOr<std::string> RegistryClient::GetBlob(std::string_view registry,
                                    std::to_string(expected_size));
   }
   return std::move(response->body);
+}
+
+// A blob is checked against its digest, so where its bytes come from does not matter; what does:
+// the registry's credentials go only to the registry's own origin (a pre-signed URL carries its
+// own), https only unless the registry itself is plain http, a bounded number of hops, and every
+// hop within the same deadline (HttpClient enforces it per request).
+StatusOr<net::HttpResponse> RegistryClient::FollowBlobRedirects(std::string_view registry,
+                                                                net::HttpResponse response,
+                                                                std::string url,
+                                                                const std::string& scope,
+                                                                Deadline deadline) {
+  const std::string registry_origin = net::UrlOrigin(BaseUrl(registry));
+  for (int hops = 1; IsRedirect(response.status); ++hops) {
+    if (hops > kMaxBlobRedirects) {
+      return UnavailableError("more than " + std::to_string(kMaxBlobRedirects) + " redirects");
+    }
+    const std::string* location = response.Header("location");
+    if (location == nullptr) {
+      return UnavailableError("redirect " + std::to_string(response.status) +
+                              " without a Location");
+    }
+    const std::string next = net::ResolveLocation(url, *location);
+    const std::string scheme = net::UrlScheme(next);
+    if (scheme != "https" && !(scheme == "http" && options_.plain_http)) {
+      return UnavailableError("refused to follow a redirect to \"" + location->substr(0, 200) +
+                              "\" (only https URLs are followed)");
+    }
+    net::HttpRequest hop;
+    hop.url = next;
+    hop.max_body_bytes = options_.max_blob_bytes;
+    hop.deadline = deadline;
+    if (net::UrlOrigin(next) == registry_origin) {
+      CN_ASSIGN_OR_RETURN(response, Send(registry, std::move(hop), scope));
+    } else {
+      auto answer = http_->Send(hop);
+      if (!answer.ok()) return answer.status().WithPrefix("redirect to " + net::UrlOrigin(next));
+      response = *std::move(answer);
+    }
+    url = next;
+  }
+  return response;
 }
 
 StatusOr<std::string> RegistryClient::PutBlob(std::string_view registry,

@@ -75,6 +75,11 @@ class RegistryClient {
   StatusOr<net::HttpResponse> Send(std::string_view registry, net::HttpRequest request,
                                    const std::string& scope);
   std::string BaseUrl(std::string_view registry) const;
+  // Follows `response` while it is a redirect (at most kMaxBlobRedirects hops, all within
+  // `deadline`); see GetBlob.
+  StatusOr<net::HttpResponse> FollowBlobRedirects(std::string_view registry,
+                                                  net::HttpResponse response, std::string url,
+                                                  const std::string& scope, Deadline deadline);
 
   const RegistryOptions options_;
   std::unique_ptr<net::HttpClient> http_;

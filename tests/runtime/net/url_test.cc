@@ -32,5 +32,21 @@ TEST(UrlTest, ExtractsTheSchemeInLowerCase) {
   for (const auto& [in, want] : cases) EXPECT_EQ(UrlScheme(in), want) << in;
 }
 
+TEST(UrlTest, TakesTheOriginOfAnAbsoluteUrl) {
+  EXPECT_EQ(UrlOrigin("HTTPS://Registry.Example:5000/v2/a?x=1"), "https://registry.example:5000");
+  EXPECT_EQ(UrlOrigin("https://host?q"), "https://host");
+  EXPECT_EQ(UrlOrigin("https://"), "");
+  EXPECT_EQ(UrlOrigin("/v2/a"), "");
+}
+
+TEST(UrlTest, ResolvesARedirectLocationAgainstTheRequestUrl) {
+  const std::string base = "https://reg.example/v2/a/blobs/sha256:1";
+  EXPECT_EQ(ResolveLocation(base, "https://cdn.example/o?sig=1"), "https://cdn.example/o?sig=1");
+  EXPECT_EQ(ResolveLocation(base, "//cdn.example/o"), "https://cdn.example/o");
+  EXPECT_EQ(ResolveLocation(base, "/v2/a/blobs/x"), "https://reg.example/v2/a/blobs/x");
+  EXPECT_EQ(ResolveLocation(base, "x"), "");
+  EXPECT_EQ(ResolveLocation("no-scheme", "/x"), "");
+}
+
 }  // namespace
 }  // namespace connaisseur::net

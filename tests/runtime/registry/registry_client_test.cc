@@ -146,6 +146,99 @@ TEST(RegistryClientTest, VerifiesBlobsAgainstDigestAndSize) {
               StatusIs(StatusCode::kResourceExhausted, HasSubstr("exceeds")));
 }
 
+// Docker Hub, ghcr.io and quay.io answer blob GETs with 307 to pre-signed storage on another host.
+TEST(RegistryClientTest, FollowsABlobRedirectToAnotherHostWithoutTheRegistrysCredentials) {
+  const std::string blob = "{\"payload\":2}";
+  const std::string digest = crypto::OciDigest(blob);
+  const std::string basic = "Basic " + crypto::Base64Encode("user:pass");
+  std::atomic<int> storage_requests{0};
+  std::string storage_auth = "unset", storage_query;
+  auto storage = Serve([&](const TestRequest& req) {
+    ++storage_requests;
+    storage_auth = req.Header("authorization") ? *req.Header("authorization") : "";
+    storage_query = req.query;
+    return TestResponse{200, {}, blob};
+  });
+  auto registry = Serve([&](const TestRequest& req) {
+    const std::string* auth = req.Header("authorization");
+    if (auth == nullptr || *auth != basic) {
+      return TestResponse{401, {{"WWW-Authenticate", "Basic realm=\"registry\""}}};
+    }
+    if (req.path == "/v2/a/b/blobs/" + digest) {  // same origin first, then the storage host
+      return TestResponse{307, {{"Location", "/v2/a/b/blobs/moved/" + digest}}};
+    }
+    return TestResponse{307,
+                        {{"Location", "http://" + Host(*storage) + "/objects/1?X-Signature=abc"}}};
+  });
+  RegistryOptions options;
+  options.credentials = net::BasicCredentials{"user", "pass"};
+  auto got = Client(options)->GetBlob(Host(*registry), "a/b", digest, blob.size(), Soon());
+  ASSERT_THAT(got, IsOk());
+  EXPECT_EQ(*got, blob);
+  EXPECT_EQ(storage_requests.load(), 1);
+  EXPECT_EQ(storage_auth, "") << "the registry's credentials went to the storage host";
+  EXPECT_EQ(storage_query, "X-Signature=abc");
+}
+
+struct BadRedirectCase {
+  std::string name;
+  // The Location the registry answers with; "{storage}" is replaced by the storage host.
+  std::string location;
+  StatusCode code;
+  std::string message;
+};
+
+class BlobRedirectTest : public ::testing::TestWithParam<BadRedirectCase> {};
+
+TEST_P(BlobRedirectTest, IsRefusedWithItsOwnMessage) {
+  const std::string blob = "{\"payload\":3}";
+  const std::string digest = crypto::OciDigest(blob);
+  auto storage = Serve([&](const TestRequest&) { return TestResponse{200, {}, "not the blob"}; });
+  auto registry = Serve([&](const TestRequest& req) {
+    std::string location = GetParam().location;
+    if (auto at = location.find("{storage}"); at != std::string::npos) {
+      location.replace(at, 9, Host(*storage));
+    }
+    if (location.empty()) return TestResponse{302};
+    if (location == "loop") location = req.path;
+    return TestResponse{307, {{"Location", location}}};
+  });
+  EXPECT_THAT(Client()->GetBlob(Host(*registry), "a/b", digest, -1, Soon()),
+              StatusIs(GetParam().code, HasSubstr(GetParam().message)));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Redirects, BlobRedirectTest,
+    ::testing::Values(
+        BadRedirectCase{"Loop", "loop", StatusCode::kUnavailable, "more than 5 redirects"},
+        BadRedirectCase{"NoLocation", "", StatusCode::kUnavailable, "302 without a Location"},
+        BadRedirectCase{"OtherScheme", "ftp://{storage}/blob", StatusCode::kUnavailable,
+                        "only https URLs are followed"},
+        BadRedirectCase{"RelativePath", "blob", StatusCode::kUnavailable,
+                        "only https URLs are followed"},
+        BadRedirectCase{"WrongBytes", "http://{storage}/blob", StatusCode::kVerificationFailed,
+                        "hashes to"},
+        BadRedirectCase{"ClosedPort", "http://127.0.0.1:1/blob", StatusCode::kUnavailable,
+                        "redirect to http://127.0.0.1:1"}),
+    [](const auto& info) { return info.param.name; });
+
+TEST(RegistryClientTest, FollowsBlobRedirectsOnlyToHttpsFromAnHttpsRegistry) {
+  const auto* ca = testing::TestCa::Shared();
+  ASSERT_NE(ca, nullptr);
+  auto storage = Serve([](const TestRequest&) { return TestResponse{200, {}, "blob"}; });
+  auto registry =
+      TestHttpsServer::Start(ca->server_cert_pem(), ca->server_key_pem(), [&](const TestRequest&) {
+        return TestResponse{307, {{"Location", "http://" + Host(*storage)}}};
+      });
+  ASSERT_THAT(registry, IsOk());
+  RegistryOptions options;
+  options.ca_pem = ca->ca_cert_pem();
+  EXPECT_THAT(
+      Client(options)->GetBlob(Host(**registry), "a/b", crypto::OciDigest("blob"), -1, Soon()),
+      StatusIs(StatusCode::kUnavailable, HasSubstr("only https URLs are followed")));
+  EXPECT_EQ(storage->requests(), 0u);
+}
+
 TEST(RegistryClientTest, AnswersABasicChallengeOnlyWithTheRightCredentials) {
   const std::string good = "Basic " + crypto::Base64Encode("user:pass");
   auto server = Serve([&](const TestRequest& req) {
