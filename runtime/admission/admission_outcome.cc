@@ -6,6 +6,14 @@
 
 namespace connaisseur::admission {
 
+bool ApplyDetectionMode(AdmissionOutcome& outcome) {
+  if (outcome.allowed) return false;
+  outcome.allowed = true;
+  outcome.patch.clear();
+  outcome.warnings = {"detection mode active", outcome.message};
+  return true;
+}
+
 std::string RenderResponse(std::string_view api_version, std::string_view uid,
                            const AdmissionOutcome& outcome) {
   nlohmann::json response = {{"uid", uid}, {"allowed", outcome.allowed}};

@@ -24,6 +24,12 @@ struct AdmissionOutcome {
   }
 };
 
+// Detection mode (docs/configuration.md `detectionMode`): a deny becomes an allow whose warnings
+// are ["detection mode active", <the denial's message>], without a patch (never a patch that was
+// not verified); `message` keeps the denial. Every command applies detection mode through this
+// function only, once per request. True when it turned a deny into an allow.
+bool ApplyDetectionMode(AdmissionOutcome& outcome);
+
 // `{"apiVersion":<api_version>,"kind":"AdmissionReview","response":{"uid":…,"allowed":…,
 //   "status":{"code":403,"message":…}?,"patchType":"JSONPatch"?,"patch":<base64>?,
 //   "warnings":[…]?}}`, compact.

@@ -1,6 +1,7 @@
 #include "runtime/admission/image_check.h"
 
 #include <chrono>
+#include <functional>
 
 #include "runtime/metrics/webhook_metrics.h"
 
@@ -26,72 +27,84 @@ void Count(const ImageCheckContext& ctx, const char* name, Labels labels) {
   if (ctx.metrics != nullptr) ctx.metrics->Increment(name, labels);
 }
 
+Labels ValidatorLabels(const ImageCheck& check) {
+  return {{"type", TypeLabel(check.validator_type)},
+          {"validator_name", check.result.rule->validator}};
+}
+
+Labels With(Labels labels, const char* key, std::string value) {
+  labels.emplace_back(key, std::move(value));
+  return labels;
+}
+
+// The allow reason of a `static` validator (v3.10 wording), built here only.
+std::string StaticAllowReason(const std::string& raw, const config::Rule& rule) {
+  return "static allow for image " + raw + " using rule " + rule.pattern;
+}
+
 // Marks `check` allowed for `reason` without a verification (a skip).
 void Skip(ImageCheck& check, const std::string& reason, const ImageCheckContext& ctx) {
   check.result.allowed = true;
   check.result.reason = reason;
-  Count(ctx, metrics::kValidationsSkipped,
-        {{"type", TypeLabel(check.validator_type)},
-         {"validator_name", check.result.rule->validator},
-         {"reason", reason}});
+  Count(ctx, metrics::kValidationsSkipped, With(ValidatorLabels(check), "reason", reason));
   ctx.logger->Debug("skipped validation: " + reason + " for image " + check.result.image,
                     {{"image", check.result.image}, {"rule", check.result.rule->pattern}});
 }
 
-}  // namespace
+// The approvals that need no validator: an image of the object before an UPDATE, or a digest
+// this webhook verified under the same rule (child approval). Never for `static` validators,
+// which decide on their own. True when `check` was decided by a skip.
+bool ApplySkips(ImageCheck& check, const image::ImageReference& image, const SkipPolicy& skips,
+                const ImageCheckContext& ctx) {
+  if (check.validator_type == config::ValidatorType::kStatic) return false;
+  if (skips.unchanged.contains(image.normalized())) {
+    Skip(check, kSkipUnchanged, ctx);
+    return true;
+  }
+  if (skips.child_approval && ctx.verified != nullptr && image.digest().has_value() &&
+      ctx.verified->Contains(*check.result.rule, image.normalized())) {
+    Skip(check, kSkipChild, ctx);
+    check.result.digest = *image.digest();
+    return true;
+  }
+  return false;
+}
 
+// The policy step, on the thread that owns `policy`: parse, select, skips. The check is final
+// unless `pending` is set.
 ImageCheck SelectForImage(const std::string& raw, PolicyRunner& policy,
                           const policy::PolicyRequest& request, const SkipPolicy& skips,
                           const ImageCheckContext& ctx, Deadline deadline) {
   ImageCheck check;
   check.result.image = raw;
-
-  auto parsed = image::ImageReference::Parse(raw);
-  if (!parsed.ok()) {
-    check.result.reason = parsed.status().message();
+  auto image = image::ImageReference::Parse(raw);
+  if (!image.ok()) {
+    check.result.reason = image.status().message();
     return check;
   }
-  const image::ImageReference& image = *parsed;
-
-  auto rule = policy.Select(image, request, deadline);
+  check.normalized = image->normalized();
+  auto rule = policy.Select(*image, request, deadline);
   if (!rule.ok()) {
     check.timed_out = rule.status().code() == StatusCode::kDeadlineExceeded && deadline.expired();
     check.result.reason = rule.status().message();
     return check;
   }
-  check.result.rule = *rule;
-  check.validator_type = ValidatorType(*ctx.config, rule->validator);
-
-  if (check.validator_type != config::ValidatorType::kStatic) {
-    if (skips.unchanged.contains(image.normalized())) {
-      Skip(check, kSkipUnchanged, ctx);
-      return check;
-    }
-    if (skips.child_approval && ctx.verified != nullptr && image.digest().has_value() &&
-        ctx.verified->Contains(*rule, image.normalized())) {
-      Skip(check, kSkipChild, ctx);
-      check.result.digest = *image.digest();
-      return check;
-    }
-  }
-  check.pending = image;
+  check.result.rule = *std::move(rule);
+  check.validator_type = ValidatorType(*ctx.config, check.result.rule->validator);
+  if (!ApplySkips(check, *image, skips, ctx)) check.pending = *std::move(image);
   return check;
 }
 
-void VerifySelected(ImageCheck* check_ptr, const verification::PullContext& pull,
-                    const ImageCheckContext& ctx, Deadline deadline) {
-  if (!check_ptr->pending.has_value()) return;
-  ImageCheck& check = *check_ptr;
-  const image::ImageReference image = *std::move(check.pending);
-  check.pending.reset();
-  const std::string& raw = check.result.image;
-  const std::optional<config::Rule>& rule = check.result.rule;
-  const bool is_static = check.validator_type == config::ValidatorType::kStatic;
-
-  const Labels labels = {{"type", TypeLabel(check.validator_type)},
-                         {"validator_name", rule->validator}};
+// Runs the rule's validator on `image` and records its metrics (duration, success, failure,
+// timeout, cache hit). A failure sets the check's reason (and `timed_out`).
+StatusOr<verification::VerifiedImage> RunValidator(ImageCheck& check,
+                                                   const image::ImageReference& image,
+                                                   const verification::PullContext& pull,
+                                                   const ImageCheckContext& ctx,
+                                                   Deadline deadline) {
+  const Labels labels = ValidatorLabels(check);
   const auto start = std::chrono::steady_clock::now();
-  auto verified = ctx.verifier->Verify(*rule, image, pull, deadline);
+  auto verified = ctx.verifier->Verify(*check.result.rule, image, pull, deadline);
   if (ctx.metrics != nullptr) {
     ctx.metrics->Observe(
         metrics::kValidationDuration, labels,
@@ -100,34 +113,33 @@ void VerifySelected(ImageCheck* check_ptr, const verification::PullContext& pull
   if (!verified.ok()) {
     check.result.reason = verified.status().message();
     check.timed_out = verified.status().code() == StatusCode::kDeadlineExceeded;
-    Labels with_result = labels;
-    with_result.emplace_back("result", "error");
-    Count(ctx, metrics::kValidations, with_result);
+    Count(ctx, metrics::kValidations, With(labels, "result", "error"));
     Count(ctx, check.timed_out ? metrics::kValidationsTimeouted : metrics::kValidationsFailed,
           labels);
-    return;
-  }
-  if (verified->cache == verification::CacheOutcome::kCacheHit) {
-    Count(ctx, metrics::kValidationsSkipped,
-          {{"type", TypeLabel(check.validator_type)},
-           {"validator_name", rule->validator},
-           {"reason", kSkipCacheHit}});
+  } else if (verified->cache == verification::CacheOutcome::kCacheHit) {
+    Count(ctx, metrics::kValidationsSkipped, With(labels, "reason", kSkipCacheHit));
   } else {
-    Labels with_result = labels;
-    with_result.emplace_back("result", "success");
-    Count(ctx, metrics::kValidations, with_result);
+    Count(ctx, metrics::kValidations, With(labels, "result", "success"));
     Count(ctx, metrics::kValidationsSuccessful, labels);
   }
+  return verified;
+}
 
-  check.result.digest = verified->digest;
-  if (verified->digest.empty()) {  // a static allow of a tag reference: kept as written
+// Allows `check` with the digest `verified` proved: the reference pinned to it must parse again.
+// The verifier already refused a digest other than the one the reference pins
+// (verification::ImageVerifier's contract), so the pinned reference names what was proven.
+void Pin(ImageCheck& check, const image::ImageReference& image, const std::string& digest,
+         const ImageCheckContext& ctx) {
+  const config::Rule& rule = *check.result.rule;
+  const std::string& raw = check.result.image;
+  const bool is_static = check.validator_type == config::ValidatorType::kStatic;
+  check.result.digest = digest;
+  if (digest.empty()) {  // a static allow of a tag reference: kept as written
     check.result.allowed = true;
-    check.result.reason = "static allow for image " + raw + " using rule " + rule->pattern;
+    check.result.reason = StaticAllowReason(raw, rule);
     return;
   }
-  // The verifier already refused a digest other than the one the reference pins
-  // (verification::ImageVerifier's contract), so the pinned reference names what was proven.
-  const std::string pinned_text = image.WithDigest(verified->digest);
+  const std::string pinned_text = image.WithDigest(digest);
   auto pinned = image::ImageReference::Parse(pinned_text);
   if (!pinned.ok()) {
     check.result.reason = "validated image reference " + pinned_text +
@@ -135,14 +147,69 @@ void VerifySelected(ImageCheck* check_ptr, const verification::PullContext& pull
     return;
   }
   check.result.allowed = true;
-  check.result.reason = is_static ? "static allow for image " + raw + " using rule " + rule->pattern
+  check.result.reason = is_static ? StaticAllowReason(raw, rule)
                                   : "successfully validated image " + raw + " using rule " +
-                                        rule->pattern + " and validator " + rule->validator +
+                                        rule.pattern + " and validator " + rule.validator +
                                         ". Result is " + pinned->normalized() + ".";
-  if (!is_static && ctx.verified != nullptr) ctx.verified->Remember(*rule, pinned->normalized());
-  if (rule->with.mode == config::RuleMode::kMutate && pinned->normalized() != image.normalized()) {
+  if (!is_static && ctx.verified != nullptr) ctx.verified->Remember(rule, pinned->normalized());
+  if (rule.with.mode == config::RuleMode::kMutate && pinned->normalized() != image.normalized()) {
     check.pinned = pinned->normalized();
   }
+}
+
+// The validator step, on any thread: a no-op for a check without `pending`.
+void VerifySelected(ImageCheck& check, const verification::PullContext& pull,
+                    const ImageCheckContext& ctx, Deadline deadline) {
+  if (!check.pending.has_value()) return;
+  const image::ImageReference image = *std::move(check.pending);
+  check.pending.reset();
+  auto verified = RunValidator(check, image, pull, ctx, deadline);
+  if (verified.ok()) Pin(check, image, verified->digest, ctx);
+}
+
+void MarkTimedOut(ImageCheck& check) {
+  check.pending.reset();
+  check.timed_out = true;
+  check.result.allowed = false;
+  check.result.reason = "the deadline passed before image " + check.result.image + " was checked";
+}
+
+}  // namespace
+
+std::vector<ImageCheck> DecideImages(std::span<const std::string> images,
+                                     const policy::PolicyRequest& request,
+                                     const verification::PullContext& pull, const SkipPolicy& skips,
+                                     PolicyRunner& policy, const ImageCheckContext& ctx,
+                                     Deadline deadline) {
+  // The policy step on this thread, in order; after a timeout nothing more is started.
+  std::vector<ImageCheck> checks(images.size());
+  bool out_of_time = false;
+  for (size_t i = 0; i < images.size(); ++i) {
+    checks[i].result.image = images[i];
+    out_of_time = out_of_time || deadline.expired();
+    if (out_of_time) {
+      MarkTimedOut(checks[i]);
+      continue;
+    }
+    checks[i] = SelectForImage(images[i], policy, request, skips, ctx, deadline);
+    out_of_time = checks[i].timed_out;
+  }
+  // The validator step: validators wait on the network, so they run concurrently (bounded); each
+  // check keeps its slot, so results follow the input order whatever finishes first.
+  std::vector<ImageCheck*> pending;
+  for (ImageCheck& check : checks) {
+    if (check.pending.has_value()) pending.push_back(&check);
+  }
+  const std::function<void(size_t)> verify = [&](size_t i) {
+    if (deadline.expired()) return MarkTimedOut(*pending[i]);  // queued past the deadline
+    VerifySelected(*pending[i], pull, ctx, deadline);
+  };
+  if (ctx.pool != nullptr) {
+    ctx.pool->ForEach(pending.size(), ctx.max_parallel_verifications, verify);
+  } else {
+    for (size_t i = 0; i < pending.size(); ++i) verify(i);
+  }
+  return checks;
 }
 
 }  // namespace connaisseur::admission

@@ -1,17 +1,17 @@
-// SelectForImage, then VerifySelected: the per-image pipeline of docs/operations.md, for one
-// distinct raw image string: parse → select (policy) → skips (unchanged, child; cache hits come
-// from the verifier) → verify → pin. Records validation metrics; never throws, never allows what it
-// did not verify.
-//
-// It comes in two steps so a request can verify its images concurrently while its policy (a
-// single-threaded Lua state) is only called from the request's own thread: SelectForImage runs
-// the policy, VerifySelected runs the validator and may run on any thread.
+// DecideImages: the one per-image decision of docs/operations.md, shared by `check`, `test`,
+// `review` and `serve`: for each raw image string, parse → the policy's `select` → skips
+// (unchanged, child; cache hits come from the verifier) → the rule's validator → pin the
+// verified digest. Records validation metrics; never throws, never allows what it did not verify.
+// Callers differ only in how many images they pass and how they write the result; the request's
+// verdict (`admit`, detection mode) is taken afterwards from these checks (request_decision.h).
 #pragma once
 
 #include <cstddef>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
+#include <vector>
 
 #include "runtime/admission/policy_runner.h"
 #include "runtime/admission/verified_digests.h"
@@ -22,6 +22,7 @@
 #include "runtime/metrics/registry.h"
 #include "runtime/policy/policy.h"
 #include "runtime/verification/image_verifier.h"
+#include "runtime/verification/pull_context.h"
 
 namespace connaisseur::admission {
 
@@ -45,7 +46,8 @@ struct ImageCheckContext {
   size_t max_parallel_verifications = kDefaultParallelVerifications;
 };
 
-// What the skips need to know about the request (decided once per request).
+// What the skips need to know about the request (decided once per request). The default skips
+// nothing (`check`, `test`).
 struct SkipPolicy {
   // Normalised references of oldObject's images when unchanged approval applies, else empty.
   std::set<std::string> unchanged;
@@ -53,25 +55,28 @@ struct SkipPolicy {
   bool child_approval = false;
 };
 
+// One image's decision. Fails closed: a default-built check denies.
 struct ImageCheck {
-  policy::ImageResult result;  // image, rule, allowed, digest, reason
+  policy::ImageResult result;  // image, rule, allowed, digest, reason (what `admit` sees)
+  std::string normalized;      // the parsed reference's normal form; empty when it does not parse
   // The selected validator's kind; absent before a validator is found (metric label "unknown").
   std::optional<config::ValidatorType> validator_type;
   std::string pinned;      // normalised "<name>:<tag>@sha256:<hex>" to patch to; empty → no op
-  bool timed_out = false;  // the request deadline passed during this image
-  // Set by SelectForImage when the validator still has to run on this image; VerifySelected
-  // clears it. A check with `pending` set is not a verdict (result.allowed is false).
+  bool timed_out = false;  // the deadline passed before this image was decided (not a verdict)
+  // Set between the policy step and the validator step: the image the validator still has to
+  // run on. Never set in what DecideImages returns.
   std::optional<image::ImageReference> pending;
 };
 
-// Step 1, on the thread that owns `policy`: parse, select, skips. Final unless `pending` is set.
-ImageCheck SelectForImage(const std::string& raw, PolicyRunner& policy,
-                          const policy::PolicyRequest& request, const SkipPolicy& skips,
-                          const ImageCheckContext& ctx, Deadline deadline);
-
-// Step 2, on any thread: runs the rule's validator on `check->pending` with the request's pull
-// credentials `pull`, then pins. A no-op for a check without `pending`.
-void VerifySelected(ImageCheck* check, const verification::PullContext& pull,
-                    const ImageCheckContext& ctx, Deadline deadline);
+// Decides every image of `images` (one check each, in the same order) for the request
+// `request`. The policy runs on the calling thread only (a Lua state serves one thread); the
+// validators run concurrently on ctx.pool when there is one. Validators pull with `pull` (empty:
+// anonymously). Images not decided before `deadline` come back with `timed_out` set and a
+// reason; once the deadline passed, no further policy or validator call starts.
+std::vector<ImageCheck> DecideImages(std::span<const std::string> images,
+                                     const policy::PolicyRequest& request,
+                                     const verification::PullContext& pull, const SkipPolicy& skips,
+                                     PolicyRunner& policy, const ImageCheckContext& ctx,
+                                     Deadline deadline);
 
 }  // namespace connaisseur::admission

@@ -3,6 +3,7 @@
 // test's in-memory table. One runner serves one request at a time (Lua states are single-threaded).
 #pragma once
 
+#include <memory>
 #include <span>
 
 #include "runtime/config/config.h"
@@ -27,6 +28,26 @@ class PolicyRunner {
   virtual StatusOr<policy::AdmitDecision> Admit(const policy::PolicyRequest& request,
                                                 std::span<const policy::ImageResult> results,
                                                 Deadline deadline) = 0;
+};
+
+// The PolicyRunner of a compiled policy script: one policy::Policy (its own Lua state), owned.
+class ScriptPolicyRunner final : public PolicyRunner {
+ public:
+  explicit ScriptPolicyRunner(std::unique_ptr<policy::Policy> policy)
+      : policy_(std::move(policy)) {}
+
+  StatusOr<config::Rule> Select(const image::ImageReference& image,
+                                const policy::PolicyRequest& request, Deadline deadline) override {
+    return policy_->Select(image, request, deadline);
+  }
+  StatusOr<policy::AdmitDecision> Admit(const policy::PolicyRequest& request,
+                                        std::span<const policy::ImageResult> results,
+                                        Deadline deadline) override {
+    return policy_->Admit(request, results, deadline);
+  }
+
+ private:
+  std::unique_ptr<policy::Policy> policy_;
 };
 
 }  // namespace connaisseur::admission

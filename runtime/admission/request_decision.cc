@@ -1,7 +1,8 @@
 #include "runtime/admission/request_decision.h"
 
-#include <functional>
 #include <map>
+#include <optional>
+#include <set>
 
 #include "runtime/admission/workload.h"
 
@@ -71,134 +72,150 @@ policy::PolicyRequest MakePolicyRequest(const AdmissionReview& review) {
   return r;
 }
 
-}  // namespace
+bool IsScalable(const std::string& kind) { return kind == "Deployment" || kind == "ReplicaSet"; }
 
-Decision DecideRequest(const AdmissionReview& review, PolicyRunner& policy,
-                       const ImageCheckContext& ctx, Deadline deadline) {
-  const Features& features = ctx.config->features;
-  if (!IsWorkloadKind(review.kind)) {
-    return Invalid("unknown workload kind \"" + review.kind + "\"");
-  }
-  auto images = ExtractImages(review.kind, review.object());
-  if (!images.ok())
-    return Invalid("error decoding new workload object: " + images.status().message());
-  if (images->empty()) return Invalid("no containers found in workload object");
-  auto pull = ExtractPullContext(review.kind, review.object(), review.namespace_name);
-  if (!pull.ok()) return Invalid("error decoding new workload object: " + pull.status().message());
-
-  const bool update = review.operation == "UPDATE";
+// The object's images, the old object's (UPDATE only), and the pull identity; an error's
+// message is the denial (v3.10 wording).
+struct RequestImages {
+  std::vector<ContainerImage> images;
   std::vector<ContainerImage> old_images;
-  if (update && !review.old_object().is_null()) {
-    auto old = ExtractImages(review.kind, review.old_object());
-    if (!old.ok()) return Invalid("error decoding old workload object: " + old.status().message());
-    old_images = std::move(old).value();
-  }
+  verification::PullContext pull;
+};
 
+StatusOr<RequestImages> ReadImages(const AdmissionReview& review) {
+  if (!IsWorkloadKind(review.kind)) {
+    return InvalidArgumentError("unknown workload kind \"" + review.kind + "\"");
+  }
+  RequestImages r;
+  auto images = ExtractImages(review.kind, review.object());
+  if (!images.ok()) return images.status().WithPrefix("error decoding new workload object");
+  if (images->empty()) return InvalidArgumentError("no containers found in workload object");
+  r.images = *std::move(images);
+  auto pull = ExtractPullContext(review.kind, review.object(), review.namespace_name);
+  if (!pull.ok()) return pull.status().WithPrefix("error decoding new workload object");
+  r.pull = *std::move(pull);
+  if (review.operation == "UPDATE" && !review.old_object().is_null()) {
+    auto old = ExtractImages(review.kind, review.old_object());
+    if (!old.ok()) return old.status().WithPrefix("error decoding old workload object");
+    r.old_images = *std::move(old);
+  }
+  return r;
+}
+
+// The UPDATEs allowed without looking at images, if this is one.
+std::optional<Decision> Shortcut(const AdmissionReview& review, const Features& features,
+                                 const RequestImages& r) {
+  if (review.operation != "UPDATE") return std::nullopt;
   // v3.10 lets an object being deleted through (finalizer removal must not block); we only do
   // so when the update does not also change an image.
-  if (update && Metadata(review.old_object(), "deletionTimestamp") != nullptr &&
-      *images == old_images) {
+  if (Metadata(review.old_object(), "deletionTimestamp") != nullptr && r.images == r.old_images) {
     return Allow(Decision::Kind::kShortcut, "object is being deleted, images unchanged");
   }
+  if (features.automatic_unchanged_approval && IsScalable(review.kind) &&
+      Replicas(review.object()) == 0) {
+    return Allow(Decision::Kind::kShortcut, "replicas set to 0. skipping verification");
+  }
+  return std::nullopt;
+}
 
+SkipPolicy SkipsFor(const AdmissionReview& review, const Features& features,
+                    const RequestImages& r) {
   SkipPolicy skips;
-  if (update && features.automatic_unchanged_approval) {
-    const bool scalable = review.kind == "Deployment" || review.kind == "ReplicaSet";
-    if (scalable && Replicas(review.object()) == 0) {
-      return Allow(Decision::Kind::kShortcut, "replicas set to 0. skipping verification");
-    }
-    // Scaling up from 0 revives pods whose images may no longer pass: verify them again.
-    if (!(scalable && Replicas(review.old_object()) == 0))
-      skips.unchanged = NormalizedSet(old_images);
+  // Scaling up from 0 revives pods whose images may no longer pass: verify them again.
+  if (review.operation == "UPDATE" && features.automatic_unchanged_approval &&
+      !(IsScalable(review.kind) && Replicas(review.old_object()) == 0)) {
+    skips.unchanged = NormalizedSet(r.old_images);
   }
   skips.child_approval =
       features.automatic_child_approval &&
       features.resource_validation_mode != Features::ResourceValidationMode::kPodsOnly &&
       HasOwners(review.object());
+  return skips;
+}
+
+// The deny of a request whose deadline passed before every image was decided.
+void DenyTimedOut(const AdmissionReview& review, Decision& d) {
+  d.kind = Decision::Kind::kTimeout;
+  d.outcome = AdmissionOutcome::Deny(
+      "validation of admission request " + review.uid + " timed out after validating " +
+      std::to_string(d.checks.size()) + "/" + std::to_string(d.images.size()) + " images");
+  d.outcome.timed_out = true;
+}
+
+// One replace op per container path of every image pinned to a new reference, in container
+// order.
+std::vector<PatchOp> PatchFor(const std::vector<ContainerImage>& containers,
+                              const std::vector<ImageCheck>& checks) {
+  std::map<std::string, const ImageCheck*> by_image;
+  for (const ImageCheck& c : checks) by_image.emplace(c.result.image, &c);
+  std::vector<PatchOp> patch;
+  for (const ContainerImage& container : containers) {
+    const ImageCheck* c = by_image.at(container.image);
+    if (c->result.allowed && !c->pinned.empty()) patch.push_back({container.path, c->pinned});
+  }
+  return patch;
+}
+
+}  // namespace
+
+AdmitOutcome AdmitChecks(PolicyRunner& policy, const policy::PolicyRequest& request,
+                         std::span<const ImageCheck> checks, Deadline deadline) {
+  std::vector<policy::ImageResult> results;
+  results.reserve(checks.size());
+  for (const ImageCheck& c : checks) results.push_back(c.result);
+  AdmitOutcome a;
+  auto verdict = policy.Admit(request, results, deadline);
+  if (!verdict.ok()) {
+    a.outcome = AdmissionOutcome::Deny(verdict.status().message());
+    return a;
+  }
+  a.outcome.allowed = verdict->allowed;
+  a.outcome.message = verdict->message;
+  a.outcome.warnings = verdict->warnings;
+  a.policy_message = verdict->message;
+  a.policy_alerts = verdict->alerts;
+  if (!a.outcome.allowed && a.outcome.message.empty()) {
+    a.outcome.message = "denied by policy";
+    for (const ImageCheck& c : checks) {
+      if (c.result.allowed) continue;
+      a.outcome.message = c.result.reason;
+      break;
+    }
+  }
+  return a;
+}
+
+Decision DecideRequest(const AdmissionReview& review, PolicyRunner& policy,
+                       const ImageCheckContext& ctx, Deadline deadline) {
+  const Features& features = ctx.config->features;
+  auto read = ReadImages(review);
+  if (!read.ok()) return Invalid(read.status().message());
+  if (auto shortcut = Shortcut(review, features, *read)) return *std::move(shortcut);
 
   // Identical raw strings are checked once and patched at every path (v3.10 consolidation).
-  std::map<std::string, std::vector<std::string>> paths_by_image;
   Decision d;
-  for (const ContainerImage& c : *images) {
-    auto& paths = paths_by_image[c.image];
-    if (paths.empty()) d.images.push_back(c.image);
-    paths.push_back(c.path);
+  std::set<std::string> seen;
+  for (const ContainerImage& c : read->images) {
+    if (seen.insert(c.image).second) d.images.push_back(c.image);
   }
-
   const policy::PolicyRequest request = MakePolicyRequest(review);
-  // Step 1 on this thread: the policy's Lua state serves one thread at a time.
-  std::vector<ImageCheck> checks;
-  for (const std::string& raw : d.images) {
-    if (deadline.expired()) break;
-    ImageCheck check = SelectForImage(raw, policy, request, skips, ctx, deadline);
-    if (check.timed_out) break;
-    checks.push_back(std::move(check));
-  }
-  // Step 2: the validators wait on the network, so they run concurrently (bounded); each check
-  // keeps its slot, so results and patch order follow the containers whatever finishes first.
-  std::vector<ImageCheck*> pending;
-  for (ImageCheck& c : checks) {
-    if (c.pending.has_value()) pending.push_back(&c);
-  }
-  const std::function<void(size_t)> verify = [&](size_t i) {
-    ImageCheck* check = pending[i];
-    if (deadline.expired()) {  // queued behind the bound past the deadline: never started
-      check->pending.reset();
-      check->timed_out = true;
-      return;
-    }
-    VerifySelected(check, *pull, ctx, deadline);
-  };
-  if (ctx.pool != nullptr) {
-    ctx.pool->ForEach(pending.size(), ctx.max_parallel_verifications, verify);
-  } else {
-    for (size_t i = 0; i < pending.size(); ++i) verify(i);
-  }
-
-  std::vector<policy::ImageResult> results;
-  for (ImageCheck& check : checks) {
+  for (ImageCheck& check : DecideImages(d.images, request, read->pull,
+                                        SkipsFor(review, features, *read), policy, ctx, deadline)) {
     if (check.timed_out) continue;
     if (!check.result.allowed) d.failed_images.push_back(check.result.image);
-    results.push_back(check.result);
     d.checks.push_back(std::move(check));
   }
   if (d.checks.size() < d.images.size()) {
-    d.kind = Decision::Kind::kTimeout;
-    d.outcome = AdmissionOutcome::Deny(
-        "validation of admission request " + review.uid + " timed out after validating " +
-        std::to_string(d.checks.size()) + "/" + std::to_string(d.images.size()) + " images");
-    d.outcome.timed_out = true;
+    DenyTimedOut(review, d);
     return d;
   }
 
   d.kind = Decision::Kind::kValidated;
-  auto verdict = policy.Admit(request, results, deadline);
-  if (!verdict.ok()) {
-    d.outcome = AdmissionOutcome::Deny(verdict.status().message());
-    return d;
-  }
-  d.outcome.warnings = verdict->warnings;
-  d.policy_alerts = verdict->alerts;
-  if (!verdict->allowed) {
-    d.outcome.message = verdict->message;
-    if (d.outcome.message.empty()) {
-      d.outcome.message = d.failed_images.empty() ? "denied by policy" : [&] {
-        for (const ImageCheck& c : d.checks) {
-          if (!c.result.allowed) return c.result.reason;
-        }
-        return std::string();
-      }();
-    }
-    return d;
-  }
-  d.outcome.allowed = true;
-  d.outcome.message = verdict->message;
-  for (const ImageCheck& c : d.checks) {
-    if (!c.result.allowed || c.pinned.empty()) continue;
-    for (const std::string& path : paths_by_image[c.result.image]) {
-      d.outcome.patch.push_back({path, c.pinned});
-    }
-  }
+  AdmitOutcome admitted = AdmitChecks(policy, request, d.checks, deadline);
+  d.outcome = std::move(admitted.outcome);
+  d.policy_message = std::move(admitted.policy_message);
+  d.policy_alerts = std::move(admitted.policy_alerts);
+  if (d.outcome.allowed) d.outcome.patch = PatchFor(read->images, d.checks);
   return d;
 }
 

@@ -1,11 +1,12 @@
 // DecideRequest: the validation outcome of one parsed AdmissionReview (docs/operations.md):
 // extracts the images, handles the UPDATE shortcuts (deletion, replicas 0, unchanged images),
-// checks each distinct image once (the policy's `select` on the calling thread, the validators
-// concurrently, at most ctx.max_parallel_verifications at a time), asks the policy's `admit`, and
-// assembles the patch in container order. Detection mode, podsOnly and alerts are applied
-// afterwards by the caller (docs/operations.md).
+// decides each distinct image once through DecideImages (image_check.h), takes the request's
+// verdict from the policy's `admit` (AdmitChecks, which `check` uses for its one-image requests
+// too), and assembles the patch in container order. Detection mode, podsOnly and alerts are
+// applied afterwards by the caller (docs/operations.md).
 #pragma once
 
+#include <span>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,17 @@
 #include "runtime/admission/policy_runner.h"
 
 namespace connaisseur::admission {
+
+// The request's verdict from its images' checks: the policy's `admit` over their results. Fails
+// closed; a denial without a message from `admit` carries the first failing image's reason, or
+// "denied by policy". Does not look at `timed_out` (the caller handles timeouts first).
+struct AdmitOutcome {
+  AdmissionOutcome outcome;                // allowed, message, warnings; no patch
+  std::string policy_message;              // what `admit` said itself (may be empty)
+  std::vector<std::string> policy_alerts;  // what `admit` passed to connaisseur.alert
+};
+AdmitOutcome AdmitChecks(PolicyRunner& policy, const policy::PolicyRequest& request,
+                         std::span<const ImageCheck> checks, Deadline deadline);
 
 struct Decision {
   enum class Kind {
@@ -29,6 +41,7 @@ struct Decision {
   std::vector<std::string> failed_images;  // raw images whose check failed
   std::vector<ImageCheck> checks;          // one per image checked, in order
   std::vector<std::string> policy_alerts;  // what `admit` passed to connaisseur.alert
+  std::string policy_message;              // what `admit` said itself (may be empty)
 };
 
 Decision DecideRequest(const AdmissionReview& review, PolicyRunner& policy,

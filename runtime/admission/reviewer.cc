@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "runtime/admission/admission_review.h"
+#include "runtime/admission/image_report.h"
 #include "runtime/admission/json_tree.h"
 #include "runtime/admission/request_decision.h"
 #include "runtime/admission/workload.h"
@@ -50,7 +51,8 @@ alerting::AlertEvent MakePolicyAlert(const AdmissionReview& review, const Decisi
 }
 
 // docs/operations.md: podsOnly, then detection mode, each turning a deny into a warned allow.
-void PostProcess(const AdmissionReview& review, const Features& features, AdmissionOutcome& o) {
+// True when detection mode turned it.
+bool PostProcess(const AdmissionReview& review, const Features& features, AdmissionOutcome& o) {
   if (features.resource_validation_mode == Features::ResourceValidationMode::kPodsOnly &&
       review.kind != "Pod") {
     o.patch.clear();
@@ -59,11 +61,54 @@ void PostProcess(const AdmissionReview& review, const Features& features, Admiss
       o.warnings = {"pod-only validation active", o.message};
     }
   }
-  if (features.detection_mode && !o.allowed) {
-    o.allowed = true;
-    o.patch.clear();  // never a patch that was not verified
-    o.warnings = {"detection mode active", o.message};
+  return features.detection_mode && ApplyDetectionMode(o);
+}
+
+void RecordMetrics(metrics::Registry& m, const AdmissionReview& review,
+                   const AdmissionOutcome& outcome, double seconds) {
+  m.Increment(metrics::kRequests);
+  if (outcome.allowed) {
+    m.Increment(metrics::kRequestsAdmitted);
+  } else {
+    m.Increment(metrics::kRequestsDenied, {{"timeout", outcome.timed_out ? "true" : "false"}});
   }
+  // The kind comes from the request: only the handled kinds become label values, so that
+  // requests naming made-up kinds cannot grow the series without bound.
+  m.Increment(metrics::kRequestsByKind,
+              {{"kind", IsWorkloadKind(review.kind) ? review.kind : "other"},
+               {"verdict", outcome.allowed ? "admitted" : "denied"}});
+  m.Observe(metrics::kRequestDuration, {}, seconds);
+}
+
+// One debug line per decided image (the fields `check` prints), then exactly one summary line
+// per request (docs/operations.md "Logs").
+void LogDecision(log::Logger& logger, const AdmissionReview& review, const Decision& d,
+                 bool detection_override, double seconds) {
+  const AdmissionOutcome& outcome = d.outcome;
+  std::vector<std::string> rules, validators;
+  for (const ImageCheck& c : d.checks) {
+    if (logger.Enabled(log::Level::kDebug)) {
+      nlohmann::json fields =
+          ReportFields(ReportImage(c, outcome, d.policy_message, detection_override));
+      fields["uid"] = review.uid;
+      logger.Debug("image decided", fields);
+    }
+    if (!c.result.rule) continue;
+    rules.push_back(c.result.rule->pattern);
+    validators.push_back(c.result.rule->validator);
+  }
+  logger.Info(outcome.allowed ? "admission request admitted" : "admission request denied",
+              {{"uid", review.uid},
+               {"namespace", review.namespace_name},
+               {"kind", review.kind},
+               {"name", review.name},
+               {"image", Join(d.images)},
+               {"decision", outcome.allowed ? "allow" : "deny"},
+               {"reason", outcome.allowed ? Join(outcome.warnings) : outcome.message},
+               {"dry_run", review.dry_run},
+               {"duration_ms", seconds * 1000},
+               {"rule", Join(rules)},
+               {"validator", Join(validators)}});
 }
 
 }  // namespace
@@ -88,7 +133,7 @@ StatusOr<std::string> Reviewer::Review(std::string_view body, PolicyRunner& poli
     }
   }
   AdmissionOutcome& outcome = d.outcome;
-  PostProcess(review, config.features, outcome);
+  const bool detection_override = PostProcess(review, config.features, outcome);
   if (!alert_status.ok()) {  // docs/configuration.md "alerting": a failed mandatory alert denies in
                              // every mode
     outcome = AdmissionOutcome::Deny(alert_status.message());
@@ -97,40 +142,8 @@ StatusOr<std::string> Reviewer::Review(std::string_view body, PolicyRunner& poli
 
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (ctx_.metrics != nullptr) {
-    metrics::Registry& m = *ctx_.metrics;
-    m.Increment(metrics::kRequests);
-    if (outcome.allowed) {
-      m.Increment(metrics::kRequestsAdmitted);
-    } else {
-      m.Increment(metrics::kRequestsDenied, {{"timeout", outcome.timed_out ? "true" : "false"}});
-    }
-    // The kind comes from the request: only the handled kinds become label values, so that
-    // requests naming made-up kinds cannot grow the series without bound.
-    m.Increment(metrics::kRequestsByKind,
-                {{"kind", IsWorkloadKind(review.kind) ? review.kind : "other"},
-                 {"verdict", outcome.allowed ? "admitted" : "denied"}});
-    m.Observe(metrics::kRequestDuration, {}, seconds);
-  }
-  nlohmann::json fields = {{"uid", review.uid},
-                           {"namespace", review.namespace_name},
-                           {"kind", review.kind},
-                           {"name", review.name},
-                           {"image", Join(d.images)},
-                           {"decision", outcome.allowed ? "allow" : "deny"},
-                           {"reason", outcome.allowed ? Join(outcome.warnings) : outcome.message},
-                           {"dry_run", review.dry_run},
-                           {"duration_ms", seconds * 1000}};
-  std::vector<std::string> rules, validators;
-  for (const ImageCheck& c : d.checks) {
-    if (!c.result.rule) continue;
-    rules.push_back(c.result.rule->pattern);
-    validators.push_back(c.result.rule->validator);
-  }
-  fields["rule"] = Join(rules);
-  fields["validator"] = Join(validators);
-  ctx_.logger->Info(outcome.allowed ? "admission request admitted" : "admission request denied",
-                    fields);
+  if (ctx_.metrics != nullptr) RecordMetrics(*ctx_.metrics, review, outcome, seconds);
+  LogDecision(*ctx_.logger, review, d, detection_override && outcome.allowed, seconds);
   return response;
 }
 

@@ -1,126 +1,109 @@
 #include "runtime/cli/image_evaluator.h"
 
-#include <span>
-
+#include "runtime/admission/image_report.h"
+#include "runtime/admission/request_decision.h"
 #include "runtime/deadline.h"
-#include "runtime/image/image_reference.h"
 
 namespace connaisseur::cli {
+namespace {
+
+CheckResult RowOf(const admission::ImageReport& report) {
+  CheckResult row;
+  row.image = report.image;
+  row.normalized = report.normalized;
+  row.rule = report.rule;
+  row.validator = report.validator;
+  row.verdict = report.allowed ? Verdict::kAllow : Verdict::kDeny;
+  row.digest = report.digest;
+  row.reason = report.reason;
+  row.detection_override = report.detection_override;
+  return row;
+}
+
+}  // namespace
 
 StatusOr<std::unique_ptr<ImageEvaluator>> ImageEvaluator::Create(
     const config::Config* config, verification::ImageVerifier* verifier,
     const PolicyFactory& make_policy, const EvaluationOptions& options) {
-  std::unique_ptr<OfflineVerifier> offline;
-  if (options.plan) offline = std::make_unique<OfflineVerifier>(config, verifier);
-  std::unique_ptr<ImageEvaluator> evaluator(
-      new ImageEvaluator(config, verifier, std::move(offline), options));
-  CN_ASSIGN_OR_RETURN(evaluator->policy_, make_policy(evaluator->verifier_));
+  std::unique_ptr<ImageEvaluator> evaluator(new ImageEvaluator(config, verifier, options));
+  verification::ImageVerifier* policy_verifier = verifier;
+  if (options.plan) {
+    evaluator->policy_offline_ = std::make_unique<OfflineVerifier>(config, verifier);
+    evaluator->rule_offline_ = std::make_unique<OfflineVerifier>(config, verifier);
+    policy_verifier = evaluator->policy_offline_.get();
+    evaluator->ctx_.verifier = evaluator->rule_offline_.get();
+  }
+  CN_ASSIGN_OR_RETURN(auto policy, make_policy(policy_verifier));
+  evaluator->policy_ = std::make_unique<admission::ScriptPolicyRunner>(std::move(policy));
   return evaluator;
 }
 
 ImageEvaluator::ImageEvaluator(const config::Config* config, verification::ImageVerifier* verifier,
-                               std::unique_ptr<OfflineVerifier> offline,
                                const EvaluationOptions& options)
-    : config_(config),
-      verifier_(offline != nullptr ? offline.get() : verifier),
-      offline_(std::move(offline)),
-      options_(options) {
+    : options_(options) {
+  ctx_.config = config;
+  ctx_.verifier = verifier;
+  ctx_.logger = &logger_;
   request_.kind = "Image";
   request_.namespace_name = options.namespace_name;
 }
 
 CheckResult ImageEvaluator::Evaluate(const std::string& raw) {
-  if (offline_ != nullptr) offline_->Reset();
-  CheckResult result = Decide(raw);
-  if (options_.detection && result.verdict == Verdict::kDeny) {
-    result.verdict = Verdict::kAllow;
-    result.reason = "detection mode active: " + result.reason;
-    result.detection_override = true;
+  if (policy_offline_ != nullptr) {
+    policy_offline_->Reset();
+    rule_offline_->Reset();
   }
-  return result;
-}
-
-bool ImageEvaluator::PlannedBecauseOfBackend(const std::string& why, CheckResult* result) const {
-  if (offline_ == nullptr || !offline_->needed_backend()) return false;
-  result->verdict = Verdict::kPlan;
-  result->digest.reset();
-  result->reason = why + " verifies with validator " + offline_->backend_validator() +
-                   ", which needs its back-end (not contacted with --plan)";
-  return true;
-}
-
-CheckResult ImageEvaluator::Decide(const std::string& raw) {
-  CheckResult result;  // denies until a step allows
-  result.image = raw;
-  auto image = image::ImageReference::Parse(raw);
-  if (!image.ok()) {
-    result.reason = image.status().message();
-    return result;
-  }
-  result.normalized = image->normalized();
-
   const Deadline deadline = Deadline::In(options_.timeout);
-  auto rule = policy_->Select(*image, request_, deadline);
+  std::vector<admission::ImageCheck> checks = admission::DecideImages(
+      std::span(&raw, 1), request_, /*pull=*/{}, /*skips=*/{}, *policy_, ctx_, deadline);
+  const admission::ImageCheck& check = checks.front();
   // A select that verifies (e.g. "a notary signature, then cosign") depends on the back-end.
-  if (PlannedBecauseOfBackend("the policy's select", &result)) return result;
-  if (!rule.ok()) {
-    result.reason = rule.status().message();
-    return result;
+  if (auto plan = Planned(check, policy_offline_.get(), "the policy's select", false)) {
+    return *plan;
   }
-  result.rule = rule->pattern;
-  result.validator = rule->validator;
-  if (offline_ != nullptr && !offline_->DecidesOffline(rule->validator)) {
-    result.verdict = Verdict::kPlan;
-    result.reason = "rule " + rule->pattern + " selects validator " + rule->validator;
-    return result;
+  if (check.result.rule.has_value()) {
+    const config::Rule& rule = *check.result.rule;
+    if (auto plan =
+            Planned(check, rule_offline_.get(),
+                    "rule " + rule.pattern + " selects validator " + rule.validator, true)) {
+      return *plan;
+    }
   }
-  VerifyAndAdmit(*rule, *image, deadline, &result);
-  PlannedBecauseOfBackend("the policy's admit", &result);
-  return result;
+  return Admit(check, deadline);
 }
 
-void ImageEvaluator::VerifyAndAdmit(const config::Rule& rule, const image::ImageReference& image,
-                                    Deadline deadline, CheckResult* result) {
-  policy::ImageResult image_result;
-  image_result.image = result->image;
-  image_result.rule = rule;
-  auto verified = verifier_ != nullptr
-                      ? verifier_->Verify(rule, image, deadline)
-                      : StatusOr<verification::VerifiedImage>(InternalError("no verifier"));
-  if (verified.ok()) {
-    image_result.allowed = true;
-    image_result.digest = verified->digest;
-    const config::ValidatorConfig* vc = config_->FindValidator(rule.validator);
-    if (vc != nullptr && vc->type == config::ValidatorType::kStatic) {
-      image_result.reason =
-          "static allow for image " + result->image + " using rule " + rule.pattern;
-    } else {
-      image_result.reason = "successfully validated image " + result->image + " using rule " +
-                            rule.pattern + " and validator " + rule.validator;
-    }
+CheckResult ImageEvaluator::Admit(const admission::ImageCheck& check, Deadline deadline) {
+  admission::AdmitOutcome admitted;  // a timed-out image is denied with its reason, as is
+  if (check.timed_out) {
+    admitted.outcome = admission::AdmissionOutcome::Deny(check.result.reason);
   } else {
-    image_result.reason = verified.status().message();
+    admitted = admission::AdmitChecks(*policy_, request_, std::span(&check, 1), deadline);
   }
-  if (!image_result.digest.empty()) result->digest = image_result.digest;
+  if (auto plan = Planned(check, policy_offline_.get(), "the policy's admit", true)) {
+    return *plan;
+  }
+  const bool overridden = options_.detection && admission::ApplyDetectionMode(admitted.outcome);
+  return RowOf(
+      admission::ReportImage(check, admitted.outcome, admitted.policy_message, overridden));
+}
 
-  bool allowed = image_result.allowed;
-  std::string reason = image_result.reason;
-  if (policy_->has_admit()) {
-    auto decision = policy_->Admit(request_, std::span(&image_result, 1), deadline);
-    if (!decision.ok()) {
-      allowed = false;
-      reason = decision.status().message();
-    } else {
-      allowed = decision->allowed;
-      if (!decision->message.empty()) {
-        reason = decision->message;
-      } else if (!allowed && image_result.allowed) {
-        reason = "denied by the policy's admit function";
-      }
-    }
+std::optional<CheckResult> ImageEvaluator::Planned(const admission::ImageCheck& check,
+                                                   const OfflineVerifier* offline,
+                                                   const std::string& why, bool with_rule) const {
+  if (offline == nullptr || !offline->needed_backend()) return std::nullopt;
+  CheckResult row;
+  row.image = check.result.image;
+  if (!check.normalized.empty()) row.normalized = check.normalized;
+  if (with_rule && check.result.rule.has_value()) {
+    row.rule = check.result.rule->pattern;
+    row.validator = check.result.rule->validator;
   }
-  result->verdict = allowed ? Verdict::kAllow : Verdict::kDeny;
-  result->reason = std::move(reason);
+  row.verdict = Verdict::kPlan;
+  row.reason = offline == rule_offline_.get()
+                   ? why
+                   : why + " verifies with validator " + offline->backend_validator() +
+                         ", which needs its back-end (not contacted with --plan)";
+  return row;
 }
 
 }  // namespace connaisseur::cli

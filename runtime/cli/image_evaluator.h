@@ -1,9 +1,12 @@
-// ImageEvaluator: `check`'s verdict for one image, by the webhook's per-image pipeline
-// (parse, policy `select`, the rule's validator through the shared verifier and its cache,
-// policy `admit`, then detection mode). One per worker thread: it owns that worker's Lua state.
+// ImageEvaluator: `check`'s and `test`'s verdict for one image, decided exactly as the webhook
+// decides a request holding only that image: admission::DecideImages (parse, policy `select`,
+// the rule's validator through the shared verifier and its cache, the pinned digest), then the
+// request's verdict (admission::AdmitChecks, the policy's `admit`), then detection mode
+// (admission::ApplyDetectionMode), written as one row (admission::ReportImage). One per worker
+// thread: it owns that worker's Lua state.
 //
 // Plan mode (`check --plan`) touches no network but still decides what needs none: the policy
-// runs on an OfflineVerifier, so a `static` validator or an unconfigured one gives the
+// and the pipeline get OfflineVerifiers, so a `static` validator or an unconfigured one gives the
 // webhook's allow or deny; an image whose verdict depends on a validator with a back-end
 // (notaryv1, cosign, ...) gets verdict `plan`.
 #pragma once
@@ -11,11 +14,15 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
+#include "runtime/admission/image_check.h"
+#include "runtime/admission/policy_runner.h"
 #include "runtime/cli/check_result.h"
 #include "runtime/cli/offline_verifier.h"
 #include "runtime/config/config.h"
+#include "runtime/log/logger.h"
 #include "runtime/policy/policy.h"
 #include "runtime/verification/image_verifier.h"
 
@@ -35,8 +42,8 @@ class ImageEvaluator {
       std::function<StatusOr<std::unique_ptr<policy::Policy>>(verification::ImageVerifier*)>;
 
   // `config` and `verifier` are borrowed and shared between workers. In plan mode the policy
-  // gets an OfflineVerifier in front of `verifier`, which then only answers `static` and
-  // unconfigured validators. Fails when the policy does not load.
+  // and the pipeline get OfflineVerifiers in front of `verifier`, which then only answers
+  // `static` and unconfigured validators. Fails when the policy does not load.
   static StatusOr<std::unique_ptr<ImageEvaluator>> Create(const config::Config* config,
                                                           verification::ImageVerifier* verifier,
                                                           const PolicyFactory& make_policy,
@@ -47,19 +54,22 @@ class ImageEvaluator {
 
  private:
   ImageEvaluator(const config::Config* config, verification::ImageVerifier* verifier,
-                 std::unique_ptr<OfflineVerifier> offline, const EvaluationOptions& options);
+                 const EvaluationOptions& options);
 
-  CheckResult Decide(const std::string& raw);
-  // The rule's validator on `image`, then `admit`: sets the verdict, digest and reason.
-  void VerifyAndAdmit(const config::Rule& rule, const image::ImageReference& image,
-                      Deadline deadline, CheckResult* result);
-  // In plan mode, when a verification needed a back-end: verdict `plan` with `why`.
-  bool PlannedBecauseOfBackend(const std::string& why, CheckResult* result) const;
+  // The decided image as one request: `admit`, then detection mode.
+  CheckResult Admit(const admission::ImageCheck& check, Deadline deadline);
+  // In plan mode, when `offline` needed a back-end: the `plan` row saying `why` (with the
+  // selected rule when `with_rule`).
+  std::optional<CheckResult> Planned(const admission::ImageCheck& check,
+                                     const OfflineVerifier* offline, const std::string& why,
+                                     bool with_rule) const;
 
-  const config::Config* config_;              // borrowed
-  verification::ImageVerifier* verifier_;     // borrowed, or offline_.get() in plan mode
-  std::unique_ptr<OfflineVerifier> offline_;  // plan mode only
-  std::unique_ptr<policy::Policy> policy_;
+  log::NullLogger logger_;  // DecideImages logs only skips, which `check` never asks for
+  // Plan mode only: connaisseur.verify's (in the policy) and the rule's validator's.
+  std::unique_ptr<OfflineVerifier> policy_offline_;
+  std::unique_ptr<OfflineVerifier> rule_offline_;
+  admission::ImageCheckContext ctx_;  // verifier: `verifier`, or rule_offline_ in plan mode
+  std::unique_ptr<admission::PolicyRunner> policy_;
   EvaluationOptions options_;
   policy::PolicyRequest request_;
 };
