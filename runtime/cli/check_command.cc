@@ -122,6 +122,72 @@ void PrintSummaryLine(const CheckSummary& summary, bool plan) {
   }
 }
 
+// What the command line asks for beyond the environment; an error is a usage error.
+struct CheckOptions {
+  RunOptions run;
+  int jobs = 1;
+};
+
+StatusOr<CheckOptions> CheckOptionsFrom(const Arguments& args) {
+  if (!args.Has("config")) return InvalidArgumentError("--config VALUES.yaml is required");
+  CheckOptions options;
+  const std::string output = args.Get("output", "table");
+  if (output == "table") {
+    options.run.format = OutputFormat::kTable;
+  } else if (output == "json") {
+    options.run.format = OutputFormat::kJson;
+  } else if (output == "jsonl") {
+    options.run.format = OutputFormat::kJsonl;
+  } else {
+    return InvalidArgumentError("--output must be table, json or jsonl, not \"" + output + "\"");
+  }
+  options.jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (args.Has("jobs") && !ParseJobs(args.Get("jobs"), &options.jobs)) {
+    return InvalidArgumentError("--jobs must be a whole number from 1 to 1024");
+  }
+  if (args.positionals().empty() && !args.Has("images") && !args.Has("manifests")) {
+    return InvalidArgumentError("no images given (use IMAGE arguments, --images or --manifests)");
+  }
+  if (args.Get("images") == "-" && args.Get("manifests") == "-") {
+    return InvalidArgumentError("--images and --manifests cannot both read stdin");
+  }
+  return options;
+}
+
+EvaluationOptions EvaluationOptionsFrom(const Arguments& args, const config::Config& config) {
+  EvaluationOptions evaluation;
+  evaluation.plan = args.Has("plan");
+  evaluation.detection = args.Has("detection") || config.features.detection_mode;
+  evaluation.namespace_name = args.Get("namespace", "default");
+  evaluation.timeout = std::chrono::seconds(config.timeout_seconds);
+  return evaluation;
+}
+
+int Fail(const Status& status) {
+  std::fprintf(stderr, "connaisseur check: %s\n", status.message().c_str());
+  return kExitUsage;
+}
+
+// Runs the evaluators over `source`, writes the results to stdout, and gives the exit status.
+int CheckImages(ImageSource& source, std::vector<std::unique_ptr<ImageEvaluator>> evaluators,
+                RunOptions run, bool plan) {
+  // Results leave in large buffered writes; nothing flushes per line.
+  static char stdout_buffer[1 << 20];
+  std::setvbuf(stdout, stdout_buffer, _IOFBF, sizeof(stdout_buffer));
+  if (isatty(STDERR_FILENO) == 1) run.progress = stderr;
+  auto summary = RunCheck(source, std::move(evaluators), run, stdout);
+  if (!summary.ok()) return Fail(summary.status());
+  if (run.format == OutputFormat::kTable) PrintSummaryLine(*summary, plan);
+  std::fflush(stdout);
+  if (summary->detection_overrides > 0) {
+    std::fprintf(stderr,
+                 "connaisseur check: warning: detection mode active: %llu denied image(s) were "
+                 "allowed\n",
+                 static_cast<unsigned long long>(summary->detection_overrides));
+  }
+  return summary->denied > 0 ? kExitDenied : kExitOk;
+}
+
 }  // namespace
 
 int RunCheckCommand(std::span<char* const> argv) {
@@ -132,70 +198,20 @@ int RunCheckCommand(std::span<char* const> argv) {
     std::fputs(kHelp, stdout);
     return kExitOk;
   }
-  if (!args.Has("config")) return UsageError("--config VALUES.yaml is required");
-
-  RunOptions run;
-  const std::string output = args.Get("output", "table");
-  if (output == "table") {
-    run.format = OutputFormat::kTable;
-  } else if (output == "json") {
-    run.format = OutputFormat::kJson;
-  } else if (output == "jsonl") {
-    run.format = OutputFormat::kJsonl;
-  } else {
-    return UsageError("--output must be table, json or jsonl, not \"" + output + "\"");
-  }
-  int jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  if (args.Has("jobs") && !ParseJobs(args.Get("jobs"), &jobs)) {
-    return UsageError("--jobs must be a whole number from 1 to 1024");
-  }
-  if (args.positionals().empty() && !args.Has("images") && !args.Has("manifests")) {
-    return UsageError("no images given (use IMAGE arguments, --images or --manifests)");
-  }
-  if (args.Get("images") == "-" && args.Get("manifests") == "-") {
-    return UsageError("--images and --manifests cannot both read stdin");
-  }
+  auto options = CheckOptionsFrom(args);
+  if (!options.ok()) return UsageError(options.status().message());
 
   // Script logs and print() go to stderr, so stdout stays exactly the results.
   log::JsonLogger logger(stderr, log::Level::kInfo);
   auto env = PolicyEnvironment::Load(
       {args.Get("config"), args.Get("policy-script"), args.Get("alert-config")}, &logger);
-  if (!env.ok()) {
-    std::fprintf(stderr, "connaisseur check: %s\n", env.status().message().c_str());
-    return kExitUsage;
-  }
+  if (!env.ok()) return Fail(env.status());
   auto source = ImagesOf(args);
   if (!source.ok()) return UsageError(source.status().message());
-
-  EvaluationOptions evaluation;
-  evaluation.plan = args.Has("plan");
-  evaluation.detection = args.Has("detection") || (*env)->config().features.detection_mode;
-  evaluation.namespace_name = args.Get("namespace", "default");
-  evaluation.timeout = std::chrono::seconds((*env)->config().timeout_seconds);
-  auto evaluators = Evaluators(**env, evaluation, jobs);
-  if (!evaluators.ok()) {
-    std::fprintf(stderr, "connaisseur check: %s\n", evaluators.status().message().c_str());
-    return kExitUsage;
-  }
-
-  // Results leave in large buffered writes; nothing flushes per line.
-  static char stdout_buffer[1 << 20];
-  std::setvbuf(stdout, stdout_buffer, _IOFBF, sizeof(stdout_buffer));
-  if (isatty(STDERR_FILENO) == 1) run.progress = stderr;
-  auto summary = RunCheck(**source, std::move(evaluators).value(), run, stdout);
-  if (!summary.ok()) {
-    std::fprintf(stderr, "connaisseur check: %s\n", summary.status().message().c_str());
-    return kExitUsage;
-  }
-  if (run.format == OutputFormat::kTable) PrintSummaryLine(*summary, evaluation.plan);
-  std::fflush(stdout);
-  if (summary->detection_overrides > 0) {
-    std::fprintf(stderr,
-                 "connaisseur check: warning: detection mode active: %llu denied image(s) were "
-                 "allowed\n",
-                 static_cast<unsigned long long>(summary->detection_overrides));
-  }
-  return summary->denied > 0 ? kExitDenied : kExitOk;
+  const EvaluationOptions evaluation = EvaluationOptionsFrom(args, (*env)->config());
+  auto evaluators = Evaluators(**env, evaluation, options->jobs);
+  if (!evaluators.ok()) return Fail(evaluators.status());
+  return CheckImages(**source, std::move(evaluators).value(), options->run, evaluation.plan);
 }
 
 }  // namespace connaisseur::cli

@@ -6,6 +6,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <thread>
 #include <unordered_map>
@@ -64,7 +65,20 @@ class Pipeline {
   StatusOr<CheckSummary> Run(ImageSource& source, std::FILE* out);
 
  private:
-  void Work(ImageEvaluator* evaluator);
+  // One worker thread per evaluator. A jthread asks its worker to stop and joins it when it goes
+  // out of scope, so a throw on the reading thread never leaves a joinable std::thread behind
+  // (std::terminate) nor a worker waiting for input forever.
+  std::vector<std::jthread> StartWorkers();
+  void Work(std::stop_token stop, ImageEvaluator* evaluator);
+  // Reads the next batch of up to kBatchSize images; null at the end of the input.
+  std::unique_ptr<Batch> ReadBatch(ImageSource& source);
+  void Queue(std::unique_ptr<Batch> batch);
+  void EndInput();
+  // Writes every finished batch that is next in order; with `block`, first waits until the
+  // batch `next_write_` is finished.
+  void Drain(bool block, std::FILE* out);
+  void Count(const CheckResult& result, CheckSummary& counts) const;
+  void WriteEnd(std::FILE* out);
   void Process(ImageEvaluator* evaluator, Batch* batch);
   void Write(Batch& batch, std::FILE* out);
 
@@ -73,13 +87,16 @@ class Pipeline {
   ResultMemo memo_;
 
   std::mutex mu_;
-  std::condition_variable work_cv_;                  // a batch was queued or input ended
+  std::condition_variable_any work_cv_;              // a batch was queued or input ended
   std::condition_variable done_cv_;                  // a batch was finished
   std::deque<std::unique_ptr<Batch>> queue_;         // guarded by mu_
   std::map<uint64_t, std::unique_ptr<Batch>> done_;  // guarded by mu_
   bool input_done_ = false;                          // guarded by mu_
 
-  // Writer state (main thread only).
+  // Reader and writer state (main thread only).
+  bool more_input_ = true;   // the source has not reported its end yet
+  uint64_t next_seq_ = 0;    // of the next batch read
+  uint64_t next_write_ = 0;  // of the next batch to write
   CheckSummary summary_;
   std::vector<CheckResult> table_rows_;
   bool wrote_any_json_ = false;
@@ -87,13 +104,23 @@ class Pipeline {
   long long size_hint_ = -1;
 };
 
-void Pipeline::Work(ImageEvaluator* evaluator) {
+std::vector<std::jthread> Pipeline::StartWorkers() {
+  std::vector<std::jthread> workers;
+  workers.reserve(evaluators_.size());
+  for (auto& evaluator : evaluators_) {
+    workers.emplace_back(
+        [this, e = evaluator.get()](std::stop_token stop) { Work(std::move(stop), e); });
+  }
+  return workers;
+}
+
+void Pipeline::Work(std::stop_token stop, ImageEvaluator* evaluator) {
   for (;;) {
     std::unique_ptr<Batch> batch;
     {
       std::unique_lock lock(mu_);
-      work_cv_.wait(lock, [&] { return !queue_.empty() || input_done_; });
-      if (queue_.empty()) return;
+      work_cv_.wait(lock, stop, [&] { return !queue_.empty() || input_done_; });
+      if (queue_.empty() || stop.stop_requested()) return;
       batch = std::move(queue_.front());
       queue_.pop_front();
     }
@@ -130,20 +157,7 @@ void Pipeline::Process(ImageEvaluator* evaluator, Batch* batch) {
       located->origin = std::move(origin);
       result = std::move(located);
     }
-    CheckSummary& c = batch->counts;
-    ++c.total;
-    switch (result->verdict) {
-      case Verdict::kAllow:
-        ++c.allowed;
-        break;
-      case Verdict::kDeny:
-        ++c.denied;
-        break;
-      case Verdict::kPlan:
-        ++c.planned;
-        break;
-    }
-    if (result->detection_override) ++c.detection_overrides;
+    Count(*result, batch->counts);
     if (table) {
       batch->results.push_back(*result);
     } else {
@@ -154,6 +168,22 @@ void Pipeline::Process(ImageEvaluator* evaluator, Batch* batch) {
   }
   batch->images.clear();
   batch->images.shrink_to_fit();
+}
+
+void Pipeline::Count(const CheckResult& result, CheckSummary& counts) const {
+  ++counts.total;
+  switch (result.verdict) {
+    case Verdict::kAllow:
+      ++counts.allowed;
+      break;
+    case Verdict::kDeny:
+      ++counts.denied;
+      break;
+    case Verdict::kPlan:
+      ++counts.planned;
+      break;
+  }
+  if (result.detection_override) ++counts.detection_overrides;
 }
 
 void Pipeline::Write(Batch& batch, std::FILE* out) {
@@ -181,59 +211,53 @@ void Pipeline::Write(Batch& batch, std::FILE* out) {
   }
 }
 
-StatusOr<CheckSummary> Pipeline::Run(ImageSource& source, std::FILE* out) {
-  size_hint_ = source.size_hint();
-  const size_t window = kBatchesPerWorker * evaluators_.size();
-  std::vector<std::thread> workers;
-  for (auto& evaluator : evaluators_) workers.emplace_back(&Pipeline::Work, this, evaluator.get());
-
-  uint64_t next_seq = 0;    // of the next batch read
-  uint64_t next_write = 0;  // of the next batch to write
-  // Writes every finished batch that is next in order; with `block`, waits until at least the
-  // batch `next_write` is written.
-  auto drain = [&](bool block) {
-    for (;;) {
-      std::unique_ptr<Batch> ready;
-      {
-        std::unique_lock lock(mu_);
-        if (block) done_cv_.wait(lock, [&] { return done_.count(next_write) != 0; });
-        auto it = done_.find(next_write);
-        if (it == done_.end()) return;
-        ready = std::move(it->second);
-        done_.erase(it);
-      }
-      Write(*ready, out);
-      ++next_write;
-      block = false;
-    }
-  };
-
-  bool more = true;
-  while (more) {
-    auto batch = std::make_unique<Batch>();
-    batch->images.reserve(kBatchSize);
-    SourcedImage image;
-    while (batch->images.size() < kBatchSize && (more = source.Next(&image))) {
-      batch->images.push_back(std::move(image));
-    }
-    if (batch->images.empty()) break;
-    batch->seq = next_seq++;
-    {
-      std::lock_guard lock(mu_);
-      queue_.push_back(std::move(batch));
-    }
-    work_cv_.notify_one();
-    drain(/*block=*/next_seq - next_write >= window);
+std::unique_ptr<Batch> Pipeline::ReadBatch(ImageSource& source) {
+  auto batch = std::make_unique<Batch>();
+  batch->images.reserve(kBatchSize);
+  SourcedImage image;
+  while (batch->images.size() < kBatchSize && more_input_ && (more_input_ = source.Next(&image))) {
+    batch->images.push_back(std::move(image));
   }
+  if (batch->images.empty()) return nullptr;
+  batch->seq = next_seq_++;
+  return batch;
+}
+
+void Pipeline::Queue(std::unique_ptr<Batch> batch) {
+  {
+    std::lock_guard lock(mu_);
+    queue_.push_back(std::move(batch));
+  }
+  work_cv_.notify_one();
+}
+
+void Pipeline::EndInput() {
   {
     std::lock_guard lock(mu_);
     input_done_ = true;
   }
   work_cv_.notify_all();
-  while (next_write < next_seq) drain(/*block=*/true);
-  for (auto& worker : workers) worker.join();
-  if (progress_) progress_->Finish();
+}
 
+void Pipeline::Drain(bool block, std::FILE* out) {
+  for (;;) {
+    std::unique_ptr<Batch> ready;
+    {
+      std::unique_lock lock(mu_);
+      if (block) done_cv_.wait(lock, [&] { return done_.count(next_write_) != 0; });
+      auto it = done_.find(next_write_);
+      if (it == done_.end()) return;
+      ready = std::move(it->second);
+      done_.erase(it);
+    }
+    Write(*ready, out);
+    ++next_write_;
+    block = false;
+  }
+}
+
+void Pipeline::WriteEnd(std::FILE* out) {
+  if (progress_) progress_->Finish();
   switch (options_.format) {
     case OutputFormat::kTable: {
       const std::string table = RenderTable(table_rows_);
@@ -247,6 +271,20 @@ StatusOr<CheckSummary> Pipeline::Run(ImageSource& source, std::FILE* out) {
       break;
   }
   std::fflush(out);
+}
+
+StatusOr<CheckSummary> Pipeline::Run(ImageSource& source, std::FILE* out) {
+  size_hint_ = source.size_hint();
+  const size_t window = kBatchesPerWorker * evaluators_.size();
+  std::vector<std::jthread> workers = StartWorkers();
+  while (std::unique_ptr<Batch> batch = ReadBatch(source)) {
+    Queue(std::move(batch));
+    Drain(/*block=*/next_seq_ - next_write_ >= window, out);
+  }
+  EndInput();
+  while (next_write_ < next_seq_) Drain(/*block=*/true, out);
+  workers.clear();  // joins them: every batch is written, so each has left its loop
+  WriteEnd(out);
   if (!source.status().ok()) return source.status();
   return summary_;
 }
