@@ -30,15 +30,6 @@ const std::set<std::string> kParsers = {
     "runtime/image/image_reference.cc:ImageReference::ParseInto",
     "runtime/admission/admission_review.cc:ParseAdmissionReview",
 };
-// Not yet split: the functions of the one decision path (issue 13 item 1), which its rework
-// splits or replaces. Remove each entry as its function is split.
-const std::set<std::string> kNotYetSplit = {
-    "runtime/admission/request_decision.cc:DecideRequest",
-    "runtime/admission/image_check.cc:VerifySelected",
-    "runtime/admission/reviewer.cc:Reviewer::Review",
-    "runtime/cli/check_command.cc:RunCheckCommand",
-    "runtime/cli/check_runner.cc:Pipeline::Run",
-};
 
 std::string Read(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -211,7 +202,7 @@ TEST(FunctionLengthTest, NoProductFunctionRunsOverSixtyLines) {
       ++measured;
       const std::string key = file + ":" + body.name;
       seen.insert(key);
-      if (body.lines > kMaxLines && !kParsers.contains(key) && !kNotYetSplit.contains(key)) {
+      if (body.lines > kMaxLines && !kParsers.contains(key)) {
         too_long.push_back(key + " (line " + std::to_string(body.first_line) +
                            "): " + std::to_string(body.lines) + " lines");
       }
