@@ -5,12 +5,6 @@
 
 namespace connaisseur::cli {
 
-StatusOr<Arguments> Arguments::Parse(std::span<char* const> args,
-                                     std::span<const OptionSpec> specs) {
-  const std::vector<std::string_view> words(args.begin(), args.end());
-  return Parse(words, specs);
-}
-
 StatusOr<Arguments> Arguments::Parse(std::span<const std::string_view> args,
                                      std::span<const OptionSpec> specs) {
   Arguments out;

@@ -24,8 +24,6 @@ class Arguments {
   // `-h` is accepted as `--help`.
   static StatusOr<Arguments> Parse(std::span<const std::string_view> args,
                                    std::span<const OptionSpec> specs);
-  // The same over C strings (argv).
-  static StatusOr<Arguments> Parse(std::span<char* const> args, std::span<const OptionSpec> specs);
 
   bool Has(std::string_view name) const { return values_.count(std::string(name)) != 0; }
   // The option's value, or `fallback` when it was not given.

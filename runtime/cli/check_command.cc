@@ -7,8 +7,8 @@
 #include <thread>
 #include <vector>
 
-#include "runtime/cli/arguments.h"
 #include "runtime/cli/check_runner.h"
+#include "runtime/cli/command_line.h"
 #include "runtime/cli/commands.h"
 #include "runtime/cli/image_evaluator.h"
 #include "runtime/cli/image_source.h"
@@ -64,8 +64,6 @@ constexpr OptionSpec kOptions[] = {
     {"manifests", true}, {"plan", false},         {"output", true},       {"jobs", true},
     {"namespace", true}, {"detection", false},    {"help", false},
 };
-
-int UsageError(std::string_view message) { return cli::UsageError("check", message); }
 
 bool ParseJobs(const std::string& text, int* jobs) {
   if (text.empty() || text.size() > 4) return false;
@@ -190,24 +188,20 @@ int CheckImages(ImageSource& source, std::vector<std::unique_ptr<ImageEvaluator>
 
 }  // namespace
 
-int RunCheckCommand(std::span<char* const> argv) {
-  auto parsed = Arguments::Parse(argv, kOptions);
-  if (!parsed.ok()) return UsageError(parsed.status().message());
+int RunCheckCommand(std::span<const std::string_view> argv) {
+  int exit_code = kExitOk;
+  const auto parsed = ParseCommandLine({"check", kOptions, kHelp}, argv, &exit_code);
+  if (!parsed) return exit_code;
   const Arguments& args = *parsed;
-  if (args.Has("help")) {
-    std::fputs(kHelp, stdout);
-    return kExitOk;
-  }
   auto options = CheckOptionsFrom(args);
-  if (!options.ok()) return UsageError(options.status().message());
+  if (!options.ok()) return UsageError("check", options.status().message());
 
   // Script logs and print() go to stderr, so stdout stays exactly the results.
   log::JsonLogger logger(stderr, log::Level::kInfo);
-  auto env = PolicyEnvironment::Load(
-      {args.Get("config"), args.Get("policy-script"), args.Get("alert-config")}, &logger);
+  auto env = PolicyEnvironment::Load(EnvironmentOptionsFrom(args), &logger);
   if (!env.ok()) return Fail(env.status());
   auto source = ImagesOf(args);
-  if (!source.ok()) return UsageError(source.status().message());
+  if (!source.ok()) return UsageError("check", source.status().message());
   const EvaluationOptions evaluation = EvaluationOptionsFrom(args, (*env)->config());
   auto evaluators = Evaluators(**env, evaluation, options->jobs);
   if (!evaluators.ok()) return Fail(evaluators.status());

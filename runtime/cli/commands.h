@@ -8,9 +8,9 @@
 
 namespace connaisseur::cli {
 
-int RunCheckCommand(std::span<char* const> args);
+int RunCheckCommand(std::span<const std::string_view> args);
 int RunLintCommand(std::span<const std::string_view> args);
-int RunTestCommand(std::span<char* const> args);
+int RunTestCommand(std::span<const std::string_view> args);
 // One AdmissionReview in (a file or stdin), the webhook's exact response out, through the same
 // WebhookStack as `serve`. 0 when a response was printed (allowed or not), 2 on invalid input,
 // usage or configuration errors.

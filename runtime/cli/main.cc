@@ -39,7 +39,9 @@ struct Command {
 };
 
 constexpr Command kCommands[] = {
+    {"check", RunCheckCommand},
     {"lint", RunLintCommand},
+    {"test", RunTestCommand},
     {"review", RunReview},
     {"serve", RunServe},
     {"sign", RunSign},
@@ -61,8 +63,6 @@ int Dispatch(std::span<char* const> argv) {
     std::fputs(kVersion, stdout);
     return kExitOk;
   }
-  if (command == "check") return RunCheckCommand(argv.subspan(1));
-  if (command == "test") return RunTestCommand(argv.subspan(1));
   for (const Command& c : kCommands) {
     if (command == c.name) return c.run(rest);
   }

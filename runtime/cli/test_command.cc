@@ -5,8 +5,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "runtime/cli/arguments.h"
 #include "runtime/cli/case_runner.h"
+#include "runtime/cli/command_line.h"
 #include "runtime/cli/commands.h"
 #include "runtime/cli/policy_cases.h"
 #include "runtime/cli/usage_error.h"
@@ -58,8 +58,6 @@ constexpr OptionSpec kTestOptions[] = {{"config", true},
                                        {"output", true},
                                        {"help", false}};
 
-int UsageError(std::string_view message) { return cli::UsageError("test", message); }
-
 struct CaseReport {
   const PolicyCase* c;
   std::vector<std::string> failures;  // empty = passed
@@ -90,23 +88,20 @@ void PrintJson(const std::vector<CaseReport>& reports) {
 
 }  // namespace
 
-int RunTestCommand(std::span<char* const> argv) {
-  auto args = Arguments::Parse(argv, kTestOptions);
-  if (!args.ok()) return UsageError(args.status().message());
-  if (args->Has("help")) {
-    std::fputs(kTestHelp, stdout);
-    return kExitOk;
-  }
+int RunTestCommand(std::span<const std::string_view> argv) {
+  int exit_code = kExitOk;
+  const auto args = ParseCommandLine({"test", kTestOptions, kTestHelp}, argv, &exit_code);
+  if (!args) return exit_code;
   if (!args->Has("config") || args->positionals().size() != 1) {
-    return UsageError("needs --config and exactly one CASES.yaml");
+    return UsageError("test", "needs --config and exactly one CASES.yaml");
   }
   const std::string output = args->Get("output", "text");
   if (output != "text" && output != "json") {
-    return UsageError("--output must be text or json, not \"" + output + "\"");
+    return UsageError("test", "--output must be text or json, not \"" + output + "\"");
   }
   const std::string source = args->positionals()[0];
   std::ifstream in(source, std::ios::binary);
-  if (!in) return UsageError("cannot read " + source);
+  if (!in) return UsageError("test", "cannot read " + source);
   std::stringstream text;
   text << in.rdbuf();
   auto cases = ParsePolicyCases(text.str(), source);
@@ -117,8 +112,7 @@ int RunTestCommand(std::span<char* const> argv) {
 
   // Script logs and print() go to stderr, so stdout stays the report.
   log::JsonLogger logger(stderr, log::Level::kWarn);
-  const EnvironmentOptions env_options{args->Get("config"), args->Get("policy-script"),
-                                       args->Get("alert-config")};
+  const EnvironmentOptions env_options = EnvironmentOptionsFrom(*args);
   auto env = PolicyEnvironment::Load(env_options, &logger);
   if (!env.ok()) {
     std::fprintf(stderr, "connaisseur test: %s\n", env.status().message().c_str());
