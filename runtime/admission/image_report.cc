@@ -10,7 +10,8 @@ nlohmann::json OrNull(const std::optional<std::string>& value) {
 }  // namespace
 
 ImageReport ReportImage(const ImageCheck& check, const AdmissionOutcome& request,
-                        const std::string& policy_message, bool detection_override) {
+                        const std::string& policy_message, bool detection_override,
+                        bool sole_image) {
   const policy::ImageResult& result = check.result;
   ImageReport report;
   report.image = result.image;
@@ -20,17 +21,18 @@ ImageReport ReportImage(const ImageCheck& check, const AdmissionOutcome& request
     report.validator = result.rule->validator;
   }
   if (!result.digest.empty()) report.digest = result.digest;
-  report.allowed = request.allowed;
-  report.detection_override = detection_override;
   const bool request_denied = !request.allowed || detection_override;
-  if (!policy_message.empty()) {
-    report.reason = policy_message;
-  } else if (!result.allowed || !request_denied) {
+  if (sole_image) {  // the request's verdict is the image's
+    report.allowed = request.allowed;
+    report.reason = request_denied            ? request.message
+                    : !policy_message.empty() ? policy_message
+                                              : result.reason;
+  } else {  // the image's own result
+    report.allowed = result.allowed || detection_override;
     report.reason = result.reason;
-  } else {
-    report.reason = request.message;  // passed, but the request was denied
   }
-  if (detection_override) report.reason = "detection mode active: " + report.reason;
+  report.detection_override = detection_override && (sole_image || !result.allowed);
+  if (report.detection_override) report.reason = "detection mode active: " + report.reason;
   return report;
 }
 

@@ -25,12 +25,14 @@ struct ImageReport {
 };
 
 // The report of `check` within its request's final outcome `request` (after detection mode;
-// `detection_override` when ApplyDetectionMode turned it). `policy_message` is what the policy's
-// `admit` said itself (may be empty): it is the reason whenever it is given. Otherwise an
-// allowed image gives its own reason; a denied one its own reason, or the request's when the
-// image passed but the request was denied.
+// `detection_override` when ApplyDetectionMode turned it), `policy_message` being what the
+// policy's `admit` said on an allow (may be empty). When the image is the request's only one
+// (`sole_image`, always so for `check`), the request's verdict and message are the image's: on a
+// deny, the webhook's message; on an allow, `policy_message` or the image's own reason. Among
+// several images, each reports its own result, a failed one allowed by detection mode saying so.
 ImageReport ReportImage(const ImageCheck& check, const AdmissionOutcome& request,
-                        const std::string& policy_message, bool detection_override);
+                        const std::string& policy_message, bool detection_override,
+                        bool sole_image);
 
 // The report as log fields: image, normalized, rule, validator, verdict ("allow"/"deny"),
 // digest (absent ones null), reason.

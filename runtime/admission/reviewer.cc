@@ -89,7 +89,8 @@ void LogDecision(log::Logger& logger, const AdmissionReview& review, const Decis
   for (const ImageCheck& c : d.checks) {
     if (logger.Enabled(log::Level::kDebug)) {
       nlohmann::json fields =
-          ReportFields(ReportImage(c, outcome, d.policy_message, detection_override));
+          ReportFields(ReportImage(c, outcome, d.policy_message, detection_override,
+                                   /*sole_image=*/d.checks.size() == 1));
       fields["uid"] = review.uid;
       logger.Debug("image decided", fields);
     }

@@ -83,8 +83,8 @@ CheckResult ImageEvaluator::Admit(const admission::ImageCheck& check, Deadline d
     return *plan;
   }
   const bool overridden = options_.detection && admission::ApplyDetectionMode(admitted.outcome);
-  return RowOf(
-      admission::ReportImage(check, admitted.outcome, admitted.policy_message, overridden));
+  return RowOf(admission::ReportImage(check, admitted.outcome, admitted.policy_message, overridden,
+                                      /*sole_image=*/true));
 }
 
 std::optional<CheckResult> ImageEvaluator::Planned(const admission::ImageCheck& check,

@@ -16,7 +16,7 @@ namespace {
 
 constexpr char kReviewHelp[] =
     R"(Usage: connaisseur review --config VALUES.yaml [--policy-script FILE.lua]
-                          [--alert-config FILE] [REVIEW.json|-]
+                          [--alert-config FILE] [--log-level LEVEL] [REVIEW.json|-]
 
 Reads one admission.k8s.io/v1 (or v1beta1) AdmissionReview request (a file, or '-' / nothing
 for stdin) and prints the exact AdmissionReview response the webhook would return: the request
@@ -27,14 +27,21 @@ Options:
   --config FILE          helm values file; required
   --policy-script FILE   Lua policy to use instead of application.policyScript / the default
   --alert-config FILE    alerting section in a file of its own (as Connaisseur's chart mounts it)
+  --log-level LEVEL      logs on stderr from LEVEL up (debug, info, warning, error; default
+                         warning); debug adds one JSON line per image ("image decided") with
+                         the fields `connaisseur check` prints: image normalized rule
+                         validator verdict digest reason
   -h, --help             show this help
 
 Exit status: 0 a response was produced (allowed or not), 2 the input is not a valid
 AdmissionReview, or a usage, configuration or script error.
 )";
 
-constexpr OptionSpec kReviewOptions[] = {
-    {"config", true}, {"policy-script", true}, {"alert-config", true}, {"help", false}};
+constexpr OptionSpec kReviewOptions[] = {{"config", true},
+                                         {"policy-script", true},
+                                         {"alert-config", true},
+                                         {"log-level", true},
+                                         {"help", false}};
 
 // Reads at most one byte more than the webhook accepts, so an oversized input is refused by the
 // same check as in `serve`.
@@ -73,7 +80,11 @@ int RunReview(std::span<const std::string_view> args) {
   std::string body;
   if (!ReadInput(input, &body)) return Fail("cannot read " + input);
 
-  log::JsonLogger logger(stderr, log::Level::kWarn);  // stdout is the response
+  log::Level level = log::Level::kWarn;
+  if (parsed->Has("log-level") && !log::ParseLevel(parsed->Get("log-level"), &level)) {
+    return UsageError("review", "--log-level must be debug, info, warning or error");
+  }
+  log::JsonLogger logger(stderr, level);  // stdout is the response
   auto stack =
       WebhookStack::Create({EnvironmentOptionsFrom(*parsed), &logger, /*with_alerts=*/false});
   if (!stack.ok()) return Fail(stack.status().message());

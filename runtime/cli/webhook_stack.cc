@@ -15,24 +15,6 @@ constexpr int kMaxCacheTtlSeconds = 300;
 // and a request that finds the pool busy verifies on its own thread.
 constexpr size_t kVerificationThreads = 32;
 
-// admission::PolicyRunner over one sandboxed Lua state.
-class SandboxRunner final : public admission::PolicyRunner {
- public:
-  explicit SandboxRunner(std::unique_ptr<policy::Policy> policy) : policy_(std::move(policy)) {}
-  StatusOr<config::Rule> Select(const image::ImageReference& image,
-                                const policy::PolicyRequest& request, Deadline deadline) override {
-    return policy_->Select(image, request, deadline);
-  }
-  StatusOr<policy::AdmitDecision> Admit(const policy::PolicyRequest& request,
-                                        std::span<const policy::ImageResult> results,
-                                        Deadline deadline) override {
-    return policy_->Admit(request, results, deadline);
-  }
-
- private:
-  std::unique_ptr<policy::Policy> policy_;
-};
-
 const char* EnvOr(const char* name, const char* fallback) {
   const char* value = std::getenv(name);
   return value != nullptr && *value != '\0' ? value : fallback;
@@ -108,7 +90,7 @@ Status WebhookStack::BuildRunners() {
       [env]() -> StatusOr<std::unique_ptr<admission::PolicyRunner>> {
         CN_ASSIGN_OR_RETURN(auto policy, env->NewPolicy(/*with_verifier=*/true));
         return std::unique_ptr<admission::PolicyRunner>(
-            std::make_unique<SandboxRunner>(std::move(policy)));
+            std::make_unique<admission::ScriptPolicyRunner>(std::move(policy)));
       });
   // Prove the script loads now (a configuration error), and keep the state for the first request.
   CN_ASSIGN_OR_RETURN(auto first, runners_->Acquire());

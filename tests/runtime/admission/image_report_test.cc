@@ -45,7 +45,8 @@ TEST(ApplyDetectionModeTest, LeavesAnAllowAlone) {
 }
 
 TEST(ImageReportTest, AnAllowedImageCarriesItsRuleDigestAndReason) {
-  const ImageReport r = ReportImage(Check(true, "verified", "sha256:aa"), Allowed(), "", false);
+  const ImageReport r =
+      ReportImage(Check(true, "verified", "sha256:aa"), Allowed(), "", false, true);
   EXPECT_TRUE(r.allowed);
   EXPECT_EQ(r.image, "nginx:1");
   EXPECT_EQ(r.normalized, "docker.io/library/nginx:1");
@@ -56,47 +57,56 @@ TEST(ImageReportTest, AnAllowedImageCarriesItsRuleDigestAndReason) {
   EXPECT_FALSE(r.detection_override);
 }
 
-TEST(ImageReportTest, ADeniedImageGivesItsOwnReason) {
-  const ImageReport r =
-      ReportImage(Check(false, "no trust data"), AdmissionOutcome::Deny("other"), "", false);
+TEST(ImageReportTest, ASoleImageTakesTheRequestsDenialMessage) {
+  const ImageReport r = ReportImage(Check(false, "no trust data"),
+                                    AdmissionOutcome::Deny("no trust data"), "", false, true);
   EXPECT_FALSE(r.allowed);
   EXPECT_EQ(r.reason, "no trust data");
   EXPECT_FALSE(r.digest.has_value());
+  const ImageReport by_admit = ReportImage(
+      Check(true, "verified"), AdmissionOutcome::Deny("only on weekdays"), "", false, true);
+  EXPECT_FALSE(by_admit.allowed);
+  EXPECT_EQ(by_admit.reason, "only on weekdays");
 }
 
-TEST(ImageReportTest, APassedImageOfADeniedRequestGivesTheRequestsReason) {
-  const ImageReport r =
-      ReportImage(Check(true, "verified"), AdmissionOutcome::Deny("denied by policy"), "", false);
-  EXPECT_FALSE(r.allowed);
-  EXPECT_EQ(r.reason, "denied by policy");
-}
-
-TEST(ImageReportTest, WhatAdmitSaidIsTheReason) {
-  EXPECT_EQ(ReportImage(Check(true, "verified"), Allowed(), "fine by admit", false).reason,
+TEST(ImageReportTest, AnAllowingAdmitsMessageIsASoleImagesReason) {
+  EXPECT_EQ(ReportImage(Check(true, "verified"), Allowed(), "fine by admit", false, true).reason,
             "fine by admit");
-  EXPECT_EQ(ReportImage(Check(false, "unsigned"), AdmissionOutcome::Deny("no"), "no", false).reason,
-            "no");
+  EXPECT_EQ(ReportImage(Check(true, "verified"), Allowed(), "", false, true).reason, "verified");
+}
+
+TEST(ImageReportTest, AmongSeveralImagesEachReportsItsOwnResult) {
+  const AdmissionOutcome denied = AdmissionOutcome::Deny("no trust data");
+  const ImageReport passed = ReportImage(Check(true, "verified"), denied, "", false, false);
+  EXPECT_TRUE(passed.allowed);
+  EXPECT_EQ(passed.reason, "verified");
+  const ImageReport failed = ReportImage(Check(false, "no trust data"), denied, "", false, false);
+  EXPECT_FALSE(failed.allowed);
+  EXPECT_EQ(failed.reason, "no trust data");
 }
 
 TEST(ImageReportTest, DetectionModeAllowsSayingSoWithTheDenial) {
   AdmissionOutcome o = AdmissionOutcome::Deny("unsigned");
   ASSERT_TRUE(ApplyDetectionMode(o));
-  const ImageReport denied = ReportImage(Check(false, "unsigned"), o, "", true);
-  EXPECT_TRUE(denied.allowed);
-  EXPECT_TRUE(denied.detection_override);
-  EXPECT_EQ(denied.reason, "detection mode active: unsigned");
-  AdmissionOutcome by_policy = AdmissionOutcome::Deny("denied by policy");
-  ASSERT_TRUE(ApplyDetectionMode(by_policy));
-  EXPECT_EQ(ReportImage(Check(true, "verified"), by_policy, "", true).reason,
-            "detection mode active: denied by policy");
+  const ImageReport sole = ReportImage(Check(false, "unsigned"), o, "", true, true);
+  EXPECT_TRUE(sole.allowed);
+  EXPECT_TRUE(sole.detection_override);
+  EXPECT_EQ(sole.reason, "detection mode active: unsigned");
+  const ImageReport failed = ReportImage(Check(false, "unsigned"), o, "", true, false);
+  EXPECT_TRUE(failed.allowed);
+  EXPECT_EQ(failed.reason, "detection mode active: unsigned");
+  const ImageReport passed = ReportImage(Check(true, "verified"), o, "", true, false);
+  EXPECT_TRUE(passed.allowed);
+  EXPECT_FALSE(passed.detection_override);
+  EXPECT_EQ(passed.reason, "verified");
 }
 
 TEST(ImageReportTest, FieldsNameEveryKeyAndNullForWhatIsAbsent) {
   ImageCheck unparsable;
   unparsable.result.image = "Bad Ref";
   unparsable.result.reason = "invalid reference";
-  const nlohmann::json f =
-      ReportFields(ReportImage(unparsable, AdmissionOutcome::Deny("x"), "", false));
+  const nlohmann::json f = ReportFields(
+      ReportImage(unparsable, AdmissionOutcome::Deny("invalid reference"), "", false, true));
   EXPECT_EQ(f, nlohmann::json({{"image", "Bad Ref"},
                                {"normalized", nullptr},
                                {"rule", nullptr},
