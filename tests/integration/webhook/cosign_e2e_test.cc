@@ -10,6 +10,7 @@
 #include "runtime/crypto/private_key.h"
 #include "runtime/registry/registry_client.h"
 #include "tests/integration/registry/registry_process.h"
+#include "tests/integration/registry/test_image.h"
 #include "tests/integration/webhook/e2e_objects.h"
 #include "tests/integration/webhook/serve_process.h"
 #include "tests/testing/status_matchers.h"
@@ -21,24 +22,6 @@ namespace {
 using nlohmann::json;
 
 Deadline Soon() { return Deadline::In(std::chrono::seconds(20)); }
-
-// Pushes a one-layer OCI image; returns the manifest digest the registry answered.
-StatusOr<std::string> PushImage(registry::RegistryClient& client, const std::string& host,
-                                const std::string& repo, const std::string& tag) {
-  const std::string layer = "layer of " + repo;
-  const std::string config =
-      R"({"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[")" +
-      crypto::OciDigest(layer) + R"("]}})";
-  CN_RETURN_IF_ERROR(client.PutBlob(host, repo, layer, Soon()).status());
-  CN_RETURN_IF_ERROR(client.PutBlob(host, repo, config, Soon()).status());
-  const std::string manifest =
-      R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":")" +
-      crypto::OciDigest(config) + R"(","size":)" + std::to_string(config.size()) +
-      R"(},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":")" +
-      crypto::OciDigest(layer) + R"(","size":)" + std::to_string(layer.size()) + "}]}";
-  return client.PutManifest(host, repo, tag, manifest, "application/vnd.oci.image.manifest.v1+json",
-                            Soon());
-}
 
 std::string CosignConfig(const std::string& host, const std::string& key_pem) {
   return R"(application:
@@ -86,7 +69,7 @@ TEST(CosignE2eTest, PinsEverySignedImageToTheRegistrysDigestAndDeniesUnsigned) {
   // Four signed images (one Pod verifies them concurrently) and one unsigned.
   std::map<std::string, std::string> pinned;  // "<host>/team/x:v1" → "…@sha256:…"
   for (const std::string repo : {"team/a", "team/b", "team/c", "team/d", "team/unsigned"}) {
-    auto digest = PushImage(**client, host, repo, "v1");
+    auto digest = PushTestImage(**client, host, repo, "v1", Soon());
     ASSERT_THAT(digest, IsOk()) << repo;
     const std::string ref = host + "/" + repo + ":v1";
     if (repo == "team/unsigned") continue;

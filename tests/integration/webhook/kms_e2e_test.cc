@@ -9,6 +9,7 @@
 #include "runtime/crypto/private_key.h"
 #include "runtime/registry/registry_client.h"
 #include "tests/integration/registry/registry_process.h"
+#include "tests/integration/registry/test_image.h"
 #include "tests/integration/webhook/e2e_objects.h"
 #include "tests/integration/webhook/serve_process.h"
 #include "tests/runtime/aws/fake_aws.h"
@@ -22,24 +23,6 @@ namespace {
 using nlohmann::json;
 
 Deadline Soon() { return Deadline::In(std::chrono::seconds(20)); }
-
-StatusOr<std::string> PushImage(registry::RegistryClient& client, const std::string& host,
-                                const std::string& repo) {
-  const std::string layer = "layer of " + repo;
-  const std::string config = R"({"architecture":"amd64","os":"linux","rootfs":{"type":"layers",)"
-                             R"("diff_ids":[")" +
-                             crypto::OciDigest(layer) + "\"]}}";
-  CN_RETURN_IF_ERROR(client.PutBlob(host, repo, layer, Soon()).status());
-  CN_RETURN_IF_ERROR(client.PutBlob(host, repo, config, Soon()).status());
-  const std::string manifest =
-      R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",)"
-      R"("config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":")" +
-      crypto::OciDigest(config) + R"(","size":)" + std::to_string(config.size()) +
-      R"(},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":")" +
-      crypto::OciDigest(layer) + R"(","size":)" + std::to_string(layer.size()) + "}]}";
-  return client.PutManifest(host, repo, "v1", manifest,
-                            "application/vnd.oci.image.manifest.v1+json", Soon());
-}
 
 std::string KmsConfig(const std::string& host) {
   return R"(application:
@@ -91,8 +74,8 @@ TEST(KmsE2eTest, KmsSignedImageIsAdmittedAndPinnedAndKmsDownFailsReadinessAndDen
       {"AWS_CA_BUNDLE", (*aws)->ca_path()}};
 
   // team/kms signed through KMS (as CI does), team/other by a local key.
-  auto kms_digest = PushImage(**client, host, "team/kms");
-  auto other_digest = PushImage(**client, host, "team/other");
+  auto kms_digest = PushTestImage(**client, host, "team/kms", "v1", Soon());
+  auto other_digest = PushTestImage(**client, host, "team/other", "v1", Soon());
   ASSERT_THAT(kms_digest, IsOk());
   ASSERT_THAT(other_digest, IsOk());
   cosign::KmsSettings settings;
