@@ -139,7 +139,20 @@ bool LooksLikeJwt(std::string_view token) {
   return i == token.size();
 }
 
-StatusOr<TokenResponse> ParseTokenResponse(std::string_view body, std::string_view realm) {
+bool IsBearerToken(std::string_view token) {
+  size_t i = 0;
+  while (i < token.size() &&
+         (std::isalnum(static_cast<unsigned char>(token[i])) ||
+          std::string_view("-._~+/").find(token[i]) != std::string_view::npos)) {
+    ++i;
+  }
+  if (i == 0) return false;
+  while (i < token.size() && token[i] == '=') ++i;
+  return i == token.size();
+}
+
+StatusOr<TokenResponse> ParseTokenResponse(std::string_view body, std::string_view realm,
+                                           TokenShape shape) {
   const std::string from = "token response from " + std::string(realm);
   auto doc = nlohmann::json::parse(body, nullptr, false);
   if (doc.is_discarded() || !doc.is_object()) {
@@ -154,8 +167,12 @@ StatusOr<TokenResponse> ParseTokenResponse(std::string_view body, std::string_vi
     }
   }
   if (parsed.token.empty()) return InvalidArgumentError(from + " has no token");
-  if (!LooksLikeJwt(parsed.token)) {
+  if (shape == TokenShape::kJwt && !LooksLikeJwt(parsed.token)) {
     return InvalidArgumentError("token from " + std::string(realm) + " does not look like a JWT");
+  }
+  if (shape == TokenShape::kBearer && !IsBearerToken(parsed.token)) {
+    return InvalidArgumentError("token from " + std::string(realm) +
+                                " is not an RFC 6750 bearer token");
   }
   parsed.expires_in_seconds = kDefaultExpiresInSeconds;
   if (auto it = doc.find("expires_in"); it != doc.end() && it->is_number_integer()) {
@@ -225,7 +242,7 @@ StatusOr<BearerTokenSource::Entry> BearerTokenSource::Fetch(
     return UnavailableError("token request to " + realm +
                             " failed: " + std::to_string(response.status));
   }
-  CN_ASSIGN_OR_RETURN(TokenResponse parsed, ParseTokenResponse(response.body, realm));
+  CN_ASSIGN_OR_RETURN(TokenResponse parsed, ParseTokenResponse(response.body, realm, shape_));
   auto expires = std::chrono::steady_clock::now() +
                  std::chrono::seconds(parsed.expires_in_seconds) - kExpiryMargin;
   return Entry{std::move(parsed.token), expires};

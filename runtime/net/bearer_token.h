@@ -42,15 +42,25 @@ Status CheckRealm(std::string_view realm, bool allow_plain_http);
 // True iff `token` matches ^[A-Za-z0-9-_=]+\.[A-Za-z0-9-_=]+\.?[A-Za-z0-9-_.+/=]*$ (a JWT shape).
 bool LooksLikeJwt(std::string_view token);
 
+// True iff `token` is an RFC 6750 b64token: 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" )
+// *"=". Registries hand out opaque tokens of this shape (ghcr.io's are not JWTs); nothing else can
+// go into an Authorization header unescaped.
+bool IsBearerToken(std::string_view token);
+
+// What a token must look like to be used. Notary servers issue JWTs and Connaisseur has always
+// required that shape there; OCI registries may issue any RFC 6750 token.
+enum class TokenShape { kJwt, kBearer };
+
 // A token server's answer (HTTP 200).
 struct TokenResponse {
   std::string token;               // the JWT to send as `Authorization: Bearer`
   int64_t expires_in_seconds = 0;  // `expires_in`, clamped to [0, 24 h]; 60 when absent
 };
 
-// Parses a token server's body: {"token" or "access_token": a JWT-shaped string,
+// Parses a token server's body: {"token" or "access_token": a string of `shape`,
 // "expires_in"?: integer}. kInvalidArgument, naming `realm`, for anything else.
-StatusOr<TokenResponse> ParseTokenResponse(std::string_view body, std::string_view realm);
+StatusOr<TokenResponse> ParseTokenResponse(std::string_view body, std::string_view realm,
+                                           TokenShape shape = TokenShape::kJwt);
 
 struct BasicCredentials {
   std::string username;
@@ -61,7 +71,8 @@ struct BasicCredentials {
 // must outlive this object.
 class BearerTokenSource {
  public:
-  explicit BearerTokenSource(const HttpClient* client) : client_(client) {}
+  explicit BearerTokenSource(const HttpClient* client, TokenShape shape = TokenShape::kJwt)
+      : client_(client), shape_(shape) {}
 
   // A token for `challenge` (which must be a Bearer challenge with a realm) and `scope` (the
   // challenge's own scope when empty), fetched with `credentials` when given. Errors:
@@ -88,6 +99,7 @@ class BearerTokenSource {
                         Deadline deadline) const;
 
   const HttpClient* client_;
+  const TokenShape shape_;
   std::mutex mu_;
   std::map<Key, Entry> cache_;  // guarded by mu_; (realm, service, scope, user+hash)
 };

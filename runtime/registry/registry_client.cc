@@ -86,7 +86,7 @@ StatusOr<std::unique_ptr<RegistryClient>> RegistryClient::Create(RegistryOptions
 }
 
 RegistryClient::RegistryClient(RegistryOptions options, std::unique_ptr<net::HttpClient> http)
-    : options_(std::move(options)), http_(std::move(http)), tokens_(http_.get()) {}
+    : options_(std::move(options)), http_(std::move(http)), tokens_(http_.get(), net::TokenShape::kBearer) {}
 
 std::string RegistryClient::ApiHost(std::string_view registry) {
   if (registry == "docker.io" || registry == "index.docker.io") return "registry-1.docker.io";

@@ -92,6 +92,26 @@ TEST(LooksLikeJwtTest, RejectsOtherStrings) {
   }
 }
 
+TEST(IsBearerTokenTest, AcceptsRfc6750TokensIncludingOpaqueOnes) {
+  for (const char* token : {kJwt, "djE6dXNlci9pbWFnZToxNjc4OTA=", "ya29.a0Af-_~+/", "a==", "A"}) {
+    EXPECT_TRUE(IsBearerToken(token)) << token;
+  }
+  for (const char* token : {"", "=", "a=b", "a b", "a\r\nX-Injected: 1", "\"a\"", "a,b", "a;b"}) {
+    EXPECT_FALSE(IsBearerToken(token)) << token;
+  }
+}
+
+TEST(ParseTokenResponseTest, RequiresAJwtForNotaryAndAnyBearerTokenForRegistries) {
+  const std::string opaque = R"({"token":"djE6dXNlci9pbWFnZToxNjc4OTA="})";
+  EXPECT_THAT(ParseTokenResponse(opaque, "https://notary/token"),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("does not look like a JWT")));
+  auto registry = ParseTokenResponse(opaque, "https://ghcr.io/token", TokenShape::kBearer);
+  ASSERT_THAT(registry, IsOk());
+  EXPECT_EQ(registry->token, "djE6dXNlci9pbWFnZToxNjc4OTA=");
+  EXPECT_THAT(ParseTokenResponse(R"({"token":"a b"})", "https://r/token", TokenShape::kBearer),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("not an RFC 6750 bearer token")));
+}
+
 class BearerTokenSourceTest : public ::testing::Test {
  protected:
   void SetUp() override {

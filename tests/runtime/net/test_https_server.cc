@@ -183,6 +183,32 @@ void TestHttpsServer::AcceptLoop() {
   }
 }
 
+bool TestHttpsServer::Sleep(std::chrono::milliseconds d) {
+  std::unique_lock<std::mutex> lock(mu_);
+  return !stopping_cv_.wait_for(lock, d, [this] { return stopping_; });
+}
+
+template <typename Stream>
+bool TestHttpsServer::WriteFaulty(Stream& stream, const std::string& head,
+                                  const TestResponse& response) {
+  std::string bytes = head + (response.endless_chunks ? "" : response.body);
+  if (bytes.size() > response.cut_after_bytes) bytes.resize(response.cut_after_bytes);
+  std::string_view rest = bytes;
+  while (!rest.empty()) {
+    const size_t n =
+        response.drip_bytes > 0 ? std::min(response.drip_bytes, rest.size()) : rest.size();
+    if (!stream.WriteAll(rest.substr(0, n))) return false;
+    rest.remove_prefix(n);
+    if (response.drip_bytes > 0 && !Sleep(response.drip_every)) return false;
+  }
+  if (!response.endless_chunks || bytes.size() < head.size()) return false;
+  const std::string chunk = "10000\r\n" + std::string(0x10000, 'a') + "\r\n";
+  while (stream.WriteAll(chunk)) {
+    if (!Sleep(std::chrono::milliseconds(1))) return false;
+  }
+  return false;
+}
+
 void TestHttpsServer::ServeConnection(int fd) {
   SSL* ssl = nullptr;
   if (tls_) {
@@ -230,12 +256,19 @@ void TestHttpsServer::ServeConnection(int fd) {
       if (Lower(name) == "content-length") has_length = true;
     }
     const std::string* connection = request.Header("connection");
-    bool close = response.omit_content_length || (connection && Lower(*connection) == "close");
-    if (!has_length && !response.omit_content_length) {
+    bool close = response.omit_content_length || response.Faulty() ||
+                 (connection && Lower(*connection) == "close");
+    if (response.endless_chunks) {
+      head += "Transfer-Encoding: chunked\r\n";
+    } else if (!has_length && !response.omit_content_length) {
       head += "Content-Length: " + std::to_string(response.body.size()) + "\r\n";
     }
     if (close) head += "Connection: close\r\n";
     head += "\r\n";
+    if (response.Faulty()) {
+      WriteFaulty(stream, head, response);
+      break;
+    }
     if (request.method != "HEAD") head += response.body;
     if (!stream.WriteAll(head) || close) break;
   }

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -33,6 +34,12 @@ struct TestResponse {
   std::string body;
   std::chrono::milliseconds delay{0};  // before sending anything
   bool omit_content_length = false;    // end the body by closing the connection instead
+  // Faults a hostile back-end commits (all off by default):
+  size_t cut_after_bytes = SIZE_MAX;        // close after this many bytes of head and body
+  size_t drip_bytes = 0;                    // send in writes of this many bytes ...
+  std::chrono::milliseconds drip_every{0};  // ... this far apart (until the client goes away)
+  bool endless_chunks = false;  // chunked body whose chunks never end (the client must cap it)
+  bool Faulty() const { return cut_after_bytes != SIZE_MAX || drip_bytes > 0 || endless_chunks; }
 };
 
 class TestHttpsServer {
@@ -57,6 +64,12 @@ class TestHttpsServer {
   explicit TestHttpsServer(Handler handler);
   void AcceptLoop();
   void ServeConnection(int fd);
+  // Writes `head` (status line and headers, blank line included) and the response's body with
+  // its faults; false when the connection must close.
+  template <typename Stream>
+  bool WriteFaulty(Stream& stream, const std::string& head, const TestResponse& response);
+  // Waits `d` or until the server stops; false when it stops.
+  bool Sleep(std::chrono::milliseconds d);
 
   Handler handler_;
   std::unique_ptr<Impl> impl_;  // TLS context
