@@ -117,6 +117,22 @@ TEST_F(HostileClientTest, ClosesAConnectionWhoseHeadersTrickleIn) {
   EXPECT_EQ(calls_, 0);
 }
 
+TEST_F(HostileClientTest, ClosesAKeptAliveConnectionThatStaysIdle) {
+  ServerOptions options;
+  options.keep_alive_timeout_ms = 500;
+  auto server = Start(options);
+  ASSERT_NE(server, nullptr);
+  auto client = RawTlsClient::Connect(server->port(), kAttacker);
+  ASSERT_NE(client, nullptr);
+  ASSERT_TRUE(client->StartTls(milliseconds(3000)));
+  ASSERT_TRUE(client->Send("GET /health HTTP/1.1\r\nHost: x\r\n\r\n"));  // keep-alive
+  // The answer arrives and the connection stays open for the next request, but not forever.
+  EXPECT_FALSE(client->ClosedWithin(milliseconds(200)));
+  EXPECT_TRUE(client->ClosedWithin(milliseconds(5000)))
+      << "an idle kept-alive connection must give its worker back";
+  EXPECT_EQ(calls_, 1);
+}
+
 TEST_F(HostileClientTest, BodyCutShortIsRefusedNeverJudged) {
   ServerOptions options;
   options.io_timeout_ms = 500;
