@@ -25,7 +25,7 @@ CheckResult RowOf(const admission::ImageReport& report) {
 StatusOr<std::unique_ptr<ImageEvaluator>> ImageEvaluator::Create(
     const config::Config* config, verification::ImageVerifier* verifier,
     const PolicyFactory& make_policy, const EvaluationOptions& options) {
-  std::unique_ptr<ImageEvaluator> evaluator(new ImageEvaluator(config, verifier, options));
+  auto evaluator = std::make_unique<ImageEvaluator>(PassKey{}, config, verifier, options);
   verification::ImageVerifier* policy_verifier = verifier;
   if (options.plan) {
     evaluator->policy_offline_ = std::make_unique<OfflineVerifier>(config, verifier);
@@ -38,7 +38,8 @@ StatusOr<std::unique_ptr<ImageEvaluator>> ImageEvaluator::Create(
   return evaluator;
 }
 
-ImageEvaluator::ImageEvaluator(const config::Config* config, verification::ImageVerifier* verifier,
+ImageEvaluator::ImageEvaluator(PassKey, const config::Config* config,
+                               verification::ImageVerifier* verifier,
                                const EvaluationOptions& options)
     : options_(options) {
   ctx_.config = config;

@@ -36,6 +36,10 @@ struct EvaluationOptions {
 };
 
 class ImageEvaluator {
+  struct PassKey {  // private: only Create builds an evaluator
+    explicit PassKey() = default;
+  };
+
  public:
   // Builds a worker's policy around the verifier it is given (connaisseur.verify's).
   using PolicyFactory =
@@ -49,13 +53,13 @@ class ImageEvaluator {
                                                           const PolicyFactory& make_policy,
                                                           const EvaluationOptions& options);
 
+  ImageEvaluator(PassKey, const config::Config* config, verification::ImageVerifier* verifier,
+                 const EvaluationOptions& options);
+
   // Never fails: every error is a deny with its reason.
   CheckResult Evaluate(const std::string& raw);
 
  private:
-  ImageEvaluator(const config::Config* config, verification::ImageVerifier* verifier,
-                 const EvaluationOptions& options);
-
   // The decided image as one request: `admit`, then detection mode.
   CheckResult Admit(const admission::ImageCheck& check, Deadline deadline);
   // In plan mode, when `offline` needed a back-end: the `plan` row saying `why` (with the
