@@ -17,7 +17,14 @@ StatusOr<std::unique_ptr<CosignValidator>> CosignValidator::Create(
     Root root;
     root.name = tr.name;
     if (tr.keyless) {
-      root.unsupported = "keyless";
+      auto keyless = KeylessVerifier::Create(*tr.keyless, config.cosign_host);
+      if (keyless.ok()) {
+        root.keyless = std::move(keyless).value();
+      } else if (keyless.status().message().starts_with("keyless.")) {  // a regex: a typo
+        return keyless.status().WithPrefix(where + ": trust root " + tr.name);
+      } else {
+        root.keyless_error = keyless.status();
+      }
     } else if (IsSupportedKmsReference(tr.key)) {
       auto source = KmsKeySource(tr.key, options.kms);
       if (!source.ok()) return source.status().WithPrefix(where + ": trust root " + tr.name);
@@ -136,6 +143,11 @@ StatusOr<VerifiedImage> CosignValidator::Verify(const image::ImageReference& ima
         return InvalidArgumentError("trust root " + r.name + ": " + r.unsupported +
                                     " verification is not supported yet");
       }
+      if (!r.keyless_error.ok()) return r.keyless_error.WithPrefix("trust root " + r.name);
+      if (r.keyless) {
+        consulted.emplace_back(&r, nullptr);
+        continue;
+      }
       auto key = r.key->Key(deadline);
       if (!key.ok()) return key.status().WithPrefix("trust root " + r.name);
       consulted.emplace_back(&r, std::move(key).value());
@@ -170,8 +182,10 @@ StatusOr<VerifiedImage> CosignValidator::Verify(const image::ImageReference& ima
 
   const TlogPolicy tlog{options.verify_in_transparency_log, &rekor_key_};
   std::vector<RootOutcome> outcomes;
+  const KeylessChecks keyless{options.verify_sct, options.verify_in_transparency_log, &rekor_key_};
   for (const auto& [r, key] : consulted) {
-    outcomes.push_back(CheckRoot(r->name, *key, layers, digest, tlog));
+    outcomes.push_back(r->keyless ? r->keyless->CheckRoot(r->name, layers, digest, keyless)
+                                  : CheckRoot(r->name, *key, layers, digest, tlog));
   }
   CN_RETURN_IF_ERROR(policy.Decide(outcomes));
   size_t valid = 0;

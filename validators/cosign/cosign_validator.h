@@ -2,12 +2,13 @@
 // image to a manifest digest, reads its `sha256-<hex>.sig` signature manifest from the same
 // repository, verifies every signature layer against each trust root of the rule and applies the
 // threshold/required policy. Trust roots are PEM keys or AWS KMS keys (`awskms://`, fetched
-// with GetPublicKey, cached and refreshed in the background: kms_keys.h); keyless roots and the
-// other KMS schemes deny with "not supported yet". Registry credentials: `auth` (inline, or a
-// mounted secret), or with `auth.useKeychain` the image pull secrets of the Pod under review and of
-// its service account (runtime/kubernetes/pull_secret_keychain.h); without a cluster context such
-// images are pulled anonymously. Caching and single-flight live in validators/validator_set (one
-// cache for every type), keyed by the digest PinDigest resolves.
+// with GetPublicKey, cached and refreshed in the background: kms_keys.h) or keyless identities
+// (verified offline against host.fulcioCert, host.ctLogPubkey and host.rekorPubkey:
+// keyless_verifier.h); the other KMS schemes deny with "not supported yet". Registry credentials:
+// `auth` (inline, or a mounted secret), or with `auth.useKeychain` the image pull secrets of the
+// Pod under review and of its service account (runtime/kubernetes/pull_secret_keychain.h); without
+// a cluster context such images are pulled anonymously. Caching and single-flight live in
+// validators/validator_set (one cache for every type), keyed by the digest PinDigest resolves.
 #pragma once
 
 #include <map>
@@ -22,6 +23,7 @@
 #include "runtime/registry/credentials.h"
 #include "runtime/registry/registry_client.h"
 #include "validators/cosign/key_source.h"
+#include "validators/cosign/keyless_verifier.h"
 #include "validators/cosign/kms_keys.h"
 #include "validators/validator.h"
 
@@ -87,8 +89,10 @@ class CosignValidator final : public validators::Validator {
  private:
   struct Root {
     std::string name;
-    std::shared_ptr<const KeySource> key;  // null for unsupported roots
-    std::string unsupported;               // "keyless", "gcpkms:// KMS key"...; empty when usable
+    std::shared_ptr<const KeySource> key;            // null for keyless and unsupported roots
+    std::shared_ptr<const KeylessVerifier> keyless;  // keyless roots that can be verified
+    Status keyless_error;     // why a keyless root cannot be (no host.fulcioCert...): it denies
+    std::string unsupported;  // "gcpkms:// KMS key"...; empty when usable
   };
 
   CosignValidator(std::string name, std::vector<Root> roots, crypto::PublicKey rekor_key,
