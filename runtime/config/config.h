@@ -23,7 +23,8 @@ namespace connaisseur::config {
 enum class ValidatorType { kStatic, kNotaryV1, kCosign, kNotation, kNotaryV2 };
 std::string_view ValidatorTypeName(ValidatorType t);  // "static", "notaryv1", ...
 
-// cosign keyless identity (parsed; verification is a later issue and denies).
+// cosign keyless identity: the OIDC issuer and the subject (email or URI SAN) a Fulcio
+// certificate must carry, each exact or an RE2 regex matching the whole value.
 struct Keyless {
   std::string issuer, issuer_regex, subject, subject_regex;
   bool operator==(const Keyless&) const = default;

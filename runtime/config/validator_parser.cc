@@ -1,6 +1,9 @@
 #include "runtime/config/validator_parser.h"
 
+#include <re2/re2.h>
+
 #include <set>
+#include <utility>
 
 #include "runtime/config/pem_shape.h"
 
@@ -90,7 +93,42 @@ Keyless ParseKeyless(const json& value, const std::string& path, ValidatorConfig
   } else if (k.subject.empty() && k.subject_regex.empty()) {
     diag.Error(path, "Subject must be set if SubjectRegex isn't");
   }
+  // Connaisseur loads a regex that does not compile (cosign fails on it per image): so do we,
+  // and the validator denies naming it.
+  for (const auto& [key, pattern] :
+       {std::pair{"issuerRegex", &k.issuer_regex}, std::pair{"subjectRegex", &k.subject_regex}}) {
+    if (pattern->empty()) continue;
+    RE2::Options options;
+    options.set_log_errors(false);
+    if (const RE2 regex(*pattern, options); !regex.ok()) {
+      MarkUnusable(diag, JoinPath(path, key),
+                   "validator \"" + v.name + "\" has a keyless " + key +
+                       " that is not a valid regular expression (" + regex.error() + ")",
+                   v);
+    }
+  }
   return k;
+}
+
+// What a keyless root needs from `host:` besides its identity (read before the trust roots).
+void WarnAboutKeylessHost(Diagnostics& diag, const std::string& path, const std::string& root,
+                          const CosignHost& host) {
+  const std::string named = "keyless trust root \"" + root + "\"";
+  if (host.fulcio_cert.empty()) {
+    diag.Warning(path, named +
+                           " needs host.fulcioCert (the Fulcio root it chains to): images "
+                           "it must verify are denied");
+  }
+  if (host.rekor_pubkey.empty()) {
+    diag.Warning(path, named +
+                           " has no host.rekorPubkey: only entries of the public "
+                           "rekor.sigstore.dev log are accepted");
+  }
+  if (host.ct_log_pubkey.empty()) {
+    diag.Warning(path, named +
+                           " has no host.ctLogPubkey: images whose rules verify SCTs "
+                           "(verifySCT, true by default) are denied");
+  }
 }
 
 TrustRoot ParseTrustRoot(const json& value, const std::string& path, ValidatorConfig& v,
@@ -120,15 +158,16 @@ TrustRoot ParseTrustRoot(const json& value, const std::string& path, ValidatorCo
       if (has_cert) root.cert = ReadCertificate(r, "cert");
       if (const json* keyless = r.Get("keyless")) {
         root.keyless = ParseKeyless(*keyless, r.PathOf("keyless"), v, diag, dialect);
+        WarnAboutKeylessHost(diag, path, root.name, v.cosign_host);
       }
       // Accepted so that Connaisseur files load, but this build cannot verify them: say so at
       // lint time rather than only in the first denial. AWS KMS keys (awskms://) are verified;
       // a malformed one makes the validator deny, named among the validator warnings.
       const bool aws_kms = root.key.starts_with("awskms://");
-      if (has_keyless || (IsKmsRef(root.key) && !aws_kms)) {
-        diag.Warning(path, std::string(has_keyless ? "keyless" : "KMS key") +
-                               " trust roots are not supported by this build yet: images they "
-                               "must verify are denied");
+      if (IsKmsRef(root.key) && !aws_kms) {
+        diag.Warning(path,
+                     "KMS key trust roots are not supported by this build yet: images they "
+                     "must verify are denied");
       }
       if (r.is_mapping() && !has_key && !has_cert && !has_keyless) {
         diag.Error(path, "Key must be set if [Cert Keyless] isn't");

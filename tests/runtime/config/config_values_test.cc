@@ -11,6 +11,7 @@ namespace connaisseur::config::testing {
 namespace {
 
 using ::testing::Contains;
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using NV = Features::NamespacedValidation;
@@ -51,8 +52,6 @@ TEST(ConfigValuesTest, AcceptsEveryValidatorTypeAndOption) {
 // Accepted (Connaisseur files must load) but not verifiable by this build: lint says so.
 TEST(ConfigValuesTest, WarnsAboutTrustRootsAndValidatorsThisBuildCannotVerify) {
   const std::pair<std::string, std::string> cases[] = {
-      {"{name: c, type: cosign, trustRoots: [{name: default, keyless: {issuer: i, subject: s}}]}",
-       "application.validators[1].trustRoots[0]: keyless trust roots are not supported"},
       {"{name: c, type: cosign, trustRoots: [{name: kms, key: 'gcpkms://projects/p/locations/l/"
        "keyRings/r/cryptoKeys/k'}]}",
        "application.validators[1].trustRoots[0]: KMS key trust roots are not supported"},
@@ -72,6 +71,37 @@ TEST(ConfigValuesTest, WarnsAboutTrustRootsAndValidatorsThisBuildCannotVerify) {
                            "'awskms:///arn:aws:kms:us-east-1:111122223333:alias/cosign'}]}",
                   kP));
   EXPECT_THAT(aws.warnings, IsEmpty());
+}
+
+// Keyless roots are verified; lint warns only about what their host block lacks.
+TEST(ConfigValuesTest, WarnsAboutKeylessRootsOnlyWhenTheirHostIsIncomplete) {
+  const std::string root =
+      "trustRoots: [{name: ci, keyless: {issuer: i, subjectRegex: '.*@example\\.com'}}]}";
+  Config complete =
+      MustLoad(V3(kAllow + ", {name: c, type: cosign, host: {rekorPubkey: " + kKey +
+                      ", ctLogPubkey: " + kKey + ", fulcioCert: " + kCert + "}, " + root,
+                  kP));
+  EXPECT_THAT(complete.warnings, IsEmpty());
+  EXPECT_EQ(complete.FindValidator("c")->unusable, "");
+  Config bare = MustLoad(V3(kAllow + ", {name: c, type: cosign, " + root, kP));
+  const std::string at = "application.validators[1].trustRoots[0]: keyless trust root \"ci\" ";
+  EXPECT_THAT(bare.warnings, ElementsAre(HasSubstr(at + "needs host.fulcioCert"),
+                                         HasSubstr(at + "has no host.rekorPubkey"),
+                                         HasSubstr(at + "has no host.ctLogPubkey")));
+  EXPECT_EQ(bare.FindValidator("c")->unusable, "") << "key roots beside it still verify";
+}
+
+TEST(ConfigValuesTest, AKeylessRegexThatDoesNotCompileLoadsAndDenies) {
+  Config c = MustLoad(V3(kAllow + ", {name: c, type: cosign, host: {rekorPubkey: " + kKey +
+                             ", ctLogPubkey: " + kKey + ", fulcioCert: " + kCert +
+                             "}, trustRoots: [{name: ci, keyless: {issuer: i, subjectRegex: "
+                             "'(unclosed'}}]}",
+                         kP));
+  EXPECT_THAT(c.warnings, ElementsAre(HasSubstr(
+                              "application.validators[1].trustRoots[0].keyless.subjectRegex: "
+                              "validator \"c\" has a keyless subjectRegex that is not a valid "
+                              "regular expression")));
+  EXPECT_THAT(c.FindValidator("c")->unusable, HasSubstr("subjectRegex"));
 }
 
 TEST(ConfigValuesTest, FillsDefaults) {

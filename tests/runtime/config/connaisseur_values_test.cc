@@ -75,8 +75,12 @@ TEST(ConnaisseurValuesTest, EveryEraLoadsWithItsDoubtsAsWarnings) {
        {"application.validators[2].type: validator \"nv2\" has type notaryv2, a stub in "
         "Connaisseur v3.3 that verifies nothing (use type notation)" +
             std::string(kDenied),
-        "application.validators[3].trustRoots[0]: keyless trust roots are not supported by this "
-        "build yet: images they must verify are denied",
+        "application.validators[3].trustRoots[0]: keyless trust root \"github-actions\" needs "
+        "host.fulcioCert (the Fulcio root it chains to): images it must verify are denied",
+        "application.validators[3].trustRoots[0]: keyless trust root \"github-actions\" has no "
+        "host.rekorPubkey: only entries of the public rekor.sigstore.dev log are accepted",
+        "application.validators[3].trustRoots[0]: keyless trust root \"github-actions\" has no "
+        "host.ctLogPubkey: images whose rules verify SCTs (verifySCT, true by default) are denied",
         "application.policy[0].validator: validator \"default\" not found" +
             std::string(kRuleDenied),
         "application.policy[5].validator: validator \"missing-validator\" not found" +
