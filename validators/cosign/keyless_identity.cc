@@ -77,7 +77,7 @@ StatusOr<IdentityMatcher> IdentityMatcher::Create(const config::Keyless& expecte
     auto regex = std::make_shared<const re2::RE2>(pattern, options);
     if (!regex->ok()) {
       return InvalidArgumentError(std::string("keyless.") + key +
-                                  " is not a valid regular expression: " + regex->error());
+                                  " is not a valid regular expression");
     }
     return regex;
   };
