@@ -126,16 +126,9 @@ Status CosignValidator::CheckReachable(Deadline deadline) const {
   return Status();
 }
 
-StatusOr<VerifiedImage> CosignValidator::Verify(const image::ImageReference& image,
-                                                const config::RuleOptions& options,
-                                                const verification::PullContext& pull,
-                                                Deadline deadline) const {
-  std::vector<std::string> names;
-  for (const auto& r : roots_) names.push_back(r.name);
-  CN_ASSIGN_OR_RETURN(TrustPolicy policy, TrustPolicy::Create(name_, names, options));
-  // The key of every root the rule consults, before any registry request: a KMS key that
-  // cannot be had denies (fail closed), naming the root and the failure.
-  std::vector<std::pair<const Root*, std::shared_ptr<const crypto::PublicKey>>> consulted;
+StatusOr<std::vector<CosignValidator::ConsultedRoot>> CosignValidator::Consult(
+    const TrustPolicy& policy, Deadline deadline) const {
+  std::vector<ConsultedRoot> consulted;
   for (const auto& name : policy.roots()) {
     for (const auto& r : roots_) {
       if (r.name != name) continue;
@@ -153,6 +146,17 @@ StatusOr<VerifiedImage> CosignValidator::Verify(const image::ImageReference& ima
       consulted.emplace_back(&r, std::move(key).value());
     }
   }
+  return consulted;
+}
+
+StatusOr<VerifiedImage> CosignValidator::Verify(const image::ImageReference& image,
+                                                const config::RuleOptions& options,
+                                                const verification::PullContext& pull,
+                                                Deadline deadline) const {
+  std::vector<std::string> names;
+  for (const auto& r : roots_) names.push_back(r.name);
+  CN_ASSIGN_OR_RETURN(TrustPolicy policy, TrustPolicy::Create(name_, names, options));
+  CN_ASSIGN_OR_RETURN(std::vector<ConsultedRoot> consulted, Consult(policy, deadline));
 
   CN_ASSIGN_OR_RETURN(std::shared_ptr<registry::RegistryClient> client,
                       ClientFor(image, pull, deadline));

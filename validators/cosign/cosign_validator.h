@@ -16,6 +16,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "runtime/crypto/public_key.h"
@@ -25,6 +26,7 @@
 #include "validators/cosign/key_source.h"
 #include "validators/cosign/keyless_verifier.h"
 #include "validators/cosign/kms_keys.h"
+#include "validators/cosign/trust_policy.h"
 #include "validators/validator.h"
 
 namespace connaisseur::cosign {
@@ -107,6 +109,12 @@ class CosignValidator final : public validators::Validator {
         keychain_(std::move(options.keychain)),
         keychain_error_(std::move(options.keychain_error)) {}
 
+  // A root the rule consults with its key (null for a keyless root).
+  using ConsultedRoot = std::pair<const Root*, std::shared_ptr<const crypto::PublicKey>>;
+  // Every root the rule consults, before any registry request: a root that cannot verify (a
+  // KMS key that cannot be had, a keyless root without host.fulcioCert, an unsupported scheme)
+  // denies (fail closed), naming the root and the failure.
+  StatusOr<std::vector<ConsultedRoot>> Consult(const TrustPolicy& policy, Deadline deadline) const;
   // The credentials for `image`: from auth_, or from the keychain for `pull`.
   StatusOr<std::optional<net::BasicCredentials>> CredentialsFor(
       const image::ImageReference& image, const verification::PullContext& pull,

@@ -3,6 +3,9 @@
 #include <openssl/x509v3.h>
 #include <re2/re2.h>
 
+#include <optional>
+#include <utility>
+
 #include "runtime/crypto/openssl_error.h"
 #include "runtime/crypto/openssl_ptr.h"
 
