@@ -95,32 +95,39 @@ ImageCheck SelectForImage(const std::string& raw, PolicyRunner& policy,
   return check;
 }
 
-// Runs the rule's validator on `image` and records its metrics (duration, success, failure,
-// timeout, cache hit). A failure sets the check's reason (and `timed_out`).
+// Records one validator call: its duration, and a success, failure, timeout or cache hit.
+void RecordValidation(metrics::Registry& m, const ImageCheck& check,
+                      const StatusOr<verification::VerifiedImage>& verified, double seconds) {
+  const Labels labels = ValidatorLabels(check);
+  m.Observe(metrics::kValidationDuration, labels, seconds);
+  if (!verified.ok()) {
+    m.Increment(metrics::kValidations, With(labels, "result", "error"));
+    m.Increment(check.timed_out ? metrics::kValidationsTimeouted : metrics::kValidationsFailed,
+                labels);
+  } else if (verified->cache == verification::CacheOutcome::kCacheHit) {
+    m.Increment(metrics::kValidationsSkipped, With(labels, "reason", kSkipCacheHit));
+  } else {
+    m.Increment(metrics::kValidations, With(labels, "result", "success"));
+    m.Increment(metrics::kValidationsSuccessful, labels);
+  }
+}
+
+// Runs the rule's validator on `image`; a failure sets the check's reason (and `timed_out`).
 StatusOr<verification::VerifiedImage> RunValidator(ImageCheck& check,
                                                    const image::ImageReference& image,
                                                    const verification::PullContext& pull,
                                                    const ImageCheckContext& ctx,
                                                    Deadline deadline) {
-  const Labels labels = ValidatorLabels(check);
   const auto start = std::chrono::steady_clock::now();
   auto verified = ctx.verifier->Verify(*check.result.rule, image, pull, deadline);
-  if (ctx.metrics != nullptr) {
-    ctx.metrics->Observe(
-        metrics::kValidationDuration, labels,
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-  }
   if (!verified.ok()) {
     check.result.reason = verified.status().message();
     check.timed_out = verified.status().code() == StatusCode::kDeadlineExceeded;
-    Count(ctx, metrics::kValidations, With(labels, "result", "error"));
-    Count(ctx, check.timed_out ? metrics::kValidationsTimeouted : metrics::kValidationsFailed,
-          labels);
-  } else if (verified->cache == verification::CacheOutcome::kCacheHit) {
-    Count(ctx, metrics::kValidationsSkipped, With(labels, "reason", kSkipCacheHit));
-  } else {
-    Count(ctx, metrics::kValidations, With(labels, "result", "success"));
-    Count(ctx, metrics::kValidationsSuccessful, labels);
+  }
+  if (ctx.metrics != nullptr) {
+    RecordValidation(
+        *ctx.metrics, check, verified,
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   }
   return verified;
 }
