@@ -133,12 +133,23 @@ SkipPolicy SkipsFor(const AdmissionReview& review, const Features& features,
   return skips;
 }
 
-// The deny of a request whose deadline passed before every image was decided.
-void DenyTimedOut(const AdmissionReview& review, Decision& d) {
+// What became of one image, for a timed-out request's message.
+std::string OutcomeOf(const ImageCheck& check) {
+  if (check.timed_out) return check.result.image + ": not decided (" + check.result.reason + ")";
+  if (check.result.allowed) return check.result.image + ": allowed";
+  return check.result.image + ": denied (" + check.result.reason + ")";
+}
+
+// The deny of a request whose deadline passed before every image was decided: v3.10's wording,
+// then every image's outcome, so that the one hanging back-end among many is named.
+void DenyTimedOut(const AdmissionReview& review, std::span<const std::string> outcomes,
+                  Decision& d) {
+  std::string message = "validation of admission request " + review.uid +
+                        " timed out after validating " + std::to_string(d.checks.size()) + "/" +
+                        std::to_string(d.images.size()) + " images";
+  for (size_t i = 0; i < outcomes.size(); ++i) message += (i == 0 ? ": " : "; ") + outcomes[i];
   d.kind = Decision::Kind::kTimeout;
-  d.outcome = AdmissionOutcome::Deny(
-      "validation of admission request " + review.uid + " timed out after validating " +
-      std::to_string(d.checks.size()) + "/" + std::to_string(d.images.size()) + " images");
+  d.outcome = AdmissionOutcome::Deny(std::move(message));
   d.outcome.timed_out = true;
 }
 
@@ -199,14 +210,16 @@ Decision DecideRequest(const AdmissionReview& review, PolicyRunner& policy,
     if (seen.insert(c.image).second) d.images.push_back(c.image);
   }
   const policy::PolicyRequest request = MakePolicyRequest(review);
+  std::vector<std::string> outcomes;
   for (ImageCheck& check : DecideImages(d.images, request, read->pull,
                                         SkipsFor(review, features, *read), policy, ctx, deadline)) {
+    outcomes.push_back(OutcomeOf(check));
     if (check.timed_out) continue;
     if (!check.result.allowed) d.failed_images.push_back(check.result.image);
     d.checks.push_back(std::move(check));
   }
   if (d.checks.size() < d.images.size()) {
-    DenyTimedOut(review, d);
+    DenyTimedOut(review, outcomes, d);
     return d;
   }
 

@@ -209,7 +209,7 @@ TEST_F(BackendFaultE2eTest, EachFaultIsDeniedInTimeWithItsMessageAndNothingIsHel
   };
   const std::vector<Fault> faults = {
       {host + "/close-mid-response/app:1", "manifest close-mid-response/app:1"},
-      {host + "/drip/app:1", "timed out"},
+      {host + "/drip/app:1", "drip/app:1: not decided ("},
       {host + "/endless-chunks/app:1", "manifest endless-chunks/app:1"},
       {host + "/gzip-bomb/app:1", "not a JSON object"},
       {host + "/redirect/app:1", "307"},

@@ -216,10 +216,21 @@ TEST_F(ParallelVerificationTest, TheDeadlineDeniesAndCountsOnlyFinishedImages) {
     EXPECT_EQ(d.kind, Decision::Kind::kTimeout) << c.counted;
     EXPECT_FALSE(d.outcome.allowed) << c.counted;
     EXPECT_TRUE(d.outcome.timed_out) << c.counted;
-    EXPECT_EQ(
-        d.outcome.message,
-        "validation of admission request uid-1 timed out after validating " + c.counted + " images")
-        << c.counted;
+    const std::string& m = d.outcome.message;
+    EXPECT_EQ(m.rfind("validation of admission request uid-1 timed out after validating " +
+                          c.counted + " images: ",
+                      0),
+              0u)
+        << m;
+    // Every image is listed with what became of it; the hanging ones are named.
+    size_t allowed = 0;
+    for (const std::string& image : Images(c.images)) {
+      const bool listed_allowed = m.find(image + ": allowed") != std::string::npos;
+      allowed += listed_allowed ? 1 : 0;
+      EXPECT_TRUE(listed_allowed || m.find(image + ": not decided (") != std::string::npos) << m;
+      if (image.rfind("hang", 0) == 0) EXPECT_FALSE(listed_allowed) << m;
+    }
+    EXPECT_EQ(std::to_string(allowed) + "/" + std::to_string(c.images.size()), c.counted) << m;
     EXPECT_EQ(verifier_->started(), c.calls) << c.counted;
   }
 }
