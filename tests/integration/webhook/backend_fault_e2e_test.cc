@@ -228,6 +228,23 @@ TEST_F(BackendFaultE2eTest, EachFaultIsDeniedInTimeWithItsMessageAndNothingIsHel
     EXPECT_LT(took, std::chrono::seconds(kTimeoutSeconds + 2)) << fault.image << ": " << message;
   }
 
+  // A Deployment of 10 images, one of them on the dripping back-end: denied in time, and the
+  // message lists every image's outcome, naming the one that hung.
+  std::vector<std::string> ten;
+  for (int i = 0; i < 9; ++i) ten.push_back("allowed:" + std::to_string(i));
+  ten.insert(ten.begin() + 4, host + "/drip/ten:1");
+  std::string error;
+  const auto start = Clock::now();
+  json r = serve_->Mutate(Review(Workload("Deployment", "ten", PodSpec(ten)), "uid-ten"), &error);
+  EXPECT_LT(Clock::now() - start, std::chrono::seconds(kTimeoutSeconds + 2));
+  ASSERT_TRUE(error.empty()) << error;
+  EXPECT_EQ(r.value("allowed", true), false) << r;
+  const std::string message = r["status"].value("message", "");
+  EXPECT_THAT(message, HasSubstr("timed out after validating 9/10 images: ")) << message;
+  for (const std::string& image : ten) {
+    EXPECT_THAT(message, HasSubstr(image + (image == ten[4] ? ": not decided (" : ": allowed")));
+  }
+
   // Healthy afterwards, and holding what it held at rest once the back-ends' connections close
   // (bounded wait: the pool's connections to the dripping server end at its deadline).
   EXPECT_EQ(Decide("allowed:2", "uid-after").value("allowed", false), true);
