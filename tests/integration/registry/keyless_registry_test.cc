@@ -124,10 +124,7 @@ class KeylessRegistryTest : public ::testing::Test {
   // The `.sig` manifest cosign's keyless signing writes: one layer, signed with `leaf`'s key,
   // with certificate, chain and Rekor bundle annotations.
   void SignKeyless(const std::string& repo, const std::string& digest, const Leaf& leaf) {
-    const std::string payload = Payload(repo, digest);
-    auto annotations = fixture_->Annotations(payload, leaf, {});
-    ASSERT_THAT(annotations, IsOk());
-    PushSignatures(repo, digest, payload, {*annotations});
+    ASSERT_THAT(fixture_->PushSignature(*client_, host(), repo, digest, leaf, Soon()), IsOk());
   }
 
   std::unique_ptr<CosignValidator> Validator(std::vector<config::TrustRoot> roots) {

@@ -303,4 +303,28 @@ StatusOr<SignedLayer> KeylessFixture::SignLayer(const std::string& image_digest,
   return layer;
 }
 
+Status KeylessFixture::PushSignature(registry::RegistryClient& client, const std::string& host,
+                                     const std::string& repo, const std::string& digest,
+                                     const Leaf& leaf, Deadline deadline) const {
+  SimpleSigning payload;
+  payload.docker_reference = DockerReference(host, repo);
+  payload.manifest_digest = digest;
+  payload.type = std::string(kSimpleSigningType);
+  const std::string blob = payload.Serialize();
+  CN_ASSIGN_OR_RETURN(auto annotations, Annotations(blob, leaf, {}));
+  CN_RETURN_IF_ERROR(client.PutBlob(host, repo, blob, deadline).status());
+  const std::string config = SignatureConfig({crypto::OciDigest(blob)});
+  CN_RETURN_IF_ERROR(client.PutBlob(host, repo, config, deadline).status());
+  SignatureManifest m;
+  m.config = {std::string(kOciConfigMediaType),
+              crypto::OciDigest(config),
+              static_cast<int64_t>(config.size()),
+              {}};
+  m.layers = {{std::string(kSimpleSigningMediaType), crypto::OciDigest(blob),
+               static_cast<int64_t>(blob.size()), std::move(annotations)}};
+  CN_ASSIGN_OR_RETURN(std::string tag, SignatureTag(digest));
+  return client.PutManifest(host, repo, tag, m.Serialize(), kOciManifestMediaType, deadline)
+      .status();
+}
+
 }  // namespace connaisseur::cosign::testing

@@ -13,6 +13,8 @@
 #include "runtime/config/config.h"
 #include "runtime/crypto/openssl_ptr.h"
 #include "runtime/crypto/private_key.h"
+#include "runtime/deadline.h"
+#include "runtime/registry/registry_client.h"
 #include "runtime/status.h"
 #include "validators/cosign/layer_verifier.h"
 
@@ -67,6 +69,11 @@ class KeylessFixture {
   // writes the layer: signature, certificate, chain and Rekor bundle annotations.
   StatusOr<SignedLayer> SignLayer(const std::string& image_digest, const Leaf& leaf,
                                   const LayerOptions& options) const;
+  // Writes the `.sig` manifest of `digest` in `host`/`repo` as keyless `cosign sign` does: one
+  // layer whose payload names `digest`, signed for `leaf` (SignLayer's annotations).
+  Status PushSignature(registry::RegistryClient& client, const std::string& host,
+                       const std::string& repo, const std::string& digest, const Leaf& leaf,
+                       Deadline deadline) const;
   // The descriptor annotations of such a layer for `payload` (what the registry test pushes).
   StatusOr<std::map<std::string, std::string>> Annotations(const std::string& payload,
                                                            const Leaf& leaf,
