@@ -170,10 +170,7 @@ std::vector<PatchOp> PatchFor(const std::vector<ContainerImage>& containers,
 }  // namespace
 
 AdmitOutcome AdmitChecks(PolicyRunner& policy, const policy::PolicyRequest& request,
-                         std::span<const ImageCheck> checks, Deadline deadline) {
-  std::vector<policy::ImageResult> results;
-  results.reserve(checks.size());
-  for (const ImageCheck& c : checks) results.push_back(c.result);
+                         std::span<const policy::ImageResult> results, Deadline deadline) {
   AdmitOutcome a;
   auto verdict = policy.Admit(request, results, deadline);
   if (!verdict.ok()) {
@@ -187,9 +184,9 @@ AdmitOutcome AdmitChecks(PolicyRunner& policy, const policy::PolicyRequest& requ
   a.policy_alerts = verdict->alerts;
   if (!a.outcome.allowed && a.outcome.message.empty()) {
     a.outcome.message = "denied by policy";
-    for (const ImageCheck& c : checks) {
-      if (c.result.allowed) continue;
-      a.outcome.message = c.result.reason;
+    for (const policy::ImageResult& r : results) {
+      if (r.allowed) continue;
+      a.outcome.message = r.reason;
       break;
     }
   }
@@ -224,7 +221,10 @@ Decision DecideRequest(const AdmissionReview& review, PolicyRunner& policy,
   }
 
   d.kind = Decision::Kind::kValidated;
-  AdmitOutcome admitted = AdmitChecks(policy, request, d.checks, deadline);
+  std::vector<policy::ImageResult> results;
+  results.reserve(d.checks.size());
+  for (const ImageCheck& c : d.checks) results.push_back(c.result);
+  AdmitOutcome admitted = AdmitChecks(policy, request, results, deadline);
   d.outcome = std::move(admitted.outcome);
   d.policy_message = std::move(admitted.policy_message);
   d.policy_alerts = std::move(admitted.policy_alerts);

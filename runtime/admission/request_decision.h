@@ -17,16 +17,16 @@
 
 namespace connaisseur::admission {
 
-// The request's verdict from its images' checks: the policy's `admit` over their results. Fails
-// closed; a denial without a message from `admit` carries the first failing image's reason, or
-// "denied by policy". Does not look at `timed_out` (the caller handles timeouts first).
+// The request's verdict from its images' results (ImageCheck::result, in order): the policy's
+// `admit` over them. Fails closed; a denial without a message from `admit` carries the first
+// failing image's reason, or "denied by policy". Timeouts are the caller's to handle first.
 struct AdmitOutcome {
   AdmissionOutcome outcome;                // allowed, message, warnings; no patch
   std::string policy_message;              // what `admit` said itself (may be empty)
   std::vector<std::string> policy_alerts;  // what `admit` passed to connaisseur.alert
 };
 AdmitOutcome AdmitChecks(PolicyRunner& policy, const policy::PolicyRequest& request,
-                         std::span<const ImageCheck> checks, Deadline deadline);
+                         std::span<const policy::ImageResult> results, Deadline deadline);
 
 struct Decision {
   enum class Kind {

@@ -78,7 +78,7 @@ CheckResult ImageEvaluator::Admit(const admission::ImageCheck& check, Deadline d
   if (check.timed_out) {
     admitted.outcome = admission::AdmissionOutcome::Deny(check.result.reason);
   } else {
-    admitted = admission::AdmitChecks(*policy_, request_, std::span(&check, 1), deadline);
+    admitted = admission::AdmitChecks(*policy_, request_, std::span(&check.result, 1), deadline);
   }
   if (auto plan = Planned(check, policy_offline_.get(), "the policy's admit", true)) {
     return *plan;
