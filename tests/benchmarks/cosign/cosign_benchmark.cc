@@ -8,7 +8,9 @@
 #include "runtime/crypto/encoding.h"
 #include "runtime/net/http_client.h"
 #include "tests/integration/registry/registry_process.h"
+#include "tests/validators/cosign/keyless_fixture.h"
 #include "validators/cosign/cosign_validator.h"
+#include "validators/cosign/keyless_verifier.h"
 #include "validators/cosign/layer_verifier.h"
 #include "validators/cosign/signer.h"
 #include "validators/cosign/simple_signing.h"
@@ -18,7 +20,7 @@ namespace connaisseur::cosign {
 namespace {
 
 struct Fixture {
-  std::unique_ptr<testing::RegistryProcess> registry;
+  std::unique_ptr<::connaisseur::testing::RegistryProcess> registry;
   std::optional<crypto::PrivateKey> key;
   config::ValidatorConfig config;
   std::string image;
@@ -29,7 +31,8 @@ Fixture* Setup() {
   static std::unique_ptr<Fixture> fixture = [] {
     auto f = std::make_unique<Fixture>();
     net::GlobalInit();
-    auto r = testing::RegistryProcess::Start(testing::RegistryProcess::Mode::kPlain);
+    auto r = ::connaisseur::testing::RegistryProcess::Start(
+        ::connaisseur::testing::RegistryProcess::Mode::kPlain);
     if (!r.ok()) return f;
     f->registry = std::move(r).value();
     f->key.emplace(crypto::PrivateKey::Generate(crypto::KeyType::kEcdsaP256).value());
@@ -135,6 +138,27 @@ void BM_SignatureLayerCheck(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_SignatureLayerCheck);
+
+// One keyless layer, every check: signature, payload, Rekor SET and entry, the Fulcio chain at
+// integratedTime, the embedded SCT and the identity (an RE2 subject regex).
+void BM_KeylessLayerCheck(benchmark::State& state) {
+  auto fixture = testing::KeylessFixture::Create().value();
+  auto leaf = fixture.IssueLeaf({}).value();
+  const std::string digest = crypto::OciDigest("image");
+  const SignedLayer layer = fixture.SignLayer(digest, leaf, {}).value();
+  config::Keyless identity;
+  identity.issuer = "https://accounts.example.com";
+  identity.subject_regex = R"(.*@example\.com)";
+  auto verifier = KeylessVerifier::Create(identity, fixture.Host()).value();
+  auto rekor = crypto::PublicKey::FromPem(fixture.RekorPublicPem()).value();
+  const KeylessChecks checks{true, true, &rekor};
+  for (auto _ : state) {
+    Status s = verifier->VerifyLayer(layer, digest, checks);
+    if (!s.ok()) return state.SkipWithError(s.ToString().c_str());
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_KeylessLayerCheck);
 
 }  // namespace
 }  // namespace connaisseur::cosign
