@@ -93,6 +93,11 @@ StatusOr<std::vector<ContainerImage>> ExtractImages(std::string_view kind, const
     }
   }
   CN_RETURN_IF_ERROR(AppendVolumeImages(*spec, spec_pointer, &images));
+  if (images.size() > kMaxImagesPerObject) {
+    return ResourceExhaustedError("the object has " + std::to_string(images.size()) +
+                                  " container images; at most " +
+                                  std::to_string(kMaxImagesPerObject) + " are reviewed per object");
+  }
   return images;
 }
 

@@ -29,8 +29,13 @@ bool IsWorkloadKind(std::string_view kind);
 // The pod spec pointer for `kind` ("/spec", "/spec/template/spec", ...); "" for other kinds.
 std::string_view PodSpecPointer(std::string_view kind);
 
+// Most container images (containers of every type plus image volumes) one object may carry. Each
+// distinct image costs a verification, so an 8 MiB review of a hundred thousand containers would
+// otherwise hold the verification pool for its whole deadline. Real Pods stay far below.
+inline constexpr size_t kMaxImagesPerObject = 256;
+
 // Every container image of `object`, in order containers, initContainers, ephemeralContainers,
-// then image volumes.
+// then image volumes. More than kMaxImagesPerObject → kResourceExhausted naming both counts.
 // An object without any container yields an empty list (the caller decides whether that is an
 // error). Unknown kind → kInvalidArgument `unknown workload kind "<Kind>"`; a container list or
 // image of the wrong type → kInvalidArgument saying where.

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "runtime/admission/workload.h"
 #include "runtime/crypto/encoding.h"
 #include "runtime/log/logger.h"
 #include "runtime/metrics/registry.h"
@@ -346,6 +347,15 @@ TEST_F(ReviewerTest, AFailedMandatoryPolicyAlertDenies) {
   json r = Review(PodReview({"nginx"}));
   EXPECT_EQ(r["allowed"], false) << r;
   EXPECT_EQ(r["status"]["message"], " error sending notifications: receiver down");
+}
+
+TEST_F(ReviewerTest, AnObjectWithMoreImagesThanTheCapIsDeniedBeforeAnyVerification) {
+  json r = Review(PodReview(std::vector<std::string>(kMaxImagesPerObject + 1, "nginx")));
+  EXPECT_EQ(r["allowed"], false) << r;
+  EXPECT_THAT(r["status"].value("message", ""),
+              ::testing::HasSubstr("at most 256 are reviewed per object"));
+  EXPECT_EQ(Review(PodReview(std::vector<std::string>(kMaxImagesPerObject, "nginx")))["allowed"],
+            true);
 }
 
 TEST_F(ReviewerTest, DeadlineDeniesWithTheCountOfValidatedImages) {

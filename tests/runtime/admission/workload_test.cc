@@ -121,6 +121,21 @@ json WithSpec(const std::string& kind, json spec) {
   return {{"spec", {{"template", {{"spec", spec}}}}}};
 }
 
+TEST(WorkloadTest, RefusesMoreImagesPerObjectThanTheCap) {
+  json containers = json::array();
+  for (size_t i = 0; i < kMaxImagesPerObject; ++i) {
+    containers.push_back({{"name", "c" + std::to_string(i)}, {"image", "nginx"}});
+  }
+  json pod = {{"spec", {{"containers", containers}}}};
+  auto at_cap = ExtractImages("Pod", pod);
+  ASSERT_THAT(at_cap, IsOk());
+  EXPECT_EQ(at_cap->size(), kMaxImagesPerObject);
+  pod["spec"]["initContainers"] = {{{"name", "one-more"}, {"image", "busybox"}}};
+  EXPECT_THAT(ExtractImages("Pod", pod),
+              StatusIs(StatusCode::kResourceExhausted,
+                       HasSubstr("the object has 257 container images; at most 256")));
+}
+
 TEST(WorkloadTest, ExtractsThePullIdentityOfEveryKind) {
   json spec = PodSpec();
   spec["serviceAccountName"] = "builder";
