@@ -7,6 +7,8 @@
 #include <cctype>
 
 #include "runtime/crypto/openssl_error.h"
+#include "runtime/net/origin_slots.h"
+#include "runtime/net/url.h"
 
 namespace connaisseur::net {
 
@@ -249,6 +251,8 @@ StatusOr<HttpResponse> HttpClient::Send(const HttpRequest& request) const {
   if (request.deadline.expired()) {
     return DeadlineExceededError(request.method + " " + request.url + ": deadline exceeded");
   }
+  auto slot = OriginSlots::Process().Acquire(UrlOrigin(request.url), request.deadline);
+  if (!slot.ok()) return slot.status().WithPrefix(request.method + " " + request.url);
   CurlPtr curl = Acquire();
   if (!curl) return InternalError("curl_easy_init failed");
   Call call;
@@ -275,6 +279,14 @@ void HttpClient::ReleaseBatch(Batch batch) const {
 std::vector<StatusOr<HttpResponse>> HttpClient::SendAll(
     const std::vector<HttpRequest>& requests) const {
   std::vector<StatusOr<HttpResponse>> results(requests.size(), InternalError("not run"));
+  if (requests.empty()) return results;
+  // A batch (one caller's fetches, e.g. a notary's delegations) holds one slot of its first
+  // request's origin.
+  auto slot = OriginSlots::Process().Acquire(UrlOrigin(requests[0].url), requests[0].deadline);
+  if (!slot.ok()) {
+    for (auto& r : results) r = slot.status();
+    return results;
+  }
   Batch batch = AcquireBatch();
   if (!batch.multi) {
     for (auto& r : results) r = InternalError("curl_multi_init failed");
