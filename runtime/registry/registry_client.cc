@@ -1,7 +1,10 @@
 #include "runtime/registry/registry_client.h"
 
+#include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "runtime/crypto/digest.h"
 #include "runtime/crypto/encoding.h"
@@ -46,6 +49,12 @@ Status HttpError(const net::HttpResponse& r, const std::string& what) {
     return NotFoundError(what + " not found (" + detail + ")");
   }
   if (r.status == 401 || r.status == 403) return PermissionDeniedError(what + ": " + detail);
+  if (r.status == 429) {
+    const std::string* after = r.Header("retry-after");
+    return UnavailableError(what + ": " + detail + " (rate limited" +
+                            (after ? "; Retry-After " + after->substr(0, 40) : "") +
+                            ", not before the deadline)");
+  }
   return UnavailableError(what + ": " + detail);
 }
 
@@ -86,7 +95,9 @@ StatusOr<std::unique_ptr<RegistryClient>> RegistryClient::Create(RegistryOptions
 }
 
 RegistryClient::RegistryClient(RegistryOptions options, std::unique_ptr<net::HttpClient> http)
-    : options_(std::move(options)), http_(std::move(http)), tokens_(http_.get(), net::TokenShape::kBearer) {}
+    : options_(std::move(options)),
+      http_(std::move(http)),
+      tokens_(http_.get(), net::TokenShape::kBearer) {}
 
 std::string RegistryClient::ApiHost(std::string_view registry) {
   if (registry == "docker.io" || registry == "index.docker.io") return "registry-1.docker.io";
@@ -119,7 +130,7 @@ StatusOr<net::HttpResponse> RegistryClient::Send(std::string_view registry,
     first.headers.emplace_back("Authorization", BasicHeader(*options_.credentials));
     sent_auth = true;
   }
-  CN_ASSIGN_OR_RETURN(net::HttpResponse response, http_->Send(first));
+  CN_ASSIGN_OR_RETURN(net::HttpResponse response, SendHonouringRetryAfter(first));
   if (response.status != 401) return response;
 
   const std::string* header = response.Header("www-authenticate");
@@ -146,11 +157,28 @@ StatusOr<net::HttpResponse> RegistryClient::Send(std::string_view registry,
     std::lock_guard<std::mutex> lock(mu_);
     challenges_[host] = challenge;
   }
-  CN_ASSIGN_OR_RETURN(response, http_->Send(retry));
+  CN_ASSIGN_OR_RETURN(response, SendHonouringRetryAfter(retry));
   if (response.status == 401) {
     return PermissionDeniedError("registry " + host + " rejected the credentials (401)");
   }
   return response;
+}
+
+StatusOr<net::HttpResponse> RegistryClient::SendHonouringRetryAfter(
+    const net::HttpRequest& request) const {
+  constexpr int kMaxRateLimitRetries = 2;
+  for (int attempt = 0;; ++attempt) {
+    CN_ASSIGN_OR_RETURN(net::HttpResponse response, http_->Send(request));
+    if (response.status != 429 || attempt == kMaxRateLimitRetries) return response;
+    const std::string* after = response.Header("retry-after");
+    if (after == nullptr || after->empty() || after->size() > 4 ||
+        !std::all_of(after->begin(), after->end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      return response;  // absent, an HTTP-date, or absurd: the 429 stands
+    }
+    const auto wait = std::chrono::seconds(std::stoi(*after));
+    if (wait >= request.deadline.remaining()) return response;
+    std::this_thread::sleep_for(wait);
+  }
 }
 
 StatusOr<Manifest> RegistryClient::GetManifest(std::string_view registry,

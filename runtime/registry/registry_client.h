@@ -75,6 +75,9 @@ class RegistryClient {
   StatusOr<net::HttpResponse> Send(std::string_view registry, net::HttpRequest request,
                                    const std::string& scope);
   std::string BaseUrl(std::string_view registry) const;
+  // http_->Send, asking again after a 429 whose Retry-After (delta-seconds) ends before the
+  // request's deadline, at most twice; otherwise the 429 is the answer.
+  StatusOr<net::HttpResponse> SendHonouringRetryAfter(const net::HttpRequest& request) const;
   // Follows `response` while it is a redirect (at most kMaxBlobRedirects hops, all within
   // `deadline`); see GetBlob.
   StatusOr<net::HttpResponse> FollowBlobRedirects(std::string_view registry,

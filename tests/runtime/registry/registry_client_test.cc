@@ -239,6 +239,36 @@ TEST(RegistryClientTest, FollowsBlobRedirectsOnlyToHttpsFromAnHttpsRegistry) {
   EXPECT_EQ(storage->requests(), 0u);
 }
 
+TEST(RegistryClientTest, AsksAgainAfterA429WhoseRetryAfterEndsBeforeTheDeadline) {
+  std::atomic<int> calls{0};
+  auto server = Serve([&](const TestRequest&) {
+    if (++calls == 1) return TestResponse{429, {{"Retry-After", "1"}}};
+    return ManifestResponse(kManifest, "");
+  });
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_THAT(Client()->GetManifest(Host(*server), "a/b", "v1", Soon()), IsOk());
+  EXPECT_GE(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
+  EXPECT_EQ(calls.load(), 2);
+}
+
+TEST(RegistryClientTest, A429ThatAsksForMoreThanTheDeadlineLeavesIsTheAnswerAtOnce) {
+  for (const char* retry_after : {"30", "", "Wed, 21 Oct 2026 07:28:00 GMT"}) {
+    std::atomic<int> calls{0};
+    auto server = Serve([&](const TestRequest&) {
+      ++calls;
+      TestResponse r{429};
+      if (*retry_after != '\0') r.headers.emplace_back("Retry-After", retry_after);
+      return r;
+    });
+    const auto start = std::chrono::steady_clock::now();
+    EXPECT_THAT(Client()->GetManifest(Host(*server), "a/b", "v1", Soon()),
+                StatusIs(StatusCode::kUnavailable, HasSubstr("429 (rate limited")))
+        << retry_after;
+    EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2)) << retry_after;
+    EXPECT_EQ(calls.load(), 1) << retry_after;
+  }
+}
+
 TEST(RegistryClientTest, AnswersABasicChallengeOnlyWithTheRightCredentials) {
   const std::string good = "Basic " + crypto::Base64Encode("user:pass");
   auto server = Serve([&](const TestRequest& req) {
