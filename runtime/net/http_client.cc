@@ -278,15 +278,17 @@ void HttpClient::ReleaseBatch(Batch batch) const {
 
 std::vector<StatusOr<HttpResponse>> HttpClient::SendAll(
     const std::vector<HttpRequest>& requests) const {
-  std::vector<StatusOr<HttpResponse>> results(requests.size(), InternalError("not run"));
-  if (requests.empty()) return results;
+  if (requests.empty()) return {};
   // A batch (one caller's fetches, e.g. a notary's delegations) holds one slot of its first
   // request's origin.
   auto slot = OriginSlots::Process().Acquire(UrlOrigin(requests[0].url), requests[0].deadline);
-  if (!slot.ok()) {
-    for (auto& r : results) r = slot.status();
-    return results;
-  }
+  if (!slot.ok()) return std::vector<StatusOr<HttpResponse>>(requests.size(), slot.status());
+  return SendBatch(requests);
+}
+
+std::vector<StatusOr<HttpResponse>> HttpClient::SendBatch(
+    const std::vector<HttpRequest>& requests) const {
+  std::vector<StatusOr<HttpResponse>> results(requests.size(), InternalError("not run"));
   Batch batch = AcquireBatch();
   if (!batch.multi) {
     for (auto& r : results) r = InternalError("curl_multi_init failed");

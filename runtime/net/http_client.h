@@ -100,6 +100,8 @@ class HttpClient {
   CurlPtr Acquire() const;
   void Release(CurlPtr handle) const;
   Batch AcquireBatch() const;
+  // SendAll's transfers, once it holds its slot.
+  std::vector<StatusOr<HttpResponse>> SendBatch(const std::vector<HttpRequest>& requests) const;
   void ReleaseBatch(Batch batch) const;
 
   // Sets every option of `request` on `h`; `call` holds what the options point at.
