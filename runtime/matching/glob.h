@@ -61,6 +61,10 @@ class Glob {
   // With host_case_insensitive, its bytes before its first '/' (all when it has none) meet the
   // text's host, so a text starts with them up to ASCII case.
   const std::string& literal_prefix() const { return literal_prefix_; }
+  // A run of bytes every matching text contains exactly, byte for byte (never meeting the
+  // case-insensitive host): Match is false for a text without it, whatever else the text holds.
+  // Empty when the pattern has no such run; one byte long at least otherwise.
+  const std::string& required_infix() const { return required_infix_; }
 
  private:
   Glob() = default;

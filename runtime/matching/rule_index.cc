@@ -1,5 +1,6 @@
-// RuleIndex: every rule's glob compiled once, a literal-prefix trie to skip rules that cannot
-// match, and the native ranking of docs/policy-lua.md "connaisseur.default_policy".
+// RuleIndex: every rule's glob compiled once, a literal-prefix trie and a required-infix
+// automaton to skip rules that cannot match, and the native ranking of docs/policy-lua.md
+// "connaisseur.default_policy".
 #include "runtime/matching/rule_index.h"
 
 #include <algorithm>
@@ -77,18 +78,107 @@ class PrefixTrie {
   std::vector<Node> nodes_;
 };
 
+// An Aho-Corasick automaton over the required infixes (Glob::required_infix) of the rules the
+// prefix trie cannot prune: those whose pattern starts with a metacharacter, such as
+// `*/team/app:*`. One pass over an image visits exactly the rules whose infix occurs in it, the
+// only ones among them whose glob can match, instead of running every such glob's substring
+// search. Bytes compare exactly: a required infix never meets the case-insensitive host.
+class InfixAutomaton {
+ public:
+  InfixAutomaton() : nodes_(1) {}
+
+  // Files `rule` under `infix` (not empty). Call Link after the last Insert.
+  void Insert(std::string_view infix, uint32_t rule) {
+    uint32_t node = 0;
+    for (char c : infix) {
+      uint32_t next = Child(node, c);
+      if (next == 0) {
+        next = static_cast<uint32_t>(nodes_.size());
+        auto& kids = nodes_[node].children;
+        kids.insert(std::lower_bound(kids.begin(), kids.end(), c, ByteBefore), {c, next});
+        nodes_.emplace_back();  // invalidates `kids`, which is not used again
+      }
+      node = next;
+    }
+    nodes_[node].rules.push_back(rule);
+  }
+
+  // Sets every node's failure link (its longest proper suffix that is also a trie node) and
+  // output link (the nearest node along the failure chain that holds rules), breadth first.
+  void Link() {
+    std::vector<uint32_t> queue;
+    for (const auto& kid : nodes_[0].children) queue.push_back(kid.second);
+    for (size_t head = 0; head < queue.size(); ++head) {
+      const uint32_t node = queue[head];
+      for (const auto& [c, kid] : nodes_[node].children) {
+        const uint32_t fail = Step(nodes_[node].fail, c);
+        nodes_[kid].fail = fail;
+        nodes_[kid].output = nodes_[fail].rules.empty() ? nodes_[fail].output : fail;
+        queue.push_back(kid);
+      }
+    }
+  }
+
+  // Appends to *out the rules whose infix occurs in `text` (unordered, repeated when an infix
+  // occurs more than once).
+  void Collect(std::string_view text, std::vector<uint32_t>* out) const {
+    if (nodes_.size() == 1) return;
+    uint32_t node = 0;
+    for (char c : text) {
+      node = Step(node, c);
+      for (uint32_t hit = nodes_[node].rules.empty() ? nodes_[node].output : node; hit != 0;
+           hit = nodes_[hit].output) {
+        out->insert(out->end(), nodes_[hit].rules.begin(), nodes_[hit].rules.end());
+      }
+    }
+  }
+
+ private:
+  struct Node {
+    std::vector<std::pair<char, uint32_t>> children;  // sorted by byte
+    std::vector<uint32_t> rules;                      // rules whose whole infix ends here
+    uint32_t fail = 0;                                // 0: the root
+    uint32_t output = 0;                              // 0: none (the root holds no rules)
+  };
+
+  static bool ByteBefore(const std::pair<char, uint32_t>& kid, char c) { return kid.first < c; }
+
+  // The child of `node` along byte c, or 0 (the root is nobody's child).
+  uint32_t Child(uint32_t node, char c) const {
+    const auto& kids = nodes_[node].children;
+    auto it = std::lower_bound(kids.begin(), kids.end(), c, ByteBefore);
+    return it != kids.end() && it->first == c ? it->second : 0;
+  }
+
+  // The automaton's transition: the longest suffix of (node's string + c) that is a trie node.
+  uint32_t Step(uint32_t node, char c) const {
+    while (true) {
+      if (const uint32_t next = Child(node, c); next != 0) return next;
+      if (node == 0) return 0;
+      node = nodes_[node].fail;
+    }
+  }
+
+  std::vector<Node> nodes_;
+};
+
 }  // namespace
 
 struct RuleIndex::Impl {
   const std::vector<config::Rule>* rules;  // borrowed; outlives the index (Build's contract)
   std::vector<Glob> globs;                 // globs[i] is rules[i].pattern compiled
+  // Every rule sits in exactly one of the two: `infixes` holds the rules with an empty literal
+  // prefix and a required infix of two bytes or more; `prefixes` all others (`*:*` at its root).
   PrefixTrie prefixes;
+  InfixAutomaton infixes;
 
   // Indices of matching rules, ascending (= policy order).
   std::vector<uint32_t> MatchingRules(std::string_view image) const {
     std::vector<uint32_t> maybe;
     prefixes.Collect(image, &maybe);
+    infixes.Collect(image, &maybe);
     std::sort(maybe.begin(), maybe.end());
+    maybe.erase(std::unique(maybe.begin(), maybe.end()), maybe.end());
     std::vector<uint32_t> out;
     for (uint32_t i : maybe) {
       if (globs[i].Match(image)) out.push_back(i);
@@ -109,9 +199,15 @@ StatusOr<std::unique_ptr<RuleIndex>> RuleIndex::Build(const std::vector<config::
   for (size_t i = 0; i < rules.size(); ++i) {
     StatusOr<Glob> glob = Glob::Compile(rules[i].pattern, options);
     if (!glob.ok()) return glob.status().WithPrefix("policy rule " + std::to_string(i));
-    impl->prefixes.Insert(glob->literal_prefix(), static_cast<uint32_t>(i));
+    const auto rule = static_cast<uint32_t>(i);
+    if (glob->literal_prefix().empty() && glob->required_infix().size() > 1) {
+      impl->infixes.Insert(glob->required_infix(), rule);
+    } else {
+      impl->prefixes.Insert(glob->literal_prefix(), rule);
+    }
     impl->globs.push_back(std::move(glob).value());
   }
+  impl->infixes.Link();
   return std::unique_ptr<RuleIndex>(new RuleIndex(std::move(impl)));
 }
 

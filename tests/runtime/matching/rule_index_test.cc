@@ -315,5 +315,73 @@ TEST(RuleIndexTest, AgreesWithBruteForceOnGeneratedPolicies) {
   EXPECT_GT(matched, 500);  // the generator produces matches, not only misses
 }
 
+// Candidates against running every glob, on policies full of wildcard-first patterns (the rules
+// the required-infix automaton serves): infixes that overlap, nest, repeat in the image, hold
+// classes or escapes, or meet the host, across both matching modes.
+TEST(RuleIndexTest, CandidatesAgreeWithBruteForceOnWildcardFirstPolicies) {
+  std::mt19937 rng(11);
+  const std::vector<std::string> hosts = {"reg.io", "Reg.IO", "team-1.io", "app", "r:5000"};
+  const std::vector<std::string> parts = {"team-1", "team-12", "app", "app-1", "ap", "1", "a/b"};
+  const std::vector<std::string> tags = {":v1", ":v12", ":latest",
+                                         "@sha256:" + std::string(64, 'a')};
+  auto pick = [&](const std::vector<std::string>& v) { return v[rng() % v.size()]; };
+  auto pattern = [&] {
+    std::string p = rng() % 3 ? "*" : "?";
+    const size_t n = 1 + rng() % 3;
+    for (size_t i = 0; i < n; ++i) {
+      p += rng() % 4 ? "/" : "*";
+      p += pick(parts);
+    }
+    switch (rng() % 6) {
+      case 0:
+        return p + ":*";
+      case 1:
+        return p + pick(tags);
+      case 2:
+        return p + "[:@]*";
+      case 3:
+        return "*" + pick(hosts) + p.substr(1);
+      case 4:
+        return p + "*\\:v1";
+      default:
+        return p;
+    }
+  };
+  size_t matched = 0;
+  for (int policy = 0; policy < 60; ++policy) {
+    std::vector<std::string> patterns;
+    const size_t n = 1 + rng() % 80;
+    for (size_t i = 0; i < n; ++i) patterns.push_back(pattern());
+    if (rng() % 3 == 0) patterns.push_back("reg.io/*");
+    const auto rules = Rules(patterns);
+    for (bool legacy : {false, true}) {
+      const auto index = Index(rules, legacy);
+      std::vector<Glob> globs;
+      Glob::Options options;
+      options.unanchored = legacy;
+      options.implicit_tag = true;
+      options.host_case_insensitive = true;
+      for (const config::Rule& r : rules) {
+        StatusOr<Glob> g = Glob::Compile(r.pattern, options);
+        ASSERT_THAT(g, IsOk()) << r.pattern;
+        globs.push_back(std::move(g).value());
+      }
+      for (int k = 0; k < 60; ++k) {
+        std::string raw = pick(hosts) + "/" + pick(parts);
+        for (size_t i = rng() % 3; i > 0; --i) raw += "/" + pick(parts);
+        const auto image = Image(raw + pick(tags));
+        std::vector<std::string> expected;
+        for (const config::Rule& r : rules) {
+          if (globs[r.index].Match(image.normalized())) expected.push_back(r.pattern);
+        }
+        matched += expected.size();
+        ASSERT_EQ(CandidatePatterns(*index, image.normalized()), expected)
+            << image.normalized() << " legacy=" << legacy;
+      }
+    }
+  }
+  EXPECT_GT(matched, 2000u);  // the generator produces matches, not only misses
+}
+
 }  // namespace
 }  // namespace connaisseur::matching
