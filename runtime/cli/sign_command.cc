@@ -19,6 +19,7 @@
 #include "runtime/net/http_client.h"
 #include "runtime/registry/credentials.h"
 #include "runtime/registry/registry_client.h"
+#include "validators/cosign/bundle_signer.h"
 #include "validators/cosign/encrypted_key.h"
 #include "validators/cosign/kms_keys.h"
 #include "validators/cosign/signer.h"
@@ -29,7 +30,7 @@ namespace {
 constexpr char kHelp[] =
     R"(Usage: connaisseur sign --key KEY [--registry-ca PEM] [--insecure-http]
                         [--registry-username U --registry-password P]
-                        [--annotation K=V] [--timeout SECONDS] IMAGE
+                        [--annotation K=V | --bundle] [--timeout SECONDS] IMAGE
 
 Signs IMAGE (a tag is resolved to its manifest digest first) the way cosign does: a
 simple-signing payload naming the digest, signed with KEY, appended as one more layer to
@@ -51,13 +52,18 @@ Options:
   --registry-username U  registry user (with --registry-password)
   --registry-password P  registry password or token (visible in `ps`: prefer a docker config)
   --annotation K=V     add K=V to the payload's "optional" map (one pair)
+  --bundle             write cosign's bundle format instead (cosign v3's default): an in-toto
+                       statement naming the digest, signed in a DSSE envelope, in a sigstore
+                       bundle pushed as an OCI referrer of the image (through the referrers
+                       tag sha256-<hex> when the registry has no referrers API); no Rekor entry
   --timeout SECONDS    give up after this long (default 60)
   -h, --help           show this help
 
 Exit status: 0 signed, 1 registry or signing failure, 2 usage error or unreadable key.
 )";
 
-constexpr std::array<OptionSpec, 8> kSpecs{{{"key", true},
+constexpr std::array<OptionSpec, 9> kSpecs{{{"key", true},
+                                            {"bundle", false},
                                             {"registry-ca", true},
                                             {"insecure-http", false},
                                             {"registry-username", true},
@@ -145,6 +151,7 @@ struct SignRequest {
   image::ImageReference image;
   std::map<std::string, std::string> annotations;  // --annotation K=V: the payload's "optional"
   std::chrono::seconds timeout{60};
+  bool bundle = false;  // --bundle: a sigstore bundle as an OCI referrer instead of the .sig
 };
 
 // --timeout SECONDS: a positive whole number.
@@ -176,6 +183,10 @@ StatusOr<SignRequest> SignRequestFrom(const Arguments& args) {
   if (args.Has("timeout")) {
     CN_ASSIGN_OR_RETURN(request.timeout, ParseTimeout(args.Get("timeout")));
   }
+  request.bundle = args.Has("bundle");
+  if (request.bundle && !request.annotations.empty()) {
+    return InvalidArgumentError("--annotation does not apply to --bundle");
+  }
   return request;
 }
 
@@ -192,6 +203,18 @@ StatusOr<std::unique_ptr<registry::RegistryClient>> PushClient(const Arguments& 
   return registry::RegistryClient::Create(std::move(options));
 }
 
+// --bundle: pushes the sigstore bundle as a referrer; prints where it went.
+int SignBundle(registry::RegistryClient& client, const image::ImageReference& image,
+               const cosign::PayloadSigner& signer, Deadline deadline) {
+  auto result = cosign::SignImageBundle(client, image, signer, deadline);
+  if (!result.ok()) return Fail(kExitSignFailed, result.status());
+  std::printf("Pushed sigstore bundle %s as a referrer of %s@%s%s\n",
+              result->bundle_manifest_digest.c_str(), image.name().c_str(),
+              result->image_digest.c_str(),
+              result->referrers_tag ? " (referrers tag updated: no referrers API)" : "");
+  return kExitOk;
+}
+
 // Signs as `request` says with the key of --key; prints where the signature went.
 int Sign(const Arguments& args, const SignRequest& request) {
   net::GlobalInit();
@@ -202,6 +225,7 @@ int Sign(const Arguments& args, const SignRequest& request) {
   if (!signer.ok()) return Fail(key_failure, signer.status());
   auto client = PushClient(args, request.image);
   if (!client.ok()) return Fail(kExitUsage, client.status());
+  if (request.bundle) return SignBundle(**client, request.image, **signer, deadline);
   auto result = cosign::SignImage(**client, request.image, **signer, request.annotations, deadline);
   if (!result.ok()) return Fail(kExitSignFailed, result.status());
   std::printf("Pushing signature to: %s\nSigned %s@%s (%zu signature%s in the manifest)\n",

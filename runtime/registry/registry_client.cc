@@ -325,7 +325,8 @@ StatusOr<std::string> RegistryClient::PutBlob(std::string_view registry,
 StatusOr<std::string> RegistryClient::PutManifest(std::string_view registry,
                                                   std::string_view repository, std::string_view tag,
                                                   std::string_view body,
-                                                  std::string_view media_type, Deadline deadline) {
+                                                  std::string_view media_type, Deadline deadline,
+                                                  bool* subject_indexed) {
   const std::string what = "push of manifest " + std::string(repository) + ":" + std::string(tag);
   net::HttpRequest put;
   put.method = "PUT";
@@ -335,6 +336,7 @@ StatusOr<std::string> RegistryClient::PutManifest(std::string_view registry,
   put.deadline = deadline;
   CN_ASSIGN_OR_RETURN(auto done, Send(registry, std::move(put), Push(repository)));
   if (done.status != 201) return HttpError(done, what);
+  if (subject_indexed != nullptr) *subject_indexed = done.Header("oci-subject") != nullptr;
   const std::string digest = crypto::OciDigest(body);
   const std::string* served = done.Header("docker-content-digest");
   if (served != nullptr && *served != digest) {
@@ -342,6 +344,26 @@ StatusOr<std::string> RegistryClient::PutManifest(std::string_view registry,
                                    digest);
   }
   return digest;
+}
+
+StatusOr<std::optional<std::string>> RegistryClient::GetReferrers(std::string_view registry,
+                                                                  std::string_view repository,
+                                                                  std::string_view digest,
+                                                                  std::string_view artifact_type,
+                                                                  Deadline deadline) {
+  const std::string what = "referrers of " + std::string(repository) + "@" + std::string(digest);
+  net::HttpRequest req;
+  req.url = net::AppendQuery(
+      BaseUrl(registry) + "/v2/" + std::string(repository) + "/referrers/" + std::string(digest),
+      {{"artifactType", std::string(artifact_type)}});
+  req.headers.emplace_back("Accept", std::string(kOciIndex));
+  req.max_body_bytes = options_.max_manifest_bytes;
+  req.deadline = deadline;
+  auto response = Send(registry, std::move(req), Pull(repository));
+  if (!response.ok()) return response.status().WithPrefix(what);
+  if (response->status == 404) return std::optional<std::string>();
+  if (response->status != 200) return HttpError(*response, what);
+  return std::optional<std::string>(std::move(response->body));
 }
 
 }  // namespace connaisseur::registry

@@ -62,10 +62,24 @@ class RegistryClient {
   StatusOr<std::string> PutBlob(std::string_view registry, std::string_view repository,
                                 std::string_view bytes, Deadline deadline);
 
-  // PUT /v2/<repository>/manifests/<tag> with `media_type`; returns the manifest digest.
+  // PUT /v2/<repository>/manifests/<tag> with `media_type`; returns the manifest digest. When
+  // `subject_indexed` is given, it is set to whether the registry answered with an OCI-Subject
+  // header, i.e. indexed the manifest's `subject` for its referrers API (OCI distribution 1.1).
   StatusOr<std::string> PutManifest(std::string_view registry, std::string_view repository,
                                     std::string_view tag, std::string_view body,
-                                    std::string_view media_type, Deadline deadline);
+                                    std::string_view media_type, Deadline deadline,
+                                    bool* subject_indexed = nullptr);
+
+  // GET /v2/<repository>/referrers/<digest>?artifactType=<artifact_type> (OCI distribution 1.1):
+  // the image index listing the manifests whose `subject` is `digest`. nullopt when the registry
+  // answers 404, which the specification reserves for "no referrers API" (the caller then reads
+  // the referrers tag). The body is not content-addressed, so nothing is verified here; it is
+  // capped like a manifest. Other errors as GetManifest.
+  StatusOr<std::optional<std::string>> GetReferrers(std::string_view registry,
+                                                    std::string_view repository,
+                                                    std::string_view digest,
+                                                    std::string_view artifact_type,
+                                                    Deadline deadline);
 
  private:
   RegistryClient(RegistryOptions options, std::unique_ptr<net::HttpClient> http);

@@ -1,12 +1,70 @@
 #include "validators/cosign/cosign_validator.h"
 
 #include "runtime/crypto/digest.h"
+#include "validators/cosign/bundle_verifier.h"
 #include "validators/cosign/layer_verifier.h"
+#include "validators/cosign/referrers.h"
 #include "validators/cosign/signature_manifest.h"
 #include "validators/cosign/simple_signing.h"
 #include "validators/cosign/trust_policy.h"
 
 namespace connaisseur::cosign {
+
+namespace {
+
+// The simple-signing layers of the image's `sig_tag` manifest; none when the tag is absent.
+StatusOr<std::vector<SignedLayer>> SignatureLayers(registry::RegistryClient& client,
+                                                   const image::ImageReference& image,
+                                                   const std::string& sig_tag, Deadline deadline) {
+  std::vector<SignedLayer> layers;
+  auto sig_manifest = client.GetManifest(image.registry(), image.repository(), sig_tag, deadline);
+  if (!sig_manifest.ok()) {
+    if (sig_manifest.status().code() == StatusCode::kNotFound) return layers;
+    return sig_manifest.status();
+  }
+  auto manifest = SignatureManifest::Parse(sig_manifest->body);
+  if (!manifest.ok()) return manifest.status().WithPrefix(sig_tag);
+  for (const auto& d : manifest->layers) {
+    if (d.media_type != kSimpleSigningMediaType) continue;
+    auto payload = client.GetBlob(image.registry(), image.repository(), d.digest, d.size, deadline);
+    if (!payload.ok()) return payload.status().WithPrefix("signature layer");
+    layers.push_back({d, std::move(payload).value()});
+  }
+  return layers;
+}
+
+// Judges the sigstore bundles stored as referrers of the image for every root whose outcome
+// (`outcomes[i]`, key `keys[i]`) the .sig layout did not make valid: a bundle that verifies makes
+// the root valid, else its reason joins the root's. `had_layers`: the .sig tag held signatures;
+// without them and without bundles, kNotFound names both places looked at.
+Status AddBundleOutcomes(registry::RegistryClient& client, const image::ImageReference& image,
+                         const std::string& digest, const std::string& sig_tag, bool had_layers,
+                         const std::vector<const crypto::PublicKey*>& keys, const TlogPolicy& tlog,
+                         std::vector<RootOutcome>& outcomes, Deadline deadline) {
+  CN_ASSIGN_OR_RETURN(
+      BundleSearch search,
+      FindSignatureBundles(client, image.registry(), image.repository(), digest, deadline));
+  if (!had_layers && search.bundles.empty()) {
+    return NotFoundError("no signatures found for " + image.name() + "@" + digest + " (no " +
+                         sig_tag + " signature manifest, no sigstore bundle in " +
+                         search.looked_at + ")");
+  }
+  if (search.bundles.empty()) return Status::Ok();
+  const BundleSubject subject{digest, search.image_manifest ? &*search.image_manifest : nullptr};
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (outcomes[i].valid) continue;
+    RootOutcome by_bundle =
+        CheckRootBundles(outcomes[i].root, *keys[i], search.bundles, subject, tlog);
+    if (by_bundle.valid || !had_layers) {
+      outcomes[i] = std::move(by_bundle);
+    } else {
+      outcomes[i].reason += "; " + by_bundle.reason;
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
 
 StatusOr<std::unique_ptr<CosignValidator>> CosignValidator::Create(
     const config::ValidatorConfig& config, Options options) {
@@ -162,27 +220,8 @@ StatusOr<VerifiedImage> CosignValidator::Verify(const image::ImageReference& ima
                       ClientFor(image, pull, deadline));
   CN_ASSIGN_OR_RETURN(std::string digest, ResolveDigest(*client, image, deadline));
   CN_ASSIGN_OR_RETURN(std::string sig_tag, SignatureTag(digest));
-  auto sig_manifest = client->GetManifest(image.registry(), image.repository(), sig_tag, deadline);
-  if (!sig_manifest.ok()) {
-    if (sig_manifest.status().code() == StatusCode::kNotFound) {
-      return NotFoundError("no signatures found for " + image.name() + "@" + digest);
-    }
-    return sig_manifest.status();
-  }
-  auto manifest = SignatureManifest::Parse(sig_manifest->body);
-  if (!manifest.ok()) return manifest.status().WithPrefix(sig_tag);
-
-  std::vector<SignedLayer> layers;
-  for (const auto& d : manifest->layers) {
-    if (d.media_type != kSimpleSigningMediaType) continue;
-    auto payload =
-        client->GetBlob(image.registry(), image.repository(), d.digest, d.size, deadline);
-    if (!payload.ok()) return payload.status().WithPrefix("signature layer");
-    layers.push_back({d, std::move(payload).value()});
-  }
-  if (layers.empty()) {
-    return NotFoundError("no signatures found for " + image.name() + "@" + digest);
-  }
+  CN_ASSIGN_OR_RETURN(std::vector<SignedLayer> layers,
+                      SignatureLayers(*client, image, sig_tag, deadline));
 
   const TlogPolicy tlog{options.verify_in_transparency_log, &rekor_key_};
   std::vector<RootOutcome> outcomes;
@@ -190,6 +229,14 @@ StatusOr<VerifiedImage> CosignValidator::Verify(const image::ImageReference& ima
   for (const auto& [r, key] : consulted) {
     outcomes.push_back(r->keyless ? r->keyless->CheckRoot(r->name, layers, digest, keyless)
                                   : CheckRoot(r->name, *key, layers, digest, tlog));
+  }
+  // Sigstore bundles (OCI referrers) are read only when the .sig layout does not satisfy the
+  // rule, so images signed the classic way cost no further requests.
+  if (layers.empty() || !policy.Decide(outcomes).ok()) {
+    std::vector<const crypto::PublicKey*> keys;
+    for (const auto& c : consulted) keys.push_back(c.second.get());
+    CN_RETURN_IF_ERROR(AddBundleOutcomes(*client, image, digest, sig_tag, !layers.empty(), keys,
+                                         tlog, outcomes, deadline));
   }
   CN_RETURN_IF_ERROR(policy.Decide(outcomes));
   size_t valid = 0;

@@ -8,8 +8,18 @@ namespace connaisseur::cosign {
 
 namespace {
 
-Status VerifySignature(const crypto::PublicKey& key, std::string_view payload,
-                       std::string_view signature) {
+// Ranks failures so a root's reason names the most telling one: a signature that verified but
+// failed a later check says more than "another key signed this layer".
+int Rank(const std::string& reason) {
+  if (reason.find("transparency log") != std::string::npos) return 3;
+  if (reason.find("payload") != std::string::npos) return 2;
+  return 1;
+}
+
+}  // namespace
+
+Status VerifyCosignSignature(const crypto::PublicKey& key, std::string_view payload,
+                             std::string_view signature) {
   using crypto::KeyType;
   using crypto::SignatureScheme;
   switch (key.type()) {
@@ -27,16 +37,6 @@ Status VerifySignature(const crypto::PublicKey& key, std::string_view payload,
   return InternalError("unknown key type");
 }
 
-// Ranks failures so a root's reason names the most telling one: a signature that verified but
-// failed a later check says more than "another key signed this layer".
-int Rank(const std::string& reason) {
-  if (reason.find("transparency log") != std::string::npos) return 3;
-  if (reason.find("payload") != std::string::npos) return 2;
-  return 1;
-}
-
-}  // namespace
-
 Status VerifyLayer(const SignedLayer& layer, const crypto::PublicKey& key,
                    std::string_view image_digest, const TlogPolicy& tlog) {
   auto it = layer.descriptor.annotations.find(std::string(kSignatureAnnotation));
@@ -48,7 +48,7 @@ Status VerifyLayer(const SignedLayer& layer, const crypto::PublicKey& key,
     return VerificationFailedError("layer " + layer.descriptor.digest +
                                    ": signature annotation is not base64");
   }
-  if (!VerifySignature(key, layer.payload, *signature).ok()) {
+  if (!VerifyCosignSignature(key, layer.payload, *signature).ok()) {
     return VerificationFailedError("signature does not verify with the trust root's key");
   }
   auto payload = SimpleSigning::Parse(layer.payload);

@@ -25,6 +25,11 @@ struct TlogPolicy {
   const crypto::PublicKey* rekor_key = nullptr;  // borrowed; must be set when required
 };
 
+// OK iff `signature` verifies over `message` with `key` in a scheme cosign signs with for its
+// type: ECDSA DER with the key's hash; RSA PKCS#1 v1.5 or PSS with SHA-256; Ed25519 pure.
+Status VerifyCosignSignature(const crypto::PublicKey& key, std::string_view message,
+                             std::string_view signature);
+
 // OK iff the layer's signature annotation verifies over the payload with `key` (ECDSA DER with
 // the key's hash; RSA PKCS#1 v1.5 or PSS with SHA-256; Ed25519 pure), the payload's type is the
 // cosign type and its docker-manifest-digest equals `image_digest`, and, when the tlog is

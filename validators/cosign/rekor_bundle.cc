@@ -35,6 +35,32 @@ nlohmann::json Obj(const nlohmann::json& obj, const char* key) {
   return it != obj.end() && it->is_object() ? *it : nlohmann::json::object();
 }
 
+// When the entry names its signer (base64 PEM; empty: it does not), that key is `signer`.
+Status CheckEntryKey(const std::string& key_b64, const crypto::PublicKey& signer) {
+  if (key_b64.empty()) return Status::Ok();
+  auto key = EntryKey(key_b64);
+  if (!key.ok() || key->spki_der() != signer.spki_der()) {
+    return Fail("entry was made by another key");
+  }
+  return Status::Ok();
+}
+
+// A `dsse` entry: {"payloadHash": {algorithm, value}, "signatures": [{signature, verifier}]}.
+Status VerifyDsseBody(const nlohmann::json& spec, std::string_view signature,
+                      std::string_view payload, const crypto::PublicKey& signer) {
+  const auto hash = Obj(spec, "payloadHash");
+  if (Str(hash, "algorithm") != "sha256" || Str(hash, "value") != crypto::Sha256Hex(payload)) {
+    return Fail("entry does not name this payload's sha256");
+  }
+  auto sigs = spec.is_object() ? spec.find("signatures") : spec.end();
+  if (sigs == spec.end() || !sigs->is_array()) return Fail("entry does not name this signature");
+  for (const auto& s : *sigs) {
+    auto entry_sig = crypto::Base64Decode(Str(s, "signature"));
+    if (entry_sig.ok() && *entry_sig == signature) return CheckEntryKey(Str(s, "verifier"), signer);
+  }
+  return Fail("entry does not name this signature");
+}
+
 }  // namespace
 
 StatusOr<RekorBundle> RekorBundle::Parse(std::string_view json) {
@@ -74,27 +100,29 @@ std::string RekorBundle::CanonicalPayload() const {
   return j.dump();
 }
 
-Status VerifyRekorBundle(std::string_view bundle_json, const crypto::PublicKey& rekor_key,
-                         std::string_view signature, std::string_view payload,
-                         const crypto::PublicKey& signer) {
-  auto bundle = RekorBundle::Parse(bundle_json);
-  if (!bundle.ok()) return Fail(bundle.status().message());
+Status VerifyEntryTimestamp(const RekorBundle& entry, const crypto::PublicKey& rekor_key) {
   if (!rekor_key
-           .Verify(bundle->CanonicalPayload(), bundle->signed_entry_timestamp,
+           .Verify(entry.CanonicalPayload(), entry.signed_entry_timestamp,
                    crypto::SignatureScheme::kEcdsaDer)
            .ok()) {
     return Fail("signed entry timestamp does not verify with the Rekor public key");
   }
-  if (bundle->log_id != crypto::Sha256Hex(rekor_key.spki_der())) {
-    return Fail("logID " + bundle->log_id + " is not the configured Rekor key");
+  if (entry.log_id != crypto::Sha256Hex(rekor_key.spki_der())) {
+    return Fail("logID " + entry.log_id + " is not the configured Rekor key");
   }
-  auto body_text = crypto::Base64Decode(bundle->body);
+  return Status::Ok();
+}
+
+Status VerifyEntryBody(std::string_view body_b64, std::string_view signature,
+                       std::string_view payload, const crypto::PublicKey& signer) {
+  auto body_text = crypto::Base64Decode(body_b64);
   if (!body_text.ok()) return Fail("body is not base64");
   auto body = nlohmann::json::parse(*body_text, nullptr, false);
   if (body.is_discarded() || !body.is_object()) return Fail("body is not JSON");
   const std::string kind = Str(body, "kind");
-  if (kind != "hashedrekord" && kind != "rekord") return Fail("unsupported entry kind " + kind);
   const auto spec = Obj(body, "spec");
+  if (kind == "dsse") return VerifyDsseBody(spec, signature, payload, signer);
+  if (kind != "hashedrekord" && kind != "rekord") return Fail("unsupported entry kind " + kind);
   const auto sig = Obj(spec, "signature");
   const auto hash = Obj(Obj(spec, "data"), "hash");
   auto entry_sig = crypto::Base64Decode(Str(sig, "content"));
@@ -104,14 +132,16 @@ Status VerifyRekorBundle(std::string_view bundle_json, const crypto::PublicKey& 
   if (Str(hash, "algorithm") != "sha256" || Str(hash, "value") != crypto::Sha256Hex(payload)) {
     return Fail("entry does not name this payload's sha256");
   }
-  const std::string key_b64 = Str(Obj(sig, "publicKey"), "content");
-  if (!key_b64.empty()) {
-    auto key = EntryKey(key_b64);
-    if (!key.ok() || key->spki_der() != signer.spki_der()) {
-      return Fail("entry was made by another key");
-    }
-  }
-  return Status::Ok();
+  return CheckEntryKey(Str(Obj(sig, "publicKey"), "content"), signer);
+}
+
+Status VerifyRekorBundle(std::string_view bundle_json, const crypto::PublicKey& rekor_key,
+                         std::string_view signature, std::string_view payload,
+                         const crypto::PublicKey& signer) {
+  auto bundle = RekorBundle::Parse(bundle_json);
+  if (!bundle.ok()) return Fail(bundle.status().message());
+  CN_RETURN_IF_ERROR(VerifyEntryTimestamp(*bundle, rekor_key));
+  return VerifyEntryBody(bundle->body, signature, payload, signer);
 }
 
 }  // namespace connaisseur::cosign

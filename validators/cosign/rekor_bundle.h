@@ -33,8 +33,21 @@ struct RekorBundle {
 // a hashedrekord/rekord entry whose signature equals `signature` and whose sha256 equals that of
 // `payload`; if the body names a public key or certificate, its key equals `signer`.
 // Every failure is kVerificationFailed saying which check failed.
+// The two halves are VerifyEntryTimestamp and VerifyEntryBody, which sigstore bundles use too.
 Status VerifyRekorBundle(std::string_view bundle_json, const crypto::PublicKey& rekor_key,
                          std::string_view signature, std::string_view payload,
                          const crypto::PublicKey& signer);
+
+// The SET of `entry` verifies under `rekor_key` and its logID is that key's (kVerificationFailed
+// "transparency log bundle: ..." otherwise).
+Status VerifyEntryTimestamp(const RekorBundle& entry, const crypto::PublicKey& rekor_key);
+
+// The entry body (base64 text, as logged) names this signature over `payload` by `signer`:
+// hashedrekord/rekord: spec.signature.content == `signature`, spec.data.hash == sha256(payload),
+// spec.signature.publicKey (when present) is `signer`'s key; dsse: one of spec.signatures has
+// signature == `signature` and, when it names a verifier, `signer`'s key, and spec.payloadHash ==
+// sha256(payload) (the DSSE payload; the envelope hash is not re-derived). Other kinds fail.
+Status VerifyEntryBody(std::string_view body_b64, std::string_view signature,
+                       std::string_view payload, const crypto::PublicKey& signer);
 
 }  // namespace connaisseur::cosign

@@ -6,8 +6,6 @@
 
 namespace connaisseur::cosign {
 
-namespace {
-
 StatusOr<Descriptor> ParseDescriptor(const nlohmann::json& j, const std::string& where) {
   if (!j.is_object()) return InvalidArgumentError(where + " is not an object");
   Descriptor d;
@@ -37,6 +35,8 @@ StatusOr<Descriptor> ParseDescriptor(const nlohmann::json& j, const std::string&
   }
   return d;
 }
+
+namespace {
 
 nlohmann::ordered_json DescriptorJson(const Descriptor& d) {
   nlohmann::ordered_json j;

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,6 +41,10 @@ struct SignatureManifest {
   // fields in go-containerregistry's order, compact.
   std::string Serialize() const;
 };
+
+// One OCI descriptor (`where` names it in messages): kInvalidArgument unless it is an object with
+// a sha256 digest, a non-negative integer size, and string mediaType and annotations if present.
+StatusOr<Descriptor> ParseDescriptor(const nlohmann::json& j, const std::string& where);
 
 // "sha256-<hex>.sig" for an image digest "sha256:<hex>"; kInvalidArgument for other digests.
 StatusOr<std::string> SignatureTag(std::string_view image_digest);
