@@ -1,14 +1,17 @@
 // CosignValidator: the `cosign` validator type (docs/security.md "(4) The registry"). Resolves the
 // image to a manifest digest, reads its `sha256-<hex>.sig` signature manifest from the same
 // repository, verifies every signature layer against each trust root of the rule and applies the
-// threshold/required policy. Trust roots are PEM keys or AWS KMS keys (`awskms://`, fetched
-// with GetPublicKey, cached and refreshed in the background: kms_keys.h) or keyless identities
-// (verified offline against host.fulcioCert, host.ctLogPubkey and host.rekorPubkey:
-// keyless_verifier.h); the other KMS schemes deny with "not supported yet". Registry credentials:
-// `auth` (inline, or a mounted secret), or with `auth.useKeychain` the image pull secrets of the
-// Pod under review and of its service account (runtime/kubernetes/pull_secret_keychain.h); without
-// a cluster context such images are pulled anonymously. Caching and single-flight live in
-// validators/validator_set (one cache for every type), keyed by the digest PinDigest resolves.
+// threshold/required policy. When the .sig layout alone does not satisfy the rule, the sigstore
+// bundles stored as OCI referrers of the image (referrers.h, bundle_verifier.h) are judged too; a
+// root counts when a signature in either place verifies with its key. Trust roots are PEM keys or
+// AWS KMS keys (`awskms://`, fetched with GetPublicKey, cached and refreshed in the background:
+// kms_keys.h) or keyless identities (verified offline against host.fulcioCert, host.ctLogPubkey and
+// host.rekorPubkey: keyless_verifier.h); the other KMS schemes deny with "not supported yet".
+// Registry credentials: `auth` (inline, or a mounted secret), or with `auth.useKeychain` the image
+// pull secrets of the Pod under review and of its service account
+// (runtime/kubernetes/pull_secret_keychain.h); without a cluster context such images are pulled
+// anonymously. Caching and single-flight live in validators/validator_set (one cache for every
+// type), keyed by the digest PinDigest resolves.
 #pragma once
 
 #include <map>

@@ -9,7 +9,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
-#include "runtime/cli/sign_command.h"
+#include "runtime/cli/commands.h"
 #include "runtime/crypto/digest.h"
 #include "runtime/crypto/encoding.h"
 #include "runtime/net/http_client.h"
@@ -178,11 +178,9 @@ TEST_F(CosignBundleRegistryTest, SignBundleCommandWritesTheReferrersTagAndIsAdmi
   auto dir = testing::MakeTempDir("cn-sign-bundle");
   ASSERT_THAT(dir, IsOk());
   ASSERT_THAT(testing::WriteFile(*dir + "/alice.key", alice_.PrivatePem()), IsOk());
-  std::vector<std::string> args = {"sign",     "--key",           *dir + "/alice.key",
-                                   "--bundle", "--insecure-http", host() + "/bundle/cli:v1"};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  ASSERT_EQ(cli::RunSign(static_cast<int>(argv.size()), argv.data()), 0);
+  const std::string key = *dir + "/alice.key", ref = host() + "/bundle/cli:v1";
+  const std::vector<std::string_view> args = {"--key", key, "--bundle", "--insecure-http", ref};
+  ASSERT_EQ(cli::RunSign(args), 0);
   std::filesystem::remove_all(*dir);
 
   // The layout: no .sig tag; the referrers tag lists one bundle manifest whose subject is the
