@@ -1,7 +1,8 @@
 // `connaisseur serve` over TLS on loopback with a cosign validator against the real
 // docker-registry (TLS from the test CA), images pushed and signed by our cosign signer: every
 // signed image of a multi-image Pod pinned to the digest the registry returned, unsigned images
-// denied by name, child approval only for digests this webhook verified.
+// denied by name, child approval only for digests this webhook verified; images signed as sigstore
+// bundles stored as OCI referrers (`connaisseur sign --bundle`) admitted and pinned the same way.
 #include <gtest/gtest.h>
 
 #include <map>
@@ -14,6 +15,7 @@
 #include "tests/integration/webhook/e2e_objects.h"
 #include "tests/integration/webhook/serve_process.h"
 #include "tests/testing/status_matchers.h"
+#include "validators/cosign/bundle_signer.h"
 #include "validators/cosign/signer.h"
 
 namespace connaisseur::testing {
@@ -141,6 +143,65 @@ TEST(CosignE2eTest, PinsEverySignedImageToTheRegistrysDigestAndDeniesUnsigned) {
   EXPECT_NE(metrics->body.find("connaisseur_requests_denied_total{timeout=\"false\"} 2\n"),
             std::string::npos)
       << metrics->body;
+  serve->reset();
+  RunCommand("rm -rf '" + *dir + "'", "/dev/null").ok();
+}
+
+TEST(CosignE2eTest, BundleSignedImageIsAdmittedAndPinnedAnotherKeysBundleAndNoneAreDenied) {
+  if (!RegistryProcess::Available()) GTEST_SKIP() << "docker-registry is not installed";
+  net::GlobalInit();
+  const TestCa* ca = TestCa::Shared();
+  ASSERT_NE(ca, nullptr);
+  auto dir = MakeTempDir("cn-webhook-bundle");
+  ASSERT_THAT(dir, IsOk());
+  auto registry = RegistryProcess::Start(RegistryProcess::Mode::kTls);
+  ASSERT_THAT(registry, IsOk());
+  const std::string host = (*registry)->host();
+  registry::RegistryOptions options;
+  options.ca_pem = ca->ca_cert_pem();
+  auto client = registry::RegistryClient::Create(options);
+  ASSERT_THAT(client, IsOk());
+  auto key = crypto::PrivateKey::Generate(crypto::KeyType::kEcdsaP256);
+  auto stranger = crypto::PrivateKey::Generate(crypto::KeyType::kEcdsaP256);
+  ASSERT_THAT(key, IsOk());
+  ASSERT_THAT(stranger, IsOk());
+  const std::string signed_ref = host + "/team/bundled:v1", other_ref = host + "/team/other:v1",
+                    none_ref = host + "/team/none:v1";
+  auto digest = PushImage(**client, host, "team/bundled", "v1");
+  ASSERT_THAT(digest, IsOk());
+  ASSERT_THAT(PushImage(**client, host, "team/other", "v1"), IsOk());
+  ASSERT_THAT(PushImage(**client, host, "team/none", "v1"), IsOk());
+  auto sign = [&](const std::string& ref, const crypto::PrivateKey& k) {
+    auto image = image::ImageReference::Parse(ref);
+    ASSERT_THAT(image, IsOk()) << ref;
+    auto signed_bundle =
+        cosign::SignImageBundle(**client, *image, cosign::PrivateKeySigner(k), Soon());
+    ASSERT_THAT(signed_bundle, IsOk()) << ref;
+    EXPECT_TRUE(signed_bundle->referrers_tag) << "distribution 2.8 has no referrers API";
+  };
+  sign(signed_ref, *key);
+  sign(other_ref, *stranger);
+
+  const std::string config = *dir + "/values.yaml";
+  ASSERT_THAT(WriteFile(config, CosignConfig(host, key->PublicPem())), IsOk());
+  auto serve = ServeProcess::Start(*ca, {config, *dir + "/serve.log", {}, {}});
+  ASSERT_THAT(serve, IsOk());
+
+  std::string error;
+  const json pod = Workload("Pod", "bundled", PodSpec({signed_ref}));
+  json r = (*serve)->Mutate(Review(pod, "uid-bundled"), &error);
+  ASSERT_TRUE(error.empty()) << error << (*serve)->Log();
+  ASSERT_EQ(r.value("allowed", false), true) << r;
+  EXPECT_EQ(ImagesOf(ApplyPatch(pod, r)), std::vector<std::string>{signed_ref + "@" + *digest});
+
+  r = (*serve)->Mutate(Review(Workload("Pod", "other", PodSpec({other_ref})), "uid-o"), &error);
+  EXPECT_EQ(r.value("allowed", true), false) << r;
+  EXPECT_NE(r["status"].value("message", "").find("does not verify"), std::string::npos) << r;
+  r = (*serve)->Mutate(Review(Workload("Pod", "none", PodSpec({none_ref})), "uid-n"), &error);
+  EXPECT_EQ(r.value("allowed", true), false) << r;
+  const std::string message = r["status"].value("message", "");
+  EXPECT_NE(message.find("no signatures found"), std::string::npos) << r;
+  EXPECT_NE(message.find("referrers tag"), std::string::npos) << r;
   serve->reset();
   RunCommand("rm -rf '" + *dir + "'", "/dev/null").ok();
 }
