@@ -14,6 +14,7 @@
 #include "runtime/crypto/encoding.h"
 #include "runtime/net/http_client.h"
 #include "tests/integration/registry/registry_process.h"
+#include "tests/integration/registry/test_image.h"
 #include "tests/runtime/net/test_ca.h"
 #include "tests/testing/status_matchers.h"
 #include "validators/cosign/bundle_signer.h"
@@ -115,18 +116,8 @@ class CosignBundleRegistryTest : public ::testing::Test {
   std::string host() const { return registry_->host(); }
 
   // Pushes a one-layer OCI image under `repo:v1`; returns its manifest as the registry serves it.
-  registry::Manifest PushImage(const std::string& repo, const std::string& seed) {
-    const std::string layer = "layer bytes of " + seed;
-    const std::string config = R"({"architecture":"amd64","os":"linux","seed":")" + seed + "\"}";
-    EXPECT_THAT(client_->PutBlob(host(), repo, layer, Soon()), IsOk());
-    EXPECT_THAT(client_->PutBlob(host(), repo, config, Soon()), IsOk());
-    const std::string manifest =
-        R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":")" +
-        crypto::OciDigest(config) + R"(","size":)" + std::to_string(config.size()) +
-        R"(},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":")" +
-        crypto::OciDigest(layer) + R"(","size":)" + std::to_string(layer.size()) + "}]}";
-    EXPECT_THAT(client_->PutManifest(host(), repo, "v1", manifest, kOciManifestMediaType, Soon()),
-                IsOk());
+  registry::Manifest PushImage(const std::string& repo) {
+    EXPECT_THAT(testing::PushTestImage(*client_, host(), repo, "v1", Soon()), IsOk()) << repo;
     auto served = client_->GetManifest(host(), repo, "v1", Soon());
     EXPECT_THAT(served, IsOk()) << repo;
     return std::move(served).value();
@@ -174,7 +165,7 @@ class CosignBundleRegistryTest : public ::testing::Test {
 RegistryProcess* CosignBundleRegistryTest::registry_ = nullptr;
 
 TEST_F(CosignBundleRegistryTest, SignBundleCommandWritesTheReferrersTagAndIsAdmittedAndPinned) {
-  const auto image = PushImage("bundle/cli", "cli");
+  const auto image = PushImage("bundle/cli");
   auto dir = testing::MakeTempDir("cn-sign-bundle");
   ASSERT_THAT(dir, IsOk());
   ASSERT_THAT(testing::WriteFile(*dir + "/alice.key", alice_.PrivatePem()), IsOk());
@@ -215,7 +206,7 @@ TEST_F(CosignBundleRegistryTest, SignBundleCommandWritesTheReferrersTagAndIsAdmi
 }
 
 TEST_F(CosignBundleRegistryTest, ASecondSignerIsAppendedToTheReferrersTag) {
-  const auto image = PushImage("bundle/two", "two");
+  const auto image = PushImage("bundle/two");
   ASSERT_THAT(
       SignImageBundle(*client_, Ref(host() + "/bundle/two:v1"), PrivateKeySigner(alice_), Soon()),
       IsOk());
@@ -230,7 +221,7 @@ TEST_F(CosignBundleRegistryTest, ASecondSignerIsAppendedToTheReferrersTag) {
 }
 
 TEST_F(CosignBundleRegistryTest, BundleByAnotherKeyIsDenied) {
-  PushImage("bundle/other", "other");
+  PushImage("bundle/other");
   ASSERT_THAT(
       SignImageBundle(*client_, Ref(host() + "/bundle/other:v1"), PrivateKeySigner(bob_), Soon()),
       IsOk());
@@ -241,7 +232,7 @@ TEST_F(CosignBundleRegistryTest, BundleByAnotherKeyIsDenied) {
 }
 
 TEST_F(CosignBundleRegistryTest, LoggedBundleIsAdmittedWithTheTransparencyLogRequired) {
-  const auto image = PushImage("bundle/logged", "logged");
+  const auto image = PushImage("bundle/logged");
   Publish("bundle/logged", image, LoggedBundle(image.digest, alice_));
   auto v = Validator({{"default", &alice_}});
   auto r = v->Verify(Ref(host() + "/bundle/logged:v1"), Rule("", /*tlog=*/true), Soon());
@@ -250,7 +241,7 @@ TEST_F(CosignBundleRegistryTest, LoggedBundleIsAdmittedWithTheTransparencyLogReq
 }
 
 TEST_F(CosignBundleRegistryTest, BundleWithoutTlogEntryIsDeniedWhenTheLogIsRequired) {
-  PushImage("bundle/unlogged", "unlogged");
+  PushImage("bundle/unlogged");
   ASSERT_THAT(SignImageBundle(*client_, Ref(host() + "/bundle/unlogged:v1"),
                               PrivateKeySigner(alice_), Soon()),
               IsOk());
@@ -261,7 +252,7 @@ TEST_F(CosignBundleRegistryTest, BundleWithoutTlogEntryIsDeniedWhenTheLogIsRequi
 }
 
 TEST_F(CosignBundleRegistryTest, TamperedSignatureIsDenied) {
-  const auto image = PushImage("bundle/tampered-sig", "tampered-sig");
+  const auto image = PushImage("bundle/tampered-sig");
   SigstoreBundle bundle = LoggedBundle(image.digest, alice_);
   bundle.dsse_envelope->signatures[0][10] ^= 0x01;
   Publish("bundle/tampered-sig", image, bundle);
@@ -271,8 +262,8 @@ TEST_F(CosignBundleRegistryTest, TamperedSignatureIsDenied) {
 }
 
 TEST_F(CosignBundleRegistryTest, ValidlySignedStatementForAnotherDigestIsDenied) {
-  const auto image = PushImage("bundle/copied", "copied");
-  const auto other = PushImage("bundle/copied-from", "copied-from");
+  const auto image = PushImage("bundle/copied");
+  const auto other = PushImage("bundle/copied-from");
   // Alice signed `other`; the bundle is attached to `image`.
   Publish("bundle/copied", image, LoggedBundle(other.digest, alice_));
   auto v = Validator({{"default", &alice_}});
@@ -282,7 +273,7 @@ TEST_F(CosignBundleRegistryTest, ValidlySignedStatementForAnotherDigestIsDenied)
 }
 
 TEST_F(CosignBundleRegistryTest, TamperedSignedEntryTimestampIsDenied) {
-  const auto image = PushImage("bundle/tampered-set", "tampered-set");
+  const auto image = PushImage("bundle/tampered-set");
   SigstoreBundle bundle = LoggedBundle(image.digest, alice_);
   bundle.tlog_entries[0].integrated_time += 1;  // the SET no longer covers the entry
   Publish("bundle/tampered-set", image, bundle);
@@ -296,7 +287,7 @@ TEST_F(CosignBundleRegistryTest, TamperedSignedEntryTimestampIsDenied) {
 }
 
 TEST_F(CosignBundleRegistryTest, EntryLoggingAnotherSignatureIsDenied) {
-  const auto image = PushImage("bundle/other-entry", "other-entry");
+  const auto image = PushImage("bundle/other-entry");
   SigstoreBundle bundle = LoggedBundle(image.digest, alice_);
   SigstoreBundle unrelated = LoggedBundle(image.digest, bob_);
   bundle.tlog_entries = unrelated.tlog_entries;  // a genuine SET over bob's entry
@@ -308,7 +299,7 @@ TEST_F(CosignBundleRegistryTest, EntryLoggingAnotherSignatureIsDenied) {
 }
 
 TEST_F(CosignBundleRegistryTest, AttestationBundleIsNotASignature) {
-  const auto image = PushImage("bundle/attestation", "attestation");
+  const auto image = PushImage("bundle/attestation");
   SigstoreBundle bundle = LoggedBundle(image.digest, alice_);
   auto& dsse = *bundle.dsse_envelope;
   dsse.payload = R"({"_type":"https://in-toto.io/Statement/v1","subject":[{"digest":{"sha256":")" +
@@ -326,7 +317,7 @@ TEST_F(CosignBundleRegistryTest, AttestationBundleIsNotASignature) {
 }
 
 TEST_F(CosignBundleRegistryTest, KeylessBundleIsDeniedAsNotSupportedYet) {
-  const auto image = PushImage("bundle/keyless", "keyless");
+  const auto image = PushImage("bundle/keyless");
   SigstoreBundle bundle = LoggedBundle(image.digest, alice_);
   bundle.key_material = SigstoreBundle::KeyMaterial::kCertificate;
   bundle.certificate_der = "not really DER";
@@ -338,7 +329,7 @@ TEST_F(CosignBundleRegistryTest, KeylessBundleIsDeniedAsNotSupportedYet) {
 }
 
 TEST_F(CosignBundleRegistryTest, MessageSignatureOverTheManifestIsAdmitted) {
-  const auto image = PushImage("bundle/message", "message");
+  const auto image = PushImage("bundle/message");
   SigstoreBundle bundle;
   bundle.media_type = std::string(kSigstoreBundleMediaType);
   MessageSignature m;
@@ -360,7 +351,7 @@ TEST_F(CosignBundleRegistryTest, MessageSignatureOverTheManifestIsAdmitted) {
 }
 
 TEST_F(CosignBundleRegistryTest, SigAndBundleTogetherAreAdmittedAndCountPerRoot) {
-  PushImage("bundle/both", "both");
+  PushImage("bundle/both");
   const auto ref = Ref(host() + "/bundle/both:v1");
   ASSERT_THAT(SignImage(*client_, ref, bob_, {}, Soon()), IsOk());                        // .sig
   ASSERT_THAT(SignImageBundle(*client_, ref, PrivateKeySigner(alice_), Soon()), IsOk());  // bundle
@@ -378,7 +369,7 @@ TEST_F(CosignBundleRegistryTest, SigAndBundleTogetherAreAdmittedAndCountPerRoot)
 }
 
 TEST_F(CosignBundleRegistryTest, NoSignatureAnywhereIsDeniedNamingBothPlaces) {
-  const auto image = PushImage("bundle/unsigned", "unsigned");
+  const auto image = PushImage("bundle/unsigned");
   auto v = Validator({{"default", &alice_}});
   EXPECT_THAT(
       v->Verify(Ref(host() + "/bundle/unsigned:v1"), Rule(""), Soon()),

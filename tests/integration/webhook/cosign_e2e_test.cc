@@ -167,10 +167,10 @@ TEST(CosignE2eTest, BundleSignedImageIsAdmittedAndPinnedAnotherKeysBundleAndNone
   ASSERT_THAT(stranger, IsOk());
   const std::string signed_ref = host + "/team/bundled:v1", other_ref = host + "/team/other:v1",
                     none_ref = host + "/team/none:v1";
-  auto digest = PushImage(**client, host, "team/bundled", "v1");
+  auto digest = PushTestImage(**client, host, "team/bundled", "v1", Soon());
   ASSERT_THAT(digest, IsOk());
-  ASSERT_THAT(PushImage(**client, host, "team/other", "v1"), IsOk());
-  ASSERT_THAT(PushImage(**client, host, "team/none", "v1"), IsOk());
+  ASSERT_THAT(PushTestImage(**client, host, "team/other", "v1", Soon()), IsOk());
+  ASSERT_THAT(PushTestImage(**client, host, "team/none", "v1", Soon()), IsOk());
   auto sign = [&](const std::string& ref, const crypto::PrivateKey& k) {
     auto image = image::ImageReference::Parse(ref);
     ASSERT_THAT(image, IsOk()) << ref;
