@@ -35,8 +35,9 @@ StatusOr<std::vector<SignedLayer>> SignatureLayers(registry::RegistryClient& cli
 
 // Judges the sigstore bundles stored as referrers of the image for every root whose outcome
 // (`outcomes[i]`, key `keys[i]`) the .sig layout did not make valid: a bundle that verifies makes
-// the root valid, else its reason joins the root's. `had_layers`: the .sig tag held signatures;
-// without them and without bundles, kNotFound names both places looked at.
+// the root valid, else its reason joins the root's. A keyless root (null key) gets no bundle.
+// `had_layers`: the .sig tag held signatures; without them and without bundles, kNotFound names
+// both places looked at.
 Status AddBundleOutcomes(registry::RegistryClient& client, const image::ImageReference& image,
                          const std::string& digest, const std::string& sig_tag, bool had_layers,
                          const std::vector<const crypto::PublicKey*>& keys, const TlogPolicy& tlog,
@@ -53,8 +54,11 @@ Status AddBundleOutcomes(registry::RegistryClient& client, const image::ImageRef
   const BundleSubject subject{digest, search.image_manifest ? &*search.image_manifest : nullptr};
   for (size_t i = 0; i < keys.size(); ++i) {
     if (outcomes[i].valid) continue;
-    RootOutcome by_bundle =
-        CheckRootBundles(outcomes[i].root, *keys[i], search.bundles, subject, tlog);
+    RootOutcome by_bundle{outcomes[i].root, false,
+                          "sigstore bundles are not verified for keyless roots yet"};
+    if (keys[i] != nullptr) {
+      by_bundle = CheckRootBundles(outcomes[i].root, *keys[i], search.bundles, subject, tlog);
+    }
     if (by_bundle.valid || !had_layers) {
       outcomes[i] = std::move(by_bundle);
     } else {

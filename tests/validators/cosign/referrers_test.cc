@@ -16,6 +16,7 @@
 #include "runtime/net/http_client.h"
 #include "tests/runtime/net/test_https_server.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/validators/cosign/keyless_fixture.h"
 #include "validators/cosign/bundle_signer.h"
 #include "validators/cosign/cosign_validator.h"
 
@@ -34,8 +35,8 @@ Deadline Soon() { return Deadline::In(std::chrono::seconds(10)); }
 class ReferrersRegistry {
  public:
   ReferrersRegistry() {
-    auto s = testing::TestHttpsServer::Start(
-        "", "", [this](const testing::TestRequest& r) { return Serve(r); });
+    auto s = ::connaisseur::testing::TestHttpsServer::Start(
+        "", "", [this](const ::connaisseur::testing::TestRequest& r) { return Serve(r); });
     EXPECT_THAT(s, IsOk());
     server_ = std::move(s).value();
   }
@@ -54,10 +55,10 @@ class ReferrersRegistry {
   }
 
  private:
-  testing::TestResponse Serve(const testing::TestRequest& r) {
+  ::connaisseur::testing::TestResponse Serve(const ::connaisseur::testing::TestRequest& r) {
     std::lock_guard<std::mutex> lock(mu_);
     requests_.push_back(r.method + " " + r.path + (r.query.empty() ? "" : "?" + r.query));
-    testing::TestResponse out;
+    ::connaisseur::testing::TestResponse out;
     if (r.method == "HEAD") return out;  // every blob "exists": uploads are skipped
     if (r.method == "PUT") {
       out.status = 201;
@@ -77,7 +78,7 @@ class ReferrersRegistry {
     return out;
   }
 
-  std::unique_ptr<testing::TestHttpsServer> server_;
+  std::unique_ptr<::connaisseur::testing::TestHttpsServer> server_;
   mutable std::mutex mu_;
   std::map<std::string, std::pair<int, std::string>> routes_;
   std::vector<std::string> requests_;
@@ -257,6 +258,29 @@ TEST_F(ReferrersTest, TheValidatorAdmitsAnImageSignedOnlyThroughTheReferrersApi)
   auto verified = (*v)->Verify(*image, rule, Soon());
   ASSERT_THAT(verified, IsOk());
   EXPECT_EQ(verified->digest, image_.digest);
+}
+
+TEST_F(ReferrersTest, AKeylessRootIsNotSatisfiedByABundleAndSaysSo) {
+  registry_.Set(ApiPath(), 200, Index({ServeBundle(alice_, image_.digest)}));
+  auto fixture = testing::KeylessFixture::Create();
+  ASSERT_THAT(fixture, IsOk());
+  config::ValidatorConfig config;
+  config.name = "referrers";
+  config.type = config::ValidatorType::kCosign;
+  config.cosign_host = fixture->Host();
+  config::TrustRoot root;
+  root.name = "default";
+  root.keyless = config::Keyless{"https://accounts.example.com", "", "alice@example.com", ""};
+  config.trust_roots = {root};
+  CosignValidator::Options options;
+  options.plain_http = true;
+  auto v = CosignValidator::Create(config, options);
+  ASSERT_THAT(v, IsOk());
+  auto image = image::ImageReference::Parse(registry_.host() + "/" + kRepo + ":v1");
+  ASSERT_THAT(image, IsOk());
+  EXPECT_THAT((*v)->Verify(*image, config::RuleOptions{}, Soon()),
+              StatusIs(StatusCode::kVerificationFailed,
+                       HasSubstr("sigstore bundles are not verified for keyless roots yet")));
 }
 
 }  // namespace
