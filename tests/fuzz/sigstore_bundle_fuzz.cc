@@ -1,0 +1,75 @@
+// Fuzzes the sigstore bundle a registry serves as an OCI referrer (validators/cosign/
+// sigstore_bundle.h) and its judgement (bundle_verifier.h). Invariants: no crash or sanitizer
+// report; Serialize() of a parsed bundle parses back to the same fields; a bundle that verifies
+// under the harness's key (with or without the transparency log) holds a DSSE cosign statement or
+// a message signature, never a keyless certificate.
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+#include "runtime/crypto/private_key.h"
+#include "validators/cosign/bundle_verifier.h"
+#include "validators/cosign/sigstore_bundle.h"
+
+namespace {
+
+using namespace connaisseur;
+using namespace connaisseur::cosign;
+
+constexpr size_t kMaxInput = 64 * 1024;
+constexpr std::string_view kImageDigest =
+    "sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+
+void Check(bool ok) {
+  if (!ok) std::abort();
+}
+
+const crypto::PublicKey& Key() {
+  static const crypto::PublicKey key =
+      crypto::PrivateKey::FromPem(
+          "-----BEGIN PRIVATE KEY-----\n"
+          "MC4CAQAwBQYDK2VwBCIEIBrBPfk87Chwaj5ULVkuSsRHpugyhDuwItuPLszocvgm\n"
+          "-----END PRIVATE KEY-----\n")
+          .value()
+          .Public()
+          .value();
+  return key;
+}
+
+void CheckRoundTrip(const SigstoreBundle& b) {
+  auto again = SigstoreBundle::Parse(b.Serialize());
+  Check(again.ok());
+  Check(again->key_material == b.key_material && again->certificate_der == b.certificate_der &&
+        again->tlog_entries.size() == b.tlog_entries.size() &&
+        again->dsse_envelope.has_value() == b.dsse_envelope.has_value() &&
+        again->message_signature.has_value() == b.message_signature.has_value());
+  if (b.dsse_envelope) {
+    Check(again->dsse_envelope->payload == b.dsse_envelope->payload &&
+          again->dsse_envelope->signatures == b.dsse_envelope->signatures);
+  }
+  for (size_t i = 0; i < b.tlog_entries.size(); ++i) {
+    Check(again->tlog_entries[i].canonicalized_body == b.tlog_entries[i].canonicalized_body &&
+          again->tlog_entries[i].log_index == b.tlog_entries[i].log_index &&
+          again->tlog_entries[i].signed_entry_timestamp ==
+              b.tlog_entries[i].signed_entry_timestamp);
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size > kMaxInput) return 0;
+  auto bundle = SigstoreBundle::Parse(std::string_view(reinterpret_cast<const char*>(data), size));
+  if (!bundle.ok()) return 0;
+  CheckRoundTrip(*bundle);
+  const std::string manifest = "{}";
+  const BundleSubject subject{kImageDigest, &manifest};
+  for (bool tlog_required : {false, true}) {
+    const TlogPolicy tlog{tlog_required, &Key()};
+    if (!VerifyBundle(*bundle, Key(), subject, tlog).ok()) continue;
+    Check(bundle->key_material == SigstoreBundle::KeyMaterial::kPublicKey);
+  }
+  return 0;
+}
