@@ -4,6 +4,7 @@
 #include "runtime/matching/rule_index.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <utility>
 
@@ -117,6 +118,7 @@ class InfixAutomaton {
         queue.push_back(kid);
       }
     }
+    BuildTransitions(queue);
   }
 
   // Appends to *out the rules whose infix occurs in `text` (unordered, repeated when an infix
@@ -125,7 +127,7 @@ class InfixAutomaton {
     if (nodes_.size() == 1) return;
     uint32_t node = 0;
     for (char c : text) {
-      node = Step(node, c);
+      node = delta_.empty() ? Step(node, c) : delta_[node * classes_ + byte_class_[Byte(c)]];
       for (uint32_t hit = nodes_[node].rules.empty() ? nodes_[node].output : node; hit != 0;
            hit = nodes_[hit].output) {
         out->insert(out->end(), nodes_[hit].rules.begin(), nodes_[hit].rules.end());
@@ -159,7 +161,37 @@ class InfixAutomaton {
     }
   }
 
+  // Largest transition table built, in entries (16 MiB); past it Collect follows failure links.
+  static constexpr size_t kMaxTransitions = size_t{1} << 22;
+
+  static unsigned Byte(char c) { return static_cast<unsigned char>(c); }
+
+  // The complete transition table delta_[node * classes_ + class], so Collect takes one lookup
+  // per text byte. Bytes no infix holds share class 0 (from any node they lead to the root).
+  // `order` is every node but the root, breadth first: a node's failure target comes before it.
+  void BuildTransitions(const std::vector<uint32_t>& order) {
+    classes_ = 1;
+    for (const Node& n : nodes_) {
+      for (const auto& kid : n.children) {
+        if (byte_class_[Byte(kid.first)] == 0) byte_class_[Byte(kid.first)] = classes_++;
+      }
+    }
+    if (nodes_.size() * classes_ > kMaxTransitions) return;
+    delta_.assign(nodes_.size() * classes_, 0);
+    for (const auto& [c, kid] : nodes_[0].children) delta_[byte_class_[Byte(c)]] = kid;
+    for (uint32_t node : order) {
+      const uint32_t* from_fail = &delta_[nodes_[node].fail * classes_];
+      std::copy(from_fail, from_fail + classes_, &delta_[node * classes_]);
+      for (const auto& [c, kid] : nodes_[node].children) {
+        delta_[node * classes_ + byte_class_[Byte(c)]] = kid;
+      }
+    }
+  }
+
   std::vector<Node> nodes_;
+  std::array<uint16_t, 256> byte_class_{};
+  size_t classes_ = 1;
+  std::vector<uint32_t> delta_;  // empty when over kMaxTransitions
 };
 
 }  // namespace

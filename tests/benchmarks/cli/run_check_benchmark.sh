@@ -3,6 +3,8 @@
 #   1. 100,000 distinct images, 1,000 rules        (target: < 3 s wall)
 #   2. 1,000,000 images with repeats, 1,000 rules  (target: < 10 s wall, < 200 MB peak RSS)
 #   3. idle RSS: one image with the default script and the demo values loaded
+#   4. run 1 with a single rule (`*:*`): run 1 must cost at most 1.5x this (issue 16 item 4); compare
+#      the two from the same run, the machine's load moves both
 # Prints wall time and peak RSS from /usr/bin/time -v; the jsonl output goes to /dev/null after
 # its line count is checked.
 #
@@ -36,6 +38,7 @@ echo "machine: $(nproc) cores, $(sed -n 's/^model name\t*: //p' /proc/cpuinfo | 
 echo "binary:  $bin"
 "$gen" "$work/distinct" 100000 100000 1000
 "$gen" "$work/repeats" 1000000 100000 1000
+"$gen" "$work/one-rule" 100000 100000 1
 measure "100k distinct images, 1000 rules" 100000 \
   "$bin" check --plan --output jsonl --config "$work/distinct/values.yaml" \
   --images "$work/distinct/images.txt"
@@ -44,3 +47,6 @@ measure "1M images (100k distinct), 1000 rules" 1000000 \
   --images "$work/repeats/images.txt"
 measure "idle: 1 image, default script, demo values" 1 \
   "$bin" check --plan --output jsonl --config "$root/examples/values-demo.yaml" nginx
+measure "100k distinct images, 1 rule" 100000 \
+  "$bin" check --plan --output jsonl --config "$work/one-rule/values.yaml" \
+  --images "$work/one-rule/images.txt"
