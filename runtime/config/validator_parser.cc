@@ -161,10 +161,12 @@ TrustRoot ParseTrustRoot(const json& value, const std::string& path, ValidatorCo
         WarnAboutKeylessHost(diag, path, root.name, v.cosign_host);
       }
       // Accepted so that Connaisseur files load, but this build cannot verify them: say so at
-      // lint time rather than only in the first denial. AWS KMS keys (awskms://) are verified;
-      // a malformed one makes the validator deny, named among the validator warnings.
-      const bool aws_kms = root.key.starts_with("awskms://");
-      if (IsKmsRef(root.key) && !aws_kms) {
+      // lint time rather than only in the first denial. AWS KMS (awskms://) and Vault transit
+      // (hashivault://) keys are verified; a malformed one makes the validator deny, named
+      // among the validator warnings.
+      const bool verified_kms =
+          root.key.starts_with("awskms://") || root.key.starts_with("hashivault://");
+      if (IsKmsRef(root.key) && !verified_kms) {
         diag.Warning(path,
                      "KMS key trust roots are not supported by this build yet: images they "
                      "must verify are denied");

@@ -7,6 +7,8 @@
 #include "runtime/aws/kms_key_uri.h"
 #include "runtime/crypto/digest.h"
 #include "runtime/join.h"
+#include "runtime/vault/transit_client.h"
+#include "runtime/vault/transit_key_uri.h"
 
 namespace connaisseur::cosign {
 namespace {
@@ -99,6 +101,32 @@ class AwsKmsSigner final : public PayloadSigner {
   const Algorithm algorithm_;
 };
 
+// A Vault transit key's source: the client is made on first use (the environment may lack the
+// token when the values are only linted), and every fetch reads the key's latest version.
+StatusOr<std::shared_ptr<const KeySource>> VaultKeySource(std::string_view reference,
+                                                          const KmsSettings& settings) {
+  CN_ASSIGN_OR_RETURN(vault::TransitKeyUri uri, vault::ParseTransitKeyUri(reference));
+  struct Lazy {
+    std::mutex mu;
+    std::unique_ptr<vault::TransitClient> client;  // guarded by mu
+  };
+  auto lazy = std::make_shared<Lazy>();
+  auto fetch = [lazy, uri, env = settings.vault_env](Deadline deadline) -> StatusOr<std::string> {
+    const vault::TransitClient* client = nullptr;
+    {
+      std::lock_guard<std::mutex> lock(lazy->mu);
+      if (!lazy->client) {
+        CN_ASSIGN_OR_RETURN(lazy->client, vault::TransitClient::Create(uri, env));
+      }
+      client = lazy->client.get();
+    }
+    CN_ASSIGN_OR_RETURN(vault::TransitPublicKey key, client->ReadPublicKey(deadline));
+    return std::move(key.spki_der);
+  };
+  return std::shared_ptr<const KeySource>(std::make_shared<RemoteKeySource>(
+      "Vault key " + std::string(reference), std::move(fetch), settings.refresh));
+}
+
 }  // namespace
 
 bool IsKmsReference(std::string_view key) {
@@ -106,7 +134,9 @@ bool IsKmsReference(std::string_view key) {
                      [&](std::string_view scheme) { return key.starts_with(scheme); });
 }
 
-bool IsSupportedKmsReference(std::string_view key) { return aws::IsAwsKmsUri(key); }
+bool IsSupportedKmsReference(std::string_view key) {
+  return aws::IsAwsKmsUri(key) || vault::IsTransitKeyUri(key);
+}
 
 std::string KmsScheme(std::string_view key) {
   for (std::string_view scheme : kKmsSchemes) {
@@ -117,6 +147,7 @@ std::string KmsScheme(std::string_view key) {
 
 StatusOr<std::shared_ptr<const KeySource>> KmsKeySource(std::string_view reference,
                                                         const KmsSettings& settings) {
+  if (vault::IsTransitKeyUri(reference)) return VaultKeySource(reference, settings);
   if (!IsSupportedKmsReference(reference)) {
     return InvalidArgumentError(KmsScheme(reference) + " keys are not supported yet");
   }
@@ -135,7 +166,7 @@ StatusOr<std::shared_ptr<const KeySource>> KmsKeySource(std::string_view referen
 StatusOr<std::unique_ptr<PayloadSigner>> KmsPayloadSigner(std::string_view reference,
                                                           const KmsSettings& settings,
                                                           Deadline deadline) {
-  if (!IsSupportedKmsReference(reference)) {
+  if (!aws::IsAwsKmsUri(reference)) {
     return InvalidArgumentError(KmsScheme(reference) + " keys are not supported yet");
   }
   CN_ASSIGN_OR_RETURN(aws::KmsKeyUri uri, aws::ParseKmsKeyUri(reference));

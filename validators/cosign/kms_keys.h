@@ -1,8 +1,10 @@
 // KMS key references (`awskms://`, `gcpkms://`, `hashivault://`, `azurekms://`, `k8s://`) in
 // cosign trust roots and in `connaisseur sign --key`. This build speaks AWS KMS
 // (runtime/aws/): its trust roots get a RemoteKeySource reading GetPublicKey, and `sign` signs
-// through KMS Sign. The other schemes are recognised but not supported yet: their trust roots
-// deny ("... not supported yet") and `sign` refuses them.
+// through KMS Sign. HashiCorp Vault transit keys (runtime/vault/) are trust roots too: a
+// RemoteKeySource reading the key's latest version; `sign` does not sign through Vault yet.
+// The other schemes are recognised but not supported yet: their trust roots deny ("... not
+// supported yet") and `sign` refuses them.
 #pragma once
 
 #include <memory>
@@ -20,7 +22,7 @@ namespace connaisseur::cosign {
 
 // Any of the five schemes cosign knows.
 bool IsKmsReference(std::string_view key);
-// Those this build can use (awskms://).
+// Those this build can verify with (awskms://, hashivault://).
 bool IsSupportedKmsReference(std::string_view key);
 // "gcpkms://" etc. of a KMS reference, for messages.
 std::string KmsScheme(std::string_view key);
@@ -28,6 +30,9 @@ std::string KmsScheme(std::string_view key);
 struct KmsSettings {
   // Where AWS credentials, region, endpoints and CA bundle are read (runtime/aws/kms_client.h).
   aws::Environment aws_env = aws::ProcessEnvironment();
+  // Where VAULT_ADDR, VAULT_TOKEN, TRANSIT_SECRET_ENGINE_PATH, VAULT_NAMESPACE and VAULT_CACERT
+  // are read (runtime/vault/transit_client.h).
+  aws::Environment vault_env = aws::ProcessEnvironment();
   RemoteKeySource::Options refresh;
 };
 

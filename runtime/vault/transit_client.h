@@ -1,0 +1,67 @@
+// TransitClient: reads the public key of one HashiCorp Vault transit key, as cosign's Vault
+// provider does: `GET $VAULT_ADDR/v1/<mount>/keys/<name>` with the token in `X-Vault-Token`,
+// and the public key of the answer's `latest_version` (cosign verifies against that version
+// only; older versions are not trusted, so rotating the key in Vault retires them).
+//
+// Settings, as cosign and the Vault CLI read them (docs/configuration.md "HashiCorp Vault keys"):
+//   VAULT_ADDR                  https://host[:port] of Vault (required; https only: the token
+//                               travels with every request);
+//   VAULT_TOKEN                 the token (required); a secret: never logged nor in messages;
+//   TRANSIT_SECRET_ENGINE_PATH  the transit mount, default "transit";
+//   VAULT_NAMESPACE             sent as X-Vault-Namespace when set (Vault Enterprise);
+//   VAULT_CACERT                a PEM CA bundle file trusted beside the system CAs.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "runtime/deadline.h"
+#include "runtime/net/http_client.h"
+#include "runtime/status.h"
+#include "runtime/vault/transit_key_uri.h"
+
+namespace connaisseur::vault {
+
+// Where the settings are read; an empty value counts as unset.
+using Environment = std::function<std::optional<std::string>(std::string_view name)>;
+
+struct TransitPublicKey {
+  std::string type;  // Vault's key type: "ecdsa-p256", "rsa-2048", "ed25519", ...
+  uint64_t latest_version = 0;
+  std::string spki_der;  // DER SubjectPublicKeyInfo of the latest version
+};
+
+class TransitClient {
+ public:
+  // Resolves address, token, mount, namespace and CA bundle now (no network). Errors:
+  // kInvalidArgument naming the missing or malformed setting (never the token's value).
+  static StatusOr<std::unique_ptr<TransitClient>> Create(const TransitKeyUri& key,
+                                                         const Environment& env);
+
+  // The key's latest public key. Errors name the URL, the HTTP status and Vault's `errors`
+  // (kPermissionDenied for 401/403, kNotFound for 404, kUnavailable for a 5xx or no answer,
+  // kInvalidArgument for an answer without a usable public key).
+  StatusOr<TransitPublicKey> ReadPublicKey(Deadline deadline) const;
+
+  // "https://vault:8200/v1/transit/keys/cosign": what every message names.
+  const std::string& key_url() const { return key_url_; }
+
+ private:
+  TransitClient(std::string key_url, std::string token, std::string ns,
+                std::unique_ptr<net::HttpClient> http)
+      : key_url_(std::move(key_url)),
+        token_(std::move(token)),
+        namespace_(std::move(ns)),
+        http_(std::move(http)) {}
+
+  const std::string key_url_;
+  const std::string token_;
+  const std::string namespace_;
+  const std::unique_ptr<net::HttpClient> http_;
+};
+
+}  // namespace connaisseur::vault
