@@ -55,6 +55,10 @@ TEST(ConfigValuesTest, WarnsAboutTrustRootsAndValidatorsThisBuildCannotVerify) {
       {"{name: c, type: cosign, trustRoots: [{name: kms, key: 'gcpkms://projects/p/locations/l/"
        "keyRings/r/cryptoKeys/k'}]}",
        "application.validators[1].trustRoots[0]: KMS key trust roots are not supported"},
+      {"{name: c, type: cosign, trustRoots: [{name: kms, key: 'azurekms://vault.example/k'}]}",
+       "application.validators[1].trustRoots[0]: KMS key trust roots are not supported"},
+      {"{name: c, type: cosign, trustRoots: [{name: kms, key: 'k8s://ns/secret'}]}",
+       "application.validators[1].trustRoots[0]: KMS key trust roots are not supported"},
       {"{name: nt, type: notation, trustRoots: [{name: default, cert: " + kCert + "}]}",
        "application.validators[1]: validator \"nt\" is of type notation, which this build "
        "cannot verify yet"},
@@ -71,6 +75,11 @@ TEST(ConfigValuesTest, WarnsAboutTrustRootsAndValidatorsThisBuildCannotVerify) {
                            "'awskms:///arn:aws:kms:us-east-1:111122223333:alias/cosign'}]}",
                   kP));
   EXPECT_THAT(aws.warnings, IsEmpty());
+  // Nor are HashiCorp Vault transit keys.
+  Config vault = MustLoad(V3(
+      kAllow + ", {name: c, type: cosign, trustRoots: [{name: kms, key: 'hashivault://cosign'}]}",
+      kP));
+  EXPECT_THAT(vault.warnings, IsEmpty());
 }
 
 // Keyless roots are verified; lint warns only about what their host block lacks.

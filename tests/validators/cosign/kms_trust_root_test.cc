@@ -1,7 +1,8 @@
 // The cosign validator's AWS KMS trust roots against FakeAws, without a registry: keys come from
 // KMS (and are fetched before any registry request), a KMS that cannot be reached denies and
 // fails CheckReachable (what /ready asks) naming the root and the KMS failure, malformed
-// references fail at load, and the other KMS schemes keep denying as unsupported. The signer
+// references (awskms:// and hashivault://) fail at load, and the other KMS schemes keep denying
+// as unsupported (Vault keys against a registry: cosign_vault_registry_test.cc). The signer
 // side (KmsPayloadSigner) picks the algorithm the key offers. Signing and verifying through a
 // real registry: tests/integration/registry/cosign_kms_registry_test.cc.
 #include <gmock/gmock.h>
@@ -139,6 +140,9 @@ TEST_F(KmsTrustRootTest, MalformedReferenceFailsAtLoadAndOtherSchemesStayUnsuppo
   EXPECT_THAT(Validator({{"default", "awskms:///not-a-key"}}, Settings()),
               StatusIs(StatusCode::kInvalidArgument,
                        HasSubstr("trust root default: invalid awskms key reference")));
+  EXPECT_THAT(Validator({{"default", "hashivault://transit/keys/cosign"}}, Settings()),
+              StatusIs(StatusCode::kInvalidArgument,
+                       HasSubstr("trust root default: invalid Vault key reference")));
   auto gcp = Validator({{"default", "gcpkms://projects/p/locations/l/keyRings/r/cryptoKeys/k"}},
                        Settings());
   ASSERT_THAT(gcp, IsOk());

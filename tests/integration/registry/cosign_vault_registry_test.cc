@@ -1,0 +1,186 @@
+// HashiCorp Vault transit keys end to end against the real docker-registry and FakeVault (a
+// loopback Vault that checks X-Vault-Token): an image signed with the Vault-held key (as `cosign
+// sign --key hashivault://cosign` signs, through transit) is admitted and pinned by a cosign
+// validator whose trust root is `hashivault://cosign`; one signed with another key is denied;
+// after a rotation only the latest version is trusted, as cosign verifies; a refused token and
+// a Vault that cannot be reached deny naming Vault's answer, and /ready (CheckReachable) fails.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "tests/integration/registry/registry_process.h"
+#include "tests/integration/registry/test_image.h"
+#include "tests/runtime/vault/fake_vault.h"
+#include "tests/testing/status_matchers.h"
+#include "validators/cosign/cosign_validator.h"
+#include "validators/cosign/signer.h"
+#include "validators/validator_set.h"
+
+namespace connaisseur::cosign {
+namespace {
+
+using ::connaisseur::testing::FakeVault;
+using ::connaisseur::testing::RegistryProcess;
+using ::testing::HasSubstr;
+using Variables = std::map<std::string, std::string, std::less<>>;
+
+Deadline Soon() { return Deadline::In(std::chrono::seconds(20)); }
+
+image::ImageReference Ref(const std::string& text) {
+  auto r = image::ImageReference::Parse(text);
+  EXPECT_THAT(r, IsOk()) << text;
+  return std::move(r).value();
+}
+
+class CosignVaultRegistryTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    if (!RegistryProcess::Available()) return;
+    net::GlobalInit();
+    auto r = RegistryProcess::Start(RegistryProcess::Mode::kPlain);
+    ASSERT_THAT(r, IsOk());
+    registry_ = std::move(r).value().release();
+  }
+  static void TearDownTestSuite() {
+    delete registry_;  // NOLINT: suite-lifetime fixture
+    registry_ = nullptr;
+  }
+  void SetUp() override {
+    if (!RegistryProcess::Available()) GTEST_SKIP() << "docker-registry is not installed";
+    registry::RegistryOptions options;
+    options.plain_http = true;
+    auto c = registry::RegistryClient::Create(options);
+    ASSERT_THAT(c, IsOk());
+    client_ = std::move(c).value();
+    auto vault = FakeVault::Start();
+    ASSERT_THAT(vault, IsOk());
+    vault_ = std::move(vault).value();
+    ASSERT_TRUE(vault_->AddKey("cosign", crypto::KeyType::kEcdsaP256));
+  }
+
+  std::string host() const { return registry_->host(); }
+
+  // The webhook Pod's Vault settings.
+  Variables Env() const {
+    return {{"VAULT_ADDR", vault_->url()},
+            {"VAULT_TOKEN", vault_->options().token},
+            {"VAULT_CACERT", vault_->ca_path()}};
+  }
+
+  // Pushes `repo:v1`; returns "host/repo:v1".
+  std::string Push(const std::string& repo) {
+    auto digest = testing::PushTestImage(*client_, host(), repo, "v1", Soon());
+    EXPECT_THAT(digest, IsOk()) << repo;
+    digests_[repo] = digest.ok() ? *digest : "";
+    return host() + "/" + repo + ":v1";
+  }
+
+  // Signs as transit signs with version `version` of the Vault key.
+  void SignWithVaultKey(const std::string& image, size_t version) {
+    const crypto::PrivateKey* key = vault_->PrivateKey("cosign", version);
+    ASSERT_NE(key, nullptr);
+    ASSERT_THAT(SignImage(*client_, Ref(image), *key, {}, Soon()), IsOk());
+  }
+
+  // The webhook's verifier: one cosign validator whose trust root is `key`.
+  std::unique_ptr<validators::ValidatorSet> Verifier(const std::string& key, Variables env) {
+    config::ValidatorConfig config;
+    config.name = "vault";
+    config.type = config::ValidatorType::kCosign;
+    config.trust_roots = {{"default", key, "", "", std::nullopt}};
+    CosignValidator::Options options;
+    options.plain_http = true;
+    options.kms.vault_env = aws::MapEnvironment(std::move(env));
+    auto v = CosignValidator::Create(config, std::move(options));
+    EXPECT_THAT(v, IsOk());
+    validators::ValidatorSet::ValidatorMap map;
+    map.emplace("vault", std::move(v).value());
+    return std::make_unique<validators::ValidatorSet>(std::move(map),
+                                                      validators::VerificationCache::Options{});
+  }
+
+  config::Rule RuleFor(const std::string& pattern) const {
+    config::Rule rule;
+    rule.pattern = pattern;
+    rule.validator = "vault";
+    rule.with.verify_in_transparency_log = false;
+    rule.with_json = {{"verifyInTransparencyLog", false}};
+    return rule;
+  }
+
+  static RegistryProcess* registry_;
+  std::unique_ptr<registry::RegistryClient> client_;
+  std::unique_ptr<FakeVault> vault_;
+  std::map<std::string, std::string> digests_;
+};
+
+RegistryProcess* CosignVaultRegistryTest::registry_ = nullptr;
+
+TEST_F(CosignVaultRegistryTest, SignedWithTheVaultKeyIsAdmittedAndPinned) {
+  const std::string image = Push("vault/app");
+  SignWithVaultKey(image, 1);
+  auto verified = Verifier("hashivault://cosign", Env())
+                      ->Verify(RuleFor(host() + "/vault/*"), Ref(image), Soon());
+  ASSERT_THAT(verified, IsOk());
+  EXPECT_EQ(verified->digest, digests_["vault/app"]);
+  EXPECT_EQ(vault_->key_reads(), 1u);
+  EXPECT_THAT(vault_->rejections(), ::testing::IsEmpty());
+}
+
+TEST_F(CosignVaultRegistryTest, SignedWithAnotherKeyIsDenied) {
+  const std::string image = Push("vault/other");
+  auto other = crypto::PrivateKey::Generate(crypto::KeyType::kEcdsaP256);
+  ASSERT_THAT(other, IsOk());
+  ASSERT_THAT(SignImage(*client_, Ref(image), *other, {}, Soon()), IsOk());
+  EXPECT_THAT(Verifier("hashivault://cosign", Env())
+                  ->Verify(RuleFor(host() + "/vault/*"), Ref(image), Soon()),
+              StatusIs(StatusCode::kVerificationFailed,
+                       HasSubstr("validation threshold not reached (0/1)")));
+}
+
+TEST_F(CosignVaultRegistryTest, OnlyTheLatestVersionIsTrustedAfterARotation) {
+  const std::string old_image = Push("vault/old");
+  SignWithVaultKey(old_image, 1);
+  ASSERT_TRUE(vault_->RotateKey("cosign"));
+  const std::string new_image = Push("vault/new");
+  SignWithVaultKey(new_image, 2);
+  auto verifier = Verifier("hashivault://cosign", Env());
+  EXPECT_THAT(verifier->Verify(RuleFor(host() + "/vault/*"), Ref(new_image), Soon()), IsOk());
+  EXPECT_THAT(verifier->Verify(RuleFor(host() + "/vault/*"), Ref(old_image), Soon()),
+              StatusIs(StatusCode::kVerificationFailed,
+                       HasSubstr("validation threshold not reached (0/1)")));
+}
+
+TEST_F(CosignVaultRegistryTest, ARefusedTokenIsDeniedWithVaultsAnswer) {
+  const std::string image = Push("vault/token");
+  SignWithVaultKey(image, 1);
+  Variables env = Env();
+  env["VAULT_TOKEN"] = "hvs.not-the-token";
+  auto verifier = Verifier("hashivault://cosign", env);
+  auto denied = verifier->Verify(RuleFor(host() + "/vault/*"), Ref(image), Soon());
+  EXPECT_THAT(denied, StatusIs(StatusCode::kPermissionDenied,
+                               HasSubstr("trust root default: Vault key hashivault://cosign: "
+                                         "Vault key read GET " +
+                                         vault_->url() +
+                                         "/v1/transit/keys/cosign: HTTP 403: permission denied")));
+  EXPECT_THAT(denied.status().message(), ::testing::Not(HasSubstr("hvs.")));
+  EXPECT_THAT(verifier->CheckBackends(Soon()),
+              StatusIs(StatusCode::kPermissionDenied, HasSubstr("Vault key hashivault://cosign")));
+}
+
+TEST_F(CosignVaultRegistryTest, VaultDownIsDeniedWithItsMessage) {
+  const std::string image = Push("vault/down");
+  SignWithVaultKey(image, 1);
+  const std::string url = vault_->url();
+  const Variables env = Env();
+  vault_.reset();  // Vault goes away
+  auto verifier = Verifier("hashivault://cosign", env);
+  EXPECT_THAT(verifier->Verify(RuleFor(host() + "/vault/*"), Ref(image), Soon()),
+              StatusIs(StatusCode::kUnavailable,
+                       HasSubstr("trust root default: Vault key hashivault://cosign: Vault key "
+                                 "read GET " +
+                                 url + "/v1/transit/keys/cosign")));
+  EXPECT_THAT(verifier->CheckBackends(Soon()), StatusIs(StatusCode::kUnavailable, HasSubstr(url)));
+}
+
+}  // namespace
+}  // namespace connaisseur::cosign
