@@ -22,6 +22,12 @@ bool IsKmsRef(std::string_view key) {
   return false;
 }
 
+// AWS KMS (awskms://) and Vault transit (hashivault://) keys are verified by this build; a
+// malformed one makes the validator deny, named among the validator warnings.
+bool IsVerifiedKmsRef(std::string_view key) {
+  return key.starts_with("awskms://") || key.starts_with("hashivault://");
+}
+
 bool IsBlank(std::string_view s) {
   return s.find_first_not_of(" \t\r\n") == std::string_view::npos;
 }
@@ -161,12 +167,8 @@ TrustRoot ParseTrustRoot(const json& value, const std::string& path, ValidatorCo
         WarnAboutKeylessHost(diag, path, root.name, v.cosign_host);
       }
       // Accepted so that Connaisseur files load, but this build cannot verify them: say so at
-      // lint time rather than only in the first denial. AWS KMS (awskms://) and Vault transit
-      // (hashivault://) keys are verified; a malformed one makes the validator deny, named
-      // among the validator warnings.
-      const bool verified_kms =
-          root.key.starts_with("awskms://") || root.key.starts_with("hashivault://");
-      if (IsKmsRef(root.key) && !verified_kms) {
+      // lint time rather than only in the first denial.
+      if (IsKmsRef(root.key) && !IsVerifiedKmsRef(root.key)) {
         diag.Warning(path,
                      "KMS key trust roots are not supported by this build yet: images they "
                      "must verify are denied");
