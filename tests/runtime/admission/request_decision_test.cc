@@ -228,7 +228,9 @@ TEST_F(ParallelVerificationTest, TheDeadlineDeniesAndCountsOnlyFinishedImages) {
       const bool listed_allowed = m.find(image + ": allowed") != std::string::npos;
       allowed += listed_allowed ? 1 : 0;
       EXPECT_TRUE(listed_allowed || m.find(image + ": not decided (") != std::string::npos) << m;
-      if (image.rfind("hang", 0) == 0) EXPECT_FALSE(listed_allowed) << m;
+      if (image.rfind("hang", 0) == 0) {
+        EXPECT_FALSE(listed_allowed) << m;
+      }
     }
     EXPECT_EQ(std::to_string(allowed) + "/" + std::to_string(c.images.size()), c.counted) << m;
     EXPECT_EQ(verifier_->started(), c.calls) << c.counted;
