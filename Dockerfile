@@ -18,7 +18,7 @@ RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       cmake g++ make pkg-config \
       liblua5.4-dev libssl-dev libcurl4-openssl-dev nlohmann-json3-dev libyaml-cpp-dev \
-      libcivetweb-dev libre2-dev libsodium-dev libgtest-dev libgmock-dev libbenchmark-dev \
+      libcivetweb-dev libre2-dev libsodium-dev libhiredis-dev libgtest-dev libgmock-dev libbenchmark-dev \
       ccache \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
@@ -40,7 +40,7 @@ RUN --mount=type=cache,target=/ccache,id=connaisseur-ccache \
 FROM debian:bookworm-slim
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      liblua5.4-0 libssl3 libcurl4 libyaml-cpp0.7 libcivetweb1 libre2-9 libsodium23 \
+      liblua5.4-0 libssl3 libcurl4 libyaml-cpp0.7 libcivetweb1 libre2-9 libsodium23 libhiredis0.14 \
       ca-certificates \
  && rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/cache/apt/archives/*.deb /var/log/*
 COPY --from=builder /out/connaisseur /usr/local/bin/connaisseur

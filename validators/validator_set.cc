@@ -15,11 +15,15 @@ constexpr int kMaxCacheTtlSeconds = 300;  // docs/operations.md: TTL <= 300 s en
 // Everything that decides a verification's outcome. The validator's own configuration is fixed
 // for the life of the set, so its name stands for it. \x1f cannot occur in a reference.
 // `pull` is null unless the validator's outcome depends on the pull credentials.
+std::string OptionsJson(const config::Rule& rule) {
+  return rule.with_json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 std::string CacheKey(const config::Rule& rule, const image::ImageReference& image,
                      const verification::PullContext* pull) {
   std::string key = rule.validator;
   key += '\x1f';
-  key += rule.with_json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  key += OptionsJson(rule);
   key += '\x1f';
   key += image.normalized();
   if (pull != nullptr) {  // Kubernetes names never hold \x1f
@@ -145,15 +149,31 @@ StatusOr<VerifiedImage> ValidatorSet::ResolveAndVerify(const Validator& validato
   }
   const image::ImageReference& subject = by_digest ? *by_digest : image;
   bool from_cache = false;
+  const std::string key =
+      CacheKey(rule, subject, validator.UsesPullCredentials() ? &pull : nullptr);
   auto result = cache_.GetOrVerify(
-      CacheKey(rule, subject, validator.UsesPullCredentials() ? &pull : nullptr),
-      [&] { return validator.Verify(subject, rule.with, pull, deadline); }, deadline, &from_cache);
+      key, [&] { return VerifyOrShare(validator, rule, subject, pull, key, deadline); }, deadline,
+      &from_cache);
   if (!result.ok()) return result.status();
   if (pinned && result->digest != *pinned) {
     return VerificationFailedError("verified digest " + result->digest +
                                    " differs from the resolved digest " + *pinned);
   }
   if (from_cache) result->cache = verification::CacheOutcome::kCacheHit;
+  return result;
+}
+
+StatusOr<VerifiedImage> ValidatorSet::VerifyOrShare(const Validator& validator,
+                                                    const config::Rule& rule,
+                                                    const image::ImageReference& subject,
+                                                    const verification::PullContext& pull,
+                                                    const std::string& key, Deadline deadline) {
+  if (shared_ == nullptr) return validator.Verify(subject, rule.with, pull, deadline);
+  const SharedCacheSubject shared_subject{key, rule.validator, OptionsJson(rule),
+                                          subject.normalized(), subject.digest()};
+  if (auto hit = shared_->Lookup(shared_subject, deadline)) return *std::move(hit);
+  auto result = validator.Verify(subject, rule.with, pull, deadline);
+  if (result.ok()) shared_->Store(shared_subject, *result, deadline);  // failures stay here
   return result;
 }
 

@@ -25,6 +25,7 @@
 #include "runtime/image/image_reference.h"
 #include "runtime/status.h"
 #include "runtime/verification/image_verifier.h"
+#include "validators/shared_verification_cache.h"
 #include "validators/validator.h"
 #include "validators/verification_cache.h"
 
@@ -65,6 +66,11 @@ class ValidatorSet final : public verification::ImageVerifier {
 
   VerificationCache::Stats cache_stats() const { return cache_.stats(); }
 
+  // Puts `shared` behind the in-process cache (features.cache.redis): looked up on an in-process
+  // miss before verifying, given every success. Borrowed, must outlive the set; null = none.
+  // Call before the first Verify.
+  void SetSharedCache(SharedVerificationCache* shared) { shared_ = shared; }
+
   static constexpr std::chrono::seconds kReadinessReuse{5};
 
  private:
@@ -77,6 +83,13 @@ class ValidatorSet final : public verification::ImageVerifier {
                                            const verification::PullContext& pull,
                                            Deadline deadline);
 
+  // The shared cache's entry for `key` (verified `subject`), or the validator, storing a success
+  // there. Without a shared cache: the validator.
+  StatusOr<VerifiedImage> VerifyOrShare(const Validator& validator, const config::Rule& rule,
+                                        const image::ImageReference& subject,
+                                        const verification::PullContext& pull,
+                                        const std::string& key, Deadline deadline);
+
   // Why a validator or this rule's options cannot verify anything; OK when they can.
   Status CheckConfigured(const config::Rule& rule) const;
 
@@ -85,6 +98,7 @@ class ValidatorSet final : public verification::ImageVerifier {
   std::map<std::string, config::ValidatorConfig, std::less<>> configs_;
   std::function<VerificationCache::Clock::time_point()> now_;
   VerificationCache cache_;
+  SharedVerificationCache* shared_ = nullptr;  // borrowed; null = in-process only
 
   std::mutex readiness_mu_;
   std::optional<VerificationCache::Clock::time_point> readiness_checked_;  // guarded

@@ -1,5 +1,6 @@
 #include "validators/verification_cache.h"
 
+#include <algorithm>
 #include <optional>
 #include <utility>
 
@@ -110,6 +111,12 @@ void VerificationCache::StoreLocked(const std::string& key,
   }
   Entry entry;
   entry.expires = now + options_.ttl;
+  if (outcome.ok() && outcome->valid_until) {
+    const auto left = *outcome->valid_until - std::chrono::system_clock::now();
+    if (left <= left.zero()) return;
+    entry.expires =
+        std::min(entry.expires, now + std::chrono::duration_cast<Clock::duration>(left));
+  }
   if (outcome.ok()) {
     entry.value = *outcome;
   } else {

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <fstream>
 #include <span>
+#include <sstream>
 
 #include "runtime/metrics/webhook_metrics.h"
 
@@ -42,6 +44,7 @@ StatusOr<std::unique_ptr<WebhookStack>> WebhookStack::Create(const WebhookOption
       stack->environment_,
       PolicyEnvironment::Create(std::move(config), options.environment, stack->logger_));
   metrics::DescribeWebhookMetrics(stack->metrics_);
+  stack->BuildSharedCache();
   const config::Features& features = stack->config().features;
   if (features.automatic_child_approval &&
       features.resource_validation_mode == config::Features::ResourceValidationMode::kPodsOnly) {
@@ -53,6 +56,49 @@ StatusOr<std::unique_ptr<WebhookStack>> WebhookStack::Create(const WebhookOption
   stack->BuildReviewer();
   CN_RETURN_IF_ERROR(stack->BuildRunners());
   return stack;
+}
+
+void WebhookStack::BuildSharedCache() {
+  const config::Features& features = environment_->config().features;
+  if (!features.cache_redis || features.cache_expiry_seconds <= 0) return;
+  const config::RedisConfig& rc = *features.cache_redis;
+  redis::RedisClient::Options options;
+  options.host = rc.host;
+  options.port = rc.port;
+  options.tls = rc.tls;
+  options.logger = logger_;
+  if (!rc.password_file.empty()) {
+    std::ifstream in(rc.password_file, std::ios::binary);
+    std::stringstream text;
+    text << in.rdbuf();
+    if (!in) {
+      logger_->Error("shared cache disabled: cannot read cache.redis.passwordFile",
+                     {{"file", rc.password_file}});
+      return;
+    }
+    options.password = text.str();
+    // A mounted secret often ends with a newline that is not part of the password.
+    while (!options.password.empty() &&
+           (options.password.back() == '\n' || options.password.back() == '\r')) {
+      options.password.pop_back();
+    }
+  }
+  auto client = redis::RedisClient::Create(std::move(options));
+  if (!client.ok()) {
+    logger_->Error("shared cache disabled", {{"reason", client.status().message()}});
+    return;
+  }
+  redis_ = std::move(client).value();
+  validators::SharedVerificationCache::Options cache_options;
+  cache_options.key_prefix = rc.key_prefix;
+  cache_options.ttl =
+      std::chrono::seconds(std::clamp(features.cache_expiry_seconds, 1, kMaxCacheTtlSeconds));
+  cache_options.logger = logger_;
+  shared_cache_ =
+      std::make_unique<validators::SharedVerificationCache>(redis_.get(), cache_options);
+  environment_->verifier().SetSharedCache(shared_cache_.get());
+  logger_->Info("shared cache configured",
+                {{"redis", rc.host + ":" + std::to_string(rc.port)}, {"tls", rc.tls}});
 }
 
 Status WebhookStack::BuildAlerts(bool with_alerts) {
@@ -102,6 +148,11 @@ void WebhookStack::RefreshMetrics(metrics::Registry& registry) {
   registry.Set(metrics::kCacheHits, {}, static_cast<double>(stats.hits));
   registry.Set(metrics::kCacheMisses, {}, static_cast<double>(stats.misses));
   registry.Set(metrics::kCacheJoined, {}, static_cast<double>(stats.joined));
+  if (shared_cache_ != nullptr) {
+    registry.Set(metrics::kCacheSharedHits, {}, static_cast<double>(shared_cache_->hits()));
+    registry.Set(metrics::kCacheSharedIgnored, {}, static_cast<double>(shared_cache_->ignored()));
+    registry.Set(metrics::kRedisErrors, {}, static_cast<double>(shared_cache_->redis_errors()));
+  }
 }
 
 }  // namespace connaisseur::cli

@@ -16,6 +16,8 @@
 #include "runtime/log/logger.h"
 #include "runtime/metrics/registry.h"
 #include "runtime/net/http_client.h"
+#include "runtime/redis/redis_client.h"
+#include "validators/shared_verification_cache.h"
 
 namespace connaisseur::cli {
 
@@ -56,6 +58,9 @@ class WebhookStack {
   void RefreshMetrics(metrics::Registry& registry);
 
  private:
+  // The Redis cache of features.cache.redis behind the validators' in-process cache. Never fails
+  // the stack: a password file that cannot be read is logged and the cache stays in-process.
+  void BuildSharedCache();
   Status BuildAlerts(bool with_alerts);
   void BuildReviewer();
   Status BuildRunners();
@@ -63,6 +68,9 @@ class WebhookStack {
   // First: every other member may log until it is destroyed.
   std::unique_ptr<log::JsonLogger> own_logger_;  // when WebhookOptions::logger is null
   log::Logger* logger_ = nullptr;                // own_logger_ or WebhookOptions::logger
+  // Before environment_: its validators borrow the shared cache until they are destroyed.
+  std::unique_ptr<redis::RedisClient> redis_;
+  std::unique_ptr<validators::SharedVerificationCache> shared_cache_;
   std::unique_ptr<PolicyEnvironment> environment_;
   metrics::Registry metrics_;
   std::unique_ptr<admission::VerifiedDigests> verified_;

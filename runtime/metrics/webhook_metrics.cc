@@ -19,6 +19,10 @@ void DescribeWebhookMetrics(Registry& r) {
   r.DescribeCounter(kCacheHits, "Verifications answered from the cache.");
   r.DescribeCounter(kCacheMisses, "Verifications the cache had to run.");
   r.DescribeCounter(kCacheJoined, "Verifications that waited for an identical one in flight.");
+  r.DescribeCounter(kCacheSharedHits, "Verifications answered from the shared Redis cache.");
+  r.DescribeCounter(kCacheSharedIgnored,
+                    "Shared cache entries ignored as invalid (wrong digest, rule, expiry, shape).");
+  r.DescribeCounter(kRedisErrors, "Redis calls of the shared cache that failed.");
   r.DescribeCounter(kConnectionsRefused,
                     "TLS connections refused because their client address held the maximum.");
   r.DescribeCounter(kAlertsSent, "Alert notifications delivered, by stream.");

@@ -22,6 +22,10 @@ inline constexpr const char* kValidationDuration = "connaisseur_validation_durat
 inline constexpr const char* kCacheHits = "connaisseur_cache_hits_total";
 inline constexpr const char* kCacheMisses = "connaisseur_cache_misses_total";
 inline constexpr const char* kCacheJoined = "connaisseur_cache_joined_total";
+// The shared (Redis) cache: entries used, entries ignored as invalid, failed Redis calls.
+inline constexpr const char* kCacheSharedHits = "connaisseur_cache_shared_hits_total";
+inline constexpr const char* kCacheSharedIgnored = "connaisseur_cache_shared_ignored_total";
+inline constexpr const char* kRedisErrors = "connaisseur_redis_errors_total";
 // TLS connections shut down at their handshake: their client address held its cap already.
 inline constexpr const char* kConnectionsRefused = "connaisseur_connections_refused_total";
 inline constexpr const char* kAlertsSent = "connaisseur_alerts_sent_total";      // {stream}

@@ -4,6 +4,8 @@
 // one way: validators/ → runtime/verification/ ← runtime/admission/.
 #pragma once
 
+#include <chrono>
+#include <optional>
 #include <string>
 
 #include "runtime/config/config.h"
@@ -25,6 +27,9 @@ struct VerifiedImage {
   // Short human text of what was checked ("static allow", "2/2 trust roots").
   std::string detail;
   CacheOutcome cache = CacheOutcome::kVerified;
+  // When what proved it stops being valid (the signed metadata's own expiry, or the end of a
+  // shared-cache entry's life): no cache keeps the outcome past it. nullopt = no such bound.
+  std::optional<std::chrono::system_clock::time_point> valid_until;
 };
 
 class ImageVerifier {

@@ -1,0 +1,261 @@
+// Covers validators/shared_verification_cache behind ValidatorSet, against the real redis-server
+// on loopback: two sets (two replicas) verify an image once between them, failures are not
+// shared, poisoned entries (wrong digest, validator, options, expiry, shape) are ignored, verified
+// again and overwritten, entries never outlive the TTL or the validator's own expiry, and a Redis
+// that is down or refuses the password degrades to verifying.
+#include "validators/shared_verification_cache.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <nlohmann/json.hpp>
+
+#include "tests/runtime/redis/redis_server_process.h"
+#include "tests/testing/status_matchers.h"
+#include "validators/validator_set.h"
+
+namespace connaisseur::validators {
+namespace {
+
+using nlohmann::json;
+using ::testing::HasSubstr;
+using testing::RedisServerProcess;
+
+constexpr char kDigestA[] =
+    "sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+constexpr char kDigestB[] =
+    "sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+
+// Returns a fixed outcome and counts its calls.
+class CountingValidator final : public Validator {
+ public:
+  explicit CountingValidator(StatusOr<VerifiedImage> outcome) : outcome_(std::move(outcome)) {}
+  config::ValidatorType type() const override { return config::ValidatorType::kCosign; }
+  StatusOr<VerifiedImage> Verify(const image::ImageReference&, const config::RuleOptions&,
+                                 Deadline) const override {
+    ++calls_;
+    return outcome_;
+  }
+  int calls() const { return calls_.load(); }
+
+ private:
+  StatusOr<VerifiedImage> outcome_;
+  mutable std::atomic<int> calls_{0};
+};
+
+VerifiedImage Verified(std::string digest) {
+  VerifiedImage v;
+  v.digest = std::move(digest);
+  v.detail = "1/1 trust roots";
+  return v;
+}
+
+config::Rule SignedRule(json with = json::object()) {
+  config::Rule rule;
+  rule.pattern = "*:*";
+  rule.validator = "signed";
+  rule.with_json = std::move(with);
+  return rule;
+}
+
+// One replica: its own in-process cache and validator, the shared Redis cache behind them.
+struct Replica {
+  Replica(int port, StatusOr<VerifiedImage> outcome, std::string password = "") {
+    redis::RedisClient::Options client_options;
+    client_options.host = "127.0.0.1";
+    client_options.port = port;
+    client_options.password = std::move(password);
+    client_options.retry_after = std::chrono::milliseconds(0);
+    client = std::move(redis::RedisClient::Create(std::move(client_options))).value();
+    SharedVerificationCache::Options shared_options;
+    shared_options.key_prefix = "test:";
+    shared_options.ttl = std::chrono::seconds(30);
+    shared = std::make_unique<SharedVerificationCache>(client.get(), shared_options);
+    auto counting = std::make_unique<CountingValidator>(std::move(outcome));
+    validator = counting.get();
+    ValidatorSet::ValidatorMap map;
+    map.emplace("signed", std::move(counting));
+    VerificationCache::Options cache_options;
+    cache_options.ttl = std::chrono::seconds(30);
+    set = std::make_unique<ValidatorSet>(std::move(map), cache_options);
+    set->SetSharedCache(shared.get());
+  }
+  StatusOr<VerifiedImage> Verify(const std::string& raw, const config::Rule& rule = SignedRule()) {
+    return set->Verify(rule, *image::ImageReference::Parse(raw),
+                       Deadline::In(std::chrono::seconds(5)));
+  }
+  std::unique_ptr<redis::RedisClient> client;
+  std::unique_ptr<SharedVerificationCache> shared;
+  CountingValidator* validator;
+  std::unique_ptr<ValidatorSet> set;
+};
+
+// The one entry under "test:" (its key and value).
+std::pair<std::string, std::string> OnlyEntry(RedisServerProcess& server) {
+  auto keys = server.Command({"KEYS", "test:*"});
+  EXPECT_THAT(keys, IsOk());
+  if (!keys.ok() || keys->elements.size() != 1) {
+    ADD_FAILURE() << "expected one entry";
+    return {};
+  }
+  const std::string key = keys->elements[0].str;
+  return {key, server.Command({"GET", key})->str};
+}
+
+class SharedVerificationCacheTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!RedisServerProcess::Available()) GTEST_SKIP() << "redis-server is not installed";
+    auto server = RedisServerProcess::Start({});
+    ASSERT_THAT(server, IsOk());
+    server_ = std::move(server).value();
+  }
+  // Replica one verifies `raw` and shares it; `edit` then rewrites the entry in Redis; replica
+  // two must ignore the edited entry, verify itself and overwrite it with a good one.
+  void ExpectPoisonIgnored(const std::string& raw, const std::function<void(json&)>& edit,
+                           const std::string& edited_value = "") {
+    Replica one(server_->port(), Verified(kDigestA));
+    ASSERT_THAT(one.Verify(raw), IsOk());
+    auto [key, value] = OnlyEntry(*server_);
+    json entry = json::parse(value);
+    edit(entry);
+    const std::string poisoned = edited_value.empty() ? entry.dump() : edited_value;
+    ASSERT_THAT(server_->Command({"SET", key, poisoned}), IsOk());
+
+    Replica two(server_->port(), Verified(kDigestA));
+    auto result = two.Verify(raw);
+    ASSERT_THAT(result, IsOk());
+    EXPECT_EQ(result->digest, kDigestA);
+    EXPECT_EQ(result->cache, verification::CacheOutcome::kVerified);
+    EXPECT_EQ(two.validator->calls(), 1) << poisoned;
+    EXPECT_EQ(two.shared->ignored(), 1u);
+    EXPECT_EQ(two.shared->hits(), 0u);
+    json good = json::parse(value), now_stored = json::parse(server_->Command({"GET", key})->str);
+    good.erase("expiresAtMs");
+    now_stored.erase("expiresAtMs");
+    EXPECT_EQ(now_stored, good) << "overwritten with the verified entry";
+  }
+  std::unique_ptr<RedisServerProcess> server_;
+};
+
+TEST_F(SharedVerificationCacheTest, TwoReplicasVerifyAnImageOnceBetweenThem) {
+  Replica one(server_->port(), Verified(kDigestA));
+  Replica two(server_->port(), Verified(kDigestA));
+  ASSERT_THAT(one.Verify("nginx:1"), IsOk());
+  auto shared = two.Verify("nginx:1");
+  ASSERT_THAT(shared, IsOk());
+  EXPECT_EQ(shared->digest, kDigestA);
+  EXPECT_EQ(shared->cache, verification::CacheOutcome::kCacheHit);
+  EXPECT_EQ(one.validator->calls(), 1);
+  EXPECT_EQ(two.validator->calls(), 0);
+  EXPECT_EQ(two.shared->hits(), 1u);
+  ASSERT_THAT(two.Verify("nginx:1"), IsOk());  // now from its in-process cache
+  EXPECT_EQ(two.shared->hits(), 1u);
+}
+
+TEST_F(SharedVerificationCacheTest, FailuresAreNeverShared) {
+  Replica one(server_->port(), VerificationFailedError("no signature"));
+  Replica two(server_->port(), VerificationFailedError("no signature"));
+  EXPECT_THAT(one.Verify("nginx:1"),
+              StatusIs(StatusCode::kVerificationFailed, HasSubstr("no signature")));
+  EXPECT_THAT(two.Verify("nginx:1"),
+              StatusIs(StatusCode::kVerificationFailed, HasSubstr("no signature")));
+  EXPECT_EQ(two.validator->calls(), 1);
+  EXPECT_EQ(server_->Command({"DBSIZE"})->integer, 0);
+}
+
+TEST_F(SharedVerificationCacheTest, OtherRuleOptionsOrImagesDoNotShareAnEntry) {
+  Replica one(server_->port(), Verified(kDigestA));
+  Replica two(server_->port(), Verified(kDigestA));
+  ASSERT_THAT(one.Verify("nginx:1", SignedRule({{"trustRoot", "a"}})), IsOk());
+  ASSERT_THAT(two.Verify("nginx:1", SignedRule({{"trustRoot", "b"}})), IsOk());
+  ASSERT_THAT(two.Verify("nginx:2", SignedRule({{"trustRoot", "a"}})), IsOk());
+  EXPECT_EQ(two.validator->calls(), 2);
+  EXPECT_EQ(two.shared->hits(), 0u);
+}
+
+TEST_F(SharedVerificationCacheTest, PoisonedWrongDigestForAPinnedReferenceIsIgnored) {
+  ExpectPoisonIgnored(std::string("nginx@") + kDigestA, [](json& e) { e["digest"] = kDigestB; });
+}
+
+TEST_F(SharedVerificationCacheTest, PoisonedWrongValidatorIsIgnored) {
+  ExpectPoisonIgnored("nginx:1", [](json& e) { e["validator"] = "other"; });
+}
+
+TEST_F(SharedVerificationCacheTest, PoisonedWrongRuleOptionsAreIgnored) {
+  ExpectPoisonIgnored("nginx:1", [](json& e) { e["with"] = R"({"trustRoot":"*"})"; });
+}
+
+TEST_F(SharedVerificationCacheTest, PoisonedEntryForAnotherImageIsIgnored) {
+  ExpectPoisonIgnored("nginx:1", [](json& e) { e["image"] = "docker.io/library/evil:1"; });
+}
+
+TEST_F(SharedVerificationCacheTest, PoisonedMalformedDigestIsIgnored) {
+  ExpectPoisonIgnored("nginx:1", [](json& e) { e["digest"] = "sha256:xyz"; });
+}
+
+TEST_F(SharedVerificationCacheTest, PoisonedExpiryBeyondTheTtlIsIgnored) {
+  ExpectPoisonIgnored(
+      "nginx:1", [](json& e) { e["expiresAtMs"] = e["expiresAtMs"].get<int64_t>() + 3'600'000; });
+}
+
+TEST_F(SharedVerificationCacheTest, ExpiredEntryIsIgnored) {
+  ExpectPoisonIgnored("nginx:1", [](json& e) { e["expiresAtMs"] = 1000; });
+}
+
+TEST_F(SharedVerificationCacheTest, UnparsableEntryIsIgnored) {
+  ExpectPoisonIgnored(
+      "nginx:1", [](json&) {}, "{not json");
+}
+
+TEST_F(SharedVerificationCacheTest, EntriesLiveNoLongerThanTheTtlNorTheValidatorsExpiry) {
+  VerifiedImage short_lived = Verified(kDigestA);
+  short_lived.valid_until = std::chrono::system_clock::now() + std::chrono::seconds(5);
+  Replica one(server_->port(), short_lived);
+  ASSERT_THAT(one.Verify("nginx:1"), IsOk());
+  ASSERT_THAT(one.Verify("nginx:2"), IsOk());
+  auto keys = server_->Command({"KEYS", "test:*"});
+  ASSERT_THAT(keys, IsOk());
+  ASSERT_EQ(keys->elements.size(), 2u);
+  for (const redis::Reply& key : keys->elements) {
+    const int64_t ttl_ms = server_->Command({"PTTL", key.str})->integer;
+    EXPECT_GT(ttl_ms, 0);
+    EXPECT_LE(ttl_ms, 5000);
+  }
+  Replica long_lived(server_->port(), Verified(kDigestA));
+  ASSERT_THAT(long_lived.Verify("nginx:3"), IsOk());
+  auto all = server_->Command({"KEYS", "test:*"});
+  for (const redis::Reply& key : all->elements) {
+    EXPECT_LE(server_->Command({"PTTL", key.str})->integer, 30'000);
+  }
+}
+
+TEST_F(SharedVerificationCacheTest, RedisDownDegradesToVerifyingAndNeverAdmitsAFailure) {
+  Replica one(server_->port(), Verified(kDigestA));
+  Replica failing(server_->port(), VerificationFailedError("no signature"));
+  ASSERT_THAT(one.Verify("nginx:1"), IsOk());
+  server_->Kill();
+  Replica two(server_->port(), Verified(kDigestA));
+  auto verified = two.Verify("nginx:1");
+  ASSERT_THAT(verified, IsOk());
+  EXPECT_EQ(two.validator->calls(), 1);
+  EXPECT_GE(two.shared->redis_errors(), 1u);
+  EXPECT_THAT(failing.Verify("nginx:1"),
+              StatusIs(StatusCode::kVerificationFailed, HasSubstr("no signature")));
+  ASSERT_THAT(one.Verify("nginx:1"), IsOk());  // its in-process cache still answers
+  EXPECT_EQ(one.validator->calls(), 1);
+}
+
+TEST_F(SharedVerificationCacheTest, WrongPasswordDegradesToVerifying) {
+  auto locked = RedisServerProcess::Start({.password = "pw-right"});
+  ASSERT_THAT(locked, IsOk());
+  Replica one((*locked)->port(), Verified(kDigestA), "pw-wrong");
+  ASSERT_THAT(one.Verify("nginx:1"), IsOk());
+  EXPECT_EQ(one.validator->calls(), 1);
+  EXPECT_GE(one.shared->redis_errors(), 1u);
+  EXPECT_EQ((*locked)->Command({"DBSIZE"})->integer, 0);
+}
+
+}  // namespace
+}  // namespace connaisseur::validators

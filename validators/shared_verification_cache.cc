@@ -1,0 +1,118 @@
+#include "validators/shared_verification_cache.h"
+
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "runtime/crypto/digest.h"
+#include "runtime/image/content_digest.h"
+
+namespace connaisseur::validators {
+namespace {
+
+using nlohmann::json;
+using std::chrono::milliseconds;
+using std::chrono::system_clock;
+
+constexpr int kEntryVersion = 1;
+
+int64_t UnixMs(system_clock::time_point t) {
+  return std::chrono::duration_cast<milliseconds>(t.time_since_epoch()).count();
+}
+
+// The string member `name` of `entry`, or "" when absent or not a string.
+std::string Text(const json& entry, const char* name) {
+  auto it = entry.find(name);
+  return it != entry.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+}  // namespace
+
+system_clock::time_point SharedVerificationCache::Now() const {
+  return options_.now ? options_.now() : system_clock::now();
+}
+
+std::string SharedVerificationCache::RedisKey(const SharedCacheSubject& subject) const {
+  return options_.key_prefix + "verified:" + crypto::Sha256Hex(subject.key);
+}
+
+std::optional<verification::VerifiedImage> SharedVerificationCache::Lookup(
+    const SharedCacheSubject& subject, Deadline deadline) {
+  const std::vector<std::string> get = {"GET", RedisKey(subject)};
+  StatusOr<redis::Reply> reply = client_->Command(get, deadline);
+  if (!reply.ok() || reply->is_nil()) return std::nullopt;
+  StatusOr<verification::VerifiedImage> entry =
+      reply->type == redis::Reply::Type::kString
+          ? Check(subject, reply->str)
+          : StatusOr<verification::VerifiedImage>(InvalidArgumentError("not a string"));
+  if (!entry.ok()) {
+    ignored_.fetch_add(1, std::memory_order_relaxed);
+    if (options_.logger != nullptr) {
+      options_.logger->Warn("shared cache entry ignored; verifying again",
+                            {{"validator", subject.validator},
+                             {"image", subject.image},
+                             {"reason", entry.status().message()}});
+    }
+    return std::nullopt;
+  }
+  hits_.fetch_add(1, std::memory_order_relaxed);
+  return std::move(entry).value();
+}
+
+StatusOr<verification::VerifiedImage> SharedVerificationCache::Check(
+    const SharedCacheSubject& subject, const std::string& value) const {
+  const json entry = json::parse(value, nullptr, /*allow_exceptions=*/false);
+  if (!entry.is_object()) return InvalidArgumentError("entry is not a JSON object");
+  auto version = entry.find("v");
+  if (version == entry.end() || *version != kEntryVersion) {
+    return InvalidArgumentError("unknown entry version");
+  }
+  if (Text(entry, "key") != subject.key || Text(entry, "validator") != subject.validator ||
+      Text(entry, "with") != subject.options || Text(entry, "image") != subject.image) {
+    return InvalidArgumentError("entry is for another validator, rule options or image");
+  }
+  verification::VerifiedImage verified;
+  verified.digest = Text(entry, "digest");
+  verified.detail = Text(entry, "detail");
+  if (!image::IsSha256Digest(verified.digest)) return InvalidArgumentError("malformed digest");
+  if (subject.pinned_digest && *subject.pinned_digest != verified.digest) {
+    return InvalidArgumentError("digest differs from the one the reference pins");
+  }
+  auto expires = entry.find("expiresAtMs");
+  if (expires == entry.end() || !expires->is_number_integer()) {
+    return InvalidArgumentError("no expiry");
+  }
+  const int64_t expires_ms = expires->get<int64_t>();
+  const int64_t now_ms = UnixMs(Now());
+  if (expires_ms <= now_ms) return InvalidArgumentError("expired");
+  if (expires_ms > now_ms + UnixMs(system_clock::time_point(options_.ttl))) {
+    return InvalidArgumentError("expiry beyond the cache TTL");
+  }
+  verified.cache = verification::CacheOutcome::kCacheHit;
+  verified.valid_until = system_clock::time_point(milliseconds(expires_ms));
+  return verified;
+}
+
+void SharedVerificationCache::Store(const SharedCacheSubject& subject,
+                                    const verification::VerifiedImage& verified,
+                                    Deadline deadline) {
+  if (!image::IsSha256Digest(verified.digest)) return;
+  const system_clock::time_point now = Now();
+  system_clock::time_point expires = now + options_.ttl;
+  if (verified.valid_until && *verified.valid_until < expires) expires = *verified.valid_until;
+  const int64_t life_ms = UnixMs(expires) - UnixMs(now);
+  if (life_ms <= 0) return;
+  const json entry = {{"v", kEntryVersion},
+                      {"key", subject.key},
+                      {"validator", subject.validator},
+                      {"with", subject.options},
+                      {"image", subject.image},
+                      {"digest", verified.digest},
+                      {"detail", verified.detail},
+                      {"expiresAtMs", UnixMs(expires)}};
+  const std::vector<std::string> set = {"SET", RedisKey(subject),
+                                        entry.dump(-1, ' ', false, json::error_handler_t::replace),
+                                        "PX", std::to_string(life_ms)};
+  (void)client_->Command(set, deadline);  // best effort: a failure is counted and logged there
+}
+
+}  // namespace connaisseur::validators

@@ -1,0 +1,81 @@
+// SharedVerificationCache: verified digests shared by the webhook's replicas through Redis
+// (features.cache.redis; docs/operations.md "Cache"). It sits behind the in-process
+// VerificationCache: ValidatorSet looks here on an in-process miss, before verifying, and stores
+// here after a successful verification. Failures are never shared.
+//
+// An entry is keyed by a hash of the in-process cache key (validator, rule `with` options, image,
+// pull identity) and holds that key, the validator, the options, the image, the digest and its
+// expiry (wall clock, as replicas share no monotonic clock). A read re-checks all of it: an entry
+// for another key, validator, options or image, a digest that is malformed or differs from the
+// one the reference pins, an expiry past the TTL or already reached, or an unparsable value is
+// ignored (counted, logged), and the caller verifies and overwrites it. An entry never outlives
+// the TTL nor the VerifiedImage::valid_until the validator reported. Redis failures are misses.
+// Thread-safe.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "runtime/deadline.h"
+#include "runtime/log/logger.h"
+#include "runtime/redis/redis_client.h"
+#include "runtime/verification/image_verifier.h"
+
+namespace connaisseur::validators {
+
+// What an entry must match to answer for a verification.
+struct SharedCacheSubject {
+  std::string key;        // the in-process cache key (everything that decides the outcome)
+  std::string validator;  // rule.validator
+  std::string options;    // rule `with` as compact JSON
+  std::string image;      // the normalised reference verified (by digest when one was pinned)
+  std::optional<std::string> pinned_digest;  // the digest the reference names, if any
+};
+
+class SharedVerificationCache {
+ public:
+  struct Options {
+    std::string key_prefix = "connaisseur:";
+    std::chrono::seconds ttl{30};  // > 0
+    // Wall clock; tests pass their own. Empty = system_clock::now.
+    std::function<std::chrono::system_clock::time_point()> now;
+    log::Logger* logger = nullptr;  // borrowed; may be null
+  };
+
+  // `client` is borrowed and must outlive the cache.
+  SharedVerificationCache(redis::RedisClient* client, Options options)
+      : client_(client), options_(std::move(options)) {}
+
+  // A verified digest another replica (or this one) stored for `subject`, or nullopt (none,
+  // ignored, or Redis failing). A hit has cache == kCacheHit and valid_until = the entry's end.
+  std::optional<verification::VerifiedImage> Lookup(const SharedCacheSubject& subject,
+                                                    Deadline deadline);
+  // Shares a successful verification of `subject` (best effort: failures are counted by the
+  // client and otherwise ignored).
+  void Store(const SharedCacheSubject& subject, const verification::VerifiedImage& verified,
+             Deadline deadline);
+
+  // The Redis key of `subject`: prefix + "verified:" + sha256 of the in-process key.
+  std::string RedisKey(const SharedCacheSubject& subject) const;
+
+  uint64_t hits() const { return hits_.load(std::memory_order_relaxed); }
+  uint64_t ignored() const { return ignored_.load(std::memory_order_relaxed); }
+  uint64_t redis_errors() const { return client_->errors(); }
+
+ private:
+  std::chrono::system_clock::time_point Now() const;
+  // The entry's VerifiedImage when `value` answers for `subject` now; otherwise why not.
+  StatusOr<verification::VerifiedImage> Check(const SharedCacheSubject& subject,
+                                              const std::string& value) const;
+
+  redis::RedisClient* client_;  // borrowed
+  const Options options_;
+  std::atomic<uint64_t> hits_{0};
+  std::atomic<uint64_t> ignored_{0};
+};
+
+}  // namespace connaisseur::validators
