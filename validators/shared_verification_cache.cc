@@ -1,6 +1,7 @@
 #include "validators/shared_verification_cache.h"
 
 #include <nlohmann/json.hpp>
+#include <thread>
 #include <vector>
 
 #include "runtime/crypto/digest.h"
@@ -33,6 +34,10 @@ system_clock::time_point SharedVerificationCache::Now() const {
 
 std::string SharedVerificationCache::RedisKey(const SharedCacheSubject& subject) const {
   return options_.key_prefix + "verified:" + crypto::Sha256Hex(subject.key);
+}
+
+std::string SharedVerificationCache::LockKey(const SharedCacheSubject& subject) const {
+  return options_.key_prefix + "verifying:" + crypto::Sha256Hex(subject.key);
 }
 
 std::optional<verification::VerifiedImage> SharedVerificationCache::Lookup(
@@ -90,6 +95,43 @@ StatusOr<verification::VerifiedImage> SharedVerificationCache::Check(
   verified.cache = verification::CacheOutcome::kCacheHit;
   verified.valid_until = system_clock::time_point(milliseconds(expires_ms));
   return verified;
+}
+
+StatusOr<bool> SharedVerificationCache::TryLock(const SharedCacheSubject& subject,
+                                                Deadline deadline) {
+  const std::vector<std::string> set = {
+      "SET", LockKey(subject), "1", "NX", "PX", std::to_string(options_.lock_ttl.count())};
+  CN_ASSIGN_OR_RETURN(redis::Reply reply, client_->Command(set, deadline));
+  return reply.is_ok_status();
+}
+
+std::optional<verification::VerifiedImage> SharedVerificationCache::LookupOrLock(
+    const SharedCacheSubject& subject, Deadline deadline, bool* locked) {
+  *locked = false;
+  if (auto hit = Lookup(subject, deadline)) return hit;
+  const auto start = Deadline::Clock::now();
+  const Deadline wait_until =
+      Deadline::At(start + options_.lock_ttl).Min(Deadline::At(start + deadline.remaining() / 2));
+  bool waited = false;
+  for (;;) {
+    StatusOr<bool> claimed = TryLock(subject, deadline);
+    if (!claimed.ok()) return std::nullopt;  // Redis failing: verify without a claim
+    if (*claimed) {
+      *locked = true;
+      return std::nullopt;
+    }
+    if (!waited) waits_.fetch_add(1, std::memory_order_relaxed);
+    waited = true;
+    if (wait_until.remaining() < options_.lock_poll) return std::nullopt;
+    // Another replica is verifying this image: look for its entry now and then, not busily.
+    std::this_thread::sleep_for(options_.lock_poll);
+    if (auto hit = Lookup(subject, deadline)) return hit;
+  }
+}
+
+void SharedVerificationCache::Unlock(const SharedCacheSubject& subject, Deadline deadline) {
+  const std::vector<std::string> del = {"DEL", LockKey(subject)};
+  (void)client_->Command(del, deadline);  // best effort: the claim expires by itself
 }
 
 void SharedVerificationCache::Store(const SharedCacheSubject& subject,

@@ -44,6 +44,11 @@ class SharedVerificationCache {
     // Wall clock; tests pass their own. Empty = system_clock::now.
     std::function<std::chrono::system_clock::time_point()> now;
     log::Logger* logger = nullptr;  // borrowed; may be null
+    // Cross-replica single-flight (LookupOrLock): how long a replica's claim on verifying an
+    // image lasts, and how often the others look for its entry meanwhile. A claim whose holder
+    // died or hangs expires, and the others verify themselves.
+    std::chrono::milliseconds lock_ttl{5000};
+    std::chrono::milliseconds lock_poll{25};
   };
 
   // `client` is borrowed and must outlive the cache.
@@ -54,6 +59,17 @@ class SharedVerificationCache {
   // ignored, or Redis failing). A hit has cache == kCacheHit and valid_until = the entry's end.
   std::optional<verification::VerifiedImage> Lookup(const SharedCacheSubject& subject,
                                                     Deadline deadline);
+  // Lookup, and on a miss the cross-replica single-flight: claims the image with a short Redis
+  // lock (SET NX PX lock_ttl). Returns nullopt with *locked = true when this caller holds the
+  // claim (it verifies, Stores, then Unlocks). While another replica holds it, waits for that
+  // replica's entry, at most until the claim expires and never past half of what is left of
+  // `deadline` (so the caller still has time to verify); returns the entry, or nullopt with
+  // *locked = false (verify without a claim) when none came or Redis fails.
+  std::optional<verification::VerifiedImage> LookupOrLock(const SharedCacheSubject& subject,
+                                                          Deadline deadline, bool* locked);
+  // Gives up this caller's claim (best effort; it expires anyway).
+  void Unlock(const SharedCacheSubject& subject, Deadline deadline);
+
   // Shares a successful verification of `subject` (best effort: failures are counted by the
   // client and otherwise ignored).
   void Store(const SharedCacheSubject& subject, const verification::VerifiedImage& verified,
@@ -61,13 +77,19 @@ class SharedVerificationCache {
 
   // The Redis key of `subject`: prefix + "verified:" + sha256 of the in-process key.
   std::string RedisKey(const SharedCacheSubject& subject) const;
+  // The key of its single-flight claim: prefix + "verifying:" + the same hash.
+  std::string LockKey(const SharedCacheSubject& subject) const;
 
   uint64_t hits() const { return hits_.load(std::memory_order_relaxed); }
+  // Lookups that waited for another replica's verification of the same image.
+  uint64_t waits() const { return waits_.load(std::memory_order_relaxed); }
   uint64_t ignored() const { return ignored_.load(std::memory_order_relaxed); }
   uint64_t redis_errors() const { return client_->errors(); }
 
  private:
   std::chrono::system_clock::time_point Now() const;
+  // SET NX PX on the subject's lock key: OK = claimed, nullopt = another replica holds it.
+  StatusOr<bool> TryLock(const SharedCacheSubject& subject, Deadline deadline);
   // The entry's VerifiedImage when `value` answers for `subject` now; otherwise why not.
   StatusOr<verification::VerifiedImage> Check(const SharedCacheSubject& subject,
                                               const std::string& value) const;
@@ -76,6 +98,7 @@ class SharedVerificationCache {
   const Options options_;
   std::atomic<uint64_t> hits_{0};
   std::atomic<uint64_t> ignored_{0};
+  std::atomic<uint64_t> waits_{0};
 };
 
 }  // namespace connaisseur::validators

@@ -171,9 +171,11 @@ StatusOr<VerifiedImage> ValidatorSet::VerifyOrShare(const Validator& validator,
   if (shared_ == nullptr) return validator.Verify(subject, rule.with, pull, deadline);
   const SharedCacheSubject shared_subject{key, rule.validator, OptionsJson(rule),
                                           subject.normalized(), subject.digest()};
-  if (auto hit = shared_->Lookup(shared_subject, deadline)) return *std::move(hit);
+  bool locked = false;
+  if (auto hit = shared_->LookupOrLock(shared_subject, deadline, &locked)) return *std::move(hit);
   auto result = validator.Verify(subject, rule.with, pull, deadline);
   if (result.ok()) shared_->Store(shared_subject, *result, deadline);  // failures stay here
+  if (locked) shared_->Unlock(shared_subject, deadline);  // after Store: waiters find the entry
   return result;
 }
 

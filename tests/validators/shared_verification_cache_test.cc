@@ -1,15 +1,19 @@
 // Covers validators/shared_verification_cache behind ValidatorSet, against the real redis-server
 // on loopback: two sets (two replicas) verify an image once between them, failures are not
 // shared, poisoned entries (wrong digest, validator, options, expiry, shape) are ignored, verified
-// again and overwritten, entries never outlive the TTL or the validator's own expiry, and a Redis
-// that is down or refuses the password degrades to verifying.
+// again and overwritten, entries never outlive the TTL or the validator's own expiry, a replica
+// waits for another's verification in flight (until its claim expires), and a Redis that is down
+// or refuses the password degrades to verifying.
 #include "validators/shared_verification_cache.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "tests/runtime/redis/redis_server_process.h"
 #include "tests/testing/status_matchers.h"
@@ -27,21 +31,44 @@ constexpr char kDigestA[] =
 constexpr char kDigestB[] =
     "sha256:bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
 
-// Returns a fixed outcome and counts its calls.
+// Returns a fixed outcome and counts its calls. With the gate closed, every call blocks until
+// the test opens it.
 class CountingValidator final : public Validator {
  public:
   explicit CountingValidator(StatusOr<VerifiedImage> outcome) : outcome_(std::move(outcome)) {}
   config::ValidatorType type() const override { return config::ValidatorType::kCosign; }
   StatusOr<VerifiedImage> Verify(const image::ImageReference&, const config::RuleOptions&,
                                  Deadline) const override {
+    std::unique_lock lock(mu_);
     ++calls_;
+    calls_cv_.notify_all();
+    gate_cv_.wait(lock, [&] { return gate_open_; });
     return outcome_;
   }
   int calls() const { return calls_.load(); }
+  void CloseGate() {
+    std::lock_guard lock(mu_);
+    gate_open_ = false;
+  }
+  void OpenGate() {
+    {
+      std::lock_guard lock(mu_);
+      gate_open_ = true;
+    }
+    gate_cv_.notify_all();
+  }
+  // Blocks until a call has started.
+  void AwaitCall() const {
+    std::unique_lock lock(mu_);
+    calls_cv_.wait(lock, [&] { return calls_.load() > 0; });
+  }
 
  private:
   StatusOr<VerifiedImage> outcome_;
   mutable std::atomic<int> calls_{0};
+  mutable std::mutex mu_;
+  mutable std::condition_variable gate_cv_, calls_cv_;
+  bool gate_open_ = true;
 };
 
 VerifiedImage Verified(std::string digest) {
@@ -61,7 +88,8 @@ config::Rule SignedRule(json with = json::object()) {
 
 // One replica: its own in-process cache and validator, the shared Redis cache behind them.
 struct Replica {
-  Replica(int port, StatusOr<VerifiedImage> outcome, std::string password = "") {
+  Replica(int port, StatusOr<VerifiedImage> outcome, std::string password = "",
+          std::chrono::milliseconds lock_ttl = std::chrono::seconds(5)) {
     redis::RedisClient::Options client_options;
     client_options.host = "127.0.0.1";
     client_options.port = port;
@@ -71,6 +99,7 @@ struct Replica {
     SharedVerificationCache::Options shared_options;
     shared_options.key_prefix = "test:";
     shared_options.ttl = std::chrono::seconds(30);
+    shared_options.lock_ttl = lock_ttl;
     shared = std::make_unique<SharedVerificationCache>(client.get(), shared_options);
     auto counting = std::make_unique<CountingValidator>(std::move(outcome));
     validator = counting.get();
@@ -152,6 +181,45 @@ TEST_F(SharedVerificationCacheTest, TwoReplicasVerifyAnImageOnceBetweenThem) {
   EXPECT_EQ(two.shared->hits(), 1u);
   ASSERT_THAT(two.Verify("nginx:1"), IsOk());  // now from its in-process cache
   EXPECT_EQ(two.shared->hits(), 1u);
+}
+
+TEST_F(SharedVerificationCacheTest, AReplicaWaitsForAVerificationInFlightOnAnother) {
+  Replica one(server_->port(), Verified(kDigestA));
+  Replica two(server_->port(), Verified(kDigestA));
+  one.validator->CloseGate();
+  std::thread first([&] { EXPECT_THAT(one.Verify("nginx:1"), IsOk()); });
+  one.validator->AwaitCall();  // replica one holds the claim and is verifying
+  std::thread second([&] {
+    auto shared = two.Verify("nginx:1");
+    ASSERT_THAT(shared, IsOk());
+    EXPECT_EQ(shared->cache, verification::CacheOutcome::kCacheHit);
+  });
+  // Replica two waits (counted) rather than verifying; then one finishes and shares.
+  while (two.shared->waits() == 0) std::this_thread::yield();
+  one.validator->OpenGate();
+  first.join();
+  second.join();
+  EXPECT_EQ(one.validator->calls(), 1);
+  EXPECT_EQ(two.validator->calls(), 0);
+  EXPECT_EQ(two.shared->hits(), 1u);
+  EXPECT_EQ(server_->Command({"KEYS", "test:verifying:*"})->elements.size(), 0u)
+      << "the claim is released";
+}
+
+TEST_F(SharedVerificationCacheTest, AClaimThatExpiresFallsBackToVerifying) {
+  const auto short_claim = std::chrono::milliseconds(200);
+  Replica one(server_->port(), Verified(kDigestA), "", short_claim);
+  Replica two(server_->port(), Verified(kDigestA), "", short_claim);
+  one.validator->CloseGate();  // replica one hangs while holding the claim
+  std::thread hung([&] { EXPECT_THAT(one.Verify("nginx:1"), IsOk()); });
+  one.validator->AwaitCall();
+  auto verified = two.Verify("nginx:1");
+  ASSERT_THAT(verified, IsOk());
+  EXPECT_EQ(verified->cache, verification::CacheOutcome::kVerified);
+  EXPECT_EQ(two.validator->calls(), 1);
+  EXPECT_EQ(two.shared->waits(), 1u);
+  one.validator->OpenGate();
+  hung.join();
 }
 
 TEST_F(SharedVerificationCacheTest, FailuresAreNeverShared) {
