@@ -2,7 +2,7 @@
 // (features.cache.redis), with a cosign validator against the real docker-registry: an image is
 // verified once between them (their /metrics prove it); with Redis killed mid-run, or a wrong
 // password, every request is still decided (signed admitted, unsigned denied) by the in-process
-// cache or by verifying, and the outage is logged once.
+// cache or by verifying, and the outage is logged once; sharing over TLS with a password.
 #include <gtest/gtest.h>
 
 #include "runtime/crypto/private_key.h"
@@ -23,7 +23,7 @@ using nlohmann::json;
 Deadline Soon() { return Deadline::In(std::chrono::seconds(20)); }
 
 std::string Config(const std::string& host, const std::string& key_pem, int redis_port,
-                   const std::string& password_file) {
+                   const std::string& password_file, bool tls) {
   return R"(application:
   validators:
     - name: deny
@@ -53,7 +53,8 @@ std::string Config(const std::string& host, const std::string& key_pem, int redi
         host: 127.0.0.1
         port: )" +
          std::to_string(redis_port) + "\n" +
-         (password_file.empty() ? "" : "        passwordFile: " + password_file + "\n");
+         (password_file.empty() ? "" : "        passwordFile: " + password_file + "\n") +
+         (tls ? "        tls: true\n" : "");
 }
 
 // The registry with signed images team/a..c and unsigned team/unsigned, all tagged v1.
@@ -129,12 +130,15 @@ class SharedCacheE2eTest : public ::testing::Test {
     if (!dir_.empty()) RunCommand("rm -rf '" + dir_ + "'", "/dev/null").ok();
   }
   std::unique_ptr<ServeProcess> Serve(const std::string& name, int redis_port,
-                                      const std::string& password_file = "") {
+                                      const std::string& password_file = "", bool tls = false) {
     const std::string config = dir_ + "/" + name + ".yaml";
     EXPECT_THAT(WriteFile(config, Config(images_.host, images_.key->PublicPem(), redis_port,
-                                         password_file)),
+                                         password_file, tls)),
                 IsOk());
-    auto serve = ServeProcess::Start(*TestCa::Shared(), {config, dir_ + "/" + name + ".log"});
+    ServeOptions options{config, dir_ + "/" + name + ".log"};
+    // TLS to Redis trusts the system store, which SSL_CERT_FILE replaces with the test CA.
+    if (tls) options.env = {"SSL_CERT_FILE=" + TestCa::Shared()->ca_cert_path()};
+    auto serve = ServeProcess::Start(*TestCa::Shared(), options);
     EXPECT_THAT(serve, IsOk());
     return serve.ok() ? std::move(serve).value() : nullptr;
   }
@@ -194,6 +198,22 @@ TEST_F(SharedCacheE2eTest, WrongPasswordDegradesToVerifyingAndIsLogged) {
   ASSERT_TRUE(fixed);
   EXPECT_TRUE(Admits(*fixed, images_.Ref("team/b"), "b"));
   EXPECT_EQ((*redis)->Command({"DBSIZE"})->integer, 1);
+}
+
+TEST_F(SharedCacheE2eTest, ReplicasShareOverTlsWithAPassword) {
+  auto redis = RedisServerProcess::Start({.password = "pw-tls", .tls = true});
+  ASSERT_THAT(redis, IsOk());
+  const std::string password_file = dir_ + "/redis-password";
+  ASSERT_THAT(WriteFile(password_file, "pw-tls"), IsOk());
+  auto one = Serve("tls-one", (*redis)->port(), password_file, /*tls=*/true);
+  auto two = Serve("tls-two", (*redis)->port(), password_file, /*tls=*/true);
+  ASSERT_TRUE(one && two);
+  EXPECT_TRUE(Admits(*one, images_.Ref("team/c"), "one-c"));
+  EXPECT_TRUE(Admits(*two, images_.Ref("team/c"), "two-c"));
+  EXPECT_EQ(Metric(*one, kVerified), 1);
+  EXPECT_EQ(Metric(*two, kVerified), 0) << two->Log();
+  EXPECT_EQ(Metric(*two, "connaisseur_cache_shared_hits_total"), 1);
+  EXPECT_EQ(Metric(*two, "connaisseur_redis_errors_total"), 0);
 }
 
 }  // namespace
