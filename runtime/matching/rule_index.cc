@@ -24,6 +24,49 @@ char FoldedAt(std::string_view text, size_t i, size_t host_end) {
 
 size_t HostEnd(std::string_view text) { return std::min(text.find('/'), text.size()); }
 
+unsigned Byte(char c) { return static_cast<unsigned char>(c); }
+
+// A complete transition table over a trie's nodes, one row per node and one column per byte
+// class, so a walk takes one lookup per text byte instead of a search among a node's children
+// (whose branches the CPU mispredicts). Bytes no edge holds share class 0.
+class TransitionTable {
+ public:
+  // Largest table built, in entries (16 MiB); past it, callers search the children instead.
+  static constexpr size_t kMaxEntries = size_t{1} << 22;
+
+  // Numbers the bytes on `nodes`' edges and sets every entry to 0 (the root, nobody's child).
+  // False, leaving the table empty, when it would exceed kMaxEntries.
+  template <typename Node>
+  bool Reset(const std::vector<Node>& nodes) {
+    classes_ = 1;
+    for (const Node& n : nodes) {
+      for (const auto& kid : n.children) {
+        if (byte_class_[Byte(kid.first)] == 0) byte_class_[Byte(kid.first)] = classes_++;
+      }
+    }
+    if (nodes.size() * classes_ > kMaxEntries) return false;
+    next_.assign(nodes.size() * classes_, 0);
+    return true;
+  }
+
+  bool empty() const { return next_.empty(); }
+  uint32_t Next(uint32_t node, char c) const {
+    return next_[node * classes_ + byte_class_[Byte(c)]];
+  }
+  void Set(uint32_t node, char c, uint32_t to) {
+    next_[node * classes_ + byte_class_[Byte(c)]] = to;
+  }
+  // Row `to` := row `from` (an Aho-Corasick node inherits its failure target's transitions).
+  void CopyRow(uint32_t from, uint32_t to) {
+    std::copy_n(&next_[from * classes_], classes_, &next_[to * classes_]);
+  }
+
+ private:
+  std::array<uint16_t, 256> byte_class_{};
+  size_t classes_ = 1;
+  std::vector<uint32_t> next_;
+};
+
 // A trie over the rules' literal prefixes. Walking it along an image string visits exactly the
 // rules whose prefix the image starts with: the only ones whose glob can match. With 1,000
 // rules spread over registries and repositories, an image meets a handful of globs instead of
@@ -53,6 +96,14 @@ class PrefixTrie {
     nodes_[node].rules.push_back(rule);
   }
 
+  // Call after the last Insert.
+  void Seal() {
+    if (!next_.Reset(nodes_)) return;
+    for (size_t node = 0; node < nodes_.size(); ++node) {
+      for (const auto& [c, kid] : nodes_[node].children) next_.Set(node, c, kid);
+    }
+  }
+
   // Appends to *out the rules whose prefix `text` starts with (unordered).
   void Collect(std::string_view text, std::vector<uint32_t>* out) const {
     uint32_t node = 0;
@@ -63,10 +114,8 @@ class PrefixTrie {
       out->insert(out->end(), n.rules.begin(), n.rules.end());
       if (i == text.size()) return;
       const char c = FoldedAt(text, i, host_end);
-      auto it = std::lower_bound(n.children.begin(), n.children.end(), c,
-                                 [](const auto& kid, char ch) { return kid.first < ch; });
-      if (it == n.children.end() || it->first != c) return;
-      node = it->second;
+      node = next_.empty() ? SearchChild(n, c) : next_.Next(node, c);
+      if (node == 0) return;
       ++i;
     }
   }
@@ -76,7 +125,16 @@ class PrefixTrie {
     std::vector<std::pair<char, uint32_t>> children;  // sorted by byte
     std::vector<uint32_t> rules;                      // rules whose whole prefix ends here
   };
+
+  // The child of `n` along byte c, or 0 (the root is nobody's child).
+  static uint32_t SearchChild(const Node& n, char c) {
+    auto it = std::lower_bound(n.children.begin(), n.children.end(), c,
+                               [](const auto& kid, char ch) { return kid.first < ch; });
+    return it != n.children.end() && it->first == c ? it->second : 0;
+  }
+
   std::vector<Node> nodes_;
+  TransitionTable next_;  // empty past TransitionTable::kMaxEntries
 };
 
 // An Aho-Corasick automaton over the required infixes (Glob::required_infix) of the rules the
@@ -127,7 +185,7 @@ class InfixAutomaton {
     if (nodes_.size() == 1) return;
     uint32_t node = 0;
     for (char c : text) {
-      node = delta_.empty() ? Step(node, c) : delta_[node * classes_ + byte_class_[Byte(c)]];
+      node = next_.empty() ? Step(node, c) : next_.Next(node, c);
       for (uint32_t hit = nodes_[node].rules.empty() ? nodes_[node].output : node; hit != 0;
            hit = nodes_[hit].output) {
         out->insert(out->end(), nodes_[hit].rules.begin(), nodes_[hit].rules.end());
@@ -161,37 +219,19 @@ class InfixAutomaton {
     }
   }
 
-  // Largest transition table built, in entries (16 MiB); past it Collect follows failure links.
-  static constexpr size_t kMaxTransitions = size_t{1} << 22;
-
-  static unsigned Byte(char c) { return static_cast<unsigned char>(c); }
-
-  // The complete transition table delta_[node * classes_ + class], so Collect takes one lookup
-  // per text byte. Bytes no infix holds share class 0 (from any node they lead to the root).
-  // `order` is every node but the root, breadth first: a node's failure target comes before it.
+  // The complete transition table, so Collect takes one lookup per text byte. `order` is every
+  // node but the root, breadth first: a node's failure target comes before it.
   void BuildTransitions(const std::vector<uint32_t>& order) {
-    classes_ = 1;
-    for (const Node& n : nodes_) {
-      for (const auto& kid : n.children) {
-        if (byte_class_[Byte(kid.first)] == 0) byte_class_[Byte(kid.first)] = classes_++;
-      }
-    }
-    if (nodes_.size() * classes_ > kMaxTransitions) return;
-    delta_.assign(nodes_.size() * classes_, 0);
-    for (const auto& [c, kid] : nodes_[0].children) delta_[byte_class_[Byte(c)]] = kid;
+    if (!next_.Reset(nodes_)) return;
+    for (const auto& [c, kid] : nodes_[0].children) next_.Set(0, c, kid);
     for (uint32_t node : order) {
-      const uint32_t* from_fail = &delta_[nodes_[node].fail * classes_];
-      std::copy(from_fail, from_fail + classes_, &delta_[node * classes_]);
-      for (const auto& [c, kid] : nodes_[node].children) {
-        delta_[node * classes_ + byte_class_[Byte(c)]] = kid;
-      }
+      next_.CopyRow(nodes_[node].fail, node);
+      for (const auto& [c, kid] : nodes_[node].children) next_.Set(node, c, kid);
     }
   }
 
   std::vector<Node> nodes_;
-  std::array<uint16_t, 256> byte_class_{};
-  size_t classes_ = 1;
-  std::vector<uint32_t> delta_;  // empty when over kMaxTransitions
+  TransitionTable next_;  // empty past TransitionTable::kMaxEntries
 };
 
 }  // namespace
@@ -239,6 +279,7 @@ StatusOr<std::unique_ptr<RuleIndex>> RuleIndex::Build(const std::vector<config::
     }
     impl->globs.push_back(std::move(glob).value());
   }
+  impl->prefixes.Seal();
   impl->infixes.Link();
   return std::unique_ptr<RuleIndex>(new RuleIndex(std::move(impl)));
 }
