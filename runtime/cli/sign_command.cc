@@ -15,6 +15,7 @@
 #include "runtime/cli/commands.h"
 #include "runtime/cli/cosign_passphrase.h"
 #include "runtime/cli/usage_error.h"
+#include "runtime/config/kms_reference.h"
 #include "runtime/image/image_reference.h"
 #include "runtime/net/http_client.h"
 #include "runtime/registry/credentials.h"
@@ -126,7 +127,7 @@ StatusOr<std::unique_ptr<cosign::PayloadSigner>> LoadSigner(
     const std::string& key_arg, Deadline deadline, std::optional<crypto::PrivateKey>* file_key,
     int* code) {
   *code = 2;
-  if (cosign::IsKmsReference(key_arg)) {
+  if (config::IsKmsReference(key_arg)) {
     auto signer = cosign::KmsPayloadSigner(key_arg, cosign::KmsSettings{}, deadline);
     if (!signer.ok()) {
       if (signer.status().code() != StatusCode::kInvalidArgument) *code = 1;

@@ -5,28 +5,13 @@
 #include <set>
 #include <utility>
 
+#include "runtime/config/kms_reference.h"
 #include "runtime/config/pem_shape.h"
 
 namespace connaisseur::config {
 namespace {
 
 using nlohmann::json;
-
-constexpr std::string_view kKmsPrefixes[] = {"awskms://", "gcpkms://", "hashivault://",
-                                             "azurekms://", "k8s://"};
-
-bool IsKmsRef(std::string_view key) {
-  for (std::string_view prefix : kKmsPrefixes) {
-    if (key.substr(0, prefix.size()) == prefix) return true;
-  }
-  return false;
-}
-
-// AWS KMS (awskms://) and Vault transit (hashivault://) keys are verified by this build; a
-// malformed one makes the validator deny, named among the validator warnings.
-bool IsVerifiedKmsRef(std::string_view key) {
-  return key.starts_with("awskms://") || key.starts_with("hashivault://");
-}
 
 bool IsBlank(std::string_view s) {
   return s.find_first_not_of(" \t\r\n") == std::string_view::npos;
@@ -75,7 +60,8 @@ std::string ReadCertificate(FieldReader& r, std::string_view key) {
 std::string ReadPublicKey(FieldReader& r, std::string_view key, bool allow_kms) {
   std::optional<std::string> pem = r.String(key);
   if (!pem || IsBlank(*pem)) return "";  // an empty key is a doubt, reported by the caller
-  if (!(allow_kms && IsKmsRef(*pem))) CheckPem(r.diag(), r.PathOf(key), CheckPublicKeyPem(*pem));
+  if (!(allow_kms && IsKmsReference(*pem)))
+    CheckPem(r.diag(), r.PathOf(key), CheckPublicKeyPem(*pem));
   return *pem;
 }
 
@@ -168,7 +154,7 @@ TrustRoot ParseTrustRoot(const json& value, const std::string& path, ValidatorCo
       }
       // Accepted so that Connaisseur files load, but this build cannot verify them: say so at
       // lint time rather than only in the first denial.
-      if (IsKmsRef(root.key) && !IsVerifiedKmsRef(root.key)) {
+      if (IsKmsReference(root.key) && !IsVerifiedKmsReference(root.key)) {
         diag.Warning(path,
                      "KMS key trust roots are not supported by this build yet: images they "
                      "must verify are denied");

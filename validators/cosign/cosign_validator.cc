@@ -1,5 +1,6 @@
 #include "validators/cosign/cosign_validator.h"
 
+#include "runtime/config/kms_reference.h"
 #include "runtime/crypto/digest.h"
 #include "validators/cosign/bundle_verifier.h"
 #include "validators/cosign/layer_verifier.h"
@@ -87,12 +88,12 @@ StatusOr<std::unique_ptr<CosignValidator>> CosignValidator::Create(
       } else {
         root.keyless_error = keyless.status();
       }
-    } else if (IsSupportedKmsReference(tr.key)) {
+    } else if (config::IsVerifiedKmsReference(tr.key)) {
       auto source = KmsKeySource(tr.key, options.kms);
       if (!source.ok()) return source.status().WithPrefix(where + ": trust root " + tr.name);
       root.key = std::move(source).value();
-    } else if (IsKmsReference(tr.key)) {
-      root.unsupported = KmsScheme(tr.key) + " KMS key";
+    } else if (config::IsKmsReference(tr.key)) {
+      root.unsupported = std::string(config::KmsScheme(tr.key)) + " KMS key";
     } else {
       auto key = crypto::PublicKey::FromPem(tr.key);
       if (!key.ok()) return key.status().WithPrefix(where + ": trust root " + tr.name);

@@ -1,10 +1,10 @@
 #include "validators/cosign/kms_keys.h"
 
-#include <algorithm>
 #include <mutex>
 
 #include "runtime/aws/kms_client.h"
 #include "runtime/aws/kms_key_uri.h"
+#include "runtime/config/kms_reference.h"
 #include "runtime/crypto/digest.h"
 #include "runtime/join.h"
 #include "runtime/vault/transit_client.h"
@@ -12,9 +12,6 @@
 
 namespace connaisseur::cosign {
 namespace {
-
-constexpr std::string_view kKmsSchemes[] = {"awskms://", "gcpkms://", "hashivault://",
-                                            "azurekms://", "k8s://"};
 
 // The KMS client of one reference, made on first use: its settings come from the environment,
 // which may lack credentials when the values are only linted.
@@ -129,27 +126,12 @@ StatusOr<std::shared_ptr<const KeySource>> VaultKeySource(std::string_view refer
 
 }  // namespace
 
-bool IsKmsReference(std::string_view key) {
-  return std::any_of(std::begin(kKmsSchemes), std::end(kKmsSchemes),
-                     [&](std::string_view scheme) { return key.starts_with(scheme); });
-}
-
-bool IsSupportedKmsReference(std::string_view key) {
-  return aws::IsAwsKmsUri(key) || vault::IsTransitKeyUri(key);
-}
-
-std::string KmsScheme(std::string_view key) {
-  for (std::string_view scheme : kKmsSchemes) {
-    if (key.starts_with(scheme)) return std::string(scheme);
-  }
-  return "";
-}
-
 StatusOr<std::shared_ptr<const KeySource>> KmsKeySource(std::string_view reference,
                                                         const KmsSettings& settings) {
   if (vault::IsTransitKeyUri(reference)) return VaultKeySource(reference, settings);
-  if (!IsSupportedKmsReference(reference)) {
-    return InvalidArgumentError(KmsScheme(reference) + " keys are not supported yet");
+  if (!aws::IsAwsKmsUri(reference)) {
+    return InvalidArgumentError(std::string(config::KmsScheme(reference)) +
+                                " keys are not supported yet");
   }
   CN_ASSIGN_OR_RETURN(aws::KmsKeyUri uri, aws::ParseKmsKeyUri(reference));
   auto client = std::make_shared<LazyAwsKmsClient>(uri, settings.aws_env);
@@ -167,7 +149,8 @@ StatusOr<std::unique_ptr<PayloadSigner>> KmsPayloadSigner(std::string_view refer
                                                           const KmsSettings& settings,
                                                           Deadline deadline) {
   if (!aws::IsAwsKmsUri(reference)) {
-    return InvalidArgumentError(KmsScheme(reference) + " keys are not supported yet");
+    return InvalidArgumentError(std::string(config::KmsScheme(reference)) +
+                                " keys are not supported yet");
   }
   CN_ASSIGN_OR_RETURN(aws::KmsKeyUri uri, aws::ParseKmsKeyUri(reference));
   CN_ASSIGN_OR_RETURN(auto client, aws::KmsClient::Create(uri, {settings.aws_env, nullptr}));

@@ -3,6 +3,7 @@
 // (runtime/aws/): its trust roots get a RemoteKeySource reading GetPublicKey, and `sign` signs
 // through KMS Sign. HashiCorp Vault transit keys (runtime/vault/) are trust roots too: a
 // RemoteKeySource reading the key's latest version; `sign` does not sign through Vault yet.
+// Which schemes exist and which this build verifies: runtime/config/kms_reference.h.
 // The other schemes are recognised but not supported yet: their trust roots deny ("... not
 // supported yet") and `sign` refuses them.
 #pragma once
@@ -20,13 +21,6 @@
 
 namespace connaisseur::cosign {
 
-// Any of the five schemes cosign knows.
-bool IsKmsReference(std::string_view key);
-// Those this build can verify with (awskms://, hashivault://).
-bool IsSupportedKmsReference(std::string_view key);
-// "gcpkms://" etc. of a KMS reference, for messages.
-std::string KmsScheme(std::string_view key);
-
 struct KmsSettings {
   // Where AWS credentials, region, endpoints and CA bundle are read (runtime/aws/kms_client.h).
   aws::Environment aws_env = aws::ProcessEnvironment();
@@ -36,8 +30,8 @@ struct KmsSettings {
   RemoteKeySource::Options refresh;
 };
 
-// The key source of a supported reference; the reference is parsed now (kInvalidArgument naming
-// it when malformed), the service asked only when the key is first needed.
+// The key source of a reference config::IsVerifiedKmsReference accepts; the reference is parsed now
+// (kInvalidArgument naming it when malformed), the service asked only when the key is first needed.
 StatusOr<std::shared_ptr<const KeySource>> KmsKeySource(std::string_view reference,
                                                         const KmsSettings& settings);
 
