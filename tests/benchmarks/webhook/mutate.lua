@@ -16,3 +16,11 @@ if (os.getenv("MADE_UP_KINDS") or "") ~= "" then
     return wrk.format(nil, nil, nil, body)
   end
 end
+
+-- One machine-readable line for compare_bare.sh (latencies in microseconds).
+done = function(summary, latency, requests)
+  local errors = summary.errors
+  io.write(string.format("CN_RESULT requests=%d seconds=%.3f p50_us=%d p99_us=%d errors=%d\n",
+    summary.requests, summary.duration / 1e6, latency:percentile(50), latency:percentile(99),
+    errors.connect + errors.read + errors.write + errors.status + errors.timeout))
+end
