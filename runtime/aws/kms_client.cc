@@ -142,22 +142,14 @@ StatusOr<std::string> KmsClient::Call(std::string_view operation, const std::str
   return std::move(response->body);
 }
 
-StatusOr<KmsPublicKey> KmsClient::GetPublicKey(Deadline deadline) const {
-  CN_ASSIGN_OR_RETURN(std::string body,
-                      Call("GetPublicKey", json{{"KeyId", key_.key_id}}.dump(), deadline));
-  auto invalid = [&](const Status& s) {
-    return s.WithPrefix("KMS GetPublicKey at " + endpoint_url_);
-  };
+StatusOr<KmsPublicKey> ParseGetPublicKeyAnswer(std::string_view body) {
   json answer = json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (!answer.is_object()) return invalid(InvalidArgumentError("answer is not a JSON object"));
+  if (!answer.is_object()) return InvalidArgumentError("answer is not a JSON object");
   KmsPublicKey key;
-  auto arn = StringField(answer, "KeyId");
-  auto der = StringField(answer, "PublicKey");
-  if (!arn.ok()) return invalid(arn.status());
-  if (!der.ok()) return invalid(der.status());
-  key.key_arn = std::move(arn).value();
-  auto decoded = crypto::Base64Decode(*der);
-  if (!decoded.ok()) return invalid(decoded.status().WithPrefix("PublicKey"));
+  CN_ASSIGN_OR_RETURN(key.key_arn, StringField(answer, "KeyId"));
+  CN_ASSIGN_OR_RETURN(std::string der, StringField(answer, "PublicKey"));
+  auto decoded = crypto::Base64Decode(der);
+  if (!decoded.ok()) return decoded.status().WithPrefix("PublicKey");
   key.spki_der = std::move(decoded).value();
   for (const char* name : {"KeySpec", "CustomerMasterKeySpec"}) {
     auto spec = StringField(answer, name);
@@ -169,6 +161,14 @@ StatusOr<KmsPublicKey> KmsClient::GetPublicKey(Deadline deadline) const {
       if (a.is_string()) key.signing_algorithms.push_back(a.get<std::string>());
     }
   }
+  return key;
+}
+
+StatusOr<KmsPublicKey> KmsClient::GetPublicKey(Deadline deadline) const {
+  CN_ASSIGN_OR_RETURN(std::string body,
+                      Call("GetPublicKey", json{{"KeyId", key_.key_id}}.dump(), deadline));
+  auto key = ParseGetPublicKeyAnswer(body);
+  if (!key.ok()) return key.status().WithPrefix("KMS GetPublicKey at " + endpoint_url_);
   return key;
 }
 

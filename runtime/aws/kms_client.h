@@ -33,6 +33,10 @@ struct KmsPublicKey {
   std::vector<std::string> signing_algorithms;  // in KMS's order, e.g. {"ECDSA_SHA_256"}
 };
 
+// KMS's GetPublicKey answer (JSON: KeyId, base64 PublicKey, KeySpec, KeyUsage,
+// SigningAlgorithms). kInvalidArgument when KeyId or PublicKey is missing, empty or not base64.
+StatusOr<KmsPublicKey> ParseGetPublicKeyAnswer(std::string_view body);
+
 class KmsClient {
  public:
   struct Options {

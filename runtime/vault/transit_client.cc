@@ -116,7 +116,9 @@ StatusOr<std::string> SpkiOf(const json& version, std::string_view type) {
   return key.spki_der();
 }
 
-StatusOr<TransitPublicKey> ParseKeyAnswer(std::string_view body) {
+}  // namespace
+
+StatusOr<TransitPublicKey> ParseTransitKeyAnswer(std::string_view body) {
   json answer = json::parse(body, nullptr, /*allow_exceptions=*/false);
   const json* data = nullptr;
   if (answer.is_object()) {
@@ -149,8 +151,6 @@ StatusOr<TransitPublicKey> ParseKeyAnswer(std::string_view body) {
   return key;
 }
 
-}  // namespace
-
 StatusOr<std::unique_ptr<TransitClient>> TransitClient::Create(const TransitKeyUri& key,
                                                                const Environment& env) {
   CN_ASSIGN_OR_RETURN(std::string address, ResolveAddress(env));
@@ -182,7 +182,7 @@ StatusOr<TransitPublicKey> TransitClient::ReadPublicKey(Deadline deadline) const
   auto response = http_->Send(request);
   if (!response.ok()) return response.status().WithPrefix(where);
   if (response->status != 200) return VaultError(where, response->status, response->body);
-  auto key = ParseKeyAnswer(response->body);
+  auto key = ParseTransitKeyAnswer(response->body);
   if (!key.ok()) return key.status().WithPrefix(where);
   return key;
 }

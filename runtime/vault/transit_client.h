@@ -35,6 +35,11 @@ struct TransitPublicKey {
   std::string spki_der;  // DER SubjectPublicKeyInfo of the latest version
 };
 
+// Vault's answer to `GET /v1/<mount>/keys/<name>`: the public key of `data.latest_version`
+// (`data.keys["<n>"].public_key`, PEM, or base64 of the raw 32 bytes for ed25519).
+// kInvalidArgument naming what is missing (a key without public keys is not a signing key).
+StatusOr<TransitPublicKey> ParseTransitKeyAnswer(std::string_view body);
+
 class TransitClient {
  public:
   // Resolves address, token, mount, namespace and CA bundle now (no network). Errors:
