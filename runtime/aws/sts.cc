@@ -69,6 +69,9 @@ std::string Shorten(std::string_view text) {
   return text.size() > kMaxShownError ? out + "..." : out;
 }
 
+constexpr int kFirstYear = 1970;
+constexpr int kLastYear = 2200;
+
 }  // namespace
 
 StatusOr<std::chrono::system_clock::time_point> ParseIso8601Utc(std::string_view text) {
@@ -92,6 +95,12 @@ StatusOr<std::chrono::system_clock::time_point> ParseIso8601Utc(std::string_view
   }
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
     return InvalidArgumentError("not an ISO 8601 UTC time");
+  }
+  // system_clock counts nanoseconds in 64 bits: 1678 to 2262. An expiry outside these years is
+  // nonsense from STS anyway, and converting it would overflow.
+  if (year < kFirstYear || year > kLastYear) {
+    return InvalidArgumentError("ISO 8601 time outside the years " + std::to_string(kFirstYear) +
+                                " to " + std::to_string(kLastYear));
   }
   tm.tm_year = year - 1900;
   tm.tm_mon = month - 1;

@@ -244,5 +244,15 @@ TEST(StsResponseTest, ParsesIso8601UtcTimes) {
   }
 }
 
+// Found by tests/fuzz/key_service_fuzz.cc: year 1013 overflowed system_clock's nanoseconds.
+TEST(StsResponseTest, RefusesYearsSystemClockCannotHold) {
+  EXPECT_EQ(Clock::to_time_t(*ParseIso8601Utc("2200-12-31T23:59:59Z")), 7289654399);
+  for (const char* far : {"1013-12-03T18:00:00Z", "1969-12-31T23:59:59Z", "2201-01-01T00:00:00Z",
+                          "9999-12-31T23:59:59Z"}) {
+    EXPECT_THAT(ParseIso8601Utc(far), StatusIs(StatusCode::kInvalidArgument, HasSubstr("years")))
+        << far;
+  }
+}
+
 }  // namespace
 }  // namespace connaisseur::aws
