@@ -17,6 +17,7 @@
 #include "runtime/crypto/encoding.h"
 #include "runtime/crypto/public_key.h"
 #include "runtime/net/http_client.h"
+#include "tests/testing/child_process.h"
 
 extern char** environ;
 
@@ -33,24 +34,6 @@ constexpr char kSignerAlias[] = "cnalias";
 constexpr char kSignerAliasEnv[] = "NOTARY_SIGNER_CNALIAS=signerpass";
 
 bool OnPath(const std::string& name) { return RunCommand("command -v " + name, "/dev/null").ok(); }
-
-// A port that was free a moment ago (the server binds it right after).
-StatusOr<int> FreePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return InternalError("socket");
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  int port = -1;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  ::close(fd);
-  if (port < 0) return InternalError("no free port");
-  return port;
-}
 
 // True iff something accepts TCP connections on 127.0.0.1:`port`.
 bool Listening(int port) {
@@ -138,7 +121,7 @@ Status NotaryServer::StartSigner() {
                                       n + ".crt -days 2 -extfile " + n + ".ext",
                                   log));
   }
-  CN_ASSIGN_OR_RETURN(signer_port_, FreePort());
+  CN_ASSIGN_OR_RETURN(signer_port_, FreeLoopbackPort());
   nlohmann::json signer = {{"server",
                             {{"grpc_addr", "127.0.0.1:" + std::to_string(signer_port_)},
                              {"tls_cert_file", dir_ + "/signer.crt"},
@@ -163,7 +146,7 @@ StatusOr<std::unique_ptr<NotaryServer>> NotaryServer::Start(const TestCa& ca,
                                                             const NotaryServerOptions& options) {
   std::unique_ptr<NotaryServer> s(new NotaryServer());
   CN_ASSIGN_OR_RETURN(s->dir_, MakeTempDir("cn-notary"));
-  CN_ASSIGN_OR_RETURN(s->port_, FreePort());
+  CN_ASSIGN_OR_RETURN(s->port_, FreeLoopbackPort());
   s->client_credentials_ = options.client_credentials;
   nlohmann::json trust = {{"type", "local"}, {"hostname", ""}, {"port", ""}};
   if (options.trust_service == TrustService::kRemote) {

@@ -1,12 +1,5 @@
 #include "tests/integration/registry/registry_process.h"
 
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <signal.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -56,23 +49,6 @@ std::string CertDer(const std::string& pem) {
 
 }  // namespace
 
-StatusOr<int> FreeLoopbackPort() {
-  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return UnavailableError("socket failed");
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof(addr);
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-    close(fd);
-    return UnavailableError("bind failed");
-  }
-  const int port = ntohs(addr.sin_port);
-  close(fd);
-  return port;
-}
-
 bool RegistryProcess::Available() { return access(kBinary, X_OK) == 0; }
 
 StatusOr<std::unique_ptr<RegistryProcess>> RegistryProcess::Start(Mode mode) {
@@ -107,7 +83,8 @@ StatusOr<std::unique_ptr<RegistryProcess>> RegistryProcess::Start(Mode mode) {
               dir + "/token.crt\n";
   }
   CN_RETURN_IF_ERROR(WriteFile(dir + "/config.yml", config));
-  CN_RETURN_IF_ERROR(p->Launch(dir + "/config.yml"));
+  CN_ASSIGN_OR_RETURN(
+      p->process_, ChildProcess::Start({{kBinary, "serve", dir + "/config.yml"}, "listening on"}));
   return p;
 }
 
@@ -181,52 +158,8 @@ Status RegistryProcess::StartTokenServer() {
   return Status::Ok();
 }
 
-Status RegistryProcess::Launch(const std::string& config_path) {
-  int pipe_fds[2];
-  if (pipe2(pipe_fds, O_CLOEXEC) != 0) return UnavailableError("pipe failed");
-  pid_ = fork();
-  if (pid_ < 0) return UnavailableError("fork failed");
-  if (pid_ == 0) {
-    dup2(pipe_fds[1], STDOUT_FILENO);
-    dup2(pipe_fds[1], STDERR_FILENO);
-    execl(kBinary, kBinary, "serve", config_path.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  close(pipe_fds[1]);
-  log_fd_ = pipe_fds[0];
-  // Wait for "listening on" in the log, bounded by 30 s; poll() blocks, nothing sleeps.
-  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  std::string log;
-  while (log.find("listening on") == std::string::npos) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          until - std::chrono::steady_clock::now())
-                          .count();
-    pollfd pfd{log_fd_, POLLIN, 0};
-    if (left <= 0 || poll(&pfd, 1, static_cast<int>(left)) <= 0) {
-      return UnavailableError("docker-registry did not start: " + log);
-    }
-    char buf[4096];
-    const ssize_t n = read(log_fd_, buf, sizeof(buf));
-    if (n <= 0) return UnavailableError("docker-registry exited: " + log);
-    log.append(buf, static_cast<size_t>(n));
-  }
-  // Keep reading the log so the registry never blocks on a full pipe.
-  const int fd = log_fd_;
-  log_drain_ = std::thread([fd] {
-    char buf[4096];
-    while (read(fd, buf, sizeof(buf)) > 0) {
-    }
-  });
-  return Status::Ok();
-}
-
 RegistryProcess::~RegistryProcess() {
-  if (pid_ > 0) {
-    kill(pid_, SIGKILL);
-    waitpid(pid_, nullptr, 0);
-  }
-  if (log_drain_.joinable()) log_drain_.join();  // EOF once the registry is gone
-  if (log_fd_ >= 0) close(log_fd_);
+  process_.reset();  // killed before its files go
   token_server_.reset();
   std::error_code ec;
   std::filesystem::remove_all(dir_, ec);

@@ -2,19 +2,17 @@
 // port and filesystem storage in a private temp dir, for integration tests. Variants: plain
 // HTTP, TLS from the shared test CA, htpasswd (bcrypt) Basic auth (plain or over TLS), and bearer
 // tokens from a loopback token server that signs ES256 JWTs with a key the registry trusts. Stopped
-// by PID.
+// as a ChildProcess (tests/testing/child_process.h).
 #pragma once
-
-#include <sys/types.h>
 
 #include <memory>
 #include <optional>
 #include <string>
-#include <thread>
 
 #include "runtime/crypto/private_key.h"
 #include "runtime/status.h"
 #include "tests/runtime/net/test_https_server.h"
+#include "tests/testing/child_process.h"
 
 namespace connaisseur::testing {
 
@@ -35,23 +33,20 @@ class RegistryProcess {
   Mode mode() const { return mode_; }
   const std::string& dir() const { return dir_; }
   size_t token_requests() const { return token_server_ ? token_server_->requests() : 0; }
+  // SIGSTOP / SIGCONT: while paused the registry accepts connections and never answers.
+  void Pause() { process_->Pause(); }
+  void Resume() { process_->Resume(); }
 
  private:
   RegistryProcess(Mode mode, std::string dir) : mode_(mode), dir_(std::move(dir)) {}
   Status StartTokenServer();
-  Status Launch(const std::string& config_path);
 
   Mode mode_;
   std::string dir_;
   int port_ = 0;
-  pid_t pid_ = -1;
-  int log_fd_ = -1;
-  std::thread log_drain_;
   std::optional<crypto::PrivateKey> token_key_;
   std::unique_ptr<TestHttpsServer> token_server_;
+  std::unique_ptr<ChildProcess> process_;
 };
-
-// A port that was free a moment ago on 127.0.0.1.
-StatusOr<int> FreeLoopbackPort();
 
 }  // namespace connaisseur::testing

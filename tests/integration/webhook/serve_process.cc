@@ -13,26 +13,9 @@
 #include <thread>
 
 #include "tests/runtime/net/test_ca.h"
+#include "tests/testing/child_process.h"
 
 namespace connaisseur::testing {
-namespace {
-
-// A port that was free a moment ago: bind port 0, read it back, close.
-StatusOr<int> FreePort() {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return UnavailableError("socket failed");
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof(addr);
-  const bool ok = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
-                  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0;
-  close(fd);
-  if (!ok) return UnavailableError("cannot find a free port");
-  return static_cast<int>(ntohs(addr.sin_port));
-}
-
-}  // namespace
 
 std::string IndentLines(const std::string& text, int spaces) {
   std::string out;
@@ -49,7 +32,7 @@ StatusOr<std::unique_ptr<ServeProcess>> ServeProcess::Start(const TestCa& ca,
                                                             const ServeOptions& options) {
   std::unique_ptr<ServeProcess> serve(new ServeProcess());
   serve->log_path_ = options.log_path;
-  CN_ASSIGN_OR_RETURN(serve->port_, FreePort());
+  CN_ASSIGN_OR_RETURN(serve->port_, FreeLoopbackPort());
   net::TlsOptions tls;
   tls.extra_ca_pem = ca.ca_cert_pem();
   CN_ASSIGN_OR_RETURN(serve->client_, net::HttpClient::Create(tls));
