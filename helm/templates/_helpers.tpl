@@ -108,6 +108,9 @@ written into a ConfigMap; its registry scope (not a secret) stays, so the creden
 {{/* The file the binary reads (`connaisseur serve --config`): application + alerting, no kubernetes block. */}}
 {{- define "connaisseur.appConfig" -}}
 {{- if eq (.Values._layout | default "") "v2" -}}
+{{- if include "connaisseur.redisEnabled" . -}}
+{{- fail "kubernetes.redis.enabled needs the v3 layout (application.features.cache); the v2 layout has no cache settings" -}}
+{{- end -}}
 {{- $doc := omit .Values "kubernetes" "application" "deployment" "service" "nameOverride" "_layout" -}}
 {{- $_ := set $doc "validators" (include "connaisseur.renderedValidators" . | fromYamlArray) -}}
 {{- if not $doc.alerting }}{{ $doc = omit $doc "alerting" }}{{ end -}}
@@ -115,6 +118,11 @@ written into a ConfigMap; its registry scope (not a secret) stays, so the creden
 {{- else -}}
 {{- $app := omit .Values.application "validators" -}}
 {{- $_ := set $app "validators" (include "connaisseur.renderedValidators" . | fromYamlArray) -}}
+{{- if include "connaisseur.redisEnabled" . -}}
+{{- $features := deepCopy (.Values.application.features | default dict) -}}
+{{- $_ := set $features "cache" (include "connaisseur.cacheWithRedis" . | fromYaml) -}}
+{{- $_ := set $app "features" $features -}}
+{{- end -}}
 {{- $doc := dict "application" $app -}}
 {{- with .Values.alerting }}{{ $_ := set $doc "alerting" . }}{{ end -}}
 {{ toYaml $doc }}
@@ -198,5 +206,77 @@ Runs once per render; every template calls it first.
 {{ printf "%s-auth" .name }}
 {{- else if kindIs "map" .auth -}}
 {{ .auth.secretName | default .auth.secret_name | default "" }}
+{{- end -}}
+{{- end -}}
+
+{{/* "true" when the chart deploys Redis (kubernetes.redis.enabled), else "". */}}
+{{- define "connaisseur.redisEnabled" -}}
+{{- $r := .Values.kubernetes.redis | default dict -}}
+{{- if and (kindIs "map" $r) (eq (toString (get $r "enabled")) "true") -}}true{{- end -}}
+{{- end -}}
+
+{{- define "connaisseur.redisService" -}}
+{{ include "connaisseur.name" . }}-redis-service
+{{- end -}}
+
+{{- define "connaisseur.redisSelectorLabels" -}}
+app.kubernetes.io/name: {{ include "connaisseur.name" . }}-redis
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{/*
+application.features.cache as mounted when the chart deploys Redis: its `redis` points at the chart's
+Redis over TLS, trusting the certificate of <n>-redis-tls and sending the password of <n>-redis-secret
+(both mounted by the Deployment). A `cache.redis` given in the values wins. Fails rendering when
+the cache is off, since Redis only ever serves the cache.
+*/}}
+{{- define "connaisseur.cacheWithRedis" -}}
+{{- $f := .Values.application.features | default dict -}}
+{{- $cache := get $f "cache" -}}
+{{- if kindIs "bool" $cache -}}
+{{- if not $cache }}{{ fail "kubernetes.redis.enabled needs the cache: application.features.cache is false" }}{{ end -}}
+{{- $cache = dict -}}
+{{- else if not (kindIs "map" $cache) -}}
+{{- $cache = dict -}}
+{{- end -}}
+{{- $cache = deepCopy $cache -}}
+{{- if and (hasKey $cache "expirySeconds") (le (int $cache.expirySeconds) 0) -}}
+{{- fail "kubernetes.redis.enabled needs the cache: application.features.cache.expirySeconds is not above 0" -}}
+{{- end -}}
+{{- if not (hasKey $cache "redis") -}}
+{{- $_ := set $cache "redis" (dict "host" (include "connaisseur.redisService" .) "port" 6379 "tls" true "passwordFile" "/app/redis/password" "caFile" "/app/redis-certs/tls.crt") -}}
+{{- end -}}
+{{ toYaml $cache }}
+{{- end -}}
+
+{{/*
+The PodDisruptionBudget's spec fields, or "" for none: the values' (v3.10 keeps it under
+kubernetes.deployment, older charts under kubernetes), else `maxUnavailable: 1` when more than one
+replica runs. `enabled: false` renders none.
+*/}}
+{{- define "connaisseur.pdbSpec" -}}
+{{- $pdb := .Values.kubernetes.deployment.podDisruptionBudget | default .Values.kubernetes.podDisruptionBudget | default dict -}}
+{{- if and (hasKey $pdb "enabled") (not $pdb.enabled) -}}
+{{- else if omit $pdb "enabled" -}}
+{{ toYaml (omit $pdb "enabled") }}
+{{- else if gt (int .Values.kubernetes.deployment.replicasCount) 1 -}}
+maxUnavailable: 1
+{{- end -}}
+{{- end -}}
+
+{{/* The pods' affinity: the values' as written, else anti-affinity by node when replicas > 1. */}}
+{{- define "connaisseur.affinity" -}}
+{{- $d := .Values.kubernetes.deployment -}}
+{{- if $d.affinity -}}
+{{ toYaml $d.affinity }}
+{{- else if gt (int $d.replicasCount) 1 -}}
+podAntiAffinity:
+  preferredDuringSchedulingIgnoredDuringExecution:
+    - weight: 100
+      podAffinityTerm:
+        topologyKey: kubernetes.io/hostname
+        labelSelector:
+          matchLabels:
+            {{- include "connaisseur.selectorLabels" . | nindent 12 }}
 {{- end -}}
 {{- end -}}

@@ -66,6 +66,7 @@ void WebhookStack::BuildSharedCache() {
   options.host = rc.host;
   options.port = rc.port;
   options.tls = rc.tls;
+  options.ca_file = rc.ca_file;
   options.logger = logger_;
   if (!rc.password_file.empty()) {
     std::ifstream in(rc.password_file, std::ios::binary);

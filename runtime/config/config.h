@@ -118,6 +118,9 @@ struct RedisConfig {
   int port = 6379;
   bool tls = false;
   std::string password_file;  // file holding the password; never the password itself
+  // PEM certificates trusted for the server instead of the system store ("" = system store);
+  // any of them may be the server's own certificate (what the chart's Redis mounts).
+  std::string ca_file;
   std::string key_prefix = "connaisseur:";
   bool operator==(const RedisConfig&) const = default;
 };

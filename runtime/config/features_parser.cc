@@ -49,6 +49,7 @@ void ParseRedis(const json& v, const std::string& path, Diagnostics& diag, Featu
   redis.port = static_cast<int>(r.Int("port", 1, 65535).value_or(redis.port));
   redis.tls = r.Bool("tls").value_or(false);
   redis.password_file = r.String("passwordFile").value_or("");
+  redis.ca_file = r.String("caFile").value_or("");
   redis.key_prefix = r.String("keyPrefix").value_or(redis.key_prefix);
   r.Finish();
   if (r.is_mapping()) f.cache_redis = std::move(redis);

@@ -1,6 +1,7 @@
 #include "runtime/redis/redis_client.h"
 
 #include <openssl/err.h>
+#include <openssl/x509_vfy.h>
 
 namespace connaisseur::redis {
 
@@ -9,14 +10,30 @@ StatusOr<std::unique_ptr<RedisClient>> RedisClient::Create(Options options) {
   if (client->options_.tls) {
     client->tls_.reset(SSL_CTX_new(TLS_client_method()));
     if (client->tls_ == nullptr ||
-        SSL_CTX_set_min_proto_version(client->tls_.get(), TLS1_2_VERSION) != 1 ||
-        SSL_CTX_set_default_verify_paths(client->tls_.get()) != 1) {
+        SSL_CTX_set_min_proto_version(client->tls_.get(), TLS1_2_VERSION) != 1) {
       ERR_clear_error();
       return InternalError("redis: cannot set up the TLS context");
     }
+    CN_RETURN_IF_ERROR(client->LoadTrust());
     SSL_CTX_set_verify(client->tls_.get(), SSL_VERIFY_PEER, nullptr);
   }
   return client;
+}
+
+Status RedisClient::LoadTrust() {
+  SSL_CTX* ctx = tls_.get();
+  if (options_.ca_file.empty()) {
+    if (SSL_CTX_set_default_verify_paths(ctx) == 1) return Status::Ok();
+    ERR_clear_error();
+    return InternalError("redis: cannot load the system trust store");
+  }
+  // Partial chains: a pinned server certificate is an anchor of its own.
+  if (SSL_CTX_load_verify_locations(ctx, options_.ca_file.c_str(), nullptr) != 1 ||
+      X509_VERIFY_PARAM_set_flags(SSL_CTX_get0_param(ctx), X509_V_FLAG_PARTIAL_CHAIN) != 1) {
+    ERR_clear_error();
+    return InternalError("redis: cannot load the trusted certificates from " + options_.ca_file);
+  }
+  return Status::Ok();
 }
 
 StatusOr<Reply> RedisClient::Command(std::span<const std::string> args, Deadline deadline) {

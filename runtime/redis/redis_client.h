@@ -37,6 +37,9 @@ class RedisClient {
     // TLS with the server's certificate checked against the system trust store (OpenSSL's
     // default paths; SSL_CERT_FILE overrides them) and `host`.
     bool tls = false;
+    // With tls: trust only the PEM certificates in this file instead of the system store. Any
+    // of them is a trust anchor, also a server's own (self-signed or not) certificate.
+    std::string ca_file;
     std::string password;  // "" = no AUTH; never logged
     // Bound on one call, whatever the caller's deadline: a slow Redis must cost a request
     // far less than verifying would.
@@ -59,6 +62,8 @@ class RedisClient {
   uint64_t errors() const { return errors_.load(std::memory_order_relaxed); }
 
  private:
+  // The TLS context's trust: options_.ca_file, else the system store.
+  Status LoadTrust();
   StatusOr<std::unique_ptr<RedisConnection>> Acquire(Deadline deadline);
   void Release(std::unique_ptr<RedisConnection> connection);
   // Counts and logs the transition between reachable and not.

@@ -183,6 +183,14 @@ class ValuesSchemaTest(unittest.TestCase):
             ("alerting receiver with v2 spelling in the v3 layout",
              lambda v: v["alerting"]["admitRequest"]["receivers"][0].update(receiver_url="https://x"),
              "alerting.admitRequest.receivers[0]"),
+            ("kubernetes.redis.enabled as a string",
+             lambda v: v["kubernetes"].update(redis={"enabled": "yes"}), "kubernetes.redis.enabled"),
+            ("kubernetes.redis typo 'enable'",
+             lambda v: v["kubernetes"].update(redis={"enable": True}), "kubernetes.redis"),
+            ("kubernetes.redis.image.digest not hex",
+             lambda v: v["kubernetes"].update(redis={"image": {"digest": "latest"}}), "digest"),
+            ("podDisruptionBudget.enabled as a string",
+             lambda v: v["kubernetes"].update(podDisruptionBudget={"enabled": "no"}), "enabled"),
             ("alerting receiver URL without scheme",
              lambda v: v["alerting"]["rejectRequest"]["receivers"][0].update(receiverUrl="example.com"),
              "receiverUrl"),
@@ -236,6 +244,19 @@ class ValuesSchemaTest(unittest.TestCase):
              lambda v: v["validators"].append({"name": "c", "type": "cosign", "host": "rekor.sigstore.dev",
                                                "trust_roots": [{"name": "default", "key": "k"}]})),
             ("a parent chart's global values", self.v3, lambda v: v.update({"global": {"x": 1}})),
+            ("Connaisseur v3.10's kubernetes.redis (tag a number) and podDisruptionBudget", self.v3,
+             lambda v: v["kubernetes"].update(
+                 redis={"image": {"repository": "redis", "tag": 7}, "pullPolicy": "Always",
+                        "resources": {"limits": {"cpu": "1000m", "memory": "512Mi"}},
+                        "securityContext": {"runAsUser": 999, "readOnlyRootFilesystem": True},
+                        "podSecurityContext": {}, "tls": {}},
+                 podDisruptionBudget={"minAvailable": 1})),
+            ("the chart's Redis with its own keys", self.v3,
+             lambda v: v["kubernetes"].update(
+                 redis={"enabled": True, "maxmemory": "128mb", "networkPolicy": False,
+                        "image": {"digest": "sha256:" + "0" * 64}, "tls": {"cert": "c", "key": "k"}})),
+            ("cache.redis with caFile", self.v3,
+             lambda v: app(v)["features"].update(cache={"redis": {"host": "r", "tls": True, "caFile": "/ca.crt"}})),
         ]
         for what, base, change in cases:
             with self.subTest(case=what):

@@ -159,10 +159,12 @@ TEST(ConfigValuesTest, FeatureTogglesFollowTheConsistentToggleRules) {
        [](auto& f) {
          return f.cache_expiry_seconds == 120 && !f.cache_errors && f.stale_if_error;
        }},
-      {"{cache: {redis: {host: redis, port: 6380, tls: true, passwordFile: /p, keyPrefix: 'c:'}}}",
+      {"{cache: {redis: {host: redis, port: 6380, tls: true, passwordFile: /p, keyPrefix: 'c:', "
+       "caFile: /ca.crt}}}",
        [](auto& f) {
          return f.cache_redis && f.cache_redis->host == "redis" && f.cache_redis->port == 6380 &&
-                f.cache_redis->tls && f.cache_redis->password_file == "/p";
+                f.cache_redis->tls && f.cache_redis->password_file == "/p" &&
+                f.cache_redis->ca_file == "/ca.crt";
        }},
       {"{legacyUnanchoredMatching: true}", [](auto& f) { return f.legacy_unanchored_matching; }},
       {"", [](auto& f) { return f == Features{}; }},

@@ -159,5 +159,52 @@ TEST(RedisClientTest, TlsRoundTripsAgainstTheTestCa) {
   unsetenv("SSL_CERT_FILE");
 }
 
+// cache.redis.caFile: the client trusts exactly the file's certificates, without the system
+// store or SSL_CERT_FILE; the server's own (non-CA) certificate is enough, as the chart mounts it.
+TEST(RedisClientTest, TlsTrustsOnlyTheCertificatesOfCaFile) {
+  if (!RedisServerProcess::Available()) GTEST_SKIP() << "redis-server is not installed";
+  const testing::TestCa* ca = testing::TestCa::Shared();
+  ASSERT_NE(ca, nullptr);
+  auto server = RedisServerProcess::Start({.password = "pw", .tls = true});
+  ASSERT_THAT(server, IsOk());
+  for (const std::string& trusted : {ca->ca_cert_path(), ca->server_cert_path()}) {
+    RedisClient::Options options;
+    options.host = "127.0.0.1";
+    options.port = (*server)->port();
+    options.tls = true;
+    options.ca_file = trusted;
+    options.password = "pw";
+    auto client = RedisClient::Create(std::move(options));
+    ASSERT_THAT(client, IsOk());
+    EXPECT_THAT(Call(**client, {"PING"}), IsOk()) << trusted;
+  }
+  // A file without the server's chain: the handshake fails, the system store is not consulted.
+  auto other = testing::MakeTempDir("redis-cafile");
+  ASSERT_THAT(other, IsOk());
+  const std::string unrelated = *other + "/unrelated.crt";
+  ASSERT_THAT(testing::RunCommand("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 "
+                                  "-nodes -subj /CN=127.0.0.1 -days 1 -keyout " +
+                                      *other + "/k.pem -out " + unrelated,
+                                  *other + "/openssl.log"),
+              IsOk());
+  RedisClient::Options options;
+  options.host = "127.0.0.1";
+  options.port = (*server)->port();
+  options.tls = true;
+  options.ca_file = unrelated;
+  options.retry_after = std::chrono::milliseconds(0);
+  auto client = RedisClient::Create(std::move(options));
+  ASSERT_THAT(client, IsOk());
+  EXPECT_THAT(Call(**client, {"PING"}),
+              StatusIs(StatusCode::kUnavailable, HasSubstr("TLS handshake failed")));
+  // A file that does not exist is refused when the client is made, never ignored.
+  RedisClient::Options missing;
+  missing.host = "127.0.0.1";
+  missing.tls = true;
+  missing.ca_file = *other + "/missing.crt";
+  EXPECT_THAT(RedisClient::Create(std::move(missing)),
+              StatusIs(StatusCode::kInternal, HasSubstr("cannot load the trusted certificates")));
+}
+
 }  // namespace
 }  // namespace connaisseur::redis
