@@ -11,6 +11,7 @@
 #include "runtime/crypto/private_key.h"
 #include "runtime/registry/registry_client.h"
 #include "tests/integration/registry/registry_process.h"
+#include "tests/integration/webhook/cosign_values.h"
 #include "tests/integration/webhook/e2e_objects.h"
 #include "tests/integration/webhook/serve_process.h"
 #include "tests/runtime/kubernetes/fake_kubernetes_api.h"
@@ -44,31 +45,11 @@ StatusOr<std::string> PushAndSign(registry::RegistryClient& client, const std::s
 }
 
 std::string KeychainConfig(const std::string& host, const std::string& key_pem) {
-  return R"(application:
-  validators:
-    - name: deny
-      type: static
-      approve: false
-    - name: private
-      type: cosign
-      auth:
-        useKeychain: true
-      cert: |
-)" + IndentLines(TestCa::Shared()->ca_cert_pem(), 8) +
-         R"(      trustRoots:
-        - name: default
-          key: |
-)" + IndentLines(key_pem, 12) +
-         R"(  policy:
-    - pattern: "*:*"
-      validator: deny
-    - pattern: ")" +
-         host + R"(/*:*"
-      validator: private
-      with:
-        verifyInTransparencyLog: false
-  timeoutSeconds: 20
-)";
+  return CosignValues{.host = host,
+                      .trust_root = KeyTrustRoot(key_pem),
+                      .validator = "private",
+                      .validator_extra = "auth:\n  useKeychain: true\n"}
+      .Yaml();
 }
 
 TEST(KeychainE2eTest, PullSecretsOfThePodOrItsServiceAccountLetTheSignatureBeRead) {

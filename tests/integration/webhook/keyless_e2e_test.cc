@@ -7,6 +7,7 @@
 #include "runtime/registry/registry_client.h"
 #include "tests/integration/registry/registry_process.h"
 #include "tests/integration/registry/test_image.h"
+#include "tests/integration/webhook/cosign_values.h"
 #include "tests/integration/webhook/e2e_objects.h"
 #include "tests/integration/webhook/serve_process.h"
 #include "tests/testing/status_matchers.h"
@@ -22,31 +23,18 @@ Deadline Soon() { return Deadline::In(std::chrono::seconds(20)); }
 
 std::string KeylessConfig(const std::string& host, const KeylessFixture& fixture) {
   const config::CosignHost h = fixture.Host();
-  return R"(application:
-  validators:
-    - name: deny
-      type: static
-      approve: false
-    - name: keyless
-      type: cosign
-      cert: |
-)" + IndentLines(TestCa::Shared()->ca_cert_pem(), 8) +
-         "      host:\n        fulcioCert: |\n" + IndentLines(h.fulcio_cert, 10) +
-         "        ctLogPubkey: |\n" + IndentLines(h.ct_log_pubkey, 10) +
-         "        rekorPubkey: |\n" + IndentLines(h.rekor_pubkey, 10) +
-         R"(      trustRoots:
-        - name: default
-          keyless:
-            issuer: https://accounts.example.com
-            subjectRegex: 'ci-[a-z]+@example\.com'
-  policy:
-    - pattern: "*:*"
-      validator: deny
-    - pattern: ")" +
-         host + R"(/*:*"
-      validator: keyless
-  timeoutSeconds: 20
-)";
+  return CosignValues{.host = host,
+                      .trust_root =
+                          "keyless:\n"
+                          "  issuer: https://accounts.example.com\n"
+                          "  subjectRegex: 'ci-[a-z]+@example\\.com'\n",
+                      .validator = "keyless",
+                      .validator_extra = "host:\n  fulcioCert: |\n" +
+                                         IndentLines(h.fulcio_cert, 4) + "  ctLogPubkey: |\n" +
+                                         IndentLines(h.ct_log_pubkey, 4) + "  rekorPubkey: |\n" +
+                                         IndentLines(h.rekor_pubkey, 4),
+                      .transparency_log = true}
+      .Yaml();
 }
 
 TEST(KeylessE2eTest, AdmitsAndPinsTheExpectedIdentityAndDeniesAnother) {

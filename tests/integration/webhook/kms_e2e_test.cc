@@ -10,6 +10,7 @@
 #include "runtime/registry/registry_client.h"
 #include "tests/integration/registry/registry_process.h"
 #include "tests/integration/registry/test_image.h"
+#include "tests/integration/webhook/cosign_values.h"
 #include "tests/integration/webhook/e2e_objects.h"
 #include "tests/integration/webhook/serve_process.h"
 #include "tests/runtime/aws/fake_aws.h"
@@ -25,28 +26,7 @@ using nlohmann::json;
 Deadline Soon() { return Deadline::In(std::chrono::seconds(20)); }
 
 std::string KmsConfig(const std::string& host) {
-  return R"(application:
-  validators:
-    - name: deny
-      type: static
-      approve: false
-    - name: cosign
-      type: cosign
-      cert: |
-)" + IndentLines(TestCa::Shared()->ca_cert_pem(), 8) +
-         R"(      trustRoots:
-        - name: default
-          key: awskms:///alias/cosign
-  policy:
-    - pattern: "*:*"
-      validator: deny
-    - pattern: ")" +
-         host + R"(/*:*"
-      validator: cosign
-      with:
-        verifyInTransparencyLog: false
-  timeoutSeconds: 20
-)";
+  return CosignValues{.host = host, .trust_root = KeyTrustRoot("awskms:///alias/cosign")}.Yaml();
 }
 
 TEST(KmsE2eTest, KmsSignedImageIsAdmittedAndPinnedAndKmsDownFailsReadinessAndDenies) {

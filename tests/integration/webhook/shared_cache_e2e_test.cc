@@ -9,6 +9,7 @@
 #include "runtime/registry/registry_client.h"
 #include "tests/integration/registry/registry_process.h"
 #include "tests/integration/registry/test_image.h"
+#include "tests/integration/webhook/cosign_values.h"
 #include "tests/integration/webhook/e2e_objects.h"
 #include "tests/integration/webhook/serve_process.h"
 #include "tests/runtime/redis/redis_server_process.h"
@@ -24,37 +25,14 @@ Deadline Soon() { return Deadline::In(std::chrono::seconds(20)); }
 
 std::string Config(const std::string& host, const std::string& key_pem, int redis_port,
                    const std::string& password_file, bool tls) {
-  return R"(application:
-  validators:
-    - name: deny
-      type: static
-      approve: false
-    - name: cosign
-      type: cosign
-      cert: |
-)" + IndentLines(TestCa::Shared()->ca_cert_pem(), 8) +
-         R"(      trustRoots:
-        - name: default
-          key: |
-)" + IndentLines(key_pem, 12) +
-         R"(  policy:
-    - pattern: "*:*"
-      validator: deny
-    - pattern: ")" +
-         host + R"(/*:*"
-      validator: cosign
-      with:
-        verifyInTransparencyLog: false
-  timeoutSeconds: 20
-  features:
-    cache:
-      expirySeconds: 300
-      redis:
-        host: 127.0.0.1
-        port: )" +
-         std::to_string(redis_port) + "\n" +
-         (password_file.empty() ? "" : "        passwordFile: " + password_file + "\n") +
-         (tls ? "        tls: true\n" : "");
+  const std::string redis =
+      "features:\n  cache:\n    expirySeconds: 300\n    redis:\n      host: 127.0.0.1\n"
+      "      port: " +
+      std::to_string(redis_port) + "\n" +
+      (password_file.empty() ? "" : "      passwordFile: " + password_file + "\n") +
+      (tls ? "      tls: true\n" : "");
+  return CosignValues{.host = host, .trust_root = KeyTrustRoot(key_pem), .application_extra = redis}
+      .Yaml();
 }
 
 // The registry with signed images team/a..c and unsigned team/unsigned, all tagged v1.
