@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "runtime/crypto/digest.h"
+#include "runtime/crypto/hmac.h"
 #include "runtime/image/content_digest.h"
 
 namespace connaisseur::validators {
@@ -14,7 +15,8 @@ using nlohmann::json;
 using std::chrono::milliseconds;
 using std::chrono::system_clock;
 
-constexpr int kEntryVersion = 1;
+constexpr int kEntryVersion = 2;   // 2: sealed (SealSharedCacheEntry)
+constexpr size_t kTagLength = 64;  // hex of HMAC-SHA256
 
 int64_t UnixMs(system_clock::time_point t) {
   return std::chrono::duration_cast<milliseconds>(t.time_since_epoch()).count();
@@ -27,6 +29,26 @@ std::string Text(const json& entry, const char* name) {
 }
 
 }  // namespace
+
+std::string SealSharedCacheEntry(std::string_view entry_key, std::string_view entry_json) {
+  if (entry_key.empty()) return "";
+  StatusOr<std::string> tag = crypto::HmacSha256Hex(entry_key, entry_json);
+  if (!tag.ok()) return "";
+  return *tag + "." + std::string(entry_json);
+}
+
+StatusOr<std::string> OpenSharedCacheEntry(std::string_view entry_key, std::string_view value) {
+  if (entry_key.empty()) return InvalidArgumentError("no entry key");
+  if (value.size() <= kTagLength || value[kTagLength] != '.') {
+    return InvalidArgumentError("entry is not sealed");
+  }
+  const std::string_view entry_json = value.substr(kTagLength + 1);
+  CN_ASSIGN_OR_RETURN(std::string tag, crypto::HmacSha256Hex(entry_key, entry_json));
+  if (!crypto::ConstantTimeEquals(tag, value.substr(0, kTagLength))) {
+    return InvalidArgumentError("entry is not sealed with this webhook's entry key");
+  }
+  return std::string(entry_json);
+}
 
 system_clock::time_point SharedVerificationCache::Now() const {
   return options_.now ? options_.now() : system_clock::now();
@@ -42,6 +64,7 @@ std::string SharedVerificationCache::LockKey(const SharedCacheSubject& subject) 
 
 std::optional<verification::VerifiedImage> SharedVerificationCache::Lookup(
     const SharedCacheSubject& subject, Deadline deadline) {
+  if (options_.entry_key.empty()) return std::nullopt;
   const std::vector<std::string> get = {"GET", RedisKey(subject)};
   StatusOr<redis::Reply> reply = client_->Command(get, deadline);
   if (!reply.ok() || reply->is_nil()) return std::nullopt;
@@ -65,7 +88,8 @@ std::optional<verification::VerifiedImage> SharedVerificationCache::Lookup(
 
 StatusOr<verification::VerifiedImage> SharedVerificationCache::Check(
     const SharedCacheSubject& subject, const std::string& value) const {
-  const json entry = json::parse(value, nullptr, /*allow_exceptions=*/false);
+  CN_ASSIGN_OR_RETURN(std::string opened, OpenSharedCacheEntry(options_.entry_key, value));
+  const json entry = json::parse(opened, nullptr, /*allow_exceptions=*/false);
   if (!entry.is_object()) return InvalidArgumentError("entry is not a JSON object");
   auto version = entry.find("v");
   if (version == entry.end() || *version != kEntryVersion) {
@@ -151,9 +175,11 @@ void SharedVerificationCache::Store(const SharedCacheSubject& subject,
                       {"digest", verified.digest},
                       {"detail", verified.detail},
                       {"expiresAtMs", UnixMs(expires)}};
-  const std::vector<std::string> set = {"SET", RedisKey(subject),
-                                        entry.dump(-1, ' ', false, json::error_handler_t::replace),
-                                        "PX", std::to_string(life_ms)};
+  std::string sealed = SealSharedCacheEntry(
+      options_.entry_key, entry.dump(-1, ' ', false, json::error_handler_t::replace));
+  if (sealed.empty()) return;
+  const std::vector<std::string> set = {"SET", RedisKey(subject), std::move(sealed), "PX",
+                                        std::to_string(life_ms)};
   (void)client_->Command(set, deadline);  // best effort: a failure is counted and logged there
 }
 

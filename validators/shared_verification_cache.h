@@ -10,6 +10,11 @@
 // one the reference pins, an expiry past the TTL or already reached, or an unparsable value is
 // ignored (counted, logged), and the caller verifies and overwrites it. An entry never outlives
 // the TTL nor the VerifiedImage::valid_until the validator reported. Redis failures are misses.
+//
+// Entries are sealed with Options::entry_key (SealSharedCacheEntry): only the webhook's replicas
+// hold that key (a file mounted from a Secret the Redis pods do not see), so whoever can write to
+// Redis without it cannot make an entry any replica accepts. Unsealed, an entry naming the digest
+// of an unsigned image for a signed image's tag, or for the unsigned image itself, would admit it.
 // Thread-safe.
 #pragma once
 
@@ -19,6 +24,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "runtime/deadline.h"
 #include "runtime/log/logger.h"
@@ -36,9 +42,18 @@ struct SharedCacheSubject {
   std::optional<std::string> pinned_digest;  // the digest the reference names, if any
 };
 
+// "<lower-case hex HMAC-SHA256 of entry_json under entry_key>.<entry_json>"; "" when the key is
+// empty or HMAC fails (then nothing is stored).
+std::string SealSharedCacheEntry(std::string_view entry_key, std::string_view entry_json);
+// The JSON of a value SealSharedCacheEntry made with the same key; kInvalidArgument otherwise.
+StatusOr<std::string> OpenSharedCacheEntry(std::string_view entry_key, std::string_view value);
+
 class SharedVerificationCache {
  public:
   struct Options {
+    // The secret entries are sealed with (at least 32 bytes; features.cache.redis.entryKeyFile).
+    // Empty: nothing is shared (every lookup misses, nothing is stored).
+    std::string entry_key;
     std::string key_prefix = "connaisseur:";
     std::chrono::seconds ttl{30};  // > 0
     // Wall clock; tests pass their own. Empty = system_clock::now.

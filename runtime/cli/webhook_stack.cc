@@ -30,6 +30,34 @@ std::unique_ptr<log::JsonLogger> ConfiguredLogger(const config::Config& config) 
                                            /*pretty=*/config.log_format == "json-pretty");
 }
 
+// The contents of a mounted secret, without the newline such files often end with (it is not
+// part of the secret).
+StatusOr<std::string> ReadSecretFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  if (!in) return UnavailableError("cannot read " + path);
+  std::string secret = text.str();
+  while (!secret.empty() && (secret.back() == '\n' || secret.back() == '\r')) secret.pop_back();
+  return secret;
+}
+
+// The secret shared-cache entries are sealed with: at least 32 bytes, as HMAC-SHA256 wants.
+StatusOr<std::string> ReadEntryKey(const config::RedisConfig& rc) {
+  if (rc.entry_key_file.empty()) {
+    return InvalidArgumentError(
+        "no cache.redis.entryKeyFile: entries in Redis could be forged by anyone who can write "
+        "to it");
+  }
+  auto key = ReadSecretFile(rc.entry_key_file);
+  if (!key.ok()) return key.status().WithPrefix("cache.redis.entryKeyFile");
+  if (key->size() < 32) {
+    return InvalidArgumentError("cache.redis.entryKeyFile " + rc.entry_key_file + " holds " +
+                                std::to_string(key->size()) + " bytes; at least 32 are needed");
+  }
+  return key;
+}
+
 }  // namespace
 
 StatusOr<std::unique_ptr<WebhookStack>> WebhookStack::Create(const WebhookOptions& options) {
@@ -62,6 +90,11 @@ void WebhookStack::BuildSharedCache() {
   const config::Features& features = environment_->config().features;
   if (!features.cache_redis || features.cache_expiry_seconds <= 0) return;
   const config::RedisConfig& rc = *features.cache_redis;
+  StatusOr<std::string> entry_key = ReadEntryKey(rc);
+  if (!entry_key.ok()) {
+    logger_->Error("shared cache disabled", {{"reason", entry_key.status().message()}});
+    return;
+  }
   redis::RedisClient::Options options;
   options.host = rc.host;
   options.port = rc.port;
@@ -69,20 +102,13 @@ void WebhookStack::BuildSharedCache() {
   options.ca_file = rc.ca_file;
   options.logger = logger_;
   if (!rc.password_file.empty()) {
-    std::ifstream in(rc.password_file, std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    if (!in) {
+    StatusOr<std::string> password = ReadSecretFile(rc.password_file);
+    if (!password.ok()) {
       logger_->Error("shared cache disabled: cannot read cache.redis.passwordFile",
                      {{"file", rc.password_file}});
       return;
     }
-    options.password = text.str();
-    // A mounted secret often ends with a newline that is not part of the password.
-    while (!options.password.empty() &&
-           (options.password.back() == '\n' || options.password.back() == '\r')) {
-      options.password.pop_back();
-    }
+    options.password = std::move(password).value();
   }
   auto client = redis::RedisClient::Create(std::move(options));
   if (!client.ok()) {
@@ -91,6 +117,7 @@ void WebhookStack::BuildSharedCache() {
   }
   redis_ = std::move(client).value();
   validators::SharedVerificationCache::Options cache_options;
+  cache_options.entry_key = std::move(entry_key).value();
   cache_options.key_prefix = rc.key_prefix;
   cache_options.ttl =
       std::chrono::seconds(std::clamp(features.cache_expiry_seconds, 1, kMaxCacheTtlSeconds));

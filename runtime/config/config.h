@@ -122,6 +122,9 @@ struct RedisConfig {
   // any of them may be the server's own certificate (what the chart's Redis mounts).
   std::string ca_file;
   std::string key_prefix = "connaisseur:";
+  // File holding the secret the replicas seal their entries with (>= 32 bytes); without it
+  // nothing is shared (docs/operations.md "Cache"). Never the secret itself.
+  std::string entry_key_file;
   bool operator==(const RedisConfig&) const = default;
 };
 

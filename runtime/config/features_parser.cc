@@ -51,8 +51,15 @@ void ParseRedis(const json& v, const std::string& path, Diagnostics& diag, Featu
   redis.password_file = r.String("passwordFile").value_or("");
   redis.ca_file = r.String("caFile").value_or("");
   redis.key_prefix = r.String("keyPrefix").value_or(redis.key_prefix);
+  redis.entry_key_file = r.String("entryKeyFile").value_or("");
   r.Finish();
-  if (r.is_mapping()) f.cache_redis = std::move(redis);
+  if (!r.is_mapping()) return;
+  if (redis.entry_key_file.empty()) {
+    diag.Warning(path,
+                 "no entryKeyFile: entries in Redis could be forged by anyone who can write "
+                 "to it, so the cache is not shared (each replica keeps its own)");
+  }
+  f.cache_redis = std::move(redis);
 }
 
 // true | false | {expirySeconds, cacheErrors, staleIfError, redis}

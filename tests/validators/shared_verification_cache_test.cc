@@ -1,9 +1,10 @@
 // Covers validators/shared_verification_cache behind ValidatorSet, against the real redis-server
 // on loopback: two sets (two replicas) verify an image once between them, failures are not
-// shared, poisoned entries (wrong digest, validator, options, expiry, shape) are ignored, verified
-// again and overwritten, entries never outlive the TTL or the validator's own expiry, a replica
-// waits for another's verification in flight (until its claim expires), and a Redis that is down
-// or refuses the password degrades to verifying.
+// shared, entries not sealed with the replicas' entry key are ignored, poisoned entries (wrong
+// digest, validator, options, expiry, shape) are ignored, verified again and overwritten, entries
+// never outlive the TTL or the validator's own expiry, a replica waits for another's verification
+// in flight (until its claim expires), and a Redis that is down or refuses the password degrades to
+// verifying.
 #include "validators/shared_verification_cache.h"
 
 #include <gmock/gmock.h>
@@ -25,6 +26,12 @@ namespace {
 using nlohmann::json;
 using ::testing::HasSubstr;
 using testing::RedisServerProcess;
+
+const std::string kEntryKey = "entry-key-of-the-test-replicas-32+bytes";
+
+std::string Seal(const std::string& entry_json) {
+  return SealSharedCacheEntry(kEntryKey, entry_json);
+}
 
 constexpr char kDigestA[] =
     "sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
@@ -97,6 +104,7 @@ struct Replica {
     client_options.retry_after = std::chrono::milliseconds(0);
     client = std::move(redis::RedisClient::Create(std::move(client_options))).value();
     SharedVerificationCache::Options shared_options;
+    shared_options.entry_key = kEntryKey;
     shared_options.key_prefix = "test:";
     shared_options.ttl = std::chrono::seconds(30);
     shared_options.lock_ttl = lock_ttl;
@@ -140,16 +148,24 @@ class SharedVerificationCacheTest : public ::testing::Test {
     ASSERT_THAT(server, IsOk());
     server_ = std::move(server).value();
   }
-  // Replica one verifies `raw` and shares it; `edit` then rewrites the entry in Redis; replica
-  // two must ignore the edited entry, verify itself and overwrite it with a good one.
+  // What ExpectPoisonIgnored stores: from the entry's original sealed value and the edited JSON.
+  using Store = std::function<std::string(const std::string& sealed, const std::string& edited)>;
+  static std::string Reseal(const std::string&, const std::string& edited) { return Seal(edited); }
+
+  // Replica one verifies `raw` and shares it; `edit` then rewrites the entry's JSON and `store`
+  // what goes back to Redis (by default sealed again with the replicas' key, so that the checks
+  // of the fields are what must catch it); replica two must ignore it, verify itself and
+  // overwrite it with a good one.
   void ExpectPoisonIgnored(const std::string& raw, const std::function<void(json&)>& edit,
-                           const std::string& edited_value = "") {
+                           const Store& store = Reseal) {
     Replica one(server_->port(), Verified(kDigestA));
     ASSERT_THAT(one.Verify(raw), IsOk());
     auto [key, value] = OnlyEntry(*server_);
-    json entry = json::parse(value);
+    auto opened = OpenSharedCacheEntry(kEntryKey, value);
+    ASSERT_THAT(opened, IsOk());
+    json entry = json::parse(*opened);
     edit(entry);
-    const std::string poisoned = edited_value.empty() ? entry.dump() : edited_value;
+    const std::string poisoned = store(value, entry.dump());
     ASSERT_THAT(server_->Command({"SET", key, poisoned}), IsOk());
 
     Replica two(server_->port(), Verified(kDigestA));
@@ -160,7 +176,9 @@ class SharedVerificationCacheTest : public ::testing::Test {
     EXPECT_EQ(two.validator->calls(), 1) << poisoned;
     EXPECT_EQ(two.shared->ignored(), 1u);
     EXPECT_EQ(two.shared->hits(), 0u);
-    json good = json::parse(value), now_stored = json::parse(server_->Command({"GET", key})->str);
+    auto stored = OpenSharedCacheEntry(kEntryKey, server_->Command({"GET", key})->str);
+    ASSERT_THAT(stored, IsOk());
+    json good = json::parse(*opened), now_stored = json::parse(*stored);
     good.erase("expiresAtMs");
     now_stored.erase("expiresAtMs");
     EXPECT_EQ(now_stored, good) << "overwritten with the verified entry";
@@ -274,7 +292,36 @@ TEST_F(SharedVerificationCacheTest, ExpiredEntryIsIgnored) {
 
 TEST_F(SharedVerificationCacheTest, UnparsableEntryIsIgnored) {
   ExpectPoisonIgnored(
-      "nginx:1", [](json&) {}, "{not json");
+      "nginx:1", [](json&) {}, [](const std::string&, const std::string&) { return Seal("{not"); });
+}
+
+// Whoever can write to Redis but does not hold the entry key cannot make a replica admit: an
+// entry that names another digest for the tag (an unsigned image's) is ignored when it is not
+// sealed, sealed with another key, or sealed once and edited afterwards.
+TEST_F(SharedVerificationCacheTest, ForgedEntriesWithoutTheEntryKeyAreIgnored) {
+  auto forge = [](json& e) { e["digest"] = kDigestB; };
+  ExpectPoisonIgnored("nginx:1", forge,
+                      [](const std::string&, const std::string& edited) { return edited; });
+  ExpectPoisonIgnored("nginx:1", forge, [](const std::string&, const std::string& edited) {
+    return SealSharedCacheEntry("another-key-of-at-least-32-bytes!", edited);
+  });
+  ExpectPoisonIgnored("nginx:1", forge, [](const std::string& sealed, const std::string& edited) {
+    return sealed.substr(0, sealed.find('.') + 1) + edited;  // the old tag on new contents
+  });
+}
+
+TEST(SharedCacheEntryTest, OpensOnlyWhatTheSameKeySealed) {
+  const std::string sealed = Seal(R"({"v":2})");
+  auto opened = OpenSharedCacheEntry(kEntryKey, sealed);
+  ASSERT_THAT(opened, IsOk());
+  EXPECT_EQ(*opened, R"({"v":2})");
+  EXPECT_THAT(OpenSharedCacheEntry("another-key-of-at-least-32-bytes!", sealed),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("entry key")));
+  EXPECT_THAT(OpenSharedCacheEntry(kEntryKey, R"({"v":2})"),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("not sealed")));
+  EXPECT_THAT(OpenSharedCacheEntry("", sealed),
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("no entry key")));
+  EXPECT_EQ(SealSharedCacheEntry("", R"({"v":2})"), "");
 }
 
 TEST_F(SharedVerificationCacheTest, EntriesLiveNoLongerThanTheTtlNorTheValidatorsExpiry) {

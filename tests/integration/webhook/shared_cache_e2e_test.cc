@@ -24,11 +24,11 @@ using nlohmann::json;
 Deadline Soon() { return Deadline::In(std::chrono::seconds(20)); }
 
 std::string Config(const std::string& host, const std::string& key_pem, int redis_port,
-                   const std::string& password_file, bool tls) {
+                   const std::string& entry_key_file, const std::string& password_file, bool tls) {
   const std::string redis =
       "features:\n  cache:\n    expirySeconds: 300\n    redis:\n      host: 127.0.0.1\n"
       "      port: " +
-      std::to_string(redis_port) + "\n" +
+      std::to_string(redis_port) + "\n      entryKeyFile: " + entry_key_file + "\n" +
       (password_file.empty() ? "" : "      passwordFile: " + password_file + "\n") +
       (tls ? "      tls: true\n" : "");
   return CosignValues{.host = host, .trust_root = KeyTrustRoot(key_pem), .application_extra = redis}
@@ -102,6 +102,8 @@ class SharedCacheE2eTest : public ::testing::Test {
     auto dir = MakeTempDir("cn-webhook-redis");
     ASSERT_THAT(dir, IsOk());
     dir_ = *dir;
+    ASSERT_THAT(WriteFile(dir_ + "/entry.key", "entry-key-the-replicas-share-0123456789\n"),
+                IsOk());
     PushImages(images_);
   }
   void TearDown() override {
@@ -111,7 +113,7 @@ class SharedCacheE2eTest : public ::testing::Test {
                                       const std::string& password_file = "", bool tls = false) {
     const std::string config = dir_ + "/" + name + ".yaml";
     EXPECT_THAT(WriteFile(config, Config(images_.host, images_.key->PublicPem(), redis_port,
-                                         password_file, tls)),
+                                         dir_ + "/entry.key", password_file, tls)),
                 IsOk());
     ServeOptions options{config, dir_ + "/" + name + ".log"};
     // TLS to Redis trusts the system store, which SSL_CERT_FILE replaces with the test CA.

@@ -10,10 +10,12 @@
 namespace connaisseur::config::testing {
 namespace {
 
+using ::testing::AllOf;
 using ::testing::Contains;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::Not;
 using NV = Features::NamespacedValidation;
 
 const std::string kP = "{pattern: '*:*', validator: allow}";
@@ -160,11 +162,11 @@ TEST(ConfigValuesTest, FeatureTogglesFollowTheConsistentToggleRules) {
          return f.cache_expiry_seconds == 120 && !f.cache_errors && f.stale_if_error;
        }},
       {"{cache: {redis: {host: redis, port: 6380, tls: true, passwordFile: /p, keyPrefix: 'c:', "
-       "caFile: /ca.crt}}}",
+       "caFile: /ca.crt, entryKeyFile: /k}}}",
        [](auto& f) {
          return f.cache_redis && f.cache_redis->host == "redis" && f.cache_redis->port == 6380 &&
                 f.cache_redis->tls && f.cache_redis->password_file == "/p" &&
-                f.cache_redis->ca_file == "/ca.crt";
+                f.cache_redis->ca_file == "/ca.crt" && f.cache_redis->entry_key_file == "/k";
        }},
       {"{legacyUnanchoredMatching: true}", [](auto& f) { return f.legacy_unanchored_matching; }},
       {"", [](auto& f) { return f == Features{}; }},
@@ -182,6 +184,18 @@ TEST(ConfigValuesTest, CapsCacheExpiryWithAWarning) {
   EXPECT_EQ(c.features.cache_expiry_seconds, 300);
   EXPECT_THAT(c.warnings,
               Contains(HasSubstr("application.features.cache.expirySeconds: capped at 300")));
+}
+
+// Without a key to seal entries with, anyone who can write to Redis could admit images: the
+// values load, `lint` says why the cache will not be shared.
+TEST(ConfigValuesTest, RedisWithoutAnEntryKeyLoadsWithAWarning) {
+  Config c = MustLoad(V3(kAllow, kP, "  features: {cache: {redis: {host: redis}}}\n"));
+  ASSERT_TRUE(c.features.cache_redis);
+  EXPECT_THAT(c.warnings, Contains(AllOf(HasSubstr("application.features.cache.redis"),
+                                         HasSubstr("no entryKeyFile"))));
+  Config keyed =
+      MustLoad(V3(kAllow, kP, "  features: {cache: {redis: {host: redis, entryKeyFile: /k}}}\n"));
+  EXPECT_THAT(keyed.warnings, Not(Contains(HasSubstr("entryKeyFile"))));
 }
 
 TEST(ConfigValuesTest, ReadsApplicationKeys) {
