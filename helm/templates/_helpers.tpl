@@ -118,9 +118,16 @@ written into a ConfigMap; its registry scope (not a secret) stays, so the creden
 {{- else -}}
 {{- $app := omit .Values.application "validators" -}}
 {{- $_ := set $app "validators" (include "connaisseur.renderedValidators" . | fromYamlArray) -}}
-{{- if include "connaisseur.redisEnabled" . -}}
+{{- if include "connaisseur.sharedCache" . -}}
 {{- $features := deepCopy (.Values.application.features | default dict) -}}
-{{- $_ := set $features "cache" (include "connaisseur.cacheWithRedis" . | fromYaml) -}}
+{{- $cache := deepCopy (get $features "cache") -}}
+{{- if include "connaisseur.redisEnabled" . -}}
+{{- $cache = include "connaisseur.cacheWithRedis" . | fromYaml -}}
+{{- end -}}
+{{- if not (hasKey $cache.redis "entryKeyFile") -}}
+{{- $_ := set $cache.redis "entryKeyFile" "/app/cache-entry-key/key" -}}
+{{- end -}}
+{{- $_ := set $features "cache" $cache -}}
 {{- $_ := set $app "features" $features -}}
 {{- end -}}
 {{- $doc := dict "application" $app -}}
@@ -213,6 +220,17 @@ Runs once per render; every template calls it first.
 {{- define "connaisseur.redisEnabled" -}}
 {{- $r := .Values.kubernetes.redis | default dict -}}
 {{- if and (kindIs "map" $r) (eq (toString (get $r "enabled")) "true") -}}true{{- end -}}
+{{- end -}}
+
+{{/*
+"true" when the replicas share their cache through Redis: the chart's (kubernetes.redis.enabled) or
+one the values name (application.features.cache.redis). The chart then mounts the Secret
+<n>-cache-entry-key, with which the replicas seal what they share (Redis never sees it), and
+sets cache.redis.entryKeyFile to it unless the values name a file of their own.
+*/}}
+{{- define "connaisseur.sharedCache" -}}
+{{- $cache := dig "features" "cache" nil (.Values.application | default dict) -}}
+{{- if or (include "connaisseur.redisEnabled" .) (and (kindIs "map" $cache) (kindIs "map" (get $cache "redis"))) -}}true{{- end -}}
 {{- end -}}
 
 {{- define "connaisseur.redisService" -}}

@@ -188,7 +188,9 @@ class Redis(unittest.TestCase):
         cache = app_config(objects)["application"]["features"]["cache"]
         self.assertEqual(cache["expirySeconds"], 30)
         self.assertEqual(cache["redis"], {"host": "connaisseur-redis-service", "port": 6379, "tls": True,
-                                          "passwordFile": "/app/redis/password", "caFile": "/app/redis-certs/tls.crt"})
+                                          "passwordFile": "/app/redis/password", "caFile": "/app/redis-certs/tls.crt",
+                                          "entryKeyFile": "/app/cache-entry-key/key"})
+        self.assert_entry_key_mounted(objects)
         spec = pod_spec(objects)
         mounts = {m["mountPath"]: m["name"] for m in spec["containers"][0]["volumeMounts"]}
         volumes = {v["name"]: v for v in spec["volumes"]}
@@ -196,6 +198,27 @@ class Redis(unittest.TestCase):
         self.assertEqual(password_volume, {"secretName": "connaisseur-redis-secret",
                                            "items": [{"key": "REDIS_PASSWORD", "path": "password"}]})
         self.assertEqual(volumes[mounts["/app/redis-certs"]]["secret"]["secretName"], "connaisseur-redis-tls")
+
+    def assert_entry_key_mounted(self, objects):
+        """The webhook's pods, and only they, mount the key that seals the shared cache's entries."""
+        key = base64.b64decode(objects[("Secret", "connaisseur-cache-entry-key")]["data"]["key"]).decode()
+        self.assertGreaterEqual(len(key), 32)
+        spec = pod_spec(objects)
+        mounts = {m["mountPath"]: m["name"] for m in spec["containers"][0]["volumeMounts"]}
+        volumes = {v["name"]: v for v in spec["volumes"]}
+        self.assertEqual(volumes[mounts["/app/cache-entry-key"]]["secret"],
+                         {"secretName": "connaisseur-cache-entry-key", "items": [{"key": "key", "path": "key"}]})
+        if ("Deployment", "connaisseur-redis") in objects:
+            self.assertNotIn("connaisseur-cache-entry-key", str(objects[("Deployment", "connaisseur-redis")]))
+
+    def test_a_redis_of_the_values_alone_gets_the_entry_key(self):
+        objects = render("application: {features: {cache: {redis: {host: redis.shared.svc}}}}\n")
+        self.assertFalse([k for k in objects if "redis" in k[1]])  # the chart deploys no Redis
+        cache = app_config(objects)["application"]["features"]["cache"]
+        self.assertEqual(cache["redis"], {"host": "redis.shared.svc", "entryKeyFile": "/app/cache-entry-key/key"})
+        self.assert_entry_key_mounted(objects)
+        own = render("application: {features: {cache: {redis: {host: r, entryKeyFile: /mine/key}}}}\n")
+        self.assertEqual(app_config(own)["application"]["features"]["cache"]["redis"]["entryKeyFile"], "/mine/key")
 
     def assert_certificate_names(self, cert, service):
         if shutil.which("openssl") is None:
@@ -232,7 +255,8 @@ kubernetes: {redis: {enabled: true}}
 application: {features: {cache: {expirySeconds: 60, redis: {host: redis.shared.svc, tls: true}}}}
 """)
         cache = app_config(objects)["application"]["features"]["cache"]
-        self.assertEqual(cache["redis"], {"host": "redis.shared.svc", "tls": True})
+        self.assertEqual(cache["redis"], {"host": "redis.shared.svc", "tls": True,
+                                          "entryKeyFile": "/app/cache-entry-key/key"})
         self.assertEqual(cache["expirySeconds"], 60)
 
     def test_refused_without_a_cache_or_with_half_tls(self):
