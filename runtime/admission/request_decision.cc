@@ -208,6 +208,8 @@ Decision DecideRequest(const AdmissionReview& review, PolicyRunner& policy,
   }
   const policy::PolicyRequest request = MakePolicyRequest(review);
   std::vector<std::string> outcomes;
+  outcomes.reserve(d.images.size());
+  d.checks.reserve(d.images.size());
   for (ImageCheck& check : DecideImages(d.images, request, read->pull,
                                         SkipsFor(review, features, *read), policy, ctx, deadline)) {
     outcomes.push_back(OutcomeOf(check));

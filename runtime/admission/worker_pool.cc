@@ -53,17 +53,22 @@ struct Batch {
 
 }  // namespace
 
-WorkerPool::WorkerPool(size_t threads) {
-  threads_.reserve(threads);
-  for (size_t i = 0; i < threads; ++i) {
+void WorkerPool::StartWorkersLocked() {
+  while (threads_.size() < max_threads_ && idle_ < jobs_.size()) {
     // std::thread's constructor throws on thread exhaustion; fewer workers only means less
-    // parallelism, so that is not an error.
+    // parallelism (the caller drains its own batch), so that is not an error.
     try {
       threads_.emplace_back([this] { Work(); });
     } catch (const std::system_error&) {
-      break;
+      return;
     }
+    ++idle_;  // counted now, so the next queued job starts another one
   }
+}
+
+size_t WorkerPool::started() const {
+  std::lock_guard lock(mu_);
+  return threads_.size();
 }
 
 WorkerPool::~WorkerPool() {
@@ -72,7 +77,7 @@ WorkerPool::~WorkerPool() {
     stopping_ = true;
   }
   wake_.notify_all();
-  for (std::thread& t : threads_) t.join();
+  for (std::thread& t : threads_) t.join();  // no ForEach runs any more: threads_ is stable
 }
 
 void WorkerPool::Work() {
@@ -84,8 +89,11 @@ void WorkerPool::Work() {
       if (stopping_) return;
       job = std::move(jobs_.front());
       jobs_.pop_front();
+      --idle_;
     }
     job();  // Batch::Drain, which contains its tasks' exceptions
+    std::lock_guard lock(mu_);
+    ++idle_;
   }
 }
 
@@ -101,6 +109,7 @@ void WorkerPool::ForEach(size_t n, size_t max_parallel, const std::function<void
     } catch (const std::bad_alloc&) {
       // Fewer helpers: this thread works through the rest, and Wait covers the queued ones.
     }
+    StartWorkersLocked();
   }
   for (size_t i = 0; i < queued; ++i) wake_.notify_one();
   batch->Drain();

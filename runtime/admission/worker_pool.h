@@ -20,8 +20,10 @@ namespace connaisseur::admission {
 
 class WorkerPool {
  public:
-  // Starts up to `threads` workers (fewer when the system refuses one).
-  explicit WorkerPool(size_t threads);
+  // Up to `threads` workers, started when a ForEach first finds none idle (fewer when the system
+  // refuses one): a webhook whose validators never wait on a back-end starts none, and start-up
+  // does not wait for them (BENCHMARKS.md "Webhook").
+  explicit WorkerPool(size_t threads) : max_threads_(threads) {}
   ~WorkerPool();  // stops the workers after their current job and joins them
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
@@ -32,16 +34,23 @@ class WorkerPool {
   // here, on the caller's thread, after all of them.
   void ForEach(size_t n, size_t max_parallel, const std::function<void(size_t)>& task);
 
-  size_t threads() const { return threads_.size(); }
+  // The most workers it may start.
+  size_t threads() const { return max_threads_; }
+  // The workers started so far.
+  size_t started() const;
 
  private:
   void Work();
+  // Starts workers until every queued job has an idle one or the maximum is reached.
+  void StartWorkersLocked();
 
-  std::mutex mu_;
+  const size_t max_threads_;
+  mutable std::mutex mu_;
   std::condition_variable wake_;
   std::deque<std::function<void()>> jobs_;  // guarded by mu_
   bool stopping_ = false;                   // guarded by mu_
-  std::vector<std::thread> threads_;
+  size_t idle_ = 0;                         // workers waiting for a job; guarded by mu_
+  std::vector<std::thread> threads_;        // guarded by mu_
 };
 
 }  // namespace connaisseur::admission

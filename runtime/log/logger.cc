@@ -6,6 +6,8 @@
 #include <ctime>
 #include <string>
 
+#include "runtime/log/json_line.h"
+
 namespace connaisseur::log {
 
 std::string_view LevelName(Level level) {
@@ -41,17 +43,50 @@ bool ParseLevel(std::string_view text, Level* level) {
 
 namespace {
 
-std::string Rfc3339Now() {
+// "2026-12-03T17:40:01.123Z" into `buf` (at least 25 bytes); returns its length.
+size_t FormatRfc3339Now(char* buf, size_t size) {
   auto now = std::chrono::system_clock::now();
   auto secs = std::chrono::system_clock::to_time_t(now);
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()) % 1000;
   std::tm tm{};
   gmtime_r(&secs, &tm);
+  const int n = std::snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                              tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                              static_cast<int>(ms.count()));
+  return n > 0 ? std::min(static_cast<size_t>(n), size - 1) : 0;
+}
+
+std::string Rfc3339Now() {
   char buf[64];
-  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                static_cast<int>(ms.count()));
-  return buf;
+  return std::string(buf, FormatRfc3339Now(buf, sizeof(buf)));
+}
+
+template <typename Items>
+std::string Joined(const Items& items) {
+  std::string joined;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) joined += ", ";
+    joined += items[i];
+  }
+  return joined;
+}
+
+nlohmann::json FieldValue(const Field& field) {
+  switch (field.type()) {
+    case Field::Type::kText:
+      return std::string(field.text());
+    case Field::Type::kInteger:
+      return field.integer();
+    case Field::Type::kNumber:
+      return field.number();
+    case Field::Type::kBool:
+      return field.flag();
+    case Field::Type::kTextList:
+      return Joined(field.items());
+    case Field::Type::kStringList:
+      return Joined(field.strings());
+  }
+  return nullptr;
 }
 
 }  // namespace
@@ -76,8 +111,30 @@ void JsonLogger::Log(Level level, std::string_view msg, const nlohmann::json& fi
   std::string text =
       line.dump(pretty_ ? 2 : -1, ' ', false, nlohmann::json::error_handler_t::replace);
   text += '\n';
+  Write(text);
+}
+
+void Logger::LogFields(Level level, std::string_view msg, std::span<const Field> fields) {
+  if (!Enabled(level)) return;
+  nlohmann::json object = nlohmann::json::object();
+  for (const Field& field : fields) object[std::string(field.key())] = FieldValue(field);
+  Log(level, msg, object);
+}
+
+void JsonLogger::LogFields(Level level, std::string_view msg, std::span<const Field> fields) {
+  if (!Enabled(level)) return;
+  if (pretty_) return Logger::LogFields(level, msg, fields);
+  thread_local std::string line;
+  line.clear();
+  char time[64];
+  AppendJsonLine(line, std::string_view(time, FormatRfc3339Now(time, sizeof(time))),
+                 LevelName(level), msg, fields);
+  Write(line);
+}
+
+void JsonLogger::Write(std::string_view line) {
   std::lock_guard<std::mutex> lock(mu_);
-  std::fwrite(text.data(), 1, text.size(), out_);
+  std::fwrite(line.data(), 1, line.size(), out_);
   std::fflush(out_);
 }
 

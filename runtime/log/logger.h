@@ -5,7 +5,10 @@
 #include <cstdio>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <span>
 #include <string_view>
+
+#include "runtime/log/log_field.h"
 
 namespace connaisseur::log {
 
@@ -22,6 +25,9 @@ class Logger {
   // `fields` must be an object; it must never carry credentials or whole trust documents.
   virtual void Log(Level level, std::string_view msg, const nlohmann::json& fields) = 0;
   virtual bool Enabled(Level level) const = 0;
+  // The same line from borrowed fields, for lines written per request: JsonLogger formats them
+  // straight into one buffer. The default builds the JSON object and calls Log.
+  virtual void LogFields(Level level, std::string_view msg, std::span<const Field> fields);
 
   void Debug(std::string_view m, const nlohmann::json& f = nlohmann::json::object()) {
     if (Enabled(Level::kDebug)) Log(Level::kDebug, m, f);
@@ -44,9 +50,13 @@ class JsonLogger final : public Logger {
   JsonLogger(std::FILE* out, Level min_level, bool pretty = false)
       : out_(out), min_level_(min_level), pretty_(pretty) {}
   void Log(Level level, std::string_view msg, const nlohmann::json& fields) override;
+  // One buffer per thread, reused; one fwrite and fflush (one write(2)) under the lock.
+  void LogFields(Level level, std::string_view msg, std::span<const Field> fields) override;
   bool Enabled(Level level) const override { return level >= min_level_; }
 
  private:
+  void Write(std::string_view line);
+
   std::FILE* out_;  // borrowed
   Level min_level_;
   bool pretty_;

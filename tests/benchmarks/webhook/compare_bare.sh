@@ -18,7 +18,8 @@
 # attempt; the min and the median are printed).
 # Takes about 3.5 minutes with the defaults. Env: CN_SERVE_BIN (default BUILD/runtime/cli/
 # connaisseur), CN_WRK_DURATION (8s), CN_ROUNDS (2), CN_READY_TRIES (7), CN_SERVE_ARGS (added to
-# serve's command line).
+# serve's command line), CN_BASE_BIN: another `connaisseur` (e.g. main's, before a change) run as a
+# third server "base" in the same rotation, for before/after figures from one run.
 set -euo pipefail
 build=${1:?usage: compare_bare.sh BUILD_DIR}
 serve=${CN_SERVE_BIN:-$build/runtime/cli/connaisseur}
@@ -55,32 +56,55 @@ application:
       validator: allow
 YAML
 python3 "$here/make_reviews.py" "$dir/pod.json" "$dir/deployment.json"
-ours_cmd=(taskset -c 0 "$serve" serve --config "$dir/values.yaml" --tls-cert "$dir/tls.crt"
-  --tls-key "$dir/tls.key" --listen "127.0.0.1:$ours_port" ${CN_SERVE_ARGS:-})
+serve_args=(serve --config "$dir/values.yaml" --tls-cert "$dir/tls.crt" --tls-key "$dir/tls.key")
+# shellcheck disable=SC2206  # CN_SERVE_ARGS is split into words on purpose
+ours_cmd=(taskset -c 0 "$serve" "${serve_args[@]}" --listen "127.0.0.1:$ours_port" ${CN_SERVE_ARGS:-})
+base_cmd=(taskset -c 0 "${CN_BASE_BIN:-}" "${serve_args[@]}")
 
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== /ready: start to first 200 (ms), ${CN_READY_TRIES:-7} starts"
 python3 "$here/ready_probe.py" "${CN_READY_TRIES:-7}" "$ours_port" "$dir/ready.log" "${ours_cmd[@]}"
 
-taskset -c 0 "$bare" "$dir/tls.crt" "$dir/tls.key" "$bare_port" &
-pids+=($!)
-bare_pid=$!
-"${ours_cmd[@]}" >"$dir/serve.log" &
-pids+=($!)
-ours_pid=$!
-for _ in $(seq 200); do
-  curl -ksf "https://127.0.0.1:$ours_port/ready" >/dev/null &&
-    curl -ksf -o /dev/null -H 'Content-Type: application/json' --data-binary @"$dir/pod.json" \
-      "https://127.0.0.1:$bare_port/mutate" && break
-  sleep 0.05
-done
-sleep 1
-rss() { awk '/^VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
-echo "== RSS at rest after start (MiB): bare $(rss $bare_pid), ours $(rss $ours_pid)"
+if [ -n "${CN_BASE_BIN:-}" ]; then
+  echo "== /ready of base (${CN_BASE_BIN}): start to first 200 (ms)"
+  python3 "$here/ready_probe.py" "${CN_READY_TRIES:-7}" "$ours_port" "$dir/ready.log" \
+    "${base_cmd[@]}" --listen "127.0.0.1:$ours_port"
+fi
 
-# run NAME PID PORT BODY CONNECTIONS: one wrk run against one server; appends a result row.
+# start NAME PORT COMMAND...: starts a server in the background, waits for its first answer.
+declare -A pid_of port_of
+start() {
+  local name=$1 port=$2
+  shift 2
+  "$@" >"$dir/$name.log" &
+  pids+=($!)
+  pid_of[$name]=$!
+  port_of[$name]=$port
+  for _ in $(seq 200); do
+    curl -ksf -o /dev/null -H 'Content-Type: application/json' --data-binary @"$dir/pod.json" \
+      "https://127.0.0.1:$port/mutate" && return 0
+    sleep 0.05
+  done
+  echo "compare_bare: $name did not start" >&2
+  exit 1
+}
+servers=(bare)
+start bare "$bare_port" taskset -c 0 "$bare" "$dir/tls.crt" "$dir/tls.key" "$bare_port"
+if [ -n "${CN_BASE_BIN:-}" ]; then
+  servers+=(base)
+  start base 15445 "${base_cmd[@]}" --listen 127.0.0.1:15445
+fi
+servers+=(ours)
+start ours "$ours_port" "${ours_cmd[@]}"
+sleep 1
+rss() { awk '/^VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/${pid_of[$1]}/status"; }
+echo "== RSS at rest after start and one review (MiB):" \
+  "$(for s in "${servers[@]}"; do printf '%s %s  ' "$s" "$(rss "$s")"; done)"
+
+# run SERVER LOAD BODY CONNECTIONS: one wrk run against one server; appends a result row.
 run() {
-  local name=$1 pid=$2 port=$3 body=$4 conns=$5 ticks_before ticks_after out peak=0 now
+  local name="$1 $2" pid=${pid_of[$1]} port=${port_of[$1]} body=$3 conns=$4 ticks_before \
+    ticks_after out peak=0 now
   ticks_before=$(awk '{print $14 + $15}' "/proc/$pid/stat")
   REVIEW_FILE=$body taskset -c 1 wrk -t1 -c"$conns" -d"$duration" -s "$here/mutate.lua" \
     "https://127.0.0.1:$port/mutate" >"$dir/wrk.out" &
@@ -106,28 +130,32 @@ echo "== runs: server load req/s p50_ms p99_ms cpu_us/req rss_peak_MiB loadavg e
 for load in "pod 64" "pod 8" "pod 1" "deployment 64"; do
   read -r kind conns <<<"$load"
   for _ in $(seq "$rounds"); do
-    run "bare $kind/c$conns" "$bare_pid" "$bare_port" "$dir/$kind.json" "$conns"
-    run "ours $kind/c$conns" "$ours_pid" "$ours_port" "$dir/$kind.json" "$conns"
+    for server in "${servers[@]}"; do run "$server" "$kind/c$conns" "$dir/$kind.json" "$conns"; done
   done
 done
 sleep 2
-echo "== RSS at rest after the runs (MiB): bare $(rss $bare_pid), ours $(rss $ours_pid);" \
-  "ours VmHWM $(awk '/^VmHWM/ {printf "%.1f", $2 / 1024}' "/proc/$ours_pid/status")"
-echo "== log lines written by ours: $(wc -l <"$dir/serve.log")"
+echo "== RSS at rest after the runs (MiB):" \
+  "$(for s in "${servers[@]}"; do printf '%s %s  ' "$s" "$(rss "$s")"; done)"
+echo "== VmHWM of ours: $(awk '/^VmHWM/ {printf "%.1f MiB", $2 / 1024}' "/proc/${pid_of[ours]}/status")"
+echo "== log lines written by ours: $(wc -l <"$dir/ours.log")"
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "== means per load (ratio: ours costs N x bare)"
+echo "== means per load; x: against bare (req/s: bare / server, p99 and CPU: server / bare)"
 awk '{ key = $2; n[$1, key]++; rps[$1, key] += $3; p50[$1, key] += $4; p99[$1, key] += $5
        cpu[$1, key] += $6; rss[$1, key] = ($7 > rss[$1, key] ? $7 : rss[$1, key])
-       if (!(key in seen)) { seen[key] = 1; order[++k] = key } }
+       if (!(key in seen)) { seen[key] = 1; order[++k] = key }
+       if (!($1 in known)) { known[$1] = 1; names[++m] = $1 } }
   END {
-    printf "%-16s %9s %9s %6s %9s %9s %6s %10s %10s %6s %9s\n", "load", "bare_rps", "ours_rps",
-      "x", "bare_p99", "ours_p99", "x", "bare_cpu", "ours_cpu", "x", "ours_rss"
+    printf "%-16s %-5s %8s %6s %9s %9s %6s %9s %6s %9s\n", "load", "", "req/s", "x", "p50",
+      "p99", "x", "cpu/req", "x", "rss_peak"
     for (i = 1; i <= k; ++i) {
-      key = order[i]; b = "bare"; o = "ours"
-      br = rps[b, key] / n[b, key]; orr = rps[o, key] / n[o, key]
-      bp = p99[b, key] / n[b, key]; op = p99[o, key] / n[o, key]
-      bc = cpu[b, key] / n[b, key]; oc = cpu[o, key] / n[o, key]
-      printf "%-16s %9.0f %9.0f %6.2f %7.2fms %7.2fms %6.2f %8.1fus %8.1fus %6.2f %6.1fMiB\n",
-        key, br, orr, br / orr, bp, op, op / bp, bc, oc, oc / bc, rss[o, key]
+      key = order[i]
+      br = rps["bare", key] / n["bare", key]; bp = p99["bare", key] / n["bare", key]
+      bc = cpu["bare", key] / n["bare", key]
+      for (j = 1; j <= m; ++j) {
+        s = names[j]; c = n[s, key]
+        printf "%-16s %-5s %8.0f %6.2f %7.2fms %7.2fms %6.2f %7.1fus %6.2f %6.1fMiB\n", key, s,
+          rps[s, key] / c, br / (rps[s, key] / c), p50[s, key] / c, p99[s, key] / c,
+          (p99[s, key] / c) / bp, cpu[s, key] / c, (cpu[s, key] / c) / bc, rss[s, key]
+      }
     }
   }' "$dir/results"

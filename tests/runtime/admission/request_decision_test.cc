@@ -249,6 +249,21 @@ TEST_F(ParallelVerificationTest, WithoutAPoolVerifiesSequentiallyOnTheRequestsTh
   EXPECT_EQ(d.outcome.patch.size(), 4u);
 }
 
+// A static validator decides without a back-end: its images are decided on the request's thread,
+// never handed to a pool thread (a hand-off costs more than the decision).
+TEST_F(ParallelVerificationTest, StaticValidatorsDecideOnTheRequestsThread) {
+  Fresh().gate = 1;
+  auto review = ParseAdmissionReview(PodReview(Images(Numbered(3))).dump());
+  ASSERT_THAT(review, IsOk());
+  testing::FirstMatchPolicy static_policy({MakeRule("docker.io/library/*", "allow")});
+  ImageCheckContext ctx{&config_, verifier_.get(), nullptr, nullptr, &logger_, &pool_, 8};
+  Decision d = DecideRequest(*review, static_policy, ctx, Deadline::In(std::chrono::seconds(20)));
+  EXPECT_TRUE(d.outcome.allowed) << d.outcome.message;
+  EXPECT_EQ(verifier_->started(), 3u);
+  EXPECT_EQ(verifier_->threads(), 1u);  // the test's own thread
+  EXPECT_EQ(pool_.started(), 0u);       // no worker was needed
+}
+
 // DecideRequest hands every validator call the pull identity of the object under review (its
 // namespace, service account and imagePullSecrets), which cosign's auth.useKeychain reads.
 using nlohmann::json;

@@ -149,5 +149,20 @@ TEST(WorkerPoolTest, ACallerWhoseTaskThrowsWaitsForTheHelpersBeforeTheExceptionL
   EXPECT_EQ(ran_after_caller_left.load(), 0);
 }
 
+// Workers start when a batch first finds none idle, never more than the maximum: a webhook
+// whose validators never wait on a back-end starts none.
+TEST(WorkerPoolTest, StartsWorkersOnlyWhenABatchNeedsThem) {
+  WorkerPool pool(4);
+  EXPECT_EQ(pool.started(), 0u);
+  std::atomic<int> ran{0};
+  pool.ForEach(1, 8, [&](size_t) { ++ran; });  // one index: the caller alone
+  EXPECT_EQ(pool.started(), 0u);
+  pool.ForEach(3, 8, [&](size_t) { ++ran; });  // two helpers queued, none idle
+  EXPECT_EQ(pool.started(), 2u);
+  for (int i = 0; i < 20; ++i) pool.ForEach(10, 10, [&](size_t) { ++ran; });
+  EXPECT_LE(pool.started(), 4u);
+  EXPECT_EQ(ran.load(), 1 + 3 + 20 * 10);
+}
+
 }  // namespace
 }  // namespace connaisseur::admission
