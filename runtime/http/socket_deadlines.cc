@@ -18,12 +18,15 @@ SocketDeadlines::~SocketDeadlines() {
 SocketDeadlines::Armed SocketDeadlines::Arm(int fd, Clock::time_point deadline) {
   if (fd < 0) return Armed(nullptr, 0);
   uint64_t id = 0;
+  bool sooner = false;
   {
     std::lock_guard lock(mu_);
     id = next_id_++;
     entries_.emplace(id, Entry{fd, deadline});
+    sooner = deadline < wake_at_;
+    if (sooner) wake_at_ = deadline;
   }
-  wake_.notify_all();
+  if (sooner) wake_.notify_all();  // otherwise the timer wakes before this deadline anyway
   return Armed(this, id);
 }
 
@@ -40,6 +43,11 @@ bool SocketDeadlines::Armed::expired() const {
   return it != owner_->entries_.end() && it->second.fired;
 }
 
+uint64_t SocketDeadlines::wakeups() const {
+  std::lock_guard lock(mu_);
+  return wakeups_;
+}
+
 void SocketDeadlines::Run() {
   std::unique_lock lock(mu_);
   while (!stopping_) {
@@ -54,11 +62,13 @@ void SocketDeadlines::Run() {
         next = entry.deadline;
       }
     }
+    wake_at_ = next;
     if (next == Clock::time_point::max()) {
       wake_.wait(lock);
     } else {
       wake_.wait_until(lock, next);
     }
+    ++wakeups_;
   }
 }
 

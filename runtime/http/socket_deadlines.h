@@ -4,6 +4,10 @@
 // body sent a byte every few seconds holds its worker for as long as the client likes. An armed
 // socket whose deadline passes is shut down for reading (from one timer thread), which ends the
 // blocked read at once; writing the answer still works. Thread-safe.
+//
+// Arming wakes the timer thread only when the new deadline comes before the one it sleeps until:
+// deadlines armed per request are almost always later, and a wake-up per request cost a context
+// switch on every request (BENCHMARKS.md "Webhook").
 #pragma once
 
 #include <chrono>
@@ -43,6 +47,9 @@ class SocketDeadlines {
   // `fd` < 0 arms nothing (expired() stays false).
   Armed Arm(int fd, Clock::time_point deadline);
 
+  // How often the timer thread has woken up, since start (tests).
+  uint64_t wakeups() const;
+
  private:
   struct Entry {
     int fd;
@@ -55,7 +62,10 @@ class SocketDeadlines {
   std::condition_variable wake_;
   std::map<uint64_t, Entry> entries_;  // guarded by mu_
   uint64_t next_id_ = 1;               // guarded by mu_
-  bool stopping_ = false;              // guarded by mu_
+  // When the timer thread wakes up next on its own (max: only when notified); guarded by mu_.
+  Clock::time_point wake_at_ = Clock::time_point::max();
+  uint64_t wakeups_ = 0;   // guarded by mu_
+  bool stopping_ = false;  // guarded by mu_
   std::thread timer_;
 };
 
