@@ -232,6 +232,11 @@ int Serve(ServeSettings& settings) {
   http::MemoryBudget memory_budget(settings.memory_budget_bytes);
   settings.server.memory_budget = &memory_budget;
   settings.server.logger = &webhook.logger();
+  // Everything /ready waits for (configuration, script, validators) is loaded; /ready still asks
+  // the back-ends on each probe. Set before the server starts, so the first probe that reaches a
+  // worker already answers 200 while civetweb is still starting the others (BENCHMARKS.md
+  // "Webhook"): nothing answers before Start, and a failed Start exits.
+  ready = true;
   auto server = http::Server::Start(
       settings.server, [&endpoints](const http::Request& r) { return endpoints.Handle(r); });
   if (!server.ok()) {
@@ -239,7 +244,6 @@ int Serve(ServeSettings& settings) {
     return kExitUsage;
   }
   serving = server->get();
-  ready = true;
   LogServing(webhook.logger(), settings.server, **server, memory_budget);
   return ServeUntilStopped(**server, signals, ready, webhook.logger());
 }
