@@ -55,11 +55,14 @@ struct Batch {
 
 void WorkerPool::StartWorkersLocked() {
   while (threads_.size() < max_threads_ && idle_ < jobs_.size()) {
-    // std::thread's constructor throws on thread exhaustion; fewer workers only means less
-    // parallelism (the caller drains its own batch), so that is not an error.
+    // std::thread's constructor throws on thread exhaustion, and it or the vector's growth on
+    // memory exhaustion; fewer workers only means less parallelism (the caller drains its own
+    // batch, and a job left queued finds it done), so neither is an error nor may leave here.
     try {
       threads_.emplace_back([this] { Work(); });
     } catch (const std::system_error&) {
+      return;
+    } catch (const std::bad_alloc&) {
       return;
     }
     ++idle_;  // counted now, so the next queued job starts another one
