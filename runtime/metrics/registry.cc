@@ -6,8 +6,7 @@ namespace connaisseur::metrics {
 namespace {
 
 // Label values escape backslash, double quote and newline (exposition format).
-std::string RenderLabels(const Labels& labels) {
-  std::string out;
+void AppendLabels(std::string& out, const Labels& labels) {
   for (const auto& [name, value] : labels) {
     if (!out.empty()) out += ',';
     out += name;
@@ -25,7 +24,15 @@ std::string RenderLabels(const Labels& labels) {
     }
     out += '"';
   }
-  return out;
+}
+
+// The series key of `labels` in a buffer reused by the thread: a lookup of an existing series
+// (every update after the first) allocates nothing.
+const std::string& LookupKey(const Labels& labels) {
+  thread_local std::string key;
+  key.clear();
+  AppendLabels(key, labels);
+  return key;
 }
 
 std::string FormatNumber(double v) {
@@ -66,7 +73,9 @@ void Registry::DescribeHistogram(std::string name, std::string help, std::vector
 Registry::Series* Registry::FindSeriesLocked(std::string_view name, const Labels& labels) {
   auto it = families_.find(name);
   if (it == families_.end()) return nullptr;
-  Series& s = it->second.series[RenderLabels(labels)];
+  const std::string& key = LookupKey(labels);
+  auto found = it->second.series.find(key);
+  Series& s = found != it->second.series.end() ? found->second : it->second.series[key];
   if (it->second.type == Type::kHistogram && s.bucket_hits.empty()) {
     s.bucket_hits.assign(it->second.bounds.size(), 0);
   }
@@ -102,7 +111,7 @@ double Registry::Value(std::string_view name, const Labels& labels) const {
   std::lock_guard lock(mu_);
   auto it = families_.find(name);
   if (it == families_.end()) return 0;
-  auto s = it->second.series.find(RenderLabels(labels));
+  auto s = it->second.series.find(LookupKey(labels));
   if (s == it->second.series.end()) return 0;
   return it->second.type == Type::kHistogram ? static_cast<double>(s->second.count)
                                              : s->second.value;
