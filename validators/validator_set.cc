@@ -3,14 +3,18 @@
 #include <algorithm>
 #include <utility>
 
+#include "runtime/config/features_parser.h"
 #include "runtime/config/rule_doubts.h"
 #include "runtime/image/content_digest.h"
+#include "validators/backend_failure.h"
 #include "validators/validator_factory.h"
 
 namespace connaisseur::validators {
 namespace {
 
 constexpr int kMaxCacheTtlSeconds = 300;  // docs/operations.md: TTL <= 300 s enforced
+// Back-end failures are reused at most this long (docs/configuration.md cache.errorExpirySeconds).
+constexpr std::chrono::seconds kBackendErrorTtl{5};
 
 // Everything that decides a verification's outcome. The validator's own configuration is fixed
 // for the life of the set, so its name stands for it. \x1f cannot occur in a reference.
@@ -60,15 +64,57 @@ StatusOr<std::unique_ptr<ValidatorSet>> ValidatorSet::Create(const config::Confi
   cache_options.ttl = std::chrono::seconds(
       std::clamp(config.features.cache_expiry_seconds, 0, kMaxCacheTtlSeconds));
   cache_options.cache_errors = config.features.cache_errors;
-  auto set = std::make_unique<ValidatorSet>(std::move(validators), std::move(cache_options));
+  cache_options.error_ttl =
+      std::min(cache_options.ttl,
+               std::chrono::seconds(std::max(config.features.cache_error_expiry_seconds, 0)));
+  cache_options.backend_error_ttl = std::min(cache_options.error_ttl, kBackendErrorTtl);
+  std::optional<LastVerifiedStore::Options> stale;
+  if (config.features.stale_if_error && cache_options.ttl.count() > 0) {
+    stale.emplace();
+    stale->max_staleness = std::chrono::seconds(
+        std::clamp(config.features.cache_stale_max_seconds, 0, config::kMaxCacheStaleSeconds));
+  }
+  auto set = std::make_unique<ValidatorSet>(std::move(validators), std::move(cache_options),
+                                            std::move(stale));
   set->configs_ = std::move(configs);
   return set;
 }
 
-ValidatorSet::ValidatorSet(ValidatorMap validators, VerificationCache::Options cache_options)
+ValidatorSet::ValidatorSet(ValidatorMap validators, VerificationCache::Options cache_options,
+                           std::optional<LastVerifiedStore::Options> stale)
     : validators_(std::move(validators)),
       now_(cache_options.now ? cache_options.now : [] { return VerificationCache::Clock::now(); }),
-      cache_(std::move(cache_options)) {}
+      cache_(std::move(cache_options)) {
+  if (stale) {
+    if (!stale->now) stale->now = now_;
+    stale_.emplace(std::move(*stale));
+  }
+}
+
+std::map<std::string, ValidatorSet::StaleCount, std::less<>> ValidatorSet::stale_served() const {
+  std::lock_guard lock(stale_mu_);
+  return stale_served_;
+}
+
+void ValidatorSet::ReportStale(const Validator& validator, const config::Rule& rule,
+                               const image::ImageReference& image, const VerifiedImage& verified) {
+  const std::string type(config::ValidatorTypeName(validator.type()));
+  {
+    std::lock_guard lock(stale_mu_);
+    StaleCount& count = stale_served_[rule.validator];
+    count.type = type;
+    ++count.served;
+  }
+  if (logger_ == nullptr || !verified.stale) return;
+  logger_->Warn("admitting a stale verification: the back-end failed (staleIfError)",
+                {{"image", image.raw()},
+                 {"digest", verified.digest},
+                 {"validator", rule.validator},
+                 {"type", type},
+                 {"rule", rule.pattern},
+                 {"age_seconds", verified.stale->age.count()},
+                 {"backend_error", verified.stale->backend_error}});
+}
 
 StatusOr<VerifiedImage> ValidatorSet::Verify(const config::Rule& rule,
                                              const image::ImageReference& image,
@@ -105,6 +151,9 @@ StatusOr<VerifiedImage> ValidatorSet::Verify(const config::Rule& rule,
         VerificationFailedError("verified digest " + verified.digest + " differs from the digest " +
                                 *image.digest() + " pinned in the reference"));
   }
+  if (verified.cache == verification::CacheOutcome::kStale) {
+    ReportStale(validator, rule, image, verified);
+  }
   return verified;
 }
 
@@ -129,18 +178,47 @@ StatusOr<VerifiedImage> ValidatorSet::VerifyCached(const Validator& validator,
   // Concurrent requests for one reference share everything below, the tag resolution included
   // (cosign asks the registry there): 50 requests on a hanging registry make one connection.
   // "\x1e" keeps these keys apart from the cache's own.
+  const std::string key = "\x1e" + CacheKey(rule, image, identity);
   return cache_.Share(
-      "\x1e" + CacheKey(rule, image, identity),
-      [&] { return ResolveAndVerify(validator, rule, image, pull, deadline); }, deadline);
+      key, [&] { return VerifyOrStale(validator, rule, image, pull, key, deadline); }, deadline);
+}
+
+StatusOr<VerifiedImage> ValidatorSet::VerifyOrStale(const Validator& validator,
+                                                    const config::Rule& rule,
+                                                    const image::ImageReference& image,
+                                                    const verification::PullContext& pull,
+                                                    const std::string& key, Deadline deadline) {
+  std::optional<std::string> pinned;
+  auto result = ResolveAndVerify(validator, rule, image, pull, deadline, &pinned);
+  if (!stale_) return result;
+  if (result.ok()) {
+    // Only what this process just proved starts a window: a cache hit's window started when it
+    // was proven, and a shared-cache entry's valid_until is only that entry's end.
+    if (result->cache == verification::CacheOutcome::kVerified) stale_->Remember(key, *result);
+    return result;
+  }
+  if (!IsBackendFailure(result.status())) {
+    stale_->Forget(key);  // the back-end answered no: nothing earlier may admit it any more
+    return result;
+  }
+  std::optional<LastVerifiedStore::Stale> last = stale_->Find(key);
+  // A registry that named another digest for the tag: the kept digest is not what runs.
+  if (!last || (pinned && *pinned != last->image.digest)) return result;
+  VerifiedImage served = std::move(last->image);
+  served.cache = verification::CacheOutcome::kStale;
+  served.stale = verification::StaleUse{result.status().message(), last->age};
+  return served;
 }
 
 StatusOr<VerifiedImage> ValidatorSet::ResolveAndVerify(const Validator& validator,
                                                        const config::Rule& rule,
                                                        const image::ImageReference& image,
                                                        const verification::PullContext& pull,
-                                                       Deadline deadline) {
+                                                       Deadline deadline,
+                                                       std::optional<std::string>* pinned_out) {
   CN_ASSIGN_OR_RETURN(std::optional<std::string> pinned,
                       validator.PinDigest(image, pull, deadline));
+  *pinned_out = pinned;
   std::optional<image::ImageReference> by_digest;
   if (pinned) {
     if (!image::IsSha256Digest(*pinned))

@@ -8,10 +8,17 @@
 // cache) or else the normalised reference (notaryv1, whose tag-to-digest map is itself signed).
 // Concurrent calls for one (validator, options, reference) share one run, tag resolution
 // included; cache_stats().joined counts the callers that waited for another's.
+// With features.cache.staleIfError, the last success proven per (validator, options, reference)
+// is kept (LastVerifiedStore); when verifying it again fails with a back-end failure
+// (IsBackendFailure: unreachable, timed out, 5xx), that success is answered (CacheOutcome::kStale),
+// logged as a warning and counted per validator (stale_served()). Never after a deny (a deny
+// drops the kept success), never past the signed data's expiry or cache.staleMaxSeconds, and not
+// when the registry answered with another digest for the tag than the one kept.
 // Thread-safe: one instance serves every worker.
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -23,8 +30,10 @@
 #include "runtime/config/config.h"
 #include "runtime/deadline.h"
 #include "runtime/image/image_reference.h"
+#include "runtime/log/logger.h"
 #include "runtime/status.h"
 #include "runtime/verification/image_verifier.h"
+#include "validators/last_verified_store.h"
 #include "validators/shared_verification_cache.h"
 #include "validators/validator.h"
 #include "validators/verification_cache.h"
@@ -43,8 +52,10 @@ class ValidatorSet final : public verification::ImageVerifier {
   static StatusOr<std::unique_ptr<ValidatorSet>> Create(
       const config::Config& config, std::vector<std::string>* warnings = nullptr);
 
-  // For tests and embedders: validators already built, keyed by name.
-  ValidatorSet(ValidatorMap validators, VerificationCache::Options cache_options);
+  // For tests and embedders: validators already built, keyed by name. `stale`: the
+  // staleIfError window (nullopt = off); its clock defaults to the cache's.
+  ValidatorSet(ValidatorMap validators, VerificationCache::Options cache_options,
+               std::optional<LastVerifiedStore::Options> stale = std::nullopt);
 
   // Denial messages (the text the webhook sends):
   //   unknown validator        `validator "<name>" not found`
@@ -66,6 +77,16 @@ class ValidatorSet final : public verification::ImageVerifier {
 
   VerificationCache::Stats cache_stats() const { return cache_.stats(); }
 
+  // Stale successes answered (staleIfError), by validator name, with the validator's type name.
+  struct StaleCount {
+    std::string type;
+    uint64_t served = 0;
+  };
+  std::map<std::string, StaleCount, std::less<>> stale_served() const;
+
+  // Where stale answers are logged (borrowed, may be null). Call before the first Verify.
+  void SetLogger(log::Logger* logger) { logger_ = logger; }
+
   // Puts `shared` behind the in-process cache (features.cache.redis): looked up on an in-process
   // miss before verifying, given every success. Borrowed, must outlive the set; null = none.
   // Call before the first Verify.
@@ -77,11 +98,21 @@ class ValidatorSet final : public verification::ImageVerifier {
   StatusOr<VerifiedImage> VerifyCached(const Validator& validator, const config::Rule& rule,
                                        const image::ImageReference& image,
                                        const verification::PullContext& pull, Deadline deadline);
-  // PinDigest, then the cache (or the validator) for the pinned reference.
+  // ResolveAndVerify, then the staleIfError bookkeeping for `key`: a success is kept, a deny
+  // forgets the kept one, a back-end failure answers with it (kStale) while its window lasts.
+  StatusOr<VerifiedImage> VerifyOrStale(const Validator& validator, const config::Rule& rule,
+                                        const image::ImageReference& image,
+                                        const verification::PullContext& pull,
+                                        const std::string& key, Deadline deadline);
+  // PinDigest, then the cache (or the validator) for the pinned reference. `*pinned` receives
+  // the digest PinDigest named, if it named one.
   StatusOr<VerifiedImage> ResolveAndVerify(const Validator& validator, const config::Rule& rule,
                                            const image::ImageReference& image,
-                                           const verification::PullContext& pull,
-                                           Deadline deadline);
+                                           const verification::PullContext& pull, Deadline deadline,
+                                           std::optional<std::string>* pinned);
+  // Logs and counts a stale answer for `image`.
+  void ReportStale(const Validator& validator, const config::Rule& rule,
+                   const image::ImageReference& image, const VerifiedImage& verified);
 
   // The shared cache's entry for `key` (verified `subject`), or the validator, storing a success
   // there. Without a shared cache: the validator.
@@ -98,7 +129,12 @@ class ValidatorSet final : public verification::ImageVerifier {
   std::map<std::string, config::ValidatorConfig, std::less<>> configs_;
   std::function<VerificationCache::Clock::time_point()> now_;
   VerificationCache cache_;
+  std::optional<LastVerifiedStore> stale_;     // staleIfError; nullopt = off
   SharedVerificationCache* shared_ = nullptr;  // borrowed; null = in-process only
+  log::Logger* logger_ = nullptr;              // borrowed; may be null
+
+  mutable std::mutex stale_mu_;
+  std::map<std::string, StaleCount, std::less<>> stale_served_;  // guarded by stale_mu_
 
   std::mutex readiness_mu_;
   std::optional<VerificationCache::Clock::time_point> readiness_checked_;  // guarded

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "runtime/image/content_digest.h"
+#include "validators/backend_failure.h"
 
 namespace connaisseur::validators {
 
@@ -104,13 +105,19 @@ void VerificationCache::StoreLocked(const std::string& key,
       (!options_.cache_errors || outcome.status().code() == StatusCode::kDeadlineExceeded)) {
     return;
   }
+  std::chrono::seconds life = options_.ttl;
+  if (!outcome.ok()) {
+    life = std::min(
+        life, IsBackendFailure(outcome.status()) ? options_.backend_error_ttl : options_.error_ttl);
+  }
+  if (life.count() <= 0) return;
   const Clock::time_point now = Now();
   if (entries_.size() >= options_.max_entries) {
     std::erase_if(entries_, [now](const auto& kv) { return kv.second.expires <= now; });
     if (entries_.size() >= options_.max_entries) entries_.erase(entries_.begin());
   }
   Entry entry;
-  entry.expires = now + options_.ttl;
+  entry.expires = now + life;
   if (outcome.ok() && outcome->valid_until) {
     const auto left = *outcome->valid_until - std::chrono::system_clock::now();
     if (left <= left.zero()) return;

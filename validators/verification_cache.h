@@ -26,11 +26,17 @@ class VerificationCache {
   using Clock = std::chrono::steady_clock;
 
   struct Options {
-    // How long an outcome is reused. <= 0 disables storing (single-flight still applies).
+    // How long a success is reused. <= 0 disables storing (single-flight still applies).
     std::chrono::seconds ttl{30};
     // Also remember failures (features.cache.cacheErrors). Deadline overruns never are: they
     // say more about the caller's budget than about the image.
     bool cache_errors = true;
+    // How long a failure is reused: an answer about the image (a deny: bad signature, no trust
+    // data, ...) for error_ttl, a back-end failure (IsBackendFailure: unreachable, 5xx) for
+    // backend_error_ttl, each never longer than `ttl`. Shorter than successes, so a newly signed
+    // image or a recovered back-end is seen soon; long enough to absorb a burst of retries.
+    std::chrono::seconds error_ttl{10};
+    std::chrono::seconds backend_error_ttl{5};
     // Upper bound on stored outcomes; when full, expired ones go first, then arbitrary ones.
     size_t max_entries = 100'000;
     // The clock; tests pass their own to move time without sleeping. Empty = Clock::now.

@@ -106,6 +106,8 @@ void RecordValidation(metrics::Registry& m, const ImageCheck& check,
                 labels);
   } else if (verified->cache == verification::CacheOutcome::kCacheHit) {
     m.Increment(metrics::kValidationsSkipped, With(labels, "reason", kSkipCacheHit));
+  } else if (verified->cache == verification::CacheOutcome::kStale) {
+    m.Increment(metrics::kValidationsSkipped, With(labels, "reason", kSkipStaleCacheHit));
   } else {
     m.Increment(metrics::kValidations, With(labels, "result", "success"));
     m.Increment(metrics::kValidationsSuccessful, labels);

@@ -30,6 +30,8 @@ namespace connaisseur::admission {
 inline constexpr const char* kSkipUnchanged = "unchanged image reference";
 inline constexpr const char* kSkipChild = "automatic approval of child image reference";
 inline constexpr const char* kSkipCacheHit = "cache hit";
+// features.cache.staleIfError answered with an earlier success because the back-end failed.
+inline constexpr const char* kSkipStaleCacheHit = "stale cache hit";
 
 inline constexpr size_t kDefaultParallelVerifications = 8;
 

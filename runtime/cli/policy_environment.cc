@@ -62,6 +62,7 @@ StatusOr<std::unique_ptr<PolicyEnvironment>> PolicyEnvironment::Create(
   auto verifier = validators::ValidatorSet::Create(env->config_, &env->config_.warnings);
   if (!verifier.ok()) return verifier.status().WithPrefix(options.config_path);
   env->verifier_ = std::move(verifier).value();
+  env->verifier_->SetLogger(logger);  // stale answers (staleIfError) are logged
   CN_RETURN_IF_ERROR(env->ChooseScript(options));
   return env;
 }

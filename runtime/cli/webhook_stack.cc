@@ -176,6 +176,10 @@ void WebhookStack::RefreshMetrics(metrics::Registry& registry) {
   registry.Set(metrics::kCacheHits, {}, static_cast<double>(stats.hits));
   registry.Set(metrics::kCacheMisses, {}, static_cast<double>(stats.misses));
   registry.Set(metrics::kCacheJoined, {}, static_cast<double>(stats.joined));
+  for (const auto& [name, stale] : environment_->verifier().stale_served()) {
+    registry.Set(metrics::kCacheStaleServed, {{"type", stale.type}, {"validator_name", name}},
+                 static_cast<double>(stale.served));
+  }
   if (shared_cache_ != nullptr) {
     registry.Set(metrics::kCacheSharedHits, {}, static_cast<double>(shared_cache_->hits()));
     registry.Set(metrics::kCacheSharedIgnored, {}, static_cast<double>(shared_cache_->ignored()));

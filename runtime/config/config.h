@@ -128,6 +128,9 @@ struct RedisConfig {
   bool operator==(const RedisConfig&) const = default;
 };
 
+inline constexpr int kDefaultCacheErrorExpirySeconds = 10;
+inline constexpr int kDefaultCacheStaleMaxSeconds = 3600;
+
 struct Features {
   bool detection_mode = false;
   enum class NamespacedValidation { kOff, kIgnore, kValidate };
@@ -138,7 +141,13 @@ struct Features {
   ResourceValidationMode resource_validation_mode = ResourceValidationMode::kAll;
   int cache_expiry_seconds = 30;  // <= 0 disables the cache; capped at 300
   bool cache_errors = true;
+  // How long a failure is reused (cache.errorExpirySeconds): never above cache_expiry_seconds;
+  // absent = min(10, cache_expiry_seconds). Back-end failures are reused at most 5 s of it.
+  int cache_error_expiry_seconds = kDefaultCacheErrorExpirySeconds;
+  // Admit a success verified earlier while its back-end fails (docs/operations.md "Cache"), at
+  // most cache_stale_max_seconds after it was verified and never past its signed data's expiry.
   bool stale_if_error = false;
+  int cache_stale_max_seconds = kDefaultCacheStaleMaxSeconds;  // 0 .. 86400
   bool legacy_unanchored_matching = false;  // v3.10 `*pattern*` matching (docs/configuration.md)
   std::optional<RedisConfig> cache_redis;   // absent: in-process cache only
   bool operator==(const Features&) const = default;

@@ -62,12 +62,26 @@ void ParseRedis(const json& v, const std::string& path, Diagnostics& diag, Featu
   f.cache_redis = std::move(redis);
 }
 
-// true | false | {expirySeconds, cacheErrors, staleIfError, redis}
+// cache.errorExpirySeconds: at most expirySeconds (a failure never outlives a success); absent,
+// min(10, expirySeconds). Read after expirySeconds.
+void ParseErrorExpiry(FieldReader& c, Features& f) {
+  const auto given = c.Int("errorExpirySeconds", INT32_MIN, INT32_MAX);
+  int seconds = given ? std::max(static_cast<int>(*given), 0) : kDefaultCacheErrorExpirySeconds;
+  if (given && seconds > f.cache_expiry_seconds) {
+    c.diag().Warning(c.PathOf("errorExpirySeconds"),
+                     "capped at expirySeconds (" + std::to_string(f.cache_expiry_seconds) +
+                         " seconds): a failure is never reused longer than a success");
+  }
+  f.cache_error_expiry_seconds = std::min(seconds, f.cache_expiry_seconds);
+}
+
+// true | false | {expirySeconds, cacheErrors, errorExpirySeconds, staleIfError, staleMaxSeconds,
+// redis}
 void ParseCache(FieldReader& r, Features& f) {
   const json* v = r.Get("cache");
   if (v == nullptr) return;
   if (v->is_boolean()) {
-    if (!v->get<bool>()) f.cache_expiry_seconds = 0;
+    if (!v->get<bool>()) f.cache_expiry_seconds = f.cache_error_expiry_seconds = 0;
     return;
   }
   FieldReader c(*v, r.PathOf("cache"), r.diag());
@@ -82,7 +96,15 @@ void ParseCache(FieldReader& r, Features& f) {
     f.cache_expiry_seconds = std::max(seconds, 0);
   }
   f.cache_errors = c.Bool("cacheErrors").value_or(f.cache_errors);
+  ParseErrorExpiry(c, f);
   f.stale_if_error = c.Bool("staleIfError").value_or(f.stale_if_error);
+  if (auto s = c.Int("staleMaxSeconds", INT32_MIN, INT32_MAX)) {
+    f.cache_stale_max_seconds = std::clamp(static_cast<int>(*s), 0, kMaxCacheStaleSeconds);
+    if (*s > kMaxCacheStaleSeconds) {
+      r.diag().Warning(c.PathOf("staleMaxSeconds"),
+                       "capped at " + std::to_string(kMaxCacheStaleSeconds) + " seconds");
+    }
+  }
   if (const json* redis = c.Get("redis")) ParseRedis(*redis, c.PathOf("redis"), r.diag(), f);
   c.Finish();
 }

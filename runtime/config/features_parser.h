@@ -17,6 +17,8 @@ namespace connaisseur::config {
 
 // Longest cache lifetime: a revoked signature must stop admitting within minutes.
 inline constexpr int kMaxCacheExpirySeconds = 300;
+// Longest staleIfError window: an outage that outlasts a day is not bridged silently.
+inline constexpr int kMaxCacheStaleSeconds = 86400;
 
 // v3 `features:` mapping at `path`.
 Features ParseFeatures(const nlohmann::json& features, const std::string& path, Diagnostics& diag);

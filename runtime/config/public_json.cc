@@ -65,7 +65,9 @@ json FeaturesJson(const Features& f) {
       {"cache",
        {{"expirySeconds", f.cache_expiry_seconds},
         {"cacheErrors", f.cache_errors},
-        {"staleIfError", f.stale_if_error}}},
+        {"errorExpirySeconds", f.cache_error_expiry_seconds},
+        {"staleIfError", f.stale_if_error},
+        {"staleMaxSeconds", f.cache_stale_max_seconds}}},
       {"legacyUnanchoredMatching", f.legacy_unanchored_matching},
   };
 }

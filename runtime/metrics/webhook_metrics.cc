@@ -19,6 +19,8 @@ void DescribeWebhookMetrics(Registry& r) {
   r.DescribeCounter(kCacheHits, "Verifications answered from the cache.");
   r.DescribeCounter(kCacheMisses, "Verifications the cache had to run.");
   r.DescribeCounter(kCacheJoined, "Verifications that waited for an identical one in flight.");
+  r.DescribeCounter(kCacheStaleServed,
+                    "Earlier successes admitted because the back-end failed (staleIfError).");
   r.DescribeCounter(kCacheSharedHits, "Verifications answered from the shared Redis cache.");
   r.DescribeCounter(kCacheSharedIgnored,
                     "Shared cache entries ignored as invalid (wrong digest, rule, expiry, shape).");

@@ -22,6 +22,8 @@ inline constexpr const char* kValidationDuration = "connaisseur_validation_durat
 inline constexpr const char* kCacheHits = "connaisseur_cache_hits_total";
 inline constexpr const char* kCacheMisses = "connaisseur_cache_misses_total";
 inline constexpr const char* kCacheJoined = "connaisseur_cache_joined_total";
+// {type, validator_name}: successes answered stale because the back-end failed (staleIfError).
+inline constexpr const char* kCacheStaleServed = "connaisseur_cache_stale_served_total";
 // The shared (Redis) cache: entries used, entries ignored as invalid, failed Redis calls.
 inline constexpr const char* kCacheSharedHits = "connaisseur_cache_shared_hits_total";
 inline constexpr const char* kCacheSharedIgnored = "connaisseur_cache_shared_ignored_total";

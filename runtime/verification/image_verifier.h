@@ -17,8 +17,16 @@
 namespace connaisseur::verification {
 
 // Whether an outcome was proven by this call or answered from the verification cache (a cache hit
-// is counted apart from a validation in the metrics).
-enum class CacheOutcome { kVerified, kCacheHit };
+// is counted apart from a validation in the metrics). kStale: verifying again failed because the
+// back-end could not be asked, and features.cache.staleIfError answered with a success proven
+// earlier (VerifiedImage::stale says when and why).
+enum class CacheOutcome { kVerified, kCacheHit, kStale };
+
+// Why a stale success was used: the back-end's failure, and how long ago the success was proven.
+struct StaleUse {
+  std::string backend_error;
+  std::chrono::seconds age{0};
+};
 
 // What a successful verification proved.
 struct VerifiedImage {
@@ -30,6 +38,8 @@ struct VerifiedImage {
   // When what proved it stops being valid (the signed metadata's own expiry, or the end of a
   // shared-cache entry's life): no cache keeps the outcome past it. nullopt = no such bound.
   std::optional<std::chrono::system_clock::time_point> valid_until;
+  // Set when cache == kStale.
+  std::optional<StaleUse> stale;
 };
 
 class ImageVerifier {

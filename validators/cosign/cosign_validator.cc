@@ -250,6 +250,9 @@ StatusOr<VerifiedImage> CosignValidator::Verify(const image::ImageReference& ima
   verified.digest = digest;
   verified.detail = std::to_string(valid) + "/" + std::to_string(policy.roots().size()) +
                     " trust roots, threshold " + std::to_string(policy.threshold());
+  // valid_until stays empty: nothing cosign signs expires. A key signature has no date; a keyless
+  // certificate's notAfter (10 minutes) bounds when it could sign, and the Rekor entry proves it
+  // signed within that window, so the signature stays valid after it (as cosign decides).
   return verified;
 }
 

@@ -177,7 +177,11 @@ StatusOr<validators::VerifiedImage> NotaryV1Validator::Verify(const image::Image
   }
   std::string detail = "notaryv1: " + std::to_string(pinned.size()) + " trust root(s), roles";
   for (const std::string& role : (*data)->searched) detail += " " + role;
-  return validators::VerifiedImage{std::move(digest).value(), std::move(detail)};
+  validators::VerifiedImage verified{std::move(digest).value(), std::move(detail)};
+  // The earliest `expires` of the root, timestamp, snapshot, targets and delegations that proved
+  // it: no cache answers with this digest (fresh or stale) after any of them expired.
+  verified.valid_until = (*data)->expires;
+  return verified;
 }
 
 }  // namespace connaisseur::notaryv1

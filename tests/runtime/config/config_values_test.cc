@@ -161,6 +161,22 @@ TEST(ConfigValuesTest, FeatureTogglesFollowTheConsistentToggleRules) {
        [](auto& f) {
          return f.cache_expiry_seconds == 120 && !f.cache_errors && f.stale_if_error;
        }},
+      {"{cache: true}",
+       [](auto& f) { return f.cache_error_expiry_seconds == 10 && !f.stale_if_error; }},
+      {"{cache: false}", [](auto& f) { return f.cache_error_expiry_seconds == 0; }},
+      {"{cache: {expirySeconds: 4}}", [](auto& f) { return f.cache_error_expiry_seconds == 4; }},
+      {"{cache: {expirySeconds: 60, errorExpirySeconds: 20}}",
+       [](auto& f) { return f.cache_error_expiry_seconds == 20; }},
+      {"{cache: {expirySeconds: 60, errorExpirySeconds: 90}}",
+       [](auto& f) { return f.cache_error_expiry_seconds == 60; }},
+      {"{cache: {errorExpirySeconds: -1}}",
+       [](auto& f) { return f.cache_error_expiry_seconds == 0; }},
+      {"{cache: {staleIfError: true}}",
+       [](auto& f) { return f.stale_if_error && f.cache_stale_max_seconds == 3600; }},
+      {"{cache: {staleIfError: true, staleMaxSeconds: 600}}",
+       [](auto& f) { return f.cache_stale_max_seconds == 600; }},
+      {"{cache: {staleMaxSeconds: 999999}}",
+       [](auto& f) { return f.cache_stale_max_seconds == 86400; }},
       {"{cache: {redis: {host: redis, port: 6380, tls: true, passwordFile: /p, keyPrefix: 'c:', "
        "caFile: /ca.crt, entryKeyFile: /k}}}",
        [](auto& f) {

@@ -157,5 +157,17 @@ TEST_F(DelegationsTest, RejectsTheRequiredOption) {
   EXPECT_THAT(Verify(Ref(":v1"), o), StatusIs(StatusCode::kInvalidArgument, HasSubstr("required")));
 }
 
+TEST_F(DelegationsTest, ValidUntilIncludesTheDelegationsUsed) {
+  repo_.Sign("targets/alice", "v1", kDigest);
+  repo_.delegations["targets/alice"]["expires"] = "2032-02-03T04:05:06Z";
+  Publish();
+  auto verified = Verify(Ref(":v1"), With({"alice"}));
+  ASSERT_THAT(verified, IsOk());
+  const auto expected = ParseRfc3339("2032-02-03T04:05:06Z");
+  ASSERT_THAT(expected, IsOk());
+  ASSERT_TRUE(verified->valid_until.has_value());
+  EXPECT_EQ(*verified->valid_until, *expected);
+}
+
 }  // namespace
 }  // namespace connaisseur::notaryv1

@@ -252,5 +252,34 @@ TEST_F(NotaryV1ValidatorTest, DeniesOtherContentUnderAVersionAlreadySeen) {
       StatusIs(StatusCode::kVerificationFailed, HasSubstr("seen before with other content")));
 }
 
+// VerifiedImage::valid_until is the earliest `expires` of the roles that proved the digest, so
+// no cache (fresh or staleIfError) answers with it once any of them has expired.
+TEST_F(NotaryV1ValidatorTest, ValidUntilIsTheEarliestExpiryOfTheVerifiedRoles) {
+  const std::map<std::string, std::string> earliest = {{"root", "2031-05-06T07:08:09Z"},
+                                                       {"timestamp", "2031-05-06T07:08:09Z"},
+                                                       {"snapshot", "2031-05-06T07:08:09Z"},
+                                                       {"targets", "2031-05-06T07:08:09Z"}};
+  const auto expected = ParseRfc3339("2031-05-06T07:08:09Z");
+  ASSERT_THAT(expected, IsOk());
+  for (const auto& [role, when] : earliest) {
+    TufRepo repo;
+    repo.Sign("targets", "v1", kDigest);
+    for (json* doc : {&repo.root, &repo.timestamp, &repo.snapshot, &repo.targets}) {
+      (*doc)["expires"] = "2040-01-01T00:00:00Z";
+    }
+    json& doc = role == "root"        ? repo.root
+                : role == "timestamp" ? repo.timestamp
+                : role == "snapshot"  ? repo.snapshot
+                                      : repo.targets;
+    doc["expires"] = when;
+    repo_ = repo;
+    Serve(repo.Publish());
+    auto verified = Verify(Ref(":v1"));
+    ASSERT_THAT(verified, IsOk()) << role;
+    ASSERT_TRUE(verified->valid_until.has_value()) << role;
+    EXPECT_EQ(*verified->valid_until, *expected) << role;
+  }
+}
+
 }  // namespace
 }  // namespace connaisseur::notaryv1
