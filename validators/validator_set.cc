@@ -189,7 +189,13 @@ StatusOr<VerifiedImage> ValidatorSet::VerifyOrStale(const Validator& validator,
                                                     const verification::PullContext& pull,
                                                     const std::string& key, Deadline deadline) {
   std::optional<std::string> pinned;
-  auto result = ResolveAndVerify(validator, rule, image, pull, deadline, &pinned);
+  // With an earlier success to fall back on, a hanging back-end is given up on at three quarters
+  // of the request's time, so that the stale answer still reaches the policy and the response.
+  Deadline verify_deadline = deadline;
+  if (stale_ && !deadline.infinite() && stale_->Find(key)) {
+    verify_deadline = deadline.Min(Deadline::In(deadline.remaining() * 3 / 4));
+  }
+  auto result = ResolveAndVerify(validator, rule, image, pull, verify_deadline, &pinned);
   if (!stale_) return result;
   if (result.ok()) {
     // Only what this process just proved starts a window: a cache hit's window started when it

@@ -100,6 +100,7 @@ class ValidatorSet final : public verification::ImageVerifier {
                                        const verification::PullContext& pull, Deadline deadline);
   // ResolveAndVerify, then the staleIfError bookkeeping for `key`: a success is kept, a deny
   // forgets the kept one, a back-end failure answers with it (kStale) while its window lasts.
+  // While one is kept, verifying gets only 3/4 of the time left before `deadline`.
   StatusOr<VerifiedImage> VerifyOrStale(const Validator& validator, const config::Rule& rule,
                                         const image::ImageReference& image,
                                         const verification::PullContext& pull,

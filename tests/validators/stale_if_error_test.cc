@@ -42,9 +42,10 @@ class ScriptedValidator final : public Validator {
  public:
   config::ValidatorType type() const override { return config::ValidatorType::kCosign; }
   StatusOr<VerifiedImage> Verify(const image::ImageReference&, const config::RuleOptions&,
-                                 Deadline) const override {
+                                 Deadline deadline) const override {
     std::lock_guard lock(mu_);
     ++calls_;
+    time_given_ = deadline.remaining();
     return outcome_;
   }
   StatusOr<std::optional<std::string>> PinDigest(const image::ImageReference&,
@@ -66,12 +67,18 @@ class ScriptedValidator final : public Validator {
     std::lock_guard lock(mu_);
     return calls_;
   }
+  // What was left of the deadline the last Verify was given.
+  std::chrono::milliseconds time_given() const {
+    std::lock_guard lock(mu_);
+    return time_given_;
+  }
 
  private:
   mutable std::mutex mu_;
   StatusOr<VerifiedImage> outcome_ = Verified(kDigestA);  // guarded by mu_
   std::optional<StatusOr<std::string>> pin_;              // guarded by mu_
   mutable int calls_ = 0;                                 // guarded by mu_
+  mutable std::chrono::milliseconds time_given_{0};       // guarded by mu_
 };
 
 // A set with one scripted validator "signed" and clocks the test moves: the wall clock moves
@@ -87,13 +94,14 @@ struct Fixture {
     map.emplace("signed", std::move(validator));
     set = std::make_unique<ValidatorSet>(std::move(map), std::move(options), std::move(stale));
   }
-  StatusOr<VerifiedImage> Verify(const std::string& raw = "reg.io/app:v1") {
+  StatusOr<VerifiedImage> Verify(const std::string& raw = "reg.io/app:v1",
+                                 Deadline deadline = Deadline::Infinite()) {
     auto image = image::ImageReference::Parse(raw);
     EXPECT_THAT(image, IsOk());
     config::Rule rule;
     rule.pattern = "reg.io/*";
     rule.validator = "signed";
-    return set->Verify(rule, *image, Deadline::Infinite());
+    return set->Verify(rule, *image, deadline);
   }
   std::chrono::system_clock::time_point Wall() const {
     return wall_start + (now - VerificationCache::Clock::time_point{});
@@ -184,6 +192,24 @@ TEST(StaleIfErrorTest, ABackendFailureIsAnsweredWithTheEarlierSuccessAndCounted)
   ASSERT_THAT(timed_out, IsOk());
   EXPECT_EQ(timed_out->cache, verification::CacheOutcome::kStale);
   EXPECT_EQ(f.StaleServed(), 2u);
+}
+
+// A back-end that hangs would take the whole request's time, and a stale answer arriving after
+// the deadline is no answer: with a success kept, verifying gets 3/4 of the time left.
+TEST(StaleIfErrorTest, AHangingBackendIsGivenUpOnInTimeToAnswerStale) {
+  Fixture f(Window());
+  ASSERT_THAT(f.Verify(), IsOk());
+  f.scripted->Answer(DeadlineExceededError("GET https://reg.io/v2/: Operation timed out"));
+  f.now += seconds(31);
+  auto stale = f.Verify("reg.io/app:v1", Deadline::In(seconds(8)));
+  ASSERT_THAT(stale, IsOk());
+  EXPECT_EQ(stale->cache, verification::CacheOutcome::kStale);
+  EXPECT_LE(f.scripted->time_given(), std::chrono::milliseconds(6000));
+  EXPECT_GT(f.scripted->time_given(), std::chrono::milliseconds(5000));
+  // Nothing kept for another image: its verification gets the whole time.
+  EXPECT_THAT(f.Verify("reg.io/other:v1", Deadline::In(seconds(8))),
+              StatusIs(StatusCode::kDeadlineExceeded, ::testing::_));
+  EXPECT_GT(f.scripted->time_given(), std::chrono::milliseconds(7000));
 }
 
 TEST(StaleIfErrorTest, WithoutStaleIfErrorABackendFailureDenies) {
