@@ -1,8 +1,9 @@
 // features.cache.staleIfError end to end: two `connaisseur serve` processes, one with staleIfError
 // and one without, verify a cosign-signed image against the real docker-registry on loopback; the
-// registry is then stopped and the cache TTL (1 s) passes. The one with staleIfError admits the
-// image pinned to the digest it verified before, and its log and /metrics say so; the other
-// denies with the registry's failure; an image the registry denied before stays denied on both.
+// registry then hangs (SIGSTOP), and later is stopped, each time after the cache TTL (1 s) passed.
+// The one with staleIfError admits the image pinned to the digest it verified before, within the
+// request deadline, and its log and /metrics say so; the other denies (with the registry's
+// failure once it refuses); an image the registry denied before stays denied.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -46,7 +47,7 @@ std::string Config(const std::string& host, const std::string& key_pem, bool sta
       validator: cosign
       with:
         verifyInTransparencyLog: false
-  timeoutSeconds: 10
+  timeoutSeconds: 3
   features:
     cache:
       expirySeconds: 1
@@ -132,15 +133,26 @@ TEST_F(StaleIfErrorE2eTest, AnUnreachableRegistryIsBridgedOnlyWithStaleIfErrorAn
   ASSERT_TRUE(Mutate(*strict, app, "strict-first").value("allowed", false)) << strict->Log();
   EXPECT_FALSE(Mutate(*stale, unsigned_image, "unsigned-first").value("allowed", true));
 
-  registry_.reset();  // stops docker-registry: its port now refuses connections
+  const std::string stale_series =
+      R"(connaisseur_cache_stale_served_total{type="cosign",validator_name="cosign"})";
+  // The registry hangs (SIGSTOP): it accepts connections and never answers. The replica with
+  // staleIfError gives up on it within the 3 s request deadline and answers stale.
+  registry_->Pause();
   std::this_thread::sleep_for(std::chrono::milliseconds(1200));  // past expirySeconds: 1
+  const json hung = Mutate(*stale, app, "hung");
+  EXPECT_TRUE(hung.value("allowed", false)) << hung << stale->Log();
+  EXPECT_EQ(Patched(app, hung), pinned);
+  EXPECT_EQ(Metric(*stale, stale_series), 1);
+  EXPECT_FALSE(Mutate(*strict, app, "strict-hung").value("allowed", true));
+
+  registry_->Resume();
+  registry_.reset();  // stops docker-registry: its port now refuses connections
+  std::this_thread::sleep_for(std::chrono::milliseconds(1200));
 
   const json bridged = Mutate(*stale, app, "bridged");
   EXPECT_TRUE(bridged.value("allowed", false)) << bridged << stale->Log();
   EXPECT_EQ(Patched(app, bridged), pinned) << "admitted with the digest verified before";
-  EXPECT_EQ(Metric(*stale, R"(connaisseur_cache_stale_served_total{type="cosign",)"
-                           R"(validator_name="cosign"})"),
-            1);
+  EXPECT_EQ(Metric(*stale, stale_series), 2);
   const std::string log = stale->Log();
   EXPECT_NE(log.find("admitting a stale verification"), std::string::npos) << log;
   EXPECT_NE(log.find(pinned.substr(pinned.find('@') + 1)), std::string::npos) << log;
@@ -156,9 +168,7 @@ TEST_F(StaleIfErrorE2eTest, AnUnreachableRegistryIsBridgedOnlyWithStaleIfErrorAn
   EXPECT_NE(message.find("error during cosign validation of image " + app), std::string::npos)
       << message;
   EXPECT_NE(message.find(host_), std::string::npos) << "names the failing registry: " << message;
-  EXPECT_EQ(Metric(*strict, R"(connaisseur_cache_stale_served_total{type="cosign",)"
-                            R"(validator_name="cosign"})"),
-            0);
+  EXPECT_EQ(Metric(*strict, stale_series), 0);
   EXPECT_EQ(strict->Log().find("admitting a stale verification"), std::string::npos);
 }
 
