@@ -1,13 +1,19 @@
 // connaisseur.verify(rule, image) -> {allowed, digest, reason, validator, image (the image view,
-// whose text is the reference as written)}: runs the rule's validator through
-// PolicyOptions::verifier (with its cache), with the pull identity of the object under review
-// (none outside a request, or for an object without a pod spec). A failed verification is data
-// (allowed = false, reason); misuse (bad rule, unknown validator, no verifier) raises.
+// whose text is the reference as written), attestations (a list of {predicate_type, predicate,
+// signed_by, source}: the verified in-toto statements, when the rule asked for them with
+// `attestations = true`), attestation_errors (why each other statement found was dropped)}: runs
+// the rule's validator through PolicyOptions::verifier (with its cache), with the pull identity of
+// the object under review (none outside a request, or for an object without a pod spec). A failed
+// verification is data (allowed = false, reason); misuse (bad rule, unknown validator, no verifier)
+// raises.
 #include <chrono>
+#include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "runtime/admission/workload.h"
 #include "runtime/policy/image_value.h"
+#include "runtime/policy/lua_json.h"
 #include "runtime/policy/request_value.h"
 #include "runtime/policy/script_results.h"
 #include "runtime/verification/image_verifier.h"
@@ -28,6 +34,34 @@ verification::PullContext RequestPullContext(const sandbox::NativeContext& ctx) 
   return pull.ok() ? std::move(pull).value() : verification::PullContext{};
 }
 
+// in: result table at -1; out: same. Adds `attestations` and `attestation_errors` (both lists,
+// empty unless the rule asked for attestations and the verification succeeded). A predicate is
+// converted with the sandbox's JSON conversion, under its memory budget (raises past it).
+void PushAttestations(lua_State* L, const std::vector<verification::Attestation>& attestations,
+                      const std::vector<std::string>& errors) {
+  lua_createtable(L, static_cast<int>(attestations.size()), 0);
+  for (size_t i = 0; i < attestations.size(); ++i) {
+    const verification::Attestation& a = attestations[i];
+    lua_createtable(L, 0, 4);
+    lua_pushlstring(L, a.predicate_type.data(), a.predicate_type.size());
+    lua_setfield(L, -2, "predicate_type");
+    policy::PushJson(L, nlohmann::json::parse(a.predicate_json, nullptr, false), false);
+    lua_setfield(L, -2, "predicate");
+    lua_pushlstring(L, a.signed_by.data(), a.signed_by.size());
+    lua_setfield(L, -2, "signed_by");
+    lua_pushlstring(L, a.source.data(), a.source.size());
+    lua_setfield(L, -2, "source");
+    lua_rawseti(L, -2, static_cast<lua_Integer>(i + 1));
+  }
+  lua_setfield(L, -2, "attestations");
+  lua_createtable(L, static_cast<int>(errors.size()), 0);
+  for (size_t i = 0; i < errors.size(); ++i) {
+    lua_pushlstring(L, errors[i].data(), errors[i].size());
+    lua_rawseti(L, -2, static_cast<lua_Integer>(i + 1));
+  }
+  lua_setfield(L, -2, "attestation_errors");
+}
+
 int Verify(lua_State* L) {
   luaL_checktype(L, 1, LUA_TTABLE);
   const image::ImageReference& image = policy::CheckImage(L, 2);
@@ -35,6 +69,8 @@ int Verify(lua_State* L) {
   if (ctx.verifier == nullptr) return luaL_error(L, "connaisseur.verify: no verifier configured");
   bool allowed = false;
   std::string digest, reason, validator;
+  std::vector<verification::Attestation> attestations;
+  std::vector<std::string> attestation_errors;
   {
     lua_pushnil(L);  // ReadSelectedRule reads a reason after the rule; there is none
     auto rule = policy::ReadSelectedRule(L, 1, ctx.config, image.normalized());
@@ -51,13 +87,15 @@ int Verify(lua_State* L) {
       if (verified.ok()) {
         digest = verified->digest;
         reason = verified->detail;
+        attestations = std::move(verified->attestations);
+        attestation_errors = std::move(verified->attestation_errors);
       } else {
         reason = verified.status().message();
       }
     }
   }
   if (validator.empty()) return luaL_argerror(L, 1, reason.c_str());
-  lua_createtable(L, 0, 5);
+  lua_createtable(L, 0, 7);
   lua_pushboolean(L, allowed);
   lua_setfield(L, -2, "allowed");
   lua_pushlstring(L, digest.data(), digest.size());
@@ -68,6 +106,7 @@ int Verify(lua_State* L) {
   lua_setfield(L, -2, "validator");
   policy::PushImage(L, image, policy::ImageText::kAsWritten);
   lua_setfield(L, -2, "image");
+  PushAttestations(L, attestations, attestation_errors);
   return 1;
 }
 

@@ -28,6 +28,46 @@ std::string Text(const json& entry, const char* name) {
   return it != entry.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+// The attestations of an entry as stored: a list of {predicateType, predicate (JSON text),
+// signedBy, source} and a list of reason strings.
+json AttestationsJson(const verification::VerifiedImage& verified) {
+  json list = json::array();
+  for (const auto& a : verified.attestations) {
+    list.push_back({{"predicateType", a.predicate_type},
+                    {"predicate", a.predicate_json},
+                    {"signedBy", a.signed_by},
+                    {"source", a.source}});
+  }
+  return {{"list", std::move(list)}, {"errors", verified.attestation_errors}};
+}
+
+// Reads AttestationsJson back; an entry without them (rules that did not ask) has none.
+Status ReadAttestations(const json& entry, verification::VerifiedImage& verified) {
+  auto it = entry.find("attestations");
+  if (it == entry.end()) return Status::Ok();
+  auto list = it->find("list");
+  auto errors = it->find("errors");
+  if (!it->is_object() || list == it->end() || !list->is_array() || errors == it->end() ||
+      !errors->is_array()) {
+    return InvalidArgumentError("malformed attestations");
+  }
+  for (const json& a : *list) {
+    if (!a.is_object()) return InvalidArgumentError("malformed attestation");
+    verified.attestations.push_back(
+        {Text(a, "predicateType"), Text(a, "predicate"), Text(a, "signedBy"), Text(a, "source")});
+    const auto& added = verified.attestations.back();
+    if (added.predicate_type.empty() ||
+        json::parse(added.predicate_json, nullptr, false).is_discarded()) {
+      return InvalidArgumentError("attestation without predicateType or predicate");
+    }
+  }
+  for (const json& e : *errors) {
+    if (!e.is_string()) return InvalidArgumentError("malformed attestation error");
+    verified.attestation_errors.push_back(e.get<std::string>());
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 std::string SealSharedCacheEntry(std::string_view entry_key, std::string_view entry_json) {
@@ -106,6 +146,7 @@ StatusOr<verification::VerifiedImage> SharedVerificationCache::Check(
   if (subject.pinned_digest && *subject.pinned_digest != verified.digest) {
     return InvalidArgumentError("digest differs from the one the reference pins");
   }
+  CN_RETURN_IF_ERROR(ReadAttestations(entry, verified));
   auto expires = entry.find("expiresAtMs");
   if (expires == entry.end() || !expires->is_number_integer()) {
     return InvalidArgumentError("no expiry");
@@ -167,14 +208,17 @@ void SharedVerificationCache::Store(const SharedCacheSubject& subject,
   if (verified.valid_until && *verified.valid_until < expires) expires = *verified.valid_until;
   const int64_t life_ms = UnixMs(expires) - UnixMs(now);
   if (life_ms <= 0) return;
-  const json entry = {{"v", kEntryVersion},
-                      {"key", subject.key},
-                      {"validator", subject.validator},
-                      {"with", subject.options},
-                      {"image", subject.image},
-                      {"digest", verified.digest},
-                      {"detail", verified.detail},
-                      {"expiresAtMs", UnixMs(expires)}};
+  json entry = {{"v", kEntryVersion},
+                {"key", subject.key},
+                {"validator", subject.validator},
+                {"with", subject.options},
+                {"image", subject.image},
+                {"digest", verified.digest},
+                {"detail", verified.detail},
+                {"expiresAtMs", UnixMs(expires)}};
+  if (!verified.attestations.empty() || !verified.attestation_errors.empty()) {
+    entry["attestations"] = AttestationsJson(verified);
+  }
   std::string sealed = SealSharedCacheEntry(
       options_.entry_key, entry.dump(-1, ' ', false, json::error_handler_t::replace));
   if (sealed.empty()) return;

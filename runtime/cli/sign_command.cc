@@ -3,8 +3,10 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <span>
 #include <sstream>
@@ -20,6 +22,7 @@
 #include "runtime/net/http_client.h"
 #include "runtime/registry/credentials.h"
 #include "runtime/registry/registry_client.h"
+#include "validators/cosign/attestation_signer.h"
 #include "validators/cosign/bundle_signer.h"
 #include "validators/cosign/encrypted_key.h"
 #include "validators/cosign/kms_keys.h"
@@ -32,6 +35,7 @@ constexpr char kHelp[] =
     R"(Usage: connaisseur sign --key KEY [--registry-ca PEM] [--insecure-http]
                         [--registry-username U --registry-password P]
                         [--annotation K=V | --bundle] [--timeout SECONDS] IMAGE
+       connaisseur sign --key KEY --attest PREDICATE_FILE [--type TYPE] [--bundle] ... IMAGE
 
 Signs IMAGE (a tag is resolved to its manifest digest first) the way cosign does: a
 simple-signing payload naming the digest, signed with KEY, appended as one more layer to
@@ -57,21 +61,30 @@ Options:
                        statement naming the digest, signed in a DSSE envelope, in a sigstore
                        bundle pushed as an OCI referrer of the image (through the referrers
                        tag sha256-<hex> when the registry has no referrers API); no Rekor entry
+  --attest FILE        attest instead of signing, as `cosign attest`: an in-toto statement
+                       naming the digest with FILE's predicate, signed in a DSSE envelope and
+                       appended as one more layer to <repository>:sha256-<hex>.att (with
+                       --bundle: in a sigstore bundle pushed as a referrer of the image)
+  --type TYPE          the predicate type of --attest: slsaprovenance (v0.2), slsaprovenance1,
+                       spdxjson, cyclonedx, vuln, custom (default: FILE's text wrapped as
+                       {"data", "timestamp"}) or a URI; every type but custom wants a JSON object
   --timeout SECONDS    give up after this long (default 60)
   -h, --help           show this help
 
 Exit status: 0 signed, 1 registry or signing failure, 2 usage error or unreadable key.
 )";
 
-constexpr std::array<OptionSpec, 9> kSpecs{{{"key", true},
-                                            {"bundle", false},
-                                            {"registry-ca", true},
-                                            {"insecure-http", false},
-                                            {"registry-username", true},
-                                            {"registry-password", true},
-                                            {"annotation", true},
-                                            {"timeout", true},
-                                            {"help", false}}};
+constexpr std::array<OptionSpec, 11> kSpecs{{{"key", true},
+                                             {"bundle", false},
+                                             {"attest", true},
+                                             {"type", true},
+                                             {"registry-ca", true},
+                                             {"insecure-http", false},
+                                             {"registry-username", true},
+                                             {"registry-password", true},
+                                             {"annotation", true},
+                                             {"timeout", true},
+                                             {"help", false}}};
 
 constexpr int kExitSignFailed = 1;  // the registry or the signing failed
 
@@ -153,7 +166,38 @@ struct SignRequest {
   std::map<std::string, std::string> annotations;  // --annotation K=V: the payload's "optional"
   std::chrono::seconds timeout{60};
   bool bundle = false;  // --bundle: a sigstore bundle as an OCI referrer instead of the .sig
+  // --attest FILE: attest FILE's predicate (of predicate_type) instead of signing.
+  std::optional<nlohmann::json> predicate;
+  std::string predicate_type;
 };
+
+// The current time as RFC 3339 (UTC, seconds), as cosign stamps a custom predicate.
+std::string NowRfc3339() {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+// --attest FILE [--type TYPE] into `request`; kInvalidArgument is a usage error.
+Status ReadAttestRequest(const Arguments& args, SignRequest& request) {
+  if (!args.Has("attest")) {
+    if (args.Has("type")) return InvalidArgumentError("--type goes with --attest");
+    return Status::Ok();
+  }
+  if (!request.annotations.empty()) {
+    return InvalidArgumentError("--annotation does not apply to --attest");
+  }
+  const std::string type = args.Has("type") ? args.Get("type") : "custom";
+  CN_ASSIGN_OR_RETURN(request.predicate_type, cosign::PredicateTypeUri(type));
+  CN_ASSIGN_OR_RETURN(std::string text, ReadFile(args.Get("attest")));
+  auto predicate = cosign::PredicateFromFile(type, text, NowRfc3339());
+  if (!predicate.ok()) return predicate.status().WithPrefix(args.Get("attest"));
+  request.predicate = std::move(predicate).value();
+  return Status::Ok();
+}
 
 // --timeout SECONDS: a positive whole number.
 StatusOr<std::chrono::seconds> ParseTimeout(const std::string& text) {
@@ -188,6 +232,7 @@ StatusOr<SignRequest> SignRequestFrom(const Arguments& args) {
   if (request.bundle && !request.annotations.empty()) {
     return InvalidArgumentError("--annotation does not apply to --bundle");
   }
+  CN_RETURN_IF_ERROR(ReadAttestRequest(args, request));
   return request;
 }
 
@@ -216,6 +261,20 @@ int SignBundle(registry::RegistryClient& client, const image::ImageReference& im
   return kExitOk;
 }
 
+// --attest: pushes the attestation as a `.att` layer or a bundle referrer; prints where it went.
+int Attest(registry::RegistryClient& client, const SignRequest& request,
+           const cosign::PayloadSigner& signer, Deadline deadline) {
+  auto result = cosign::AttestImage(client, request.image, request.predicate_type,
+                                    *request.predicate, signer, request.bundle, deadline);
+  if (!result.ok()) return Fail(kExitSignFailed, result.status());
+  std::printf("Attested %s@%s (%s): %s %s%s\n", request.image.name().c_str(),
+              result->image_digest.c_str(), request.predicate_type.c_str(),
+              request.bundle ? "sigstore bundle referrer" : ".att manifest",
+              result->manifest_digest.c_str(),
+              result->referrers_tag ? " (referrers tag updated: no referrers API)" : "");
+  return kExitOk;
+}
+
 // Signs as `request` says with the key of --key; prints where the signature went.
 int Sign(const Arguments& args, const SignRequest& request) {
   net::GlobalInit();
@@ -226,6 +285,7 @@ int Sign(const Arguments& args, const SignRequest& request) {
   if (!signer.ok()) return Fail(key_failure, signer.status());
   auto client = PushClient(args, request.image);
   if (!client.ok()) return Fail(kExitUsage, client.status());
+  if (request.predicate) return Attest(**client, request, **signer, deadline);
   if (request.bundle) return SignBundle(**client, request.image, **signer, deadline);
   auto result = cosign::SignImage(**client, request.image, **signer, request.annotations, deadline);
   if (!result.ok()) return Fail(kExitSignFailed, result.status());

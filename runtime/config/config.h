@@ -88,6 +88,10 @@ struct RuleOptions {
   std::vector<std::string> required;     // cosign
   bool verify_in_transparency_log = true;
   bool verify_sct = true;
+  // cosign: also read the image's attestations (`.att` layers and bundle referrers) and hand the
+  // verified ones to the policy (VerifiedImage::attestations). Off by default: it costs registry
+  // requests. Static validators accept it and have none.
+  bool attestations = false;
   RuleMode mode = RuleMode::kMutate;
   std::string verification_level;  // notation: strict|permissive|audit ("" = strict)
   std::string verify_timestamp;    // notation: always|afterCertExpiry ("" = always)

@@ -16,6 +16,10 @@ void AddTypeMismatches(const RuleOptions& o, const ValidatorConfig& v,
     if (o.threshold) mismatch("threshold");
     if (!o.required.empty()) mismatch("required");
   }
+  // A static stand-in accepts it (and has no attestations, so a policy needing them denies).
+  if (o.attestations && v.type != ValidatorType::kCosign && v.type != ValidatorType::kStatic) {
+    mismatch("attestations");
+  }
   if (v.type != ValidatorType::kNotation) {
     if (!o.verification_level.empty()) mismatch("verificationLevel");
     if (!o.verify_timestamp.empty()) mismatch("verifyTimestamp");

@@ -70,6 +70,10 @@ json ParseRuleOptionsAt(const json& with, const std::string& path, Dialect diale
     out->verify_sct = *b;
     normalised["verifySCT"] = *b;
   }
+  if (auto b = r.Bool("attestations")) {
+    out->attestations = *b;
+    if (*b) normalised["attestations"] = true;  // false is the default: one cache key for both
+  }
   if (auto mode = ReadEnum<RuleMode>(r, "mode", "Mode",
                                      {{"mutate", RuleMode::kMutate},
                                       {"insecureValidateOnly", RuleMode::kInsecureValidateOnly}})) {

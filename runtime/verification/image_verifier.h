@@ -7,11 +7,13 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "runtime/config/config.h"
 #include "runtime/deadline.h"
 #include "runtime/image/image_reference.h"
 #include "runtime/status.h"
+#include "runtime/verification/attestation.h"
 #include "runtime/verification/pull_context.h"
 
 namespace connaisseur::verification {
@@ -40,6 +42,12 @@ struct VerifiedImage {
   std::optional<std::chrono::system_clock::time_point> valid_until;
   // Set when cache == kStale.
   std::optional<StaleUse> stale;
+  // Only when the rule asked for them (cosign `with.attestations: true`): the statements about
+  // this digest that verified under the rule's trust roots, and why each other one found was
+  // dropped ("sha256-<hex>.att layer 1: DSSE signature does not verify ..."). Both empty
+  // otherwise.
+  std::vector<Attestation> attestations;
+  std::vector<std::string> attestation_errors;
 };
 
 class ImageVerifier {

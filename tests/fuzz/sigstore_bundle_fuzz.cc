@@ -2,7 +2,10 @@
 // sigstore_bundle.h) and its judgement (bundle_verifier.h). Invariants: no crash or sanitizer
 // report; Serialize() of a parsed bundle parses back to the same fields; a bundle that verifies
 // under the harness's key (with or without the transparency log) holds a DSSE cosign statement or
-// a message signature, never a keyless certificate.
+// a message signature, never a keyless certificate. Its DSSE envelope, if any, goes through the
+// attestation path too (attestation_verifier.h): the envelope's JSON form round-trips, its payload
+// is parsed as an in-toto statement, and an envelope that verifies as an attestation is about the
+// harness's image digest.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -10,7 +13,9 @@
 #include <string_view>
 
 #include "runtime/crypto/private_key.h"
+#include "validators/cosign/attestation_verifier.h"
 #include "validators/cosign/bundle_verifier.h"
+#include "validators/cosign/in_toto_statement.h"
 #include "validators/cosign/sigstore_bundle.h"
 
 namespace {
@@ -57,6 +62,22 @@ void CheckRoundTrip(const SigstoreBundle& b) {
   }
 }
 
+void CheckAttestationPath(const SigstoreBundle& b) {
+  if (!b.dsse_envelope) return;
+  auto again = DsseEnvelope::Parse(b.dsse_envelope->Serialize());
+  Check(again.ok() && again->payload == b.dsse_envelope->payload &&
+        again->signatures == b.dsse_envelope->signatures);
+  (void)InTotoStatement::Parse(b.dsse_envelope->payload);  // must only not crash
+  FoundEnvelope found;
+  found.source = "fuzz";
+  found.envelope = *b.dsse_envelope;
+  found.tlog_entries = b.tlog_entries;
+  for (bool tlog_required : {false, true}) {
+    auto statement = VerifyAttestation(found, Key(), kImageDigest, {tlog_required, &Key()});
+    if (statement.ok()) Check(statement->NamesDigest(kImageDigest));
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -64,6 +85,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto bundle = SigstoreBundle::Parse(std::string_view(reinterpret_cast<const char*>(data), size));
   if (!bundle.ok()) return 0;
   CheckRoundTrip(*bundle);
+  CheckAttestationPath(*bundle);
   const std::string manifest = "{}";
   const BundleSubject subject{kImageDigest, &manifest};
   for (bool tlog_required : {false, true}) {

@@ -18,7 +18,9 @@
 
 namespace connaisseur::stdlib::testing {
 
-// Verifies nothing over the network: allows images whose tag is "signed", with a fixed digest.
+// Verifies nothing over the network: allows images whose tag is "signed", with a fixed digest;
+// "attested" images also carry one verified attestation and one dropped (as a cosign rule with
+// `attestations` would).
 class TagVerifier final : public verification::ImageVerifier {
  public:
   StatusOr<verification::VerifiedImage> Verify(const config::Rule& rule,
@@ -28,6 +30,15 @@ class TagVerifier final : public verification::ImageVerifier {
     calls++;
     if (image.tag() == "signed") {
       return verification::VerifiedImage{"sha256:" + std::string(64, 'a'), rule.validator};
+    }
+    if (image.tag() == "attested") {
+      verification::VerifiedImage verified{"sha256:" + std::string(64, 'a'), rule.validator};
+      verified.attestations.push_back(
+          {"https://slsa.dev/provenance/v1",
+           R"({"runDetails":{"builder":{"id":"https://ci.example/b"}},"n":[1,2]})", "default",
+           "sha256-aa.att layer 0"});
+      verified.attestation_errors.push_back("sha256-aa.att layer 1: signature does not verify");
+      return verified;
     }
     return VerificationFailedError("no signature for " + image.normalized());
   }

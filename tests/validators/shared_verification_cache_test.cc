@@ -85,6 +85,16 @@ VerifiedImage Verified(std::string digest) {
   return v;
 }
 
+// A verification that found one attestation and left one out (a rule with `attestations`).
+VerifiedImage Attested(std::string digest) {
+  VerifiedImage v = Verified(std::move(digest));
+  v.attestations.push_back({"https://slsa.dev/provenance/v1",
+                            R"({"runDetails":{"builder":{"id":"b"}}})", "default",
+                            "sha256-aa.att layer 0"});
+  v.attestation_errors.push_back("sha256-aa.att layer 1: DSSE signature does not verify");
+  return v;
+}
+
 config::Rule SignedRule(json with = json::object()) {
   config::Rule rule;
   rule.pattern = "*:*";
@@ -259,6 +269,26 @@ TEST_F(SharedVerificationCacheTest, OtherRuleOptionsOrImagesDoNotShareAnEntry) {
   ASSERT_THAT(two.Verify("nginx:2", SignedRule({{"trustRoot", "a"}})), IsOk());
   EXPECT_EQ(two.validator->calls(), 2);
   EXPECT_EQ(two.shared->hits(), 0u);
+}
+
+TEST_F(SharedVerificationCacheTest, AttestationsTravelWithTheSharedEntry) {
+  const config::Rule rule = SignedRule({{"attestations", true}});
+  Replica one(server_->port(), Attested(kDigestA));
+  Replica two(server_->port(), Verified(kDigestA));
+  ASSERT_THAT(one.Verify("nginx:1", rule), IsOk());
+  auto shared = two.Verify("nginx:1", rule);
+  ASSERT_THAT(shared, IsOk());
+  EXPECT_EQ(shared->cache, verification::CacheOutcome::kCacheHit);
+  EXPECT_EQ(two.validator->calls(), 0);
+  EXPECT_EQ(shared->attestations, Attested(kDigestA).attestations);
+  EXPECT_EQ(shared->attestation_errors, Attested(kDigestA).attestation_errors);
+}
+
+TEST_F(SharedVerificationCacheTest, PoisonedMalformedAttestationsAreIgnored) {
+  ExpectPoisonIgnored("nginx:1", [](json& e) {
+    e["attestations"] = {{"list", {{{"predicateType", "p"}, {"predicate", "{not json"}}}},
+                         {"errors", json::array()}};
+  });
 }
 
 TEST_F(SharedVerificationCacheTest, PoisonedWrongDigestForAPinnedReferenceIsIgnored) {

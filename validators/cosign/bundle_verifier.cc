@@ -89,35 +89,6 @@ Status CheckMessage(const MessageSignature& m, const crypto::PublicKey& key,
   return Status::Ok();
 }
 
-// One of the bundle's entries proves `signature` over `payload` was logged.
-Status CheckTlog(const SigstoreBundle& bundle, const crypto::PublicKey& key,
-                 std::string_view signature, std::string_view payload, const TlogPolicy& tlog) {
-  if (tlog.rekor_key == nullptr) {
-    return Fail("signature not found in transparency log (no Rekor key)");
-  }
-  if (bundle.tlog_entries.empty()) {
-    return Fail("signature not found in transparency log (the bundle has no tlog entry)");
-  }
-  std::string reason;
-  for (const auto& e : bundle.tlog_entries) {
-    if (e.signed_entry_timestamp.empty()) {
-      reason = "entry " + std::to_string(e.log_index) + " has no inclusion promise";
-      continue;
-    }
-    RekorBundle entry;
-    entry.signed_entry_timestamp = e.signed_entry_timestamp;
-    entry.body = e.canonicalized_body;
-    entry.integrated_time = e.integrated_time;
-    entry.log_index = e.log_index;
-    entry.log_id = crypto::HexEncode(e.log_id);
-    Status s = VerifyEntryTimestamp(entry, *tlog.rekor_key);
-    if (s.ok()) s = VerifyEntryBody(e.canonicalized_body, signature, payload, key);
-    if (s.ok()) return s;
-    reason = s.message();
-  }
-  return Fail("signature not found in transparency log: " + reason);
-}
-
 int Rank(const std::string& reason) {
   if (reason.find("transparency log") != std::string::npos) return 3;
   if (reason.find("names") != std::string::npos ||
@@ -149,7 +120,7 @@ Status VerifyBundle(const SigstoreBundle& bundle, const crypto::PublicKey& key,
     return Fail("bundle has no signature");
   }
   if (!tlog.required) return Status::Ok();
-  return CheckTlog(bundle, key, signature, logged_payload, tlog);
+  return VerifyBundleTlog(bundle.tlog_entries, key, signature, logged_payload, tlog);
 }
 
 RootOutcome CheckRootBundles(std::string_view root_name, const crypto::PublicKey& key,
@@ -171,6 +142,35 @@ RootOutcome CheckRootBundles(std::string_view root_name, const crypto::PublicKey
   }
   if (outcome.reason.empty()) outcome.reason = "no signatures found";
   return outcome;
+}
+
+Status VerifyBundleTlog(const std::vector<BundleTlogEntry>& entries, const crypto::PublicKey& key,
+                        std::string_view signature, std::string_view payload,
+                        const TlogPolicy& tlog) {
+  if (tlog.rekor_key == nullptr) {
+    return Fail("signature not found in transparency log (no Rekor key)");
+  }
+  if (entries.empty()) {
+    return Fail("signature not found in transparency log (the bundle has no tlog entry)");
+  }
+  std::string reason;
+  for (const auto& e : entries) {
+    if (e.signed_entry_timestamp.empty()) {
+      reason = "entry " + std::to_string(e.log_index) + " has no inclusion promise";
+      continue;
+    }
+    RekorBundle entry;
+    entry.signed_entry_timestamp = e.signed_entry_timestamp;
+    entry.body = e.canonicalized_body;
+    entry.integrated_time = e.integrated_time;
+    entry.log_index = e.log_index;
+    entry.log_id = crypto::HexEncode(e.log_id);
+    Status s = VerifyEntryTimestamp(entry, *tlog.rekor_key);
+    if (s.ok()) s = VerifyEntryBody(e.canonicalized_body, signature, payload, key);
+    if (s.ok()) return s;
+    reason = s.message();
+  }
+  return Fail("signature not found in transparency log: " + reason);
 }
 
 std::string CosignSignStatement(std::string_view image_digest) {

@@ -46,6 +46,13 @@ struct BundleSubject {
 Status VerifyBundle(const SigstoreBundle& bundle, const crypto::PublicKey& key,
                     const BundleSubject& subject, const TlogPolicy& tlog);
 
+// One of `entries` has an inclusion promise (SET) that verifies under tlog.rekor_key and a body
+// naming `signature` over `payload` by `key` (rekor_bundle.h VerifyEntryBody); kVerificationFailed
+// `signature not found in transparency log: ...` otherwise.
+Status VerifyBundleTlog(const std::vector<BundleTlogEntry>& entries, const crypto::PublicKey& key,
+                        std::string_view signature, std::string_view payload,
+                        const TlogPolicy& tlog);
+
 // The root is valid when one bundle verifies; otherwise the reason names the most telling
 // failure and the bundle it came from.
 RootOutcome CheckRootBundles(std::string_view root_name, const crypto::PublicKey& key,

@@ -2,6 +2,7 @@
 
 #include "runtime/config/kms_reference.h"
 #include "runtime/crypto/digest.h"
+#include "validators/cosign/attestations.h"
 #include "validators/cosign/bundle_verifier.h"
 #include "validators/cosign/layer_verifier.h"
 #include "validators/cosign/referrers.h"
@@ -38,14 +39,15 @@ StatusOr<std::vector<SignedLayer>> SignatureLayers(registry::RegistryClient& cli
 // (`outcomes[i]`, key `keys[i]`) the .sig layout did not make valid: a bundle that verifies makes
 // the root valid, else its reason joins the root's. A keyless root (null key) gets no bundle.
 // `had_layers`: the .sig tag held signatures; without them and without bundles, kNotFound names
-// both places looked at.
+// both places looked at. `*search` keeps what was found (attestations reuse it).
 Status AddBundleOutcomes(registry::RegistryClient& client, const image::ImageReference& image,
                          const std::string& digest, const std::string& sig_tag, bool had_layers,
                          const std::vector<const crypto::PublicKey*>& keys, const TlogPolicy& tlog,
-                         std::vector<RootOutcome>& outcomes, Deadline deadline) {
+                         std::vector<RootOutcome>& outcomes, std::optional<BundleSearch>* found,
+                         Deadline deadline) {
   CN_ASSIGN_OR_RETURN(
-      BundleSearch search,
-      FindSignatureBundles(client, image.registry(), image.repository(), digest, deadline));
+      *found, FindSignatureBundles(client, image.registry(), image.repository(), digest, deadline));
+  const BundleSearch& search = **found;
   if (!had_layers && search.bundles.empty()) {
     return NotFoundError("no signatures found for " + image.name() + "@" + digest + " (no " +
                          sig_tag + " signature manifest, no sigstore bundle in " +
@@ -66,6 +68,29 @@ Status AddBundleOutcomes(registry::RegistryClient& client, const image::ImageRef
       outcomes[i].reason += "; " + by_bundle.reason;
     }
   }
+  return Status::Ok();
+}
+
+// With `with.attestations`: reads the image's `.att` layers and the attestation bundles among its
+// referrers (`bundles`, when the signature path already listed them) and judges them under the
+// consulted roots. A registry that fails while they are read fails the verification.
+Status AddAttestations(registry::RegistryClient& client, const image::ImageReference& image,
+                       const std::string& digest, std::optional<BundleSearch> bundles,
+                       const std::vector<AttestationRoot>& roots, const TlogPolicy& tlog,
+                       VerifiedImage& verified, Deadline deadline) {
+  std::string overflow;
+  CN_ASSIGN_OR_RETURN(std::vector<FoundEnvelope> found,
+                      FindAttestationLayers(client, image.registry(), image.repository(), digest,
+                                            deadline, &overflow));
+  if (!bundles) {
+    CN_ASSIGN_OR_RETURN(bundles, FindSignatureBundles(client, image.registry(), image.repository(),
+                                                      digest, deadline));
+  }
+  for (FoundEnvelope& f : EnvelopesOfBundles(bundles->bundles)) found.push_back(std::move(f));
+  AttestationOutcome outcome = JudgeAttestations(found, roots, digest, tlog);
+  if (!overflow.empty()) outcome.errors.push_back(overflow);
+  verified.attestations = std::move(outcome.attestations);
+  verified.attestation_errors = std::move(outcome.errors);
   return Status::Ok();
 }
 
@@ -237,11 +262,12 @@ StatusOr<VerifiedImage> CosignValidator::Verify(const image::ImageReference& ima
   }
   // Sigstore bundles (OCI referrers) are read only when the .sig layout does not satisfy the
   // rule, so images signed the classic way cost no further requests.
+  std::optional<BundleSearch> bundles;
   if (layers.empty() || !policy.Decide(outcomes).ok()) {
     std::vector<const crypto::PublicKey*> keys;
     for (const auto& c : consulted) keys.push_back(c.second.get());
     CN_RETURN_IF_ERROR(AddBundleOutcomes(*client, image, digest, sig_tag, !layers.empty(), keys,
-                                         tlog, outcomes, deadline));
+                                         tlog, outcomes, &bundles, deadline));
   }
   CN_RETURN_IF_ERROR(policy.Decide(outcomes));
   size_t valid = 0;
@@ -253,6 +279,12 @@ StatusOr<VerifiedImage> CosignValidator::Verify(const image::ImageReference& ima
   // valid_until stays empty: nothing cosign signs expires. A key signature has no date; a keyless
   // certificate's notAfter (10 minutes) bounds when it could sign, and the Rekor entry proves it
   // signed within that window, so the signature stays valid after it (as cosign decides).
+  if (options.attestations) {
+    std::vector<AttestationRoot> roots;
+    for (const auto& [r, key] : consulted) roots.push_back({r->name, key.get()});
+    CN_RETURN_IF_ERROR(AddAttestations(*client, image, digest, std::move(bundles), roots, tlog,
+                                       verified, deadline));
+  }
   return verified;
 }
 

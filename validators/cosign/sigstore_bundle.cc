@@ -215,16 +215,4 @@ std::string SigstoreBundle::Serialize() const {
   return doc.dump();
 }
 
-std::string DssePae(std::string_view payload_type, std::string_view payload) {
-  std::string out = "DSSEv1 ";
-  out += std::to_string(payload_type.size());
-  out += ' ';
-  out += payload_type;
-  out += ' ';
-  out += std::to_string(payload.size());
-  out += ' ';
-  out += payload;
-  return out;
-}
-
 }  // namespace connaisseur::cosign

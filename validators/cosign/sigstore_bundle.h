@@ -18,12 +18,12 @@
 #include <vector>
 
 #include "runtime/status.h"
+#include "validators/cosign/dsse_envelope.h"
 
 namespace connaisseur::cosign {
 
 inline constexpr std::string_view kSigstoreBundleMediaType =
     "application/vnd.dev.sigstore.bundle.v0.3+json";
-inline constexpr std::string_view kInTotoPayloadType = "application/vnd.in-toto+json";
 
 // One transparency-log entry of a bundle.
 struct BundleTlogEntry {
@@ -40,12 +40,6 @@ struct MessageSignature {
   std::string digest_algorithm;  // "SHA2_256"
   std::string digest;            // raw bytes
   std::string signature;         // raw bytes
-};
-
-struct DsseEnvelope {
-  std::string payload_type;
-  std::string payload;                  // raw bytes
-  std::vector<std::string> signatures;  // raw bytes, over DssePae(payload_type, payload)
 };
 
 struct SigstoreBundle {
@@ -67,9 +61,5 @@ struct SigstoreBundle {
   // The JSON protobuf writes for these fields (camelCase, int64 as strings, bytes as base64).
   std::string Serialize() const;
 };
-
-// DSSE's pre-authentication encoding, the bytes a DSSE signature signs:
-// "DSSEv1" SP LEN(type) SP type SP LEN(payload) SP payload.
-std::string DssePae(std::string_view payload_type, std::string_view payload);
 
 }  // namespace connaisseur::cosign

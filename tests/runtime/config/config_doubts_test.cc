@@ -106,6 +106,10 @@ std::vector<DoubtCase> RuleDoubtCases() {
        WithPolicy("{pattern: '*:*', validator: dockerhub, with: {trustRoot: '*', threshold: 1}}"),
        "with.threshold: rule option \"threshold\" is not an option of notaryv1 validator "
        "\"dockerhub\""},
+      {"AttestationsOnNotary",
+       WithPolicy("{pattern: '*:*', validator: dockerhub, with: {attestations: true}}"),
+       "with.attestations: rule option \"attestations\" is not an option of notaryv1 validator "
+       "\"dockerhub\""},
       {"RequiredBesideDelegations",
        WithPolicy("{pattern: '*:*', validator: cos, with: {trustRoot: '*', required: [alice], "
                   "delegations: [d]}}"),

@@ -26,8 +26,9 @@ TEST(RuleOptionsTest, ReadsEveryOption) {
   StatusOr<RuleOptions> o = ParseRuleOptions(json::parse(R"({
       "trustRoot": "*", "threshold": 2, "required": ["alice", "bob"],
       "verifyInTransparencyLog": false, "verifySCT": false, "mode": "insecureValidateOnly",
-      "verificationLevel": "audit", "verifyTimestamp": "afterCertExpiry"})"));
+      "verificationLevel": "audit", "verifyTimestamp": "afterCertExpiry", "attestations": true})"));
   ASSERT_THAT(o, IsOk());
+  EXPECT_TRUE(o->attestations);
   EXPECT_EQ(o->trust_root, "*");
   EXPECT_EQ(o->threshold, 2);
   EXPECT_EQ(o->required, (std::vector<std::string>{"alice", "bob"}));
@@ -67,6 +68,7 @@ TEST(RuleOptionsTest, RejectsBadOptionsNamingTheKey) {
       {R"({"delegations": "a"})", "with.delegations: expected a list, got a string"},
       {R"({"delegations": [""]})", "with.delegations[0]: expected a non-empty string"},
       {R"({"verifySCT": "false"})", "with.verifySCT: expected a bool"},
+      {R"({"attestations": "yes"})", "with.attestations: expected a bool"},
       {R"({"mode": "Mutate"})", "Mode must be one of [mutate insecureValidateOnly]"},
       {R"({"verificationLevel": "STRICT"})", "VerificationLevel must be one of"},
       {R"({"verifyTimestamp": ""})", "VerifyTimestamp must be one of"},
