@@ -24,6 +24,29 @@ std::optional<T> ReadEnum(FieldReader& r, std::string_view key, std::string_view
   return std::nullopt;
 }
 
+// The options whose values are one of a few names: `mode`, `verificationLevel`,
+// `verifyTimestamp` (notation).
+void ReadEnumOptions(FieldReader& r, RuleOptions* out, json& normalised) {
+  if (auto mode = ReadEnum<RuleMode>(r, "mode", "Mode",
+                                     {{"mutate", RuleMode::kMutate},
+                                      {"insecureValidateOnly", RuleMode::kInsecureValidateOnly}})) {
+    out->mode = *mode;
+    normalised["mode"] = *mode == RuleMode::kMutate ? "mutate" : "insecureValidateOnly";
+  }
+  if (auto level = ReadEnum<std::string_view>(
+          r, "verificationLevel", "VerificationLevel",
+          {{"strict", "strict"}, {"permissive", "permissive"}, {"audit", "audit"}})) {
+    out->verification_level = *level;
+    normalised["verificationLevel"] = *level;
+  }
+  if (auto ts = ReadEnum<std::string_view>(
+          r, "verifyTimestamp", "VerifyTimestamp",
+          {{"always", "always"}, {"afterCertExpiry", "afterCertExpiry"}})) {
+    out->verify_timestamp = *ts;
+    normalised["verifyTimestamp"] = *ts;
+  }
+}
+
 }  // namespace
 
 void CheckPattern(std::string_view pattern, const std::string& path, Diagnostics& diag) {
@@ -74,24 +97,7 @@ json ParseRuleOptionsAt(const json& with, const std::string& path, Dialect diale
     out->attestations = *b;
     if (*b) normalised["attestations"] = true;  // false is the default: one cache key for both
   }
-  if (auto mode = ReadEnum<RuleMode>(r, "mode", "Mode",
-                                     {{"mutate", RuleMode::kMutate},
-                                      {"insecureValidateOnly", RuleMode::kInsecureValidateOnly}})) {
-    out->mode = *mode;
-    normalised["mode"] = *mode == RuleMode::kMutate ? "mutate" : "insecureValidateOnly";
-  }
-  if (auto level = ReadEnum<std::string_view>(
-          r, "verificationLevel", "VerificationLevel",
-          {{"strict", "strict"}, {"permissive", "permissive"}, {"audit", "audit"}})) {
-    out->verification_level = *level;
-    normalised["verificationLevel"] = *level;
-  }
-  if (auto ts = ReadEnum<std::string_view>(
-          r, "verifyTimestamp", "VerifyTimestamp",
-          {{"always", "always"}, {"afterCertExpiry", "afterCertExpiry"}})) {
-    out->verify_timestamp = *ts;
-    normalised["verifyTimestamp"] = *ts;
-  }
+  ReadEnumOptions(r, out, normalised);
   // Options that cannot work together or with the rule's validator (threshold > 1 on a named
   // root, delegations beside required, ...) and unknown keys load, as in Connaisseur:
   // RuleDoubts denies them.
