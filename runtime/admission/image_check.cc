@@ -55,14 +55,14 @@ void Skip(ImageCheck& check, const std::string& reason, const ImageCheckContext&
 // this webhook verified under the same rule (child approval). Never for `static` validators,
 // which decide on their own. True when `check` was decided by a skip.
 bool ApplySkips(ImageCheck& check, const image::ImageReference& image, const SkipPolicy& skips,
-                const ImageCheckContext& ctx) {
+                const verification::PullContext& pull, const ImageCheckContext& ctx) {
   if (check.validator_type == config::ValidatorType::kStatic) return false;
   if (skips.unchanged.contains(image.normalized())) {
     Skip(check, kSkipUnchanged, ctx);
     return true;
   }
   if (skips.child_approval && ctx.verified != nullptr && image.digest().has_value() &&
-      ctx.verified->Contains(*check.result.rule, image.normalized())) {
+      ctx.verified->Contains(*check.result.rule, pull, image.normalized())) {
     Skip(check, kSkipChild, ctx);
     check.result.digest = *image.digest();
     return true;
@@ -73,7 +73,8 @@ bool ApplySkips(ImageCheck& check, const image::ImageReference& image, const Ski
 // The policy step, on the thread that owns `policy`: parse, select, skips. The check is final
 // unless `pending` is set.
 ImageCheck SelectForImage(const std::string& raw, PolicyRunner& policy,
-                          const policy::PolicyRequest& request, const SkipPolicy& skips,
+                          const policy::PolicyRequest& request,
+                          const verification::PullContext& pull, const SkipPolicy& skips,
                           const ImageCheckContext& ctx, Deadline deadline) {
   ImageCheck check;
   check.result.image = raw;
@@ -91,7 +92,7 @@ ImageCheck SelectForImage(const std::string& raw, PolicyRunner& policy,
   }
   check.result.rule = *std::move(rule);
   check.validator_type = ValidatorType(*ctx.config, check.result.rule->validator);
-  if (!ApplySkips(check, *image, skips, ctx)) check.pending = *std::move(image);
+  if (!ApplySkips(check, *image, skips, pull, ctx)) check.pending = *std::move(image);
   return check;
 }
 
@@ -138,7 +139,7 @@ StatusOr<verification::VerifiedImage> RunValidator(ImageCheck& check,
 // The verifier already refused a digest other than the one the reference pins
 // (verification::ImageVerifier's contract), so the pinned reference names what was proven.
 void Pin(ImageCheck& check, const image::ImageReference& image, const std::string& digest,
-         const ImageCheckContext& ctx) {
+         const verification::PullContext& pull, const ImageCheckContext& ctx) {
   const config::Rule& rule = *check.result.rule;
   const std::string& raw = check.result.image;
   const bool is_static = check.validator_type == config::ValidatorType::kStatic;
@@ -160,7 +161,8 @@ void Pin(ImageCheck& check, const image::ImageReference& image, const std::strin
                                   : "successfully validated image " + raw + " using rule " +
                                         rule.pattern + " and validator " + rule.validator +
                                         ". Result is " + pinned->normalized() + ".";
-  if (!is_static && ctx.verified != nullptr) ctx.verified->Remember(rule, pinned->normalized());
+  if (!is_static && ctx.verified != nullptr)
+    ctx.verified->Remember(rule, pull, pinned->normalized());
   if (rule.with.mode == config::RuleMode::kMutate && pinned->normalized() != image.normalized()) {
     check.pinned = pinned->normalized();
   }
@@ -173,7 +175,7 @@ void VerifySelected(ImageCheck& check, const verification::PullContext& pull,
   const image::ImageReference image = *std::move(check.pending);
   check.pending.reset();
   auto verified = RunValidator(check, image, pull, ctx, deadline);
-  if (verified.ok()) Pin(check, image, verified->digest, ctx);
+  if (verified.ok()) Pin(check, image, verified->digest, pull, ctx);
 }
 
 void MarkTimedOut(ImageCheck& check) {
@@ -200,7 +202,7 @@ std::vector<ImageCheck> DecideImages(std::span<const std::string> images,
       MarkTimedOut(checks[i]);
       continue;
     }
-    checks[i] = SelectForImage(images[i], policy, request, skips, ctx, deadline);
+    checks[i] = SelectForImage(images[i], policy, request, pull, skips, ctx, deadline);
     out_of_time = checks[i].timed_out;
   }
   // The validator step: validators wait on the network, so they run concurrently (bounded); each

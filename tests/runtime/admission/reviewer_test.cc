@@ -274,6 +274,28 @@ TEST_F(ReviewerTest, ChildApprovalTrustsOnlyDigestsThisWebhookVerified) {
   EXPECT_EQ(r["allowed"], false) << r;
 }
 
+TEST_F(ReviewerTest, ChildApprovalHoldsOnlyForTheParentsPullIdentity) {
+  ASSERT_EQ(Review(PodReview({"nginx:1.25"}))["allowed"], true);
+  const std::string child = "docker.io/library/nginx:1.25@" + Digest('a');
+  int calls = verifier_.calls;
+  EXPECT_EQ(Review(ChildPod(child))["allowed"], true);
+  EXPECT_EQ(verifier_.calls, calls) << "same namespace and pod spec: approved as a child";
+  // Another namespace, service account or pull secret did not have its own credentials tried:
+  // the image is verified for it.
+  json other_namespace = ChildPod(child);
+  other_namespace["request"]["namespace"] = "team-b";
+  other_namespace["request"]["object"]["metadata"]["namespace"] = "team-b";
+  json other_account = ChildPod(child);
+  other_account["request"]["object"]["spec"]["serviceAccountName"] = "builder";
+  json other_secret = ChildPod(child);
+  other_secret["request"]["object"]["spec"]["imagePullSecrets"] = {{{"name", "regcred"}}};
+  for (const json& review : {other_namespace, other_account, other_secret}) {
+    calls = verifier_.calls;
+    EXPECT_EQ(Review(review)["allowed"], true);
+    EXPECT_EQ(verifier_.calls, calls + 1) << review["request"];
+  }
+}
+
 TEST_F(ReviewerTest, ChildApprovalIsOffWhenDisabledOrPodsOnly) {
   ASSERT_EQ(Review(PodReview({"nginx:1.25"}))["allowed"], true);
   const std::string child = "docker.io/library/nginx:1.25@" + Digest('a');
@@ -292,12 +314,13 @@ TEST_F(ReviewerTest, ChildApprovalExpiresWithTheTtl) {
   auto now = VerifiedDigests::Clock::now();
   VerifiedDigests verified({std::chrono::seconds(30), 100, [&] { return now; }});
   const config::Rule rule = MakeRule("docker.io/library/*", "notary");
-  verified.Remember(rule, "docker.io/library/nginx:1@" + Digest('a'));
-  EXPECT_TRUE(verified.Contains(rule, "docker.io/library/nginx:1@" + Digest('a')));
-  EXPECT_FALSE(verified.Contains(MakeRule("docker.io/library/*", "other"),
+  const verification::PullContext pull{"default", "", {}};
+  verified.Remember(rule, pull, "docker.io/library/nginx:1@" + Digest('a'));
+  EXPECT_TRUE(verified.Contains(rule, pull, "docker.io/library/nginx:1@" + Digest('a')));
+  EXPECT_FALSE(verified.Contains(MakeRule("docker.io/library/*", "other"), pull,
                                  "docker.io/library/nginx:1@" + Digest('a')));
   now += std::chrono::seconds(31);
-  EXPECT_FALSE(verified.Contains(rule, "docker.io/library/nginx:1@" + Digest('a')));
+  EXPECT_FALSE(verified.Contains(rule, pull, "docker.io/library/nginx:1@" + Digest('a')));
 }
 
 TEST_F(ReviewerTest, DryRunSendsNoAlertsButIsValidatedTheSame) {
