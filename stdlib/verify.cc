@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "runtime/admission/workload.h"
+#include "runtime/policy/attestation_value.h"
 #include "runtime/policy/image_value.h"
 #include "runtime/policy/lua_json.h"
 #include "runtime/policy/request_value.h"
@@ -32,34 +33,6 @@ verification::PullContext RequestPullContext(const sandbox::NativeContext& ctx) 
   auto pull =
       admission::ExtractPullContext(ctx.request->kind, *object, ctx.request->namespace_name);
   return pull.ok() ? std::move(pull).value() : verification::PullContext{};
-}
-
-// in: result table at -1; out: same. Adds `attestations` and `attestation_errors` (both lists,
-// empty unless the rule asked for attestations and the verification succeeded). A predicate is
-// converted with the sandbox's JSON conversion, under its memory budget (raises past it).
-void PushAttestations(lua_State* L, const std::vector<verification::Attestation>& attestations,
-                      const std::vector<std::string>& errors) {
-  lua_createtable(L, static_cast<int>(attestations.size()), 0);
-  for (size_t i = 0; i < attestations.size(); ++i) {
-    const verification::Attestation& a = attestations[i];
-    lua_createtable(L, 0, 4);
-    lua_pushlstring(L, a.predicate_type.data(), a.predicate_type.size());
-    lua_setfield(L, -2, "predicate_type");
-    policy::PushJson(L, nlohmann::json::parse(a.predicate_json, nullptr, false), false);
-    lua_setfield(L, -2, "predicate");
-    lua_pushlstring(L, a.signed_by.data(), a.signed_by.size());
-    lua_setfield(L, -2, "signed_by");
-    lua_pushlstring(L, a.source.data(), a.source.size());
-    lua_setfield(L, -2, "source");
-    lua_rawseti(L, -2, static_cast<lua_Integer>(i + 1));
-  }
-  lua_setfield(L, -2, "attestations");
-  lua_createtable(L, static_cast<int>(errors.size()), 0);
-  for (size_t i = 0; i < errors.size(); ++i) {
-    lua_pushlstring(L, errors[i].data(), errors[i].size());
-    lua_rawseti(L, -2, static_cast<lua_Integer>(i + 1));
-  }
-  lua_setfield(L, -2, "attestation_errors");
 }
 
 int Verify(lua_State* L) {
@@ -106,7 +79,7 @@ int Verify(lua_State* L) {
   lua_setfield(L, -2, "validator");
   policy::PushImage(L, image, policy::ImageText::kAsWritten);
   lua_setfield(L, -2, "image");
-  PushAttestations(L, attestations, attestation_errors);
+  policy::PushAttestations(L, attestations, attestation_errors, false);
   return 1;
 }
 

@@ -175,7 +175,12 @@ void VerifySelected(ImageCheck& check, const verification::PullContext& pull,
   const image::ImageReference image = *std::move(check.pending);
   check.pending.reset();
   auto verified = RunValidator(check, image, pull, ctx, deadline);
-  if (verified.ok()) Pin(check, image, verified->digest, pull, ctx);
+  if (!verified.ok()) return;
+  Pin(check, image, verified->digest, pull, ctx);
+  if (check.result.allowed) {
+    check.result.attestations = std::move(verified->attestations);
+    check.result.attestation_errors = std::move(verified->attestation_errors);
+  }
 }
 
 void MarkTimedOut(ImageCheck& check) {

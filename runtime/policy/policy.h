@@ -20,6 +20,7 @@
 #include "runtime/policy/request_value.h"
 #include "runtime/sandbox/native_context.h"
 #include "runtime/status.h"
+#include "runtime/verification/attestation.h"
 
 namespace connaisseur::verification {
 class ImageVerifier;  // only passed through to connaisseur.verify (stdlib/verify.cc)
@@ -34,6 +35,10 @@ struct ImageResult {
   bool allowed = false;
   std::string digest;  // "sha256:<hex>" or empty
   std::string reason;
+  // What the validator verified beyond the signature (cosign `with.attestations: true`); empty for
+  // skips (child, unchanged approval), failures and rules that did not ask.
+  std::vector<verification::Attestation> attestations;
+  std::vector<std::string> attestation_errors;
 };
 
 struct AdmitDecision {

@@ -3,6 +3,7 @@
 #include <lua.hpp>
 
 #include "runtime/image/image_reference.h"
+#include "runtime/policy/attestation_value.h"
 #include "runtime/policy/image_value.h"
 #include "runtime/policy/lua_json.h"
 #include "runtime/policy/rule_value.h"
@@ -128,7 +129,7 @@ void PushResults(lua_State* L, std::span<const ImageResult> results) {
   lua_createtable(L, static_cast<int>(results.size()), 0);
   lua_Integer i = 1;
   for (const ImageResult& r : results) {
-    lua_createtable(L, 0, 6);
+    lua_createtable(L, 0, 8);
     PushResultImage(L, r.image);
     lua_setfield(L, -2, "image");
     if (r.rule) {
@@ -148,6 +149,7 @@ void PushResults(lua_State* L, std::span<const ImageResult> results) {
     }
     lua_pushlstring(L, r.reason.data(), r.reason.size());
     lua_setfield(L, -2, "reason");
+    PushAttestations(L, r.attestations, r.attestation_errors, true);
     sandbox::MakeReadOnly(L);
     lua_rawseti(L, -2, i++);
   }

@@ -26,7 +26,7 @@ StatusOr<config::Rule> ReadSelectedRule(lua_State* L, int first, const config::C
 StatusOr<AdmitDecision> ReadDecision(lua_State* L, int idx);
 
 // Pushes admit's `results` array (+1): read-only tables image, rule, validator, allowed, digest,
-// reason. Raises on memory errors.
+// reason, attestations, attestation_errors. Raises on memory errors.
 void PushResults(lua_State* L, std::span<const ImageResult> results);
 
 }  // namespace connaisseur::policy

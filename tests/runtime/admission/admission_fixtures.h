@@ -68,6 +68,8 @@ class FirstMatchPolicy final : public PolicyRunner {
 class TableVerifier final : public ImageVerifier {
  public:
   std::map<std::string, std::string> digests;  // "docker.io/library/nginx" → "sha256:…"
+  // What a successful verification of the name reports beyond its digest.
+  std::map<std::string, std::vector<verification::Attestation>> attestations;
   std::atomic<int> calls{0};
   Status backends;  // what CheckBackends answers
   std::atomic<int> backend_checks{0};
@@ -110,7 +112,12 @@ class TableVerifier final : public ImageVerifier {
                                      ": verified digest " + it->second +
                                      " differs from the one pinned in the reference");
     }
-    return VerifiedImage{it->second, "verified"};
+    VerifiedImage verified{it->second, "verified"};
+    if (auto a = attestations.find(image.name()); a != attestations.end()) {
+      verified.attestations = a->second;
+      verified.attestation_errors = {"layer 1: not signed"};
+    }
+    return verified;
   }
 
  private:

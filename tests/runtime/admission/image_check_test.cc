@@ -83,6 +83,20 @@ TEST_F(DecideImagesTest, AnUnparsableReferenceDeniesWithoutCallingPolicyOrValida
   EXPECT_EQ(verifier_.calls, 0);
 }
 
+TEST_F(DecideImagesTest, AVerifiedImagesAttestationsReachItsResult) {
+  const verification::Attestation provenance{"https://slsa.dev/provenance/v1", "{}", "release",
+                                             "sha256-aa.att layer 0"};
+  verifier_.attestations = {{"docker.io/library/nginx", {provenance}}};
+  ImageCheck check = DecideOne("nginx:1");
+  ASSERT_TRUE(check.result.allowed) << check.result.reason;
+  EXPECT_EQ(check.result.attestations, std::vector<verification::Attestation>{provenance});
+  EXPECT_EQ(check.result.attestation_errors, std::vector<std::string>{"layer 1: not signed"});
+  // A failed verification carries none.
+  ImageCheck unverified = DecideOne("unsigned:1");
+  EXPECT_FALSE(unverified.result.allowed);
+  EXPECT_TRUE(unverified.result.attestations.empty());
+}
+
 TEST_F(DecideImagesTest, NoMatchingRuleDeniesWithThePolicysReason) {
   const ImageCheck c = DecideOne("quay.io/x/y:1");
   EXPECT_FALSE(c.result.allowed);

@@ -107,5 +107,31 @@ TEST(PolicyTest, AdmitResultsCarryTheImageViewSelectGets) {
   EXPECT_EQ(Reason(*policy), "docker.io/library/nginx:latest docker.io/library/nginx:latest");
 }
 
+// admit sees the verified attestations of each image, read-only, without verifying again.
+TEST(PolicyTest, AdmitResultsCarryTheVerifiedAttestations) {
+  ImageResult signed_image{"nginx", std::nullopt, true, "sha256:" + std::string(64, 'a'), "ok"};
+  signed_image.attestations = {{"https://slsa.dev/provenance/v1",
+                                R"({"runDetails":{"builder":{"id":"https://ci.example/b"}}})",
+                                "release", "sha256-aa.att layer 0"}};
+  signed_image.attestation_errors = {"sha256-aa.att layer 1: DSSE signature does not verify"};
+  const ImageResult results[] = {signed_image, {"redis", std::nullopt, true, "", "ok"}};
+  auto policy = MakePolicy(
+      "return { select = function() end, admit = function(req, res)\n"
+      "  local a = res[1].attestations[1]\n"
+      "  local wrote = pcall(function() a.predicate.runDetails.builder.id = 'x' end)\n"
+      "  local added = pcall(function() table.insert(res[1].attestations, a) end)\n"
+      "  return {allowed = true, message = table.concat({a.predicate_type,\n"
+      "    a.predicate.runDetails.builder.id, a.signed_by, a.source,\n"
+      "    res[1].attestation_errors[1], #res[2].attestations, #res[2].attestation_errors,\n"
+      "    tostring(wrote), tostring(added)}, ' ')}\n"
+      "end }");
+  ASSERT_NE(policy, nullptr);
+  auto d = policy->Admit(PolicyRequest(), results, Deadline::Infinite());
+  ASSERT_THAT(d, IsOk());
+  EXPECT_EQ(d->message,
+            "https://slsa.dev/provenance/v1 https://ci.example/b release sha256-aa.att layer 0 "
+            "sha256-aa.att layer 1: DSSE signature does not verify 0 0 false false");
+}
+
 }  // namespace
 }  // namespace connaisseur::policy
