@@ -38,24 +38,9 @@ trap cleanup EXIT
 bare_port=15444
 ours_port=15443
 
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=localhost \
-  -addext subjectAltName=IP:127.0.0.1 -days 1 -keyout "$dir/tls.key" -out "$dir/tls.crt" 2>/dev/null
-cat >"$dir/values.yaml" <<'YAML'
-application:
-  validators:
-    - name: allow
-      type: static
-      approve: true
-    - name: deny
-      type: static
-      approve: false
-  policy:
-    - pattern: "*:*"
-      validator: deny
-    - pattern: "docker.io/library/*:*"
-      validator: allow
-YAML
-python3 "$here/make_reviews.py" "$dir/pod.json" "$dir/deployment.json"
+# shellcheck source=tests/benchmarks/webhook/static_serve_files.sh
+source "$here/static_serve_files.sh"
+write_static_serve_files "$dir"
 serve_args=(serve --config "$dir/values.yaml" --tls-cert "$dir/tls.crt" --tls-key "$dir/tls.key")
 # shellcheck disable=SC2206  # CN_SERVE_ARGS is split into words on purpose
 ours_cmd=(taskset -c 0 "$serve" "${serve_args[@]}" --listen "127.0.0.1:$ours_port" ${CN_SERVE_ARGS:-})

@@ -11,19 +11,9 @@ bin=${CN_SERVE_BIN:-$build/tests/integration/webhook/cn_webhook_driver}
 dir=$(mktemp -d)
 pid=
 trap '[ -n "$pid" ] && { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; }; rm -rf "$dir"' EXIT
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=localhost \
-  -addext subjectAltName=IP:127.0.0.1 -days 1 -keyout "$dir/tls.key" -out "$dir/tls.crt" 2>/dev/null
-cat >"$dir/values.yaml" <<'YAML'
-application:
-  validators:
-    - name: allow
-      type: static
-      approve: true
-  policy:
-    - pattern: "*:*"
-      validator: allow
-  logLevel: warning
-YAML
+# shellcheck source=tests/benchmarks/webhook/static_serve_files.sh
+source "$(dirname "$0")/static_serve_files.sh"
+write_static_serve_files "$dir" warning
 port=15447
 start_serve() {
   "$bin" serve --config "$dir/values.yaml" --tls-cert "$dir/tls.crt" --tls-key "$dir/tls.key" \
