@@ -54,6 +54,10 @@ RUN ln -s "$(readlink -f /usr/lib/*-linux-gnu/libcrypto.so.3)" \
  && echo /usr/local/lib/connaisseur > /etc/ld.so.conf.d/connaisseur.conf \
  && ldconfig \
  && connaisseur --version
+# GnuTLS is loaded only as a dependency of libcurl's rtmp and ldap back-ends, which the webhook never
+# uses (its transfers are https only, through OpenSSL): skipping its load-time initialisation saves
+# about 0.5 MiB of resident memory per process (BENCHMARKS.md "Webhook").
+ENV GNUTLS_NO_IMPLICIT_INIT=1
 USER 65532:65532
 WORKDIR /app
 EXPOSE 5000
