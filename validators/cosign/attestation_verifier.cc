@@ -22,45 +22,67 @@ StatusOr<std::string> VerifiedSignature(const DsseEnvelope& dsse, const crypto::
 Status CheckTlog(const FoundEnvelope& found, const crypto::PublicKey& key,
                  std::string_view signature, const TlogPolicy& tlog) {
   if (!tlog.required) return Status::Ok();
-  const std::string& payload = found.envelope->payload;
+  LoggedArtifact logged{signature, found.envelope->payload, true};
+  if (found.stored_envelope) logged.envelope = *found.stored_envelope;
   if (found.rekor_bundle) {
     if (tlog.rekor_key == nullptr) {
       return Fail("signature not found in transparency log (no Rekor key)");
     }
-    Status s = VerifyRekorBundle(*found.rekor_bundle, *tlog.rekor_key, signature, payload, key);
+    Status s = VerifyRekorBundle(*found.rekor_bundle, *tlog.rekor_key, logged, key);
     if (!s.ok()) return Fail("signature not found in transparency log: " + s.message());
     return s;
   }
   if (found.tlog_entries.empty()) {
     return Fail("signature not found in transparency log (the attestation has no Rekor entry)");
   }
-  return VerifyBundleTlog(found.tlog_entries, key, signature, payload, tlog);
+  return VerifyBundleTlog(found.tlog_entries, key, logged, tlog);
 }
 
+AttestationVerdict Failed(AttestationCheck check, Status why) { return {std::move(why), check}; }
+
+// How telling a failure is when several roots judge one envelope (see JudgeAttestations).
+int Telling(AttestationCheck check) {
+  if (check == AttestationCheck::kSignature) return 0;  // only: not this root's key
+  return 2;  // the same under every root, or failed after a root's key verified
+}
+constexpr int kKeylessRootTelling = 1;
+
 }  // namespace
+
+AttestationVerdict CheckAttestation(const FoundEnvelope& found, const crypto::PublicKey& key,
+                                    std::string_view image_digest, const TlogPolicy& tlog) {
+  using enum AttestationCheck;
+  if (!found.envelope.ok()) return Failed(kEnvelope, found.envelope.status());
+  const DsseEnvelope& dsse = *found.envelope;
+  if (found.keyless) {
+    return Failed(kEnvelope,
+                  Fail("signed with a certificate: keyless attestations are not verified yet"));
+  }
+  if (dsse.payload_type != kInTotoPayloadType) {
+    return Failed(kEnvelope, Fail("DSSE payloadType \"" + dsse.payload_type + "\" is not " +
+                                  std::string(kInTotoPayloadType)));
+  }
+  auto signature = VerifiedSignature(dsse, key);
+  if (!signature.ok()) return Failed(kSignature, signature.status());
+  auto statement = InTotoStatement::Parse(dsse.payload);
+  if (!statement.ok()) return Failed(kStatement, statement.status());
+  if (!statement->NamesDigest(image_digest)) {
+    const std::string named = statement->subject_sha256s.empty()
+                                  ? std::string("no sha256 digest")
+                                  : "sha256:" + statement->subject_sha256s.front();
+    return Failed(kSubject, Fail("statement is about " + named + ", not the image's " +
+                                 std::string(image_digest)));
+  }
+  if (Status s = CheckTlog(found, key, *signature, tlog); !s.ok()) {
+    return Failed(kTransparencyLog, std::move(s));
+  }
+  return {std::move(statement), kPassed};
+}
 
 StatusOr<InTotoStatement> VerifyAttestation(const FoundEnvelope& found,
                                             const crypto::PublicKey& key,
                                             std::string_view image_digest, const TlogPolicy& tlog) {
-  if (!found.envelope.ok()) return found.envelope.status();
-  const DsseEnvelope& dsse = *found.envelope;
-  if (found.keyless) {
-    return Fail("signed with a certificate: keyless attestations are not verified yet");
-  }
-  if (dsse.payload_type != kInTotoPayloadType) {
-    return Fail("DSSE payloadType \"" + dsse.payload_type + "\" is not " +
-                std::string(kInTotoPayloadType));
-  }
-  CN_ASSIGN_OR_RETURN(std::string signature, VerifiedSignature(dsse, key));
-  CN_ASSIGN_OR_RETURN(InTotoStatement statement, InTotoStatement::Parse(dsse.payload));
-  if (!statement.NamesDigest(image_digest)) {
-    const std::string named = statement.subject_sha256s.empty()
-                                  ? std::string("no sha256 digest")
-                                  : "sha256:" + statement.subject_sha256s.front();
-    return Fail("statement is about " + named + ", not the image's " + std::string(image_digest));
-  }
-  CN_RETURN_IF_ERROR(CheckTlog(found, key, signature, tlog));
-  return statement;
+  return CheckAttestation(found, key, image_digest, tlog).statement;
 }
 
 AttestationOutcome JudgeAttestations(const std::vector<FoundEnvelope>& found,
@@ -72,26 +94,28 @@ AttestationOutcome JudgeAttestations(const std::vector<FoundEnvelope>& found,
       continue;  // an image signature in the bundle format: the signature path judges it
     }
     std::string reason;
+    int reason_telling = -1;
     bool verified = false;
     for (const AttestationRoot& root : roots) {
       if (root.key == nullptr) {
-        if (reason.empty()) {
+        if (kKeylessRootTelling > reason_telling) {
           reason =
               "trust root " + root.name + " is keyless: keyless attestations are not verified yet";
+          reason_telling = kKeylessRootTelling;
         }
         continue;
       }
-      auto statement = VerifyAttestation(f, *root.key, image_digest, tlog);
-      if (!statement.ok()) {
-        // Another root's key not verifying says less than a check that failed after it did.
-        if (reason.empty() || reason.find("does not verify") != std::string::npos) {
-          reason = statement.status().message();
+      AttestationVerdict v = CheckAttestation(f, *root.key, image_digest, tlog);
+      if (!v.statement.ok()) {
+        if (Telling(v.failed) > reason_telling) {
+          reason = v.statement.status().message();
+          reason_telling = Telling(v.failed);
         }
         continue;
       }
       outcome.attestations.push_back(
-          {statement->predicate_type,
-           statement->predicate.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+          {v.statement->predicate_type,
+           v.statement->predicate.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
            root.name, f.source});
       verified = true;
       break;

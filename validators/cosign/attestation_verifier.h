@@ -34,6 +34,9 @@ struct FoundEnvelope {
   // "bundle sha256:<referrer manifest digest>".
   std::string source;
   StatusOr<DsseEnvelope> envelope = InvalidArgumentError("not read");  // or why it is malformed
+  // The envelope's bytes exactly as stored (a `.att` layer's blob), which Rekor `intoto` entries
+  // name by hash; nullopt for a sigstore bundle, whose dsseEnvelope is a re-serialised form.
+  std::optional<std::string> stored_envelope;
   // Transparency-log proof: a `.att` layer's dev.sigstore.cosign/bundle annotation (Rekor bundle
   // JSON), or a sigstore bundle's tlog entries. Neither: nothing to check the log with.
   std::optional<std::string> rekor_bundle;
@@ -48,8 +51,27 @@ struct AttestationRoot {
   const crypto::PublicKey* key = nullptr;
 };
 
-// Checks 1-5 above for one envelope under one key. kVerificationFailed (or kInvalidArgument for
-// a malformed statement) naming the failed check; on success the statement.
+// The checks above, in the order they run, naming the one an envelope failed.
+enum class AttestationCheck {
+  kEnvelope,         // malformed, keyless envelope, or payloadType (the same under every root)
+  kSignature,        // no signature verifies with this root's key
+  kStatement,        // the payload is not an in-toto statement
+  kSubject,          // the statement is about another image
+  kTransparencyLog,  // the Rekor entry is missing or does not verify
+  kPassed,
+};
+
+struct AttestationVerdict {
+  StatusOr<InTotoStatement> statement;                  // the statement, or why the envelope failed
+  AttestationCheck failed = AttestationCheck::kPassed;  // the failed check when !statement.ok()
+};
+
+// Checks 1-5 above for one envelope under one key. On failure kVerificationFailed (or
+// kInvalidArgument for a malformed statement) naming the failed check, and the check itself.
+AttestationVerdict CheckAttestation(const FoundEnvelope& found, const crypto::PublicKey& key,
+                                    std::string_view image_digest, const TlogPolicy& tlog);
+
+// CheckAttestation's statement alone.
 StatusOr<InTotoStatement> VerifyAttestation(const FoundEnvelope& found,
                                             const crypto::PublicKey& key,
                                             std::string_view image_digest, const TlogPolicy& tlog);
@@ -60,8 +82,10 @@ struct AttestationOutcome {
 };
 
 // Judges every envelope under every root: an envelope becomes an attestation (signed_by = the
-// first root whose key verifies it) or one error naming its source and the reason it failed
-// (with several roots, the first reason beyond "signature does not verify", if any). Envelopes
+// first root whose key verifies it) or one error naming its source and the reason it failed.
+// With several roots the reason is the most telling one: a failure after a root's key verified
+// (or one the same under every root) outranks "this keyless root cannot verify yet", which
+// outranks "this root's key does not verify"; among equals, the first root's. Envelopes
 // whose statement is a cosign image signature (predicateType https://sigstore.dev/cosign/sign/v1)
 // are signatures, not attestations: skipped silently.
 AttestationOutcome JudgeAttestations(const std::vector<FoundEnvelope>& found,

@@ -35,6 +35,7 @@ StatusOr<std::vector<FoundEnvelope>> FindAttestationLayers(
         client.GetBlob(std::string(registry), std::string(repository), d.digest, d.size, deadline);
     if (!blob.ok()) return blob.status().WithPrefix(f.source);
     f.envelope = DsseEnvelope::Parse(*blob);
+    f.stored_envelope = std::move(blob).value();
     if (auto it = d.annotations.find(std::string(kBundleAnnotation)); it != d.annotations.end()) {
       f.rekor_bundle = it->second;
     }

@@ -108,19 +108,21 @@ Status VerifyBundle(const SigstoreBundle& bundle, const crypto::PublicKey& key,
         "supported yet");
   }
   std::string signature;
-  std::string_view logged_payload;
+  LoggedArtifact logged;
   if (bundle.dsse_envelope) {
     CN_RETURN_IF_ERROR(CheckDsse(*bundle.dsse_envelope, key, subject.image_digest, &signature));
-    logged_payload = bundle.dsse_envelope->payload;
+    logged.payload = bundle.dsse_envelope->payload;
+    logged.dsse = true;  // the envelope bytes are not known: the bundle re-serialises it
   } else if (bundle.message_signature) {
     CN_RETURN_IF_ERROR(CheckMessage(*bundle.message_signature, key, subject));
     signature = bundle.message_signature->signature;
-    logged_payload = *subject.image_manifest;
+    logged.payload = *subject.image_manifest;
   } else {
     return Fail("bundle has no signature");
   }
   if (!tlog.required) return Status::Ok();
-  return VerifyBundleTlog(bundle.tlog_entries, key, signature, logged_payload, tlog);
+  logged.signature = signature;
+  return VerifyBundleTlog(bundle.tlog_entries, key, logged, tlog);
 }
 
 RootOutcome CheckRootBundles(std::string_view root_name, const crypto::PublicKey& key,
@@ -145,8 +147,7 @@ RootOutcome CheckRootBundles(std::string_view root_name, const crypto::PublicKey
 }
 
 Status VerifyBundleTlog(const std::vector<BundleTlogEntry>& entries, const crypto::PublicKey& key,
-                        std::string_view signature, std::string_view payload,
-                        const TlogPolicy& tlog) {
+                        const LoggedArtifact& artifact, const TlogPolicy& tlog) {
   if (tlog.rekor_key == nullptr) {
     return Fail("signature not found in transparency log (no Rekor key)");
   }
@@ -166,7 +167,9 @@ Status VerifyBundleTlog(const std::vector<BundleTlogEntry>& entries, const crypt
     entry.log_index = e.log_index;
     entry.log_id = crypto::HexEncode(e.log_id);
     Status s = VerifyEntryTimestamp(entry, *tlog.rekor_key);
-    if (s.ok()) s = VerifyEntryBody(e.canonicalized_body, signature, payload, key);
+    if (s.ok()) {
+      s = VerifyEntryBody(e.canonicalized_body, artifact, key, ClaimedKind{e.kind, e.version});
+    }
     if (s.ok()) return s;
     reason = s.message();
   }

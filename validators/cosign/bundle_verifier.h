@@ -17,6 +17,7 @@
 #include "runtime/crypto/public_key.h"
 #include "runtime/status.h"
 #include "validators/cosign/layer_verifier.h"
+#include "validators/cosign/rekor_entry_body.h"
 #include "validators/cosign/sigstore_bundle.h"
 #include "validators/cosign/trust_policy.h"
 
@@ -46,12 +47,12 @@ struct BundleSubject {
 Status VerifyBundle(const SigstoreBundle& bundle, const crypto::PublicKey& key,
                     const BundleSubject& subject, const TlogPolicy& tlog);
 
-// One of `entries` has an inclusion promise (SET) that verifies under tlog.rekor_key and a body
-// naming `signature` over `payload` by `key` (rekor_bundle.h VerifyEntryBody); kVerificationFailed
-// `signature not found in transparency log: ...` otherwise.
+// One of `entries` has an inclusion promise (SET) that verifies under tlog.rekor_key, a
+// kindVersion that agrees with its body, and a body naming `artifact` signed by `key`
+// (rekor_entry_body.h); kVerificationFailed `signature not found in transparency log: ...`
+// otherwise.
 Status VerifyBundleTlog(const std::vector<BundleTlogEntry>& entries, const crypto::PublicKey& key,
-                        std::string_view signature, std::string_view payload,
-                        const TlogPolicy& tlog);
+                        const LoggedArtifact& artifact, const TlogPolicy& tlog);
 
 // The root is valid when one bundle verifies; otherwise the reason names the most telling
 // failure and the bundle it came from.

@@ -13,54 +13,6 @@ Status Fail(std::string what) {
   return VerificationFailedError("transparency log bundle: " + std::move(what));
 }
 
-// The key inside an entry's publicKey.content (base64 of a PEM PUBLIC KEY or CERTIFICATE).
-StatusOr<crypto::PublicKey> EntryKey(const std::string& b64) {
-  auto pem = crypto::Base64Decode(b64);
-  if (!pem.ok()) return InvalidArgumentError("publicKey.content is not base64");
-  if (pem->find("CERTIFICATE") != std::string::npos) {
-    return crypto::PublicKey::FromCertificatePem(*pem);
-  }
-  return crypto::PublicKey::FromPem(*pem);
-}
-
-// Members read without nlohmann's throwing value(): "" / {} when absent or of another type.
-std::string Str(const nlohmann::json& obj, const char* key) {
-  if (!obj.is_object()) return "";
-  auto it = obj.find(key);
-  return it != obj.end() && it->is_string() ? it->get<std::string>() : "";
-}
-nlohmann::json Obj(const nlohmann::json& obj, const char* key) {
-  if (!obj.is_object()) return nlohmann::json::object();
-  auto it = obj.find(key);
-  return it != obj.end() && it->is_object() ? *it : nlohmann::json::object();
-}
-
-// When the entry names its signer (base64 PEM; empty: it does not), that key is `signer`.
-Status CheckEntryKey(const std::string& key_b64, const crypto::PublicKey& signer) {
-  if (key_b64.empty()) return Status::Ok();
-  auto key = EntryKey(key_b64);
-  if (!key.ok() || key->spki_der() != signer.spki_der()) {
-    return Fail("entry was made by another key");
-  }
-  return Status::Ok();
-}
-
-// A `dsse` entry: {"payloadHash": {algorithm, value}, "signatures": [{signature, verifier}]}.
-Status VerifyDsseBody(const nlohmann::json& spec, std::string_view signature,
-                      std::string_view payload, const crypto::PublicKey& signer) {
-  const auto hash = Obj(spec, "payloadHash");
-  if (Str(hash, "algorithm") != "sha256" || Str(hash, "value") != crypto::Sha256Hex(payload)) {
-    return Fail("entry does not name this payload's sha256");
-  }
-  auto sigs = spec.is_object() ? spec.find("signatures") : spec.end();
-  if (sigs == spec.end() || !sigs->is_array()) return Fail("entry does not name this signature");
-  for (const auto& s : *sigs) {
-    auto entry_sig = crypto::Base64Decode(Str(s, "signature"));
-    if (entry_sig.ok() && *entry_sig == signature) return CheckEntryKey(Str(s, "verifier"), signer);
-  }
-  return Fail("entry does not name this signature");
-}
-
 }  // namespace
 
 StatusOr<RekorBundle> RekorBundle::Parse(std::string_view json) {
@@ -113,35 +65,18 @@ Status VerifyEntryTimestamp(const RekorBundle& entry, const crypto::PublicKey& r
   return Status::Ok();
 }
 
-Status VerifyEntryBody(std::string_view body_b64, std::string_view signature,
-                       std::string_view payload, const crypto::PublicKey& signer) {
-  auto body_text = crypto::Base64Decode(body_b64);
-  if (!body_text.ok()) return Fail("body is not base64");
-  auto body = nlohmann::json::parse(*body_text, nullptr, false);
-  if (body.is_discarded() || !body.is_object()) return Fail("body is not JSON");
-  const std::string kind = Str(body, "kind");
-  const auto spec = Obj(body, "spec");
-  if (kind == "dsse") return VerifyDsseBody(spec, signature, payload, signer);
-  if (kind != "hashedrekord" && kind != "rekord") return Fail("unsupported entry kind " + kind);
-  const auto sig = Obj(spec, "signature");
-  const auto hash = Obj(Obj(spec, "data"), "hash");
-  auto entry_sig = crypto::Base64Decode(Str(sig, "content"));
-  if (!entry_sig.ok() || *entry_sig != signature) {
-    return Fail("entry does not name this signature");
-  }
-  if (Str(hash, "algorithm") != "sha256" || Str(hash, "value") != crypto::Sha256Hex(payload)) {
-    return Fail("entry does not name this payload's sha256");
-  }
-  return CheckEntryKey(Str(Obj(sig, "publicKey"), "content"), signer);
+Status VerifyRekorBundle(std::string_view bundle_json, const crypto::PublicKey& rekor_key,
+                         const LoggedArtifact& artifact, const crypto::PublicKey& signer) {
+  auto bundle = RekorBundle::Parse(bundle_json);
+  if (!bundle.ok()) return Fail(bundle.status().message());
+  CN_RETURN_IF_ERROR(VerifyEntryTimestamp(*bundle, rekor_key));
+  return VerifyEntryBody(bundle->body, artifact, signer);
 }
 
 Status VerifyRekorBundle(std::string_view bundle_json, const crypto::PublicKey& rekor_key,
                          std::string_view signature, std::string_view payload,
                          const crypto::PublicKey& signer) {
-  auto bundle = RekorBundle::Parse(bundle_json);
-  if (!bundle.ok()) return Fail(bundle.status().message());
-  CN_RETURN_IF_ERROR(VerifyEntryTimestamp(*bundle, rekor_key));
-  return VerifyEntryBody(bundle->body, signature, payload, signer);
+  return VerifyRekorBundle(bundle_json, rekor_key, LoggedArtifact{signature, payload}, signer);
 }
 
 }  // namespace connaisseur::cosign

@@ -3,7 +3,8 @@
 //   {"SignedEntryTimestamp": b64(sig), "Payload": {"body": b64(entry), "integratedTime": int,
 //    "logIndex": int, "logID": hex(sha256(rekor SPKI))}}
 // The SET is Rekor's ECDSA signature over the RFC 8785 canonical JSON of Payload; the entry body
-// is a `hashedrekord` (or older `rekord`) naming the signature, the payload hash and the key.
+// names the signature, the payload hash and the key (rekor_entry_body.h: hashedrekord, rekord,
+// dsse, intoto).
 #pragma once
 
 #include <cstdint>
@@ -12,6 +13,7 @@
 
 #include "runtime/crypto/public_key.h"
 #include "runtime/status.h"
+#include "validators/cosign/rekor_entry_body.h"
 
 namespace connaisseur::cosign {
 
@@ -29,11 +31,14 @@ struct RekorBundle {
   std::string CanonicalPayload() const;
 };
 
-// Checks, in order: the SET verifies under `rekor_key` and the logID is that key's; the body is
-// a hashedrekord/rekord entry whose signature equals `signature` and whose sha256 equals that of
-// `payload`; if the body names a public key or certificate, its key equals `signer`.
-// Every failure is kVerificationFailed saying which check failed.
-// The two halves are VerifyEntryTimestamp and VerifyEntryBody, which sigstore bundles use too.
+// Checks, in order: the SET verifies under `rekor_key` and the logID is that key's; the body
+// names `artifact` signed by `signer` (rekor_entry_body.h). Every failure is kVerificationFailed
+// saying which check failed. The two halves are VerifyEntryTimestamp and VerifyEntryBody, which
+// sigstore bundles use too.
+Status VerifyRekorBundle(std::string_view bundle_json, const crypto::PublicKey& rekor_key,
+                         const LoggedArtifact& artifact, const crypto::PublicKey& signer);
+
+// The same for a plain signature (not DSSE) `signature` over `payload`.
 Status VerifyRekorBundle(std::string_view bundle_json, const crypto::PublicKey& rekor_key,
                          std::string_view signature, std::string_view payload,
                          const crypto::PublicKey& signer);
@@ -41,13 +46,5 @@ Status VerifyRekorBundle(std::string_view bundle_json, const crypto::PublicKey& 
 // The SET of `entry` verifies under `rekor_key` and its logID is that key's (kVerificationFailed
 // "transparency log bundle: ..." otherwise).
 Status VerifyEntryTimestamp(const RekorBundle& entry, const crypto::PublicKey& rekor_key);
-
-// The entry body (base64 text, as logged) names this signature over `payload` by `signer`:
-// hashedrekord/rekord: spec.signature.content == `signature`, spec.data.hash == sha256(payload),
-// spec.signature.publicKey (when present) is `signer`'s key; dsse: one of spec.signatures has
-// signature == `signature` and, when it names a verifier, `signer`'s key, and spec.payloadHash ==
-// sha256(payload) (the DSSE payload; the envelope hash is not re-derived). Other kinds fail.
-Status VerifyEntryBody(std::string_view body_b64, std::string_view signature,
-                       std::string_view payload, const crypto::PublicKey& signer);
 
 }  // namespace connaisseur::cosign
