@@ -13,6 +13,7 @@
 #include "runtime/crypto/encoding.h"
 #include "runtime/crypto/private_key.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/validators/cosign/test_rekor.h"
 #include "validators/cosign/attestation_signer.h"
 #include "validators/cosign/rekor_bundle.h"
 #include "validators/cosign/signer.h"
@@ -20,6 +21,7 @@
 namespace connaisseur::cosign {
 namespace {
 
+using ::testing::AllOf;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
@@ -181,6 +183,89 @@ TEST_F(AttestationVerifierTest, WithTheTlogRequiredALoggedBundleEnvelopeCountsAn
   f.tlog_entries[0] = Logged(*f.envelope, alice_, mallory_);  // not the configured Rekor's SET
   EXPECT_THAT(VerifyAttestation(f, alice_pub_, kDigest, TlogPolicy{true, &rekor_pub}),
               StatusIs(StatusCode::kVerificationFailed, HasSubstr("transparency log")));
+}
+
+// A `.att` layer as `cosign attest` writes it: the envelope blob and the Rekor bundle of the
+// `intoto` entry Rekor made for that blob (`body` builds it), logged by `rekor`.
+FoundEnvelope AttLayer(FoundEnvelope f, const crypto::PrivateKey& signer,
+                       const crypto::PrivateKey& rekor,
+                       nlohmann::json (*body)(const testing::IntotoUpload&)) {
+  f.stored_envelope = f.envelope->Serialize();
+  f.rekor_bundle =
+      testing::RekorBundleJson(body({*f.stored_envelope, signer.PublicPem()}), rekor, rekor);
+  return f;
+}
+
+TEST_F(AttestationVerifierTest, AnAttLayerWithAnIntotoEntryForItsBlobCountsWithTheTlog) {
+  const crypto::PrivateKey rekor = NewKey();
+  const crypto::PublicKey rekor_pub = PublicOf(rekor);
+  const TlogPolicy tlog{true, &rekor_pub};
+  EXPECT_THAT(VerifyAttestation(AttLayer(Envelope(alice_), alice_, rekor, testing::IntotoV2Body),
+                                alice_pub_, kDigest, tlog),
+              IsOk());
+  EXPECT_THAT(VerifyAttestation(AttLayer(Envelope(alice_), alice_, rekor, testing::IntotoV1Body),
+                                alice_pub_, kDigest, tlog),
+              IsOk());
+}
+
+TEST_F(AttestationVerifierTest, AnIntotoEntryForAnotherEnvelopeOrKeyIsNoProof) {
+  const crypto::PrivateKey rekor = NewKey();
+  const crypto::PublicKey rekor_pub = PublicOf(rekor);
+  const TlogPolicy tlog{true, &rekor_pub};
+  FoundEnvelope other = AttLayer(Envelope(alice_), alice_, rekor, testing::IntotoV2Body);
+  FoundEnvelope f = AttLayer(Envelope(alice_), alice_, rekor, testing::IntotoV2Body);
+  f.rekor_bundle = other.rekor_bundle;  // alice's entry for her other envelope
+  EXPECT_THAT(VerifyAttestation(f, alice_pub_, kDigest, tlog),
+              StatusIs(StatusCode::kVerificationFailed,
+                       AllOf(HasSubstr("signature not found in transparency log"),
+                             HasSubstr("envelope's sha256"))));
+  f = AttLayer(Envelope(alice_), mallory_, rekor, testing::IntotoV1Body);  // names mallory's key
+  EXPECT_THAT(VerifyAttestation(f, alice_pub_, kDigest, tlog),
+              StatusIs(StatusCode::kVerificationFailed, HasSubstr("another key")));
+}
+
+TEST_F(AttestationVerifierTest, ABundleWithAnIntotoTlogEntryCounts) {
+  const crypto::PrivateKey rekor = NewKey();
+  const crypto::PublicKey rekor_pub = PublicOf(rekor);
+  FoundEnvelope f = Envelope(alice_);
+  const std::string uploaded = f.envelope->Serialize();
+  auto promise = nlohmann::json::parse(testing::RekorBundleJson(
+      testing::IntotoV2Body({uploaded, alice_.PublicPem()}), rekor, rekor));
+  BundleTlogEntry entry;
+  entry.log_index = promise["Payload"]["logIndex"];
+  entry.integrated_time = promise["Payload"]["integratedTime"];
+  entry.kind = "intoto";
+  entry.version = "0.0.2";
+  entry.canonicalized_body = promise["Payload"]["body"];
+  entry.log_id = crypto::HexDecode(promise["Payload"]["logID"].get<std::string>()).value();
+  entry.signed_entry_timestamp =
+      crypto::Base64Decode(promise["SignedEntryTimestamp"].get<std::string>()).value();
+  f.tlog_entries.push_back(entry);
+  EXPECT_THAT(VerifyAttestation(f, alice_pub_, kDigest, TlogPolicy{true, &rekor_pub}), IsOk());
+  f.tlog_entries[0].version = "0.0.1";  // the bundle's kindVersion claims another version
+  EXPECT_THAT(VerifyAttestation(f, alice_pub_, kDigest, TlogPolicy{true, &rekor_pub}),
+              StatusIs(StatusCode::kVerificationFailed, HasSubstr("kindVersion")));
+}
+
+TEST_F(AttestationVerifierTest, AFailureAfterAKeyVerifiedOutranksKeylessAndWrongKeyRoots) {
+  const crypto::PrivateKey rekor = NewKey();
+  const crypto::PublicKey rekor_pub = PublicOf(rekor);
+  const crypto::PublicKey mallory_pub = PublicOf(mallory_);
+  FoundEnvelope f = AttLayer(Envelope(alice_), alice_, mallory_, testing::IntotoV2Body);
+  const std::vector<AttestationRoot> roots = {
+      {"fulcio", nullptr}, {"mallory", &mallory_pub}, {"alice", &alice_pub_}};
+  AttestationOutcome out = JudgeAttestations({f}, roots, kDigest, TlogPolicy{true, &rekor_pub});
+  EXPECT_THAT(out.attestations, IsEmpty());
+  EXPECT_THAT(out.errors, ElementsAre(HasSubstr("signed entry timestamp does not verify")))
+      << "alice's key verified; only the log failed";
+  out = JudgeAttestations({f}, {{"mallory", &mallory_pub}, {"fulcio", nullptr}}, kDigest,
+                          TlogPolicy{true, &rekor_pub});
+  EXPECT_THAT(out.errors, ElementsAre(HasSubstr("trust root fulcio is keyless")))
+      << "a keyless root says more than a key that does not verify";
+  EXPECT_EQ(CheckAttestation(f, mallory_pub, kDigest, kNoTlog).failed,
+            AttestationCheck::kSignature);
+  EXPECT_EQ(CheckAttestation(f, alice_pub_, kDigest, TlogPolicy{true, &rekor_pub}).failed,
+            AttestationCheck::kTransparencyLog);
 }
 
 TEST_F(AttestationVerifierTest, JudgingKeepsTheVerifiedAndReportsEveryDroppedEnvelope) {
