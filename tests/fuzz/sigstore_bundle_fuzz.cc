@@ -4,8 +4,10 @@
 // under the harness's key (with or without the transparency log) holds a DSSE cosign statement or
 // a message signature, never a keyless certificate. Its DSSE envelope, if any, goes through the
 // attestation path too (attestation_verifier.h): the envelope's JSON form round-trips, its payload
-// is parsed as an in-toto statement, and an envelope that verifies as an attestation is about the
-// harness's image digest.
+// is parsed as an in-toto statement, an envelope that verifies as an attestation is about the
+// harness's image digest, and every tlog entry's body is judged against the envelope directly
+// (rekor_entry_body.h: dsse and intoto 0.0.1/0.0.2 bodies, with and without the stored envelope
+// bytes), so the body parsers are reached without a valid inclusion promise.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -16,6 +18,7 @@
 #include "validators/cosign/attestation_verifier.h"
 #include "validators/cosign/bundle_verifier.h"
 #include "validators/cosign/in_toto_statement.h"
+#include "validators/cosign/rekor_entry_body.h"
 #include "validators/cosign/sigstore_bundle.h"
 
 namespace {
@@ -75,6 +78,15 @@ void CheckAttestationPath(const SigstoreBundle& b) {
   for (bool tlog_required : {false, true}) {
     auto statement = VerifyAttestation(found, Key(), kImageDigest, {tlog_required, &Key()});
     if (statement.ok()) Check(statement->NamesDigest(kImageDigest));
+  }
+  const std::string stored = b.dsse_envelope->Serialize();
+  for (const BundleTlogEntry& e : b.tlog_entries) {
+    for (const std::string& sig : b.dsse_envelope->signatures) {
+      LoggedArtifact logged{sig, b.dsse_envelope->payload, true};
+      (void)VerifyEntryBody(e.canonicalized_body, logged, Key(), ClaimedKind{e.kind, e.version});
+      logged.envelope = stored;
+      (void)VerifyEntryBody(e.canonicalized_body, logged, Key());  // must only not crash
+    }
   }
 }
 
