@@ -18,12 +18,18 @@ StatusOr<std::string> VerifiedSignature(const DsseEnvelope& dsse, const crypto::
   return Fail("DSSE signature does not verify with the trust root's key");
 }
 
+// What the envelope's Rekor entry must name: `signature` over its payload (DSSE).
+LoggedArtifact LoggedArtifactOf(const FoundEnvelope& found, std::string_view signature) {
+  LoggedArtifact logged{signature, found.envelope->payload, true};
+  if (found.stored_envelope) logged.envelope = *found.stored_envelope;
+  return logged;
+}
+
 // Check 5, once the signature is known.
 Status CheckTlog(const FoundEnvelope& found, const crypto::PublicKey& key,
                  std::string_view signature, const TlogPolicy& tlog) {
   if (!tlog.required) return Status::Ok();
-  LoggedArtifact logged{signature, found.envelope->payload, true};
-  if (found.stored_envelope) logged.envelope = *found.stored_envelope;
+  const LoggedArtifact logged = LoggedArtifactOf(found, signature);
   if (found.rekor_bundle) {
     if (tlog.rekor_key == nullptr) {
       return Fail("signature not found in transparency log (no Rekor key)");
@@ -45,25 +51,19 @@ int Telling(AttestationCheck check) {
   if (check == AttestationCheck::kSignature) return 0;  // only: not this root's key
   return 2;  // the same under every root, or failed after a root's key verified
 }
-constexpr int kKeylessRootTelling = 1;
 
-}  // namespace
-
-AttestationVerdict CheckAttestation(const FoundEnvelope& found, const crypto::PublicKey& key,
-                                    std::string_view image_digest, const TlogPolicy& tlog) {
+// Checks 1-4: on success the statement, and `*signature` the signature that verified.
+AttestationVerdict CheckEnvelope(const FoundEnvelope& found, const crypto::PublicKey& key,
+                                 std::string_view image_digest, std::string* signature) {
   using enum AttestationCheck;
-  if (!found.envelope.ok()) return Failed(kEnvelope, found.envelope.status());
   const DsseEnvelope& dsse = *found.envelope;
-  if (found.keyless) {
-    return Failed(kEnvelope,
-                  Fail("signed with a certificate: keyless attestations are not verified yet"));
-  }
   if (dsse.payload_type != kInTotoPayloadType) {
     return Failed(kEnvelope, Fail("DSSE payloadType \"" + dsse.payload_type + "\" is not " +
                                   std::string(kInTotoPayloadType)));
   }
-  auto signature = VerifiedSignature(dsse, key);
-  if (!signature.ok()) return Failed(kSignature, signature.status());
+  auto verified = VerifiedSignature(dsse, key);
+  if (!verified.ok()) return Failed(kSignature, verified.status());
+  *signature = std::move(verified).value();
   auto statement = InTotoStatement::Parse(dsse.payload);
   if (!statement.ok()) return Failed(kStatement, statement.status());
   if (!statement->NamesDigest(image_digest)) {
@@ -73,16 +73,96 @@ AttestationVerdict CheckAttestation(const FoundEnvelope& found, const crypto::Pu
     return Failed(kSubject, Fail("statement is about " + named + ", not the image's " +
                                  std::string(image_digest)));
   }
-  if (Status s = CheckTlog(found, key, *signature, tlog); !s.ok()) {
+  return {std::move(statement), kPassed};
+}
+
+// Check 5 for a keyless envelope (always required): the entry that logs `signature`, which the
+// certificate checks then read.
+StatusOr<LoggedEntry> LoggedEntryOf(const FoundEnvelope& found, const crypto::PublicKey& key,
+                                    const std::string& signature,
+                                    const crypto::PublicKey* rekor_key) {
+  const TlogPolicy tlog{/*required=*/true, rekor_key};
+  if (found.rekor_bundle) {
+    CN_RETURN_IF_ERROR(CheckTlog(found, key, signature, tlog));
+    auto bundle = RekorBundle::Parse(*found.rekor_bundle);
+    if (!bundle.ok()) return bundle.status();  // parsed by CheckTlog already
+    return LoggedEntry{bundle->body, bundle->integrated_time, signature};
+  }
+  if (found.tlog_entries.empty()) {
+    return Fail("signature not found in transparency log (the attestation has no Rekor entry)");
+  }
+  CN_ASSIGN_OR_RETURN(
+      const BundleTlogEntry* entry,
+      LoggedBundleEntry(found.tlog_entries, key, LoggedArtifactOf(found, signature), tlog));
+  return LoggedEntry{entry->canonicalized_body, entry->integrated_time, signature};
+}
+
+}  // namespace
+
+AttestationVerdict CheckAttestation(const FoundEnvelope& found, const crypto::PublicKey& key,
+                                    std::string_view image_digest, const TlogPolicy& tlog) {
+  using enum AttestationCheck;
+  if (!found.envelope.ok()) return Failed(kEnvelope, found.envelope.status());
+  if (found.certificate) {
+    return Failed(kSignature, Fail("signed with a certificate: the trust root's key does not "
+                                   "verify it (only a keyless root does)"));
+  }
+  std::string signature;
+  AttestationVerdict v = CheckEnvelope(found, key, image_digest, &signature);
+  if (!v.statement.ok()) return v;
+  if (Status s = CheckTlog(found, key, signature, tlog); !s.ok()) {
     return Failed(kTransparencyLog, std::move(s));
   }
-  return {std::move(statement), kPassed};
+  return v;
+}
+
+AttestationVerdict CheckKeylessAttestation(const FoundEnvelope& found, const KeylessVerifier& root,
+                                           std::string_view image_digest,
+                                           const KeylessChecks& checks) {
+  using enum AttestationCheck;
+  if (!found.envelope.ok()) return Failed(kEnvelope, found.envelope.status());
+  if (!found.certificate) {
+    return Failed(kSignature,
+                  Fail("signed with a key, no certificate: a keyless root does not verify it"));
+  }
+  if (const std::string problem = KeylessVerifier::RuleProblem(checks); !problem.empty()) {
+    return Failed(kTransparencyLog, Fail(problem));
+  }
+  auto key = found.certificate->Key();
+  if (!key.ok()) return Failed(kCertificate, key.status());
+  std::string signature;
+  AttestationVerdict v = CheckEnvelope(found, *key, image_digest, &signature);
+  if (!v.statement.ok()) return v;
+  auto entry = LoggedEntryOf(found, *key, signature, checks.rekor_key);
+  if (!entry.ok()) return Failed(kTransparencyLog, entry.status());
+  if (Status s = root.VerifyCertificate(*found.certificate, *entry, checks); !s.ok()) {
+    return Failed(kCertificate, std::move(s));
+  }
+  return v;
+}
+
+AttestationVerdict CheckAttestationFor(const FoundEnvelope& found, const AttestationRoot& root,
+                                       std::string_view image_digest, const TlogPolicy& tlog) {
+  if (root.keyless != nullptr) {
+    return CheckKeylessAttestation(found, *root.keyless, image_digest, root.keyless_checks);
+  }
+  if (root.key == nullptr) {
+    return Failed(AttestationCheck::kSignature, Fail("trust root " + root.name + " has no key"));
+  }
+  return CheckAttestation(found, *root.key, image_digest, tlog);
 }
 
 StatusOr<InTotoStatement> VerifyAttestation(const FoundEnvelope& found,
                                             const crypto::PublicKey& key,
                                             std::string_view image_digest, const TlogPolicy& tlog) {
   return CheckAttestation(found, key, image_digest, tlog).statement;
+}
+
+StatusOr<InTotoStatement> VerifyKeylessAttestation(const FoundEnvelope& found,
+                                                   const KeylessVerifier& root,
+                                                   std::string_view image_digest,
+                                                   const KeylessChecks& checks) {
+  return CheckKeylessAttestation(found, root, image_digest, checks).statement;
 }
 
 AttestationOutcome JudgeAttestations(const std::vector<FoundEnvelope>& found,
@@ -97,15 +177,7 @@ AttestationOutcome JudgeAttestations(const std::vector<FoundEnvelope>& found,
     int reason_telling = -1;
     bool verified = false;
     for (const AttestationRoot& root : roots) {
-      if (root.key == nullptr) {
-        if (kKeylessRootTelling > reason_telling) {
-          reason =
-              "trust root " + root.name + " is keyless: keyless attestations are not verified yet";
-          reason_telling = kKeylessRootTelling;
-        }
-        continue;
-      }
-      AttestationVerdict v = CheckAttestation(f, *root.key, image_digest, tlog);
+      AttestationVerdict v = CheckAttestationFor(f, root, image_digest, tlog);
       if (!v.statement.ok()) {
         if (Telling(v.failed) > reason_telling) {
           reason = v.statement.status().message();

@@ -39,7 +39,17 @@ StatusOr<std::vector<FoundEnvelope>> FindAttestationLayers(
     if (auto it = d.annotations.find(std::string(kBundleAnnotation)); it != d.annotations.end()) {
       f.rekor_bundle = it->second;
     }
-    f.keyless = d.annotations.count(std::string(kCertificateAnnotation)) > 0;
+    if (auto cert = d.annotations.find(std::string(kCertificateAnnotation));
+        cert != d.annotations.end()) {
+      auto chain = d.annotations.find(std::string(kChainAnnotation));
+      auto certificate = SigningCertificate::FromPem(
+          cert->second, chain == d.annotations.end() ? std::string_view() : chain->second);
+      if (certificate.ok()) {
+        f.certificate = std::move(certificate).value();
+      } else {
+        f.envelope = certificate.status();  // a malformed certificate: the layer is malformed
+      }
+    }
     found.push_back(std::move(f));
   }
   return found;
@@ -57,7 +67,9 @@ std::vector<FoundEnvelope> EnvelopesOfBundles(const std::vector<FetchedBundle>& 
     } else {
       f.envelope = *b.bundle->dsse_envelope;
       f.tlog_entries = b.bundle->tlog_entries;
-      f.keyless = b.bundle->key_material != SigstoreBundle::KeyMaterial::kPublicKey;
+      if (b.bundle->key_material != SigstoreBundle::KeyMaterial::kPublicKey) {
+        f.certificate = SigningCertificate{b.bundle->certificate_der, b.bundle->chain_der};
+      }
     }
     found.push_back(std::move(f));
   }

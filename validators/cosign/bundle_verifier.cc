@@ -103,26 +103,33 @@ int Rank(const std::string& reason) {
 Status VerifyBundle(const SigstoreBundle& bundle, const crypto::PublicKey& key,
                     const BundleSubject& subject, const TlogPolicy& tlog) {
   if (bundle.key_material != SigstoreBundle::KeyMaterial::kPublicKey) {
-    return Fail(
-        "bundle is keyless (signed with a certificate): keyless verification is not "
-        "supported yet");
+    return Fail("bundle is signed with a certificate: only a keyless trust root verifies it");
   }
-  std::string signature;
+  return VerifyBundleSignature(bundle, key, subject, tlog).status();
+}
+
+StatusOr<LoggedBundleSignature> VerifyBundleSignature(const SigstoreBundle& bundle,
+                                                      const crypto::PublicKey& key,
+                                                      const BundleSubject& subject,
+                                                      const TlogPolicy& tlog) {
+  LoggedBundleSignature result;
   LoggedArtifact logged;
   if (bundle.dsse_envelope) {
-    CN_RETURN_IF_ERROR(CheckDsse(*bundle.dsse_envelope, key, subject.image_digest, &signature));
+    CN_RETURN_IF_ERROR(
+        CheckDsse(*bundle.dsse_envelope, key, subject.image_digest, &result.signature));
     logged.payload = bundle.dsse_envelope->payload;
     logged.dsse = true;  // the envelope bytes are not known: the bundle re-serialises it
   } else if (bundle.message_signature) {
     CN_RETURN_IF_ERROR(CheckMessage(*bundle.message_signature, key, subject));
-    signature = bundle.message_signature->signature;
+    result.signature = bundle.message_signature->signature;
     logged.payload = *subject.image_manifest;
   } else {
     return Fail("bundle has no signature");
   }
-  if (!tlog.required) return Status::Ok();
-  logged.signature = signature;
-  return VerifyBundleTlog(bundle.tlog_entries, key, logged, tlog);
+  if (!tlog.required) return result;
+  logged.signature = result.signature;
+  CN_ASSIGN_OR_RETURN(result.entry, LoggedBundleEntry(bundle.tlog_entries, key, logged, tlog));
+  return result;
 }
 
 RootOutcome CheckRootBundles(std::string_view root_name, const crypto::PublicKey& key,
@@ -148,6 +155,13 @@ RootOutcome CheckRootBundles(std::string_view root_name, const crypto::PublicKey
 
 Status VerifyBundleTlog(const std::vector<BundleTlogEntry>& entries, const crypto::PublicKey& key,
                         const LoggedArtifact& artifact, const TlogPolicy& tlog) {
+  return LoggedBundleEntry(entries, key, artifact, tlog).status();
+}
+
+StatusOr<const BundleTlogEntry*> LoggedBundleEntry(const std::vector<BundleTlogEntry>& entries,
+                                                   const crypto::PublicKey& key,
+                                                   const LoggedArtifact& artifact,
+                                                   const TlogPolicy& tlog) {
   if (tlog.rekor_key == nullptr) {
     return Fail("signature not found in transparency log (no Rekor key)");
   }
@@ -170,7 +184,7 @@ Status VerifyBundleTlog(const std::vector<BundleTlogEntry>& entries, const crypt
     if (s.ok()) {
       s = VerifyEntryBody(e.canonicalized_body, artifact, key, ClaimedKind{e.kind, e.version});
     }
-    if (s.ok()) return s;
+    if (s.ok()) return &e;
     reason = s.message();
   }
   return Fail("signature not found in transparency log: " + reason);

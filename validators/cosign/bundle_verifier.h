@@ -39,13 +39,27 @@ struct BundleSubject {
   const std::string* image_manifest = nullptr;
 };
 
-// OK iff the bundle is key-based (certificate bundles are keyless: "not supported yet"), its
-// signature verifies with `key`, its content names `subject` as above, and, when the tlog is
-// required, one of its tlog entries has an inclusion promise (SET) that verifies under the
-// Rekor key and a body naming this signature and payload (else `signature not found in
-// transparency log: ...`). kVerificationFailed with the reason otherwise.
+// OK iff the bundle is key-based (a bundle signed with a certificate counts only for keyless
+// roots: keyless_verifier.h), its signature verifies with `key`, its content names `subject` as
+// above, and, when the tlog is required, one of its tlog entries has an inclusion promise (SET)
+// that verifies under the Rekor key and a body naming this signature and payload (else
+// `signature not found in transparency log: ...`). kVerificationFailed with the reason otherwise.
 Status VerifyBundle(const SigstoreBundle& bundle, const crypto::PublicKey& key,
                     const BundleSubject& subject, const TlogPolicy& tlog);
+
+// What a bundle's verified signature is and, when the tlog was required, the entry that logs
+// it (borrowed from the bundle): what the keyless checks of the certificate then read.
+struct LoggedBundleSignature {
+  std::string signature;                   // raw bytes
+  const BundleTlogEntry* entry = nullptr;  // null when the tlog was not required
+};
+
+// VerifyBundle's checks whatever the bundle's key material: the certificate's key is `key` for
+// a keyless bundle.
+StatusOr<LoggedBundleSignature> VerifyBundleSignature(const SigstoreBundle& bundle,
+                                                      const crypto::PublicKey& key,
+                                                      const BundleSubject& subject,
+                                                      const TlogPolicy& tlog);
 
 // One of `entries` has an inclusion promise (SET) that verifies under tlog.rekor_key, a
 // kindVersion that agrees with its body, and a body naming `artifact` signed by `key`
@@ -53,6 +67,12 @@ Status VerifyBundle(const SigstoreBundle& bundle, const crypto::PublicKey& key,
 // otherwise.
 Status VerifyBundleTlog(const std::vector<BundleTlogEntry>& entries, const crypto::PublicKey& key,
                         const LoggedArtifact& artifact, const TlogPolicy& tlog);
+
+// VerifyBundleTlog, returning the entry (one of `entries`) that logs the artifact.
+StatusOr<const BundleTlogEntry*> LoggedBundleEntry(const std::vector<BundleTlogEntry>& entries,
+                                                   const crypto::PublicKey& key,
+                                                   const LoggedArtifact& artifact,
+                                                   const TlogPolicy& tlog);
 
 // The root is valid when one bundle verifies; otherwise the reason names the most telling
 // failure and the bundle it came from.

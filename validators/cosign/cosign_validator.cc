@@ -35,16 +35,32 @@ StatusOr<std::vector<SignedLayer>> SignatureLayers(registry::RegistryClient& cli
   return layers;
 }
 
+// How one consulted root judges sigstore bundles: with its key (and the rule's tlog policy), or
+// as a keyless root (and the rule's keyless options).
+struct BundleJudge {
+  std::string root;
+  const crypto::PublicKey* key = nullptr;    // borrowed; null for a keyless root
+  const KeylessVerifier* keyless = nullptr;  // borrowed; null for a key root
+  TlogPolicy tlog;
+  KeylessChecks keyless_checks;
+
+  RootOutcome Check(const std::vector<FetchedBundle>& bundles, const BundleSubject& subject) const {
+    if (keyless != nullptr)
+      return keyless->CheckRootBundles(root, bundles, subject, keyless_checks);
+    if (key == nullptr) return RootOutcome{root, false, "trust root has no key"};
+    return CheckRootBundles(root, *key, bundles, subject, tlog);
+  }
+};
+
 // Judges the sigstore bundles stored as referrers of the image for every root whose outcome
-// (`outcomes[i]`, key `keys[i]`) the .sig layout did not make valid: a bundle that verifies makes
-// the root valid, else its reason joins the root's. A keyless root (null key) gets no bundle.
+// (`outcomes[i]`, judged by `judges[i]`) the .sig layout did not make valid: a bundle that
+// verifies makes the root valid, else its reason joins the root's.
 // `had_layers`: the .sig tag held signatures; without them and without bundles, kNotFound names
 // both places looked at. `*search` keeps what was found (attestations reuse it).
 Status AddBundleOutcomes(registry::RegistryClient& client, const image::ImageReference& image,
                          const std::string& digest, const std::string& sig_tag, bool had_layers,
-                         const std::vector<const crypto::PublicKey*>& keys, const TlogPolicy& tlog,
-                         std::vector<RootOutcome>& outcomes, std::optional<BundleSearch>* found,
-                         Deadline deadline) {
+                         const std::vector<BundleJudge>& judges, std::vector<RootOutcome>& outcomes,
+                         std::optional<BundleSearch>* found, Deadline deadline) {
   CN_ASSIGN_OR_RETURN(
       *found, FindSignatureBundles(client, image.registry(), image.repository(), digest, deadline));
   const BundleSearch& search = **found;
@@ -55,13 +71,9 @@ Status AddBundleOutcomes(registry::RegistryClient& client, const image::ImageRef
   }
   if (search.bundles.empty()) return Status::Ok();
   const BundleSubject subject{digest, search.image_manifest ? &*search.image_manifest : nullptr};
-  for (size_t i = 0; i < keys.size(); ++i) {
+  for (size_t i = 0; i < judges.size(); ++i) {
     if (outcomes[i].valid) continue;
-    RootOutcome by_bundle{outcomes[i].root, false,
-                          "sigstore bundles are not verified for keyless roots yet"};
-    if (keys[i] != nullptr) {
-      by_bundle = CheckRootBundles(outcomes[i].root, *keys[i], search.bundles, subject, tlog);
-    }
+    RootOutcome by_bundle = judges[i].Check(search.bundles, subject);
     if (by_bundle.valid || !had_layers) {
       outcomes[i] = std::move(by_bundle);
     } else {
@@ -264,10 +276,12 @@ StatusOr<VerifiedImage> CosignValidator::Verify(const image::ImageReference& ima
   // rule, so images signed the classic way cost no further requests.
   std::optional<BundleSearch> bundles;
   if (layers.empty() || !policy.Decide(outcomes).ok()) {
-    std::vector<const crypto::PublicKey*> keys;
-    for (const auto& c : consulted) keys.push_back(c.second.get());
-    CN_RETURN_IF_ERROR(AddBundleOutcomes(*client, image, digest, sig_tag, !layers.empty(), keys,
-                                         tlog, outcomes, &bundles, deadline));
+    std::vector<BundleJudge> judges;
+    for (const auto& [r, key] : consulted) {
+      judges.push_back({r->name, key.get(), r->keyless.get(), tlog, keyless});
+    }
+    CN_RETURN_IF_ERROR(AddBundleOutcomes(*client, image, digest, sig_tag, !layers.empty(), judges,
+                                         outcomes, &bundles, deadline));
   }
   CN_RETURN_IF_ERROR(policy.Decide(outcomes));
   size_t valid = 0;
@@ -281,7 +295,9 @@ StatusOr<VerifiedImage> CosignValidator::Verify(const image::ImageReference& ima
   // signed within that window, so the signature stays valid after it (as cosign decides).
   if (options.attestations) {
     std::vector<AttestationRoot> roots;
-    for (const auto& [r, key] : consulted) roots.push_back({r->name, key.get()});
+    for (const auto& [r, key] : consulted) {
+      roots.push_back({r->name, key.get(), r->keyless.get(), keyless});
+    }
     CN_RETURN_IF_ERROR(AddAttestations(*client, image, digest, std::move(bundles), roots, tlog,
                                        verified, deadline));
   }

@@ -87,8 +87,16 @@ Status ParseMaterial(const json& m, SigstoreBundle& b) {
     if (certs == nullptr || !certs->is_array() || certs->empty()) {
       return InvalidArgumentError(where + ".x509CertificateChain has no certificates");
     }
-    CN_ASSIGN_OR_RETURN(b.certificate_der,
-                        Bytes((*certs)[0], "rawBytes", where + ".x509CertificateChain"));
+    for (size_t i = 0; i < certs->size(); ++i) {
+      CN_ASSIGN_OR_RETURN(std::string der, Bytes((*certs)[i], "rawBytes",
+                                                 where + ".x509CertificateChain.certificates[" +
+                                                     std::to_string(i) + "]"));
+      if (i == 0) {
+        b.certificate_der = std::move(der);
+      } else {
+        b.chain_der.push_back(std::move(der));
+      }
+    }
   } else {
     return InvalidArgumentError(where + " has no publicKey, certificate or x509CertificateChain");
   }
@@ -177,10 +185,12 @@ std::string SigstoreBundle::Serialize() const {
     case KeyMaterial::kCertificate:
       material["certificate"] = {{"rawBytes", crypto::Base64Encode(certificate_der)}};
       break;
-    case KeyMaterial::kCertificateChain:
-      material["x509CertificateChain"] = {
-          {"certificates", json::array({{{"rawBytes", crypto::Base64Encode(certificate_der)}}})}};
+    case KeyMaterial::kCertificateChain: {
+      json certs = json::array({{{"rawBytes", crypto::Base64Encode(certificate_der)}}});
+      for (const auto& der : chain_der) certs.push_back({{"rawBytes", crypto::Base64Encode(der)}});
+      material["x509CertificateChain"] = {{"certificates", std::move(certs)}};
       break;
+    }
   }
   json entries = json::array();
   for (const auto& e : tlog_entries) {

@@ -49,6 +49,8 @@ struct SigstoreBundle {
   KeyMaterial key_material = KeyMaterial::kPublicKey;
   std::string public_key_hint;  // unauthenticated; never used to pick a key
   std::string certificate_der;  // the leaf, for the two certificate kinds
+  // kCertificateChain: the certificates after the leaf (its intermediates, perhaps the root).
+  std::vector<std::string> chain_der;
   std::vector<BundleTlogEntry> tlog_entries;
   // Exactly one of the two is set after Parse.
   std::optional<MessageSignature> message_signature;

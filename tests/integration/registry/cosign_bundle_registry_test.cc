@@ -316,7 +316,7 @@ TEST_F(CosignBundleRegistryTest, AttestationBundleIsNotASignature) {
               StatusIs(StatusCode::kVerificationFailed, HasSubstr("holds an attestation")));
 }
 
-TEST_F(CosignBundleRegistryTest, KeylessBundleIsDeniedAsNotSupportedYet) {
+TEST_F(CosignBundleRegistryTest, CertificateBundleIsDeniedForAKeyRoot) {
   const auto image = PushImage("bundle/keyless");
   SigstoreBundle bundle = LoggedBundle(image.digest, alice_);
   bundle.key_material = SigstoreBundle::KeyMaterial::kCertificate;
@@ -325,7 +325,7 @@ TEST_F(CosignBundleRegistryTest, KeylessBundleIsDeniedAsNotSupportedYet) {
   auto v = Validator({{"default", &alice_}});
   EXPECT_THAT(v->Verify(Ref(host() + "/bundle/keyless:v1"), Rule("", true), Soon()),
               StatusIs(StatusCode::kVerificationFailed,
-                       HasSubstr("keyless verification is not supported yet")));
+                       HasSubstr("only a keyless trust root verifies it")));
 }
 
 TEST_F(CosignBundleRegistryTest, MessageSignatureOverTheManifestIsAdmitted) {

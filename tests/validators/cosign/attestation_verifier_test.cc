@@ -130,11 +130,11 @@ TEST_F(AttestationVerifierTest, ASignedPayloadThatIsNoStatementIsDropped) {
               StatusIs(StatusCode::kInvalidArgument, HasSubstr("_type")));
 }
 
-TEST_F(AttestationVerifierTest, AKeylessEnvelopeIsDroppedAsNotVerifiedYet) {
+TEST_F(AttestationVerifierTest, AnEnvelopeSignedWithACertificateIsNotVerifiedByAKeyRoot) {
   FoundEnvelope f = Envelope(alice_);
-  f.keyless = true;
+  f.certificate = SigningCertificate{"der", {}};
   EXPECT_THAT(VerifyAttestation(f, alice_pub_, kDigest, kNoTlog),
-              StatusIs(StatusCode::kVerificationFailed, HasSubstr("keyless")));
+              StatusIs(StatusCode::kVerificationFailed, HasSubstr("only a keyless root does")));
 }
 
 TEST_F(AttestationVerifierTest, WithTheTlogRequiredAnEnvelopeWithoutRekorEntryIsDropped) {
@@ -247,7 +247,7 @@ TEST_F(AttestationVerifierTest, ABundleWithAnIntotoTlogEntryCounts) {
               StatusIs(StatusCode::kVerificationFailed, HasSubstr("kindVersion")));
 }
 
-TEST_F(AttestationVerifierTest, AFailureAfterAKeyVerifiedOutranksKeylessAndWrongKeyRoots) {
+TEST_F(AttestationVerifierTest, AFailureAfterAKeyVerifiedOutranksRootsThatCannotVerify) {
   const crypto::PrivateKey rekor = NewKey();
   const crypto::PublicKey rekor_pub = PublicOf(rekor);
   const crypto::PublicKey mallory_pub = PublicOf(mallory_);
@@ -260,8 +260,9 @@ TEST_F(AttestationVerifierTest, AFailureAfterAKeyVerifiedOutranksKeylessAndWrong
       << "alice's key verified; only the log failed";
   out = JudgeAttestations({f}, {{"mallory", &mallory_pub}, {"fulcio", nullptr}}, kDigest,
                           TlogPolicy{true, &rekor_pub});
-  EXPECT_THAT(out.errors, ElementsAre(HasSubstr("trust root fulcio is keyless")))
-      << "a keyless root says more than a key that does not verify";
+  EXPECT_THAT(out.errors, ElementsAre(HasSubstr("DSSE signature does not verify")))
+      << "a root that cannot verify (no key here) says no more than a key that does not verify: "
+         "the first root's reason";
   EXPECT_EQ(CheckAttestation(f, mallory_pub, kDigest, kNoTlog).failed,
             AttestationCheck::kSignature);
   EXPECT_EQ(CheckAttestation(f, alice_pub_, kDigest, TlogPolicy{true, &rekor_pub}).failed,

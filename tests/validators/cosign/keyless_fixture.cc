@@ -9,10 +9,13 @@
 #include "runtime/crypto/digest.h"
 #include "runtime/crypto/encoding.h"
 #include "runtime/crypto/openssl_error.h"
+#include "validators/cosign/attestations.h"
+#include "validators/cosign/certificate_chain.h"
 #include "validators/cosign/keyless_identity.h"
 #include "validators/cosign/rekor_bundle.h"
 #include "validators/cosign/sct.h"
 #include "validators/cosign/signature_manifest.h"
+#include "validators/cosign/signing_certificate.h"
 #include "validators/cosign/simple_signing.h"
 
 namespace connaisseur::cosign::testing {
@@ -153,6 +156,58 @@ Status EmbedSct(X509& cert, crypto::SctPtr sct) {
   return Status::Ok();
 }
 
+// Rekor entry bodies naming `sig` by `cert_pem` over `payload`.
+std::string HashedRekordBody(const std::string& payload, const std::string& sig,
+                             const std::string& cert_pem) {
+  nlohmann::json body = {
+      {"apiVersion", "0.0.1"},
+      {"kind", "hashedrekord"},
+      {"spec",
+       {{"data", {{"hash", {{"algorithm", "sha256"}, {"value", crypto::Sha256Hex(payload)}}}}},
+        {"signature",
+         {{"content", crypto::Base64Encode(sig)},
+          {"publicKey", {{"content", crypto::Base64Encode(cert_pem)}}}}}}}};
+  return body.dump();
+}
+
+std::string DsseBody(const std::string& payload, const std::string& sig,
+                     const std::string& cert_pem) {
+  nlohmann::json body = {
+      {"apiVersion", "0.0.1"},
+      {"kind", "dsse"},
+      {"spec",
+       {{"payloadHash", {{"algorithm", "sha256"}, {"value", crypto::Sha256Hex(payload)}}},
+        {"signatures", nlohmann::json::array({{{"signature", crypto::Base64Encode(sig)},
+                                               {"verifier", crypto::Base64Encode(cert_pem)}}})}}}};
+  return body.dump();
+}
+
+// The dev.sigstore.cosign/bundle annotation for an entry.
+std::string RekorBundleJson(const RekorBundle& entry) {
+  nlohmann::json json_bundle = {
+      {"SignedEntryTimestamp", crypto::Base64Encode(entry.signed_entry_timestamp)},
+      {"Payload",
+       {{"body", entry.body},
+        {"integratedTime", entry.integrated_time},
+        {"logIndex", entry.log_index},
+        {"logID", entry.log_id}}}};
+  return json_bundle.dump();
+}
+
+// A sigstore bundle's tlog entry for an entry of `kind`.
+BundleTlogEntry TlogEntry(const RekorBundle& entry, const std::string& kind) {
+  BundleTlogEntry e;
+  e.log_index = entry.log_index;
+  auto log_id = crypto::HexDecode(entry.log_id);
+  if (log_id.ok()) e.log_id = *log_id;
+  e.kind = kind;
+  e.version = "0.0.1";
+  e.integrated_time = entry.integrated_time;
+  e.signed_entry_timestamp = entry.signed_entry_timestamp;
+  e.canonicalized_body = entry.body;
+  return e;
+}
+
 }  // namespace
 
 KeylessFixture::KeylessFixture(PrivateKey root_key, X509Ptr root, PrivateKey inter_key,
@@ -244,6 +299,25 @@ StatusOr<std::string> KeylessFixture::IssueLeafPem(const PrivateKey& key,
   return ToPem(*cert);
 }
 
+StatusOr<RekorBundle> KeylessFixture::LogEntry(const std::string& body_json,
+                                               const LayerOptions& options) const {
+  CN_ASSIGN_OR_RETURN(crypto::PublicKey rekor_pub, rekor_.Public());
+  RekorBundle entry;
+  entry.body = crypto::Base64Encode(body_json);
+  entry.integrated_time = options.integrated_time;
+  entry.log_index = 42;
+  entry.log_id = crypto::Sha256Hex(rekor_pub.spki_der());
+  std::optional<PrivateKey> stranger;
+  if (options.set_by_stranger) {
+    CN_ASSIGN_OR_RETURN(stranger, NewKey());
+  }
+  const PrivateKey& set_signer = stranger ? *stranger : rekor_;
+  CN_ASSIGN_OR_RETURN(
+      entry.signed_entry_timestamp,
+      set_signer.Sign(entry.CanonicalPayload(), crypto::SignatureScheme::kEcdsaDer));
+  return entry;
+}
+
 StatusOr<std::map<std::string, std::string>> KeylessFixture::Annotations(
     const std::string& payload, const Leaf& leaf, const LayerOptions& options) const {
   const PrivateKey& signer = options.signature_key ? *options.signature_key : leaf.key;
@@ -257,34 +331,9 @@ StatusOr<std::map<std::string, std::string>> KeylessFixture::Annotations(
   if (!options.include_bundle) return annotations;
   const std::string entry_cert =
       options.entry_certificate_pem.empty() ? leaf.pem : options.entry_certificate_pem;
-  nlohmann::json body = {
-      {"apiVersion", "0.0.1"},
-      {"kind", "hashedrekord"},
-      {"spec",
-       {{"data", {{"hash", {{"algorithm", "sha256"}, {"value", crypto::Sha256Hex(payload)}}}}},
-        {"signature",
-         {{"content", crypto::Base64Encode(sig)},
-          {"publicKey", {{"content", crypto::Base64Encode(entry_cert)}}}}}}}};
-  CN_ASSIGN_OR_RETURN(crypto::PublicKey rekor_pub, rekor_.Public());
-  RekorBundle bundle;
-  bundle.body = crypto::Base64Encode(body.dump());
-  bundle.integrated_time = options.integrated_time;
-  bundle.log_index = 42;
-  bundle.log_id = crypto::Sha256Hex(rekor_pub.spki_der());
-  std::optional<PrivateKey> stranger;
-  if (options.set_by_stranger) {
-    CN_ASSIGN_OR_RETURN(stranger, NewKey());
-  }
-  const PrivateKey& set_signer = stranger ? *stranger : rekor_;
-  CN_ASSIGN_OR_RETURN(std::string set, set_signer.Sign(bundle.CanonicalPayload(),
-                                                       crypto::SignatureScheme::kEcdsaDer));
-  nlohmann::json json_bundle = {{"SignedEntryTimestamp", crypto::Base64Encode(set)},
-                                {"Payload",
-                                 {{"body", bundle.body},
-                                  {"integratedTime", bundle.integrated_time},
-                                  {"logIndex", bundle.log_index},
-                                  {"logID", bundle.log_id}}}};
-  annotations[std::string(kBundleAnnotation)] = json_bundle.dump();
+  CN_ASSIGN_OR_RETURN(RekorBundle entry,
+                      LogEntry(HashedRekordBody(payload, sig, entry_cert), options));
+  annotations[std::string(kBundleAnnotation)] = RekorBundleJson(entry);
   return annotations;
 }
 
@@ -323,6 +372,119 @@ Status KeylessFixture::PushSignature(registry::RegistryClient& client, const std
   m.layers = {{std::string(kSimpleSigningMediaType), crypto::OciDigest(blob),
                static_cast<int64_t>(blob.size()), std::move(annotations)}};
   CN_ASSIGN_OR_RETURN(std::string tag, SignatureTag(digest));
+  return client.PutManifest(host, repo, tag, m.Serialize(), kOciManifestMediaType, deadline)
+      .status();
+}
+
+}  // namespace connaisseur::cosign::testing
+
+namespace connaisseur::cosign::testing {
+
+config::CosignHost KeylessFixture::HostWithIntermediate() const {
+  config::CosignHost host = Host();
+  host.fulcio_cert = root_pem_ + intermediate_pem_;
+  return host;
+}
+
+namespace {
+
+// The bundle's verification material for `leaf` as `options` asks.
+StatusOr<SigstoreBundle> KeylessBundle(const Leaf& leaf, const std::string& intermediate_pem,
+                                       const BundleOptions& options) {
+  auto leaf_cert = ParseCertificates(leaf.pem);
+  auto intermediate = ParseCertificates(intermediate_pem);
+  if (!leaf_cert.ok() || !intermediate.ok()) return InternalError("fixture certificates");
+  SigstoreBundle bundle;
+  bundle.media_type = std::string(kSigstoreBundleMediaType);
+  bundle.key_material = SigstoreBundle::KeyMaterial::kCertificate;
+  bundle.certificate_der = CertificateDer(*leaf_cert->front());
+  if (options.chain_material) {
+    bundle.media_type = "application/vnd.dev.sigstore.bundle+json;version=0.2";
+    bundle.key_material = SigstoreBundle::KeyMaterial::kCertificateChain;
+    bundle.chain_der = {CertificateDer(*intermediate->front())};
+  }
+  return bundle;
+}
+
+}  // namespace
+
+StatusOr<SigstoreBundle> KeylessFixture::DsseBundle(const std::string& statement, const Leaf& leaf,
+                                                    const BundleOptions& options) const {
+  CN_ASSIGN_OR_RETURN(SigstoreBundle bundle, KeylessBundle(leaf, intermediate_pem_, options));
+  DsseEnvelope dsse;
+  dsse.payload_type = std::string(kInTotoPayloadType);
+  dsse.payload = statement;
+  const PrivateKey& signer = options.log.signature_key ? *options.log.signature_key : leaf.key;
+  CN_ASSIGN_OR_RETURN(std::string sig, signer.Sign(DssePae(dsse.payload_type, dsse.payload),
+                                                   crypto::SignatureScheme::kEcdsaDer));
+  dsse.signatures = {sig};
+  bundle.dsse_envelope = std::move(dsse);
+  if (!options.log.include_bundle) return bundle;
+  const std::string entry_cert =
+      options.log.entry_certificate_pem.empty() ? leaf.pem : options.log.entry_certificate_pem;
+  CN_ASSIGN_OR_RETURN(RekorBundle entry,
+                      LogEntry(DsseBody(statement, sig, entry_cert), options.log));
+  bundle.tlog_entries = {TlogEntry(entry, "dsse")};
+  return bundle;
+}
+
+StatusOr<SigstoreBundle> KeylessFixture::MessageBundle(const std::string& message, const Leaf& leaf,
+                                                       const BundleOptions& options) const {
+  CN_ASSIGN_OR_RETURN(SigstoreBundle bundle, KeylessBundle(leaf, intermediate_pem_, options));
+  const PrivateKey& signer = options.log.signature_key ? *options.log.signature_key : leaf.key;
+  CN_ASSIGN_OR_RETURN(std::string sig, signer.Sign(message, crypto::SignatureScheme::kEcdsaDer));
+  MessageSignature m;
+  m.digest_algorithm = "SHA2_256";
+  const crypto::Sha256Digest digest = crypto::Sha256(message);
+  m.digest.assign(reinterpret_cast<const char*>(digest.data()), digest.size());
+  m.signature = sig;
+  bundle.message_signature = std::move(m);
+  if (!options.log.include_bundle) return bundle;
+  const std::string entry_cert =
+      options.log.entry_certificate_pem.empty() ? leaf.pem : options.log.entry_certificate_pem;
+  CN_ASSIGN_OR_RETURN(RekorBundle entry,
+                      LogEntry(HashedRekordBody(message, sig, entry_cert), options.log));
+  bundle.tlog_entries = {TlogEntry(entry, "hashedrekord")};
+  return bundle;
+}
+
+StatusOr<AttestationLayer> KeylessFixture::Attest(const std::string& statement, const Leaf& leaf,
+                                                  const LayerOptions& options) const {
+  AttestationLayer layer;
+  layer.envelope.payload_type = std::string(kInTotoPayloadType);
+  layer.envelope.payload = statement;
+  const PrivateKey& signer = options.signature_key ? *options.signature_key : leaf.key;
+  CN_ASSIGN_OR_RETURN(std::string sig, signer.Sign(DssePae(layer.envelope.payload_type, statement),
+                                                   crypto::SignatureScheme::kEcdsaDer));
+  layer.envelope.signatures = {sig};
+  layer.annotations[std::string(kSignatureAnnotation)] = "";
+  layer.annotations[std::string(kCertificateAnnotation)] = leaf.pem;
+  if (options.include_chain) {
+    layer.annotations[std::string(kChainAnnotation)] = intermediate_pem_ + root_pem_;
+  }
+  if (!options.include_bundle) return layer;
+  const std::string entry_cert =
+      options.entry_certificate_pem.empty() ? leaf.pem : options.entry_certificate_pem;
+  CN_ASSIGN_OR_RETURN(RekorBundle entry, LogEntry(DsseBody(statement, sig, entry_cert), options));
+  layer.annotations[std::string(kBundleAnnotation)] = RekorBundleJson(entry);
+  return layer;
+}
+
+Status KeylessFixture::PushAttestation(registry::RegistryClient& client, const std::string& host,
+                                       const std::string& repo, const std::string& digest,
+                                       const AttestationLayer& layer, Deadline deadline) const {
+  const std::string blob = layer.envelope.Serialize();
+  CN_RETURN_IF_ERROR(client.PutBlob(host, repo, blob, deadline).status());
+  const std::string config = SignatureConfig({crypto::OciDigest(blob)});
+  CN_RETURN_IF_ERROR(client.PutBlob(host, repo, config, deadline).status());
+  SignatureManifest m;
+  m.config = {std::string(kOciConfigMediaType),
+              crypto::OciDigest(config),
+              static_cast<int64_t>(config.size()),
+              {}};
+  m.layers = {{std::string(kDsseEnvelopeMediaType), crypto::OciDigest(blob),
+               static_cast<int64_t>(blob.size()), layer.annotations}};
+  CN_ASSIGN_OR_RETURN(std::string tag, AttestationTag(digest));
   return client.PutManifest(host, repo, tag, m.Serialize(), kOciManifestMediaType, deadline)
       .status();
 }

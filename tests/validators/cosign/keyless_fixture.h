@@ -1,8 +1,10 @@
 // KeylessFixture: what keyless cosign signing needs, made by the tests with OpenSSL: a CA standing
 // in for Fulcio (root and intermediate), a CT log key, a Rekor key, short-lived leaf
 // certificates with Fulcio's subject alternative names, OIDC issuer extensions and an embedded
-// SCT, and signature layers carrying certificate, chain and a Rekor bundle. Each option turns
-// one property wrong, for the tampering cases.
+// SCT, and signature layers carrying certificate, chain and a Rekor bundle; keyless sigstore
+// bundles (DSSE or messageSignature, v0.3 `certificate` or v0.1/v0.2 `x509CertificateChain`,
+// with a tlog entry and inclusion promise) and keyless `.att` layers. Each option turns one
+// property wrong, for the tampering cases.
 #pragma once
 
 #include <cstdint>
@@ -16,7 +18,10 @@
 #include "runtime/deadline.h"
 #include "runtime/registry/registry_client.h"
 #include "runtime/status.h"
+#include "validators/cosign/dsse_envelope.h"
 #include "validators/cosign/layer_verifier.h"
+#include "validators/cosign/rekor_bundle.h"
+#include "validators/cosign/sigstore_bundle.h"
 
 namespace connaisseur::cosign::testing {
 
@@ -49,6 +54,22 @@ struct LayerOptions {
   const crypto::PrivateKey* signature_key = nullptr;  // signs the payload; null = the leaf's
 };
 
+// A keyless sigstore bundle: `log` says how it is logged (integrated_time, include_bundle = a
+// tlog entry at all, set_by_stranger, entry_certificate_pem, signature_key; include_chain is
+// ignored), `chain_material` picks the verification material.
+struct BundleOptions {
+  LayerOptions log;
+  // x509CertificateChain (v0.1/v0.2: leaf, then the intermediate) instead of v0.3's
+  // `certificate` (the leaf alone: the verifier needs the intermediate in host.fulcioCert).
+  bool chain_material = false;
+};
+
+// A keyless `.att` layer: the envelope (the blob) and the layer's annotations.
+struct AttestationLayer {
+  DsseEnvelope envelope;
+  std::map<std::string, std::string> annotations;
+};
+
 class KeylessFixture {
  public:
   static StatusOr<KeylessFixture> Create();
@@ -59,6 +80,10 @@ class KeylessFixture {
   const std::string& IntermediatePem() const { return intermediate_pem_; }
   std::string RekorPublicPem() const { return rekor_.PublicPem(); }
   std::string CtLogPublicPem() const { return ct_log_.PublicPem(); }
+
+  // Host() with the intermediate beside the root in fulcioCert, as sigstore's trusted root
+  // holds it: what v0.3 bundles (leaf only) need to chain.
+  config::CosignHost HostWithIntermediate() const;
 
   // A leaf for a new key, or for `key` (another certificate for the same key).
   StatusOr<Leaf> IssueLeaf(const LeafOptions& options) const;
@@ -74,12 +99,33 @@ class KeylessFixture {
   Status PushSignature(registry::RegistryClient& client, const std::string& host,
                        const std::string& repo, const std::string& digest, const Leaf& leaf,
                        Deadline deadline) const;
+  // A keyless bundle whose DSSE envelope (in-toto) holds `statement`, signed over its PAE for
+  // `leaf`, with a `dsse` tlog entry.
+  StatusOr<SigstoreBundle> DsseBundle(const std::string& statement, const Leaf& leaf,
+                                      const BundleOptions& options) const;
+  // A keyless messageSignature bundle over `message` (an image manifest's bytes), with a
+  // `hashedrekord` tlog entry.
+  StatusOr<SigstoreBundle> MessageBundle(const std::string& message, const Leaf& leaf,
+                                         const BundleOptions& options) const;
+  // A keyless `.att` layer for `statement` as `cosign attest` writes it: certificate, chain
+  // (options.include_chain) and a Rekor bundle whose entry is of kind `dsse`.
+  StatusOr<AttestationLayer> Attest(const std::string& statement, const Leaf& leaf,
+                                    const LayerOptions& options) const;
+  // Writes `layer` as the one layer of the `.att` manifest of `digest` in `host`/`repo`.
+  Status PushAttestation(registry::RegistryClient& client, const std::string& host,
+                         const std::string& repo, const std::string& digest,
+                         const AttestationLayer& layer, Deadline deadline) const;
+
   // The descriptor annotations of such a layer for `payload` (what the registry test pushes).
   StatusOr<std::map<std::string, std::string>> Annotations(const std::string& payload,
                                                            const Leaf& leaf,
                                                            const LayerOptions& options) const;
 
  private:
+  // The entry the fixture's Rekor makes for `body` (an entry body as JSON), as options say:
+  // body, integrated time, log index and ID, and the signed entry timestamp.
+  StatusOr<RekorBundle> LogEntry(const std::string& body_json, const LayerOptions& options) const;
+
   KeylessFixture(crypto::PrivateKey root_key, crypto::X509Ptr root, crypto::PrivateKey inter_key,
                  crypto::X509Ptr inter, crypto::PrivateKey ct_log, crypto::PrivateKey rekor);
 

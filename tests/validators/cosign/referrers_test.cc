@@ -260,7 +260,7 @@ TEST_F(ReferrersTest, TheValidatorAdmitsAnImageSignedOnlyThroughTheReferrersApi)
   EXPECT_EQ(verified->digest, image_.digest);
 }
 
-TEST_F(ReferrersTest, AKeylessRootIsNotSatisfiedByABundleAndSaysSo) {
+TEST_F(ReferrersTest, AKeylessRootIsNotSatisfiedByAKeyBundleAndSaysSo) {
   registry_.Set(ApiPath(), 200, Index({ServeBundle(alice_, image_.digest)}));
   auto fixture = testing::KeylessFixture::Create();
   ASSERT_THAT(fixture, IsOk());
@@ -280,7 +280,7 @@ TEST_F(ReferrersTest, AKeylessRootIsNotSatisfiedByABundleAndSaysSo) {
   ASSERT_THAT(image, IsOk());
   EXPECT_THAT((*v)->Verify(*image, config::RuleOptions{}, Soon()),
               StatusIs(StatusCode::kVerificationFailed,
-                       HasSubstr("sigstore bundles are not verified for keyless roots yet")));
+                       HasSubstr("bundle is signed with a key, not a certificate")));
 }
 
 }  // namespace
