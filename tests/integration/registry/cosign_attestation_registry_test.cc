@@ -12,7 +12,7 @@
 
 #include "runtime/cli/commands.h"
 #include "runtime/net/http_client.h"
-#include "tests/integration/registry/registry_process.h"
+#include "tests/integration/registry/cosign_registry_fixture.h"
 #include "tests/integration/registry/test_image.h"
 #include "tests/runtime/net/test_ca.h"
 #include "tests/testing/status_matchers.h"
@@ -25,26 +25,12 @@
 namespace connaisseur::cosign {
 namespace {
 
-using ::connaisseur::testing::RegistryProcess;
+using ::connaisseur::testing::CosignRegistryFixture;
 using ::testing::AllOf;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::SizeIs;
-
-Deadline Soon() { return Deadline::In(std::chrono::seconds(20)); }
-
-crypto::PrivateKey NewKey() {
-  auto k = crypto::PrivateKey::Generate(crypto::KeyType::kEcdsaP256);
-  EXPECT_THAT(k, IsOk());
-  return std::move(k).value();
-}
-
-image::ImageReference Ref(const std::string& text) {
-  auto r = image::ImageReference::Parse(text);
-  EXPECT_THAT(r, IsOk()) << text;
-  return std::move(r).value();
-}
 
 config::RuleOptions Rule(bool attestations) {
   config::RuleOptions o;
@@ -58,52 +44,21 @@ const nlohmann::json kProvenance = {
     {"buildDefinition", {{"buildType", "https://example.com/build"}}},
     {"runDetails", {{"builder", {{"id", "https://ci.example.com/builder"}}}}}};
 
-class CosignAttestationRegistryTest : public ::testing::Test {
+class CosignAttestationRegistryTest : public CosignRegistryFixture {
  protected:
-  static void SetUpTestSuite() {
-    if (!RegistryProcess::Available()) return;
-    net::GlobalInit();
-    auto r = RegistryProcess::Start(RegistryProcess::Mode::kPlain);
-    ASSERT_THAT(r, IsOk());
-    registry_ = std::move(r).value().release();
-  }
-  static void TearDownTestSuite() {
-    delete registry_;  // NOLINT: suite-lifetime fixture
-    registry_ = nullptr;
-  }
   void SetUp() override {
-    if (!RegistryProcess::Available()) GTEST_SKIP() << "docker-registry is not installed";
-    registry::RegistryOptions options;
-    options.plain_http = true;
-    auto c = registry::RegistryClient::Create(options);
-    ASSERT_THAT(c, IsOk());
-    client_ = std::move(c).value();
-    auto v = Validator();
+    CosignRegistryFixture::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    auto v = LoadValidator(KeyValues("attested", {{"default", &alice_}}), PlainHttp());
     ASSERT_THAT(v, IsOk());
     validator_ = std::move(v).value();
   }
 
-  std::string host() const { return registry_->host(); }
-
-  StatusOr<std::unique_ptr<CosignValidator>> Validator() {
-    config::ValidatorConfig config;
-    config.name = "attested";
-    config.type = config::ValidatorType::kCosign;
-    config::TrustRoot tr;
-    tr.name = "default";
-    tr.key = alice_.PublicPem();
-    config.trust_roots.push_back(tr);
-    CosignValidator::Options options;
-    options.plain_http = true;
-    return CosignValidator::Create(config, options);
-  }
-
   // Pushes a one-layer image under `repo:v1`, signed by alice in the .sig layout.
   std::string PushSignedImage(const std::string& repo) {
-    auto digest = testing::PushTestImage(*client_, host(), repo, "v1", Soon());
-    EXPECT_THAT(digest, IsOk()) << repo;
+    const std::string digest = PushImage(repo);
     EXPECT_THAT(SignImage(*client_, Ref(host() + "/" + repo + ":v1"), alice_, {}, Soon()), IsOk());
-    return digest.ok() ? *digest : "";
+    return digest;
   }
 
   // alice's envelope attesting kProvenance about `digest`.
@@ -132,13 +87,9 @@ class CosignAttestationRegistryTest : public ::testing::Test {
     return sig.ok() ? *sig : "";
   }
 
-  static RegistryProcess* registry_;
-  std::unique_ptr<registry::RegistryClient> client_;
   crypto::PrivateKey alice_ = NewKey(), mallory_ = NewKey();
   std::unique_ptr<CosignValidator> validator_;
 };
-
-RegistryProcess* CosignAttestationRegistryTest::registry_ = nullptr;
 
 TEST_F(CosignAttestationRegistryTest, AttestCommandWritesTheAttLayoutAndTheStatementIsVerified) {
   const std::string digest = PushSignedImage("att/cli");

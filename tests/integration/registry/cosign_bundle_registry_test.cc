@@ -13,8 +13,7 @@
 #include "runtime/crypto/digest.h"
 #include "runtime/crypto/encoding.h"
 #include "runtime/net/http_client.h"
-#include "tests/integration/registry/registry_process.h"
-#include "tests/integration/registry/test_image.h"
+#include "tests/integration/registry/cosign_registry_fixture.h"
 #include "tests/runtime/net/test_ca.h"
 #include "tests/testing/status_matchers.h"
 #include "validators/cosign/bundle_signer.h"
@@ -27,23 +26,9 @@
 namespace connaisseur::cosign {
 namespace {
 
-using ::connaisseur::testing::RegistryProcess;
+using ::connaisseur::testing::CosignRegistryFixture;
 using ::testing::AllOf;
 using ::testing::HasSubstr;
-
-Deadline Soon() { return Deadline::In(std::chrono::seconds(20)); }
-
-crypto::PrivateKey NewKey() {
-  auto k = crypto::PrivateKey::Generate(crypto::KeyType::kEcdsaP256);
-  EXPECT_THAT(k, IsOk());
-  return std::move(k).value();
-}
-
-image::ImageReference Ref(const std::string& text) {
-  auto r = image::ImageReference::Parse(text);
-  EXPECT_THAT(r, IsOk()) << text;
-  return std::move(r).value();
-}
 
 config::RuleOptions Rule(std::string root, bool tlog = false,
                          std::optional<int> threshold = std::nullopt) {
@@ -56,7 +41,7 @@ config::RuleOptions Rule(std::string root, bool tlog = false,
 
 // A Rekor stand-in: logs an entry by signing its SET with a key of its own.
 struct TestRekor {
-  crypto::PrivateKey key = NewKey();
+  crypto::PrivateKey key = CosignRegistryFixture::NewKey();
 
   // A `dsse` entry naming `signature` over `payload` by `signer`, with its inclusion promise.
   BundleTlogEntry Log(std::string_view signature, std::string_view payload,
@@ -91,55 +76,23 @@ struct TestRekor {
   }
 };
 
-class CosignBundleRegistryTest : public ::testing::Test {
+class CosignBundleRegistryTest : public CosignRegistryFixture {
  protected:
-  static void SetUpTestSuite() {
-    if (!RegistryProcess::Available()) return;
-    net::GlobalInit();
-    auto r = RegistryProcess::Start(RegistryProcess::Mode::kPlain);
-    ASSERT_THAT(r, IsOk());
-    registry_ = std::move(r).value().release();
-  }
-  static void TearDownTestSuite() {
-    delete registry_;  // NOLINT: suite-lifetime fixture
-    registry_ = nullptr;
-  }
-  void SetUp() override {
-    if (!RegistryProcess::Available()) GTEST_SKIP() << "docker-registry is not installed";
-    registry::RegistryOptions options;
-    options.plain_http = true;
-    auto c = registry::RegistryClient::Create(options);
-    ASSERT_THAT(c, IsOk());
-    client_ = std::move(c).value();
-  }
-
-  std::string host() const { return registry_->host(); }
-
   // Pushes a one-layer OCI image under `repo:v1`; returns its manifest as the registry serves it.
   registry::Manifest PushImage(const std::string& repo) {
-    EXPECT_THAT(testing::PushTestImage(*client_, host(), repo, "v1", Soon()), IsOk()) << repo;
+    CosignRegistryFixture::PushImage(repo);
     auto served = client_->GetManifest(host(), repo, "v1", Soon());
     EXPECT_THAT(served, IsOk()) << repo;
     return std::move(served).value();
   }
 
-  std::unique_ptr<CosignValidator> Validator(
-      const std::vector<std::pair<std::string, const crypto::PrivateKey*>>& roots) {
-    config::ValidatorConfig config;
-    config.name = "bundles";
-    config.type = config::ValidatorType::kCosign;
-    config.cosign_host.rekor_pubkey = rekor_.key.PublicPem();
-    for (const auto& [name, key] : roots) {
-      config::TrustRoot tr;
-      tr.name = name;
-      tr.key = key->PublicPem();
-      config.trust_roots.push_back(tr);
-    }
-    CosignValidator::Options options;
-    options.plain_http = true;
-    auto v = CosignValidator::Create(config, options);
-    EXPECT_THAT(v, IsOk());
-    return std::move(v).value();
+  // A validator trusting `roots` and the test Rekor's key.
+  std::unique_ptr<CosignValidator> Validator(const NamedKeys& roots) {
+    testing::CosignValues values = KeyValues("bundles", roots);
+    config::CosignHost rekor;
+    rekor.rekor_pubkey = rekor_.key.PublicPem();
+    values.validator_extra = testing::CosignHostYaml(rekor);
+    return CosignRegistryFixture::Validator(values);
   }
 
   // The bundle `key` makes for `digest`, logged by the test Rekor.
@@ -156,13 +109,9 @@ class CosignBundleRegistryTest : public ::testing::Test {
     ASSERT_THAT(PublishBundle(*client_, host(), repo, image, bundle, Soon()), IsOk());
   }
 
-  static RegistryProcess* registry_;
-  std::unique_ptr<registry::RegistryClient> client_;
   TestRekor rekor_;
   crypto::PrivateKey alice_ = NewKey(), bob_ = NewKey();
 };
-
-RegistryProcess* CosignBundleRegistryTest::registry_ = nullptr;
 
 TEST_F(CosignBundleRegistryTest, SignBundleCommandWritesTheReferrersTagAndIsAdmittedAndPinned) {
   const auto image = PushImage("bundle/cli");

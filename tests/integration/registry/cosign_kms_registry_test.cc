@@ -10,9 +10,10 @@
 
 #include "runtime/cli/commands.h"
 #include "runtime/crypto/digest.h"
-#include "tests/integration/registry/registry_process.h"
+#include "tests/integration/registry/cosign_registry_fixture.h"
 #include "tests/runtime/aws/fake_aws.h"
 #include "tests/runtime/net/test_ca.h"
+#include "tests/testing/scoped_environment.h"
 #include "tests/testing/status_matchers.h"
 #include "validators/cosign/cosign_validator.h"
 #include "validators/cosign/signature_manifest.h"
@@ -23,71 +24,22 @@
 namespace connaisseur::cosign {
 namespace {
 
+using ::connaisseur::testing::CosignRegistryFixture;
 using ::connaisseur::testing::FakeAws;
-using ::connaisseur::testing::RegistryProcess;
+using ::connaisseur::testing::ScopedEnvironment;
 using ::testing::HasSubstr;
-using Variables = std::map<std::string, std::string, std::less<>>;
+using Variables = ScopedEnvironment::Variables;
 
-Deadline Soon() { return Deadline::In(std::chrono::seconds(20)); }
-
-image::ImageReference Ref(const std::string& text) {
-  auto r = image::ImageReference::Parse(text);
-  EXPECT_THAT(r, IsOk()) << text;
-  return std::move(r).value();
-}
-
-// Sets environment variables for the `sign` command (which reads the process environment) and
-// restores them when it goes.
-class ScopedEnvironment {
- public:
-  explicit ScopedEnvironment(const Variables& variables) {
-    for (const auto& [name, value] : variables) {
-      const char* old = std::getenv(name.c_str());
-      saved_.emplace_back(name, old ? std::optional<std::string>(old) : std::nullopt);
-      setenv(name.c_str(), value.c_str(), 1);
-    }
-  }
-  ~ScopedEnvironment() {
-    for (const auto& [name, old] : saved_) {
-      if (old) {
-        setenv(name.c_str(), old->c_str(), 1);
-      } else {
-        unsetenv(name.c_str());
-      }
-    }
-  }
-
- private:
-  std::vector<std::pair<std::string, std::optional<std::string>>> saved_;
-};
-
-class CosignKmsRegistryTest : public ::testing::Test {
+class CosignKmsRegistryTest : public CosignRegistryFixture {
  protected:
-  static void SetUpTestSuite() {
-    if (!RegistryProcess::Available()) return;
-    net::GlobalInit();
-    auto r = RegistryProcess::Start(RegistryProcess::Mode::kPlain);
-    ASSERT_THAT(r, IsOk());
-    registry_ = std::move(r).value().release();
-  }
-  static void TearDownTestSuite() {
-    delete registry_;  // NOLINT: suite-lifetime fixture
-    registry_ = nullptr;
-  }
   void SetUp() override {
-    if (!RegistryProcess::Available()) GTEST_SKIP() << "docker-registry is not installed";
-    registry::RegistryOptions options;
-    options.plain_http = true;
-    auto c = registry::RegistryClient::Create(options);
-    ASSERT_THAT(c, IsOk());
-    client_ = std::move(c).value();
+    CosignRegistryFixture::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     auto aws = FakeAws::Start();
     ASSERT_THAT(aws, IsOk());
     aws_ = std::move(aws).value();
     key_id_ = aws_->AddKey(crypto::KeyType::kEcdsaP256, "alias/cosign");
   }
-
-  std::string host() const { return registry_->host(); }
 
   // A CI job's (or the webhook Pod's) AWS settings with static keys, everything at the fake.
   Variables Env() const {
@@ -99,26 +51,6 @@ class CosignKmsRegistryTest : public ::testing::Test {
             {"AWS_CA_BUNDLE", aws_->ca_path()}};
   }
 
-  // Pushes a one-layer image; returns its manifest digest.
-  std::string PushImage(const std::string& repo, const std::string& seed) {
-    const std::string layer = "layer bytes of " + seed;
-    const std::string config = R"({"architecture":"amd64","os":"linux","rootfs":{"type":"layers",)"
-                               R"("diff_ids":[")" +
-                               crypto::OciDigest(layer) + "\"]}}";
-    EXPECT_THAT(client_->PutBlob(host(), repo, layer, Soon()), IsOk());
-    EXPECT_THAT(client_->PutBlob(host(), repo, config, Soon()), IsOk());
-    const std::string manifest =
-        R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",)"
-        R"("config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":")" +
-        crypto::OciDigest(config) + R"(","size":)" + std::to_string(config.size()) +
-        R"(},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":")" +
-        crypto::OciDigest(layer) + R"(","size":)" + std::to_string(layer.size()) + "}]}";
-    auto digest = client_->PutManifest(host(), repo, "v1", manifest,
-                                       "application/vnd.oci.image.manifest.v1+json", Soon());
-    EXPECT_THAT(digest, IsOk()) << repo;
-    return digest.ok() ? *digest : "";
-  }
-
   // `connaisseur sign --key KEY --insecure-http IMAGE` with `env`; the exit code.
   int SignCli(const std::string& key, const std::string& image, const Variables& env) {
     ScopedEnvironment scoped(env);
@@ -128,40 +60,21 @@ class CosignKmsRegistryTest : public ::testing::Test {
 
   // The webhook's verifier: a validator set with one cosign validator whose trust root is `key`.
   std::unique_ptr<validators::ValidatorSet> Verifier(const std::string& key, Variables env) {
-    config::ValidatorConfig config;
-    config.name = "kms";
-    config.type = config::ValidatorType::kCosign;
-    config.trust_roots = {{"default", key, "", "", std::nullopt}};
-    CosignValidator::Options options;
-    options.plain_http = true;
+    CosignValidator::Options options = PlainHttp();
     options.kms.aws_env = aws::MapEnvironment(std::move(env));
-    auto v = CosignValidator::Create(config, std::move(options));
-    EXPECT_THAT(v, IsOk());
-    validators::ValidatorSet::ValidatorMap map;
-    map.emplace("kms", std::move(v).value());
-    return std::make_unique<validators::ValidatorSet>(std::move(map),
-                                                      validators::VerificationCache::Options{});
+    return CosignRegistryFixture::Verifier(DefaultKeyValues("kms", key), std::move(options));
   }
 
   config::Rule RuleFor(const std::string& pattern) const {
-    config::Rule rule;
-    rule.pattern = pattern;
-    rule.validator = "kms";
-    rule.with.verify_in_transparency_log = false;
-    rule.with_json = {{"verifyInTransparencyLog", false}};
-    return rule;
+    return CosignRegistryFixture::RuleFor("kms", pattern);
   }
 
-  static RegistryProcess* registry_;
-  std::unique_ptr<registry::RegistryClient> client_;
   std::unique_ptr<FakeAws> aws_;
   std::string key_id_;
 };
 
-RegistryProcess* CosignKmsRegistryTest::registry_ = nullptr;
-
 TEST_F(CosignKmsRegistryTest, SignedThroughKmsIsAdmittedAndPinned) {
-  const std::string digest = PushImage("kms/app", "kms-signed");
+  const std::string digest = PushImage("kms/app", "v1", "kms-signed");
   const std::string image = host() + "/kms/app:v1";
   ASSERT_EQ(SignCli("awskms:///alias/cosign", image, Env()), 0);
   EXPECT_EQ(aws_->sign_calls(), 1u);
@@ -187,7 +100,7 @@ TEST_F(CosignKmsRegistryTest, SignedThroughKmsIsAdmittedAndPinned) {
 
 TEST_F(CosignKmsRegistryTest, SignedThroughKmsIsAdmittedWithWebIdentityCredentials) {
   // The EKS case: CI signs with its keys; the webhook reads the key as its IRSA role.
-  const std::string digest = PushImage("kms/irsa", "kms-irsa");
+  const std::string digest = PushImage("kms/irsa", "v1", "kms-irsa");
   const std::string image = host() + "/kms/irsa:v1";
   ASSERT_EQ(SignCli("awskms:///alias/cosign", image, Env()), 0);
   auto dir = testing::MakeTempDir("cn-kms-irsa");
@@ -207,7 +120,7 @@ TEST_F(CosignKmsRegistryTest, SignedThroughKmsIsAdmittedWithWebIdentityCredentia
 }
 
 TEST_F(CosignKmsRegistryTest, SignedWithAnotherKeyIsDenied) {
-  PushImage("kms/other", "kms-other");
+  PushImage("kms/other", "v1", "kms-other");
   const std::string image = host() + "/kms/other:v1";
   // A local key, and another KMS key: neither is the trust root's.
   auto local = crypto::PrivateKey::Generate(crypto::KeyType::kEcdsaP256);
@@ -222,7 +135,7 @@ TEST_F(CosignKmsRegistryTest, SignedWithAnotherKeyIsDenied) {
 }
 
 TEST_F(CosignKmsRegistryTest, KmsDownIsDeniedWithItsMessage) {
-  PushImage("kms/down", "kms-down");
+  PushImage("kms/down", "v1", "kms-down");
   const std::string image = host() + "/kms/down:v1";
   ASSERT_EQ(SignCli("awskms:///alias/cosign", image, Env()), 0);
   const std::string kms_url = aws_->kms_url();
@@ -237,7 +150,7 @@ TEST_F(CosignKmsRegistryTest, KmsDownIsDeniedWithItsMessage) {
 }
 
 TEST_F(CosignKmsRegistryTest, SignCliFailsWithoutPushingWhenKmsRefuses) {
-  const std::string digest = PushImage("kms/refused", "kms-refused");
+  const std::string digest = PushImage("kms/refused", "v1", "kms-refused");
   const std::string image = host() + "/kms/refused:v1";
   Variables wrong = Env();
   wrong["AWS_SECRET_ACCESS_KEY"] = "not-the-secret";

@@ -11,7 +11,7 @@
 #include "runtime/crypto/digest.h"
 #include "runtime/crypto/encoding.h"
 #include "runtime/net/http_client.h"
-#include "tests/integration/registry/registry_process.h"
+#include "tests/integration/registry/cosign_registry_fixture.h"
 #include "tests/runtime/net/test_ca.h"
 #include "tests/testing/status_matchers.h"
 #include "validators/cosign/cosign_validator.h"
@@ -24,22 +24,8 @@
 namespace connaisseur::cosign {
 namespace {
 
-using ::connaisseur::testing::RegistryProcess;
+using ::connaisseur::testing::CosignRegistryFixture;
 using ::testing::HasSubstr;
-
-Deadline Soon() { return Deadline::In(std::chrono::seconds(20)); }
-
-crypto::PrivateKey NewKey() {
-  auto k = crypto::PrivateKey::Generate(crypto::KeyType::kEcdsaP256);
-  EXPECT_THAT(k, IsOk());
-  return std::move(k).value();
-}
-
-image::ImageReference Ref(const std::string& text) {
-  auto r = image::ImageReference::Parse(text);
-  EXPECT_THAT(r, IsOk()) << text;
-  return std::move(r).value();
-}
 
 config::RuleOptions Rule(std::string root, std::optional<int> threshold = std::nullopt,
                          std::vector<std::string> required = {}) {
@@ -51,68 +37,10 @@ config::RuleOptions Rule(std::string root, std::optional<int> threshold = std::n
   return o;
 }
 
-// Pushes a small single-platform image (config + one layer + OCI manifest); returns its digest.
-std::string PushImage(registry::RegistryClient& client, const std::string& host,
-                      const std::string& repo, const std::string& tag, const std::string& seed) {
-  const std::string layer = "layer bytes of " + seed;
-  const std::string config =
-      R"({"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[")" +
-      crypto::OciDigest(layer) + R"("]},"seed":")" + seed + "\"}";
-  EXPECT_THAT(client.PutBlob(host, repo, layer, Soon()), IsOk());
-  EXPECT_THAT(client.PutBlob(host, repo, config, Soon()), IsOk());
-  const std::string manifest =
-      R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":")" +
-      crypto::OciDigest(config) + R"(","size":)" + std::to_string(config.size()) +
-      R"(},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar+gzip","digest":")" +
-      crypto::OciDigest(layer) + R"(","size":)" + std::to_string(layer.size()) + "}]}";
-  auto digest = client.PutManifest(host, repo, tag, manifest,
-                                   "application/vnd.oci.image.manifest.v1+json", Soon());
-  EXPECT_THAT(digest, IsOk()) << repo << ":" << tag;
-  return digest.ok() ? *digest : "";
-}
-
-class CosignRegistryTest : public ::testing::Test {
+class CosignRegistryTest : public CosignRegistryFixture {
  protected:
-  static void SetUpTestSuite() {
-    if (!RegistryProcess::Available()) return;
-    net::GlobalInit();
-    auto r = RegistryProcess::Start(RegistryProcess::Mode::kPlain);
-    ASSERT_THAT(r, IsOk());
-    registry_ = std::move(r).value().release();
-  }
-  static void TearDownTestSuite() {
-    delete registry_;  // NOLINT: suite-lifetime fixture
-    registry_ = nullptr;
-  }
-  void SetUp() override {
-    if (!RegistryProcess::Available()) GTEST_SKIP() << "docker-registry is not installed";
-    registry::RegistryOptions options;
-    options.plain_http = true;
-    auto c = registry::RegistryClient::Create(options);
-    ASSERT_THAT(c, IsOk());
-    client_ = std::move(c).value();
-  }
-
-  std::string host() const { return registry_->host(); }
-
-  std::unique_ptr<CosignValidator> Validator(
-      const std::vector<std::pair<std::string, const crypto::PrivateKey*>>& roots,
-      const std::string& rekor_pubkey = "") {
-    config::ValidatorConfig config;
-    config.name = "cosign-test";
-    config.type = config::ValidatorType::kCosign;
-    config.cosign_host.rekor_pubkey = rekor_pubkey;
-    for (const auto& [name, key] : roots) {
-      config::TrustRoot tr;
-      tr.name = name;
-      tr.key = key->PublicPem();
-      config.trust_roots.push_back(tr);
-    }
-    CosignValidator::Options options;
-    options.plain_http = true;
-    auto v = CosignValidator::Create(config, options);
-    EXPECT_THAT(v, IsOk());
-    return std::move(v).value();
+  std::unique_ptr<CosignValidator> Validator(const NamedKeys& roots) {
+    return CosignRegistryFixture::Validator(KeyValues("cosign-test", roots));
   }
 
   void Sign(const std::string& ref, const crypto::PrivateKey& key) {
@@ -139,15 +67,11 @@ class CosignRegistryTest : public ::testing::Test {
     return std::move(parsed).value();
   }
 
-  static RegistryProcess* registry_;
-  std::unique_ptr<registry::RegistryClient> client_;
   crypto::PrivateKey alice_ = NewKey(), bob_ = NewKey(), charlie_ = NewKey();
 };
 
-RegistryProcess* CosignRegistryTest::registry_ = nullptr;
-
 TEST_F(CosignRegistryTest, SignedImageIsAllowedWithItsDigest) {
-  const std::string digest = PushImage(*client_, host(), "team/app", "v1", "signed");
+  const std::string digest = PushImage("team/app", "v1", "signed");
   Sign(host() + "/team/app:v1", alice_);
   auto v = Validator({{"default", &alice_}});
   auto result = v->Verify(Ref(host() + "/team/app:v1"), Rule(""), Soon());
@@ -159,7 +83,7 @@ TEST_F(CosignRegistryTest, SignedImageIsAllowedWithItsDigest) {
 }
 
 TEST_F(CosignRegistryTest, SignerWritesCosignsLayout) {
-  const std::string digest = PushImage(*client_, host(), "layout/app", "v1", "layout");
+  const std::string digest = PushImage("layout/app", "v1", "layout");
   Sign(host() + "/layout/app:v1", alice_);
   auto tag = SignatureTag(digest);
   ASSERT_THAT(tag, IsOk());
@@ -188,7 +112,7 @@ TEST_F(CosignRegistryTest, SignerWritesCosignsLayout) {
 }
 
 TEST_F(CosignRegistryTest, UnsignedAndMissingImagesAreDenied) {
-  PushImage(*client_, host(), "team/unsigned", "v1", "unsigned");
+  PushImage("team/unsigned", "v1", "unsigned");
   auto v = Validator({{"default", &alice_}});
   EXPECT_THAT(v->Verify(Ref(host() + "/team/unsigned:v1"), Rule(""), Soon()),
               StatusIs(StatusCode::kNotFound, HasSubstr("no signatures found")));
@@ -199,7 +123,7 @@ TEST_F(CosignRegistryTest, UnsignedAndMissingImagesAreDenied) {
 }
 
 TEST_F(CosignRegistryTest, WrongKeyIsDenied) {
-  PushImage(*client_, host(), "team/wrongkey", "v1", "wrongkey");
+  PushImage("team/wrongkey", "v1", "wrongkey");
   Sign(host() + "/team/wrongkey:v1", bob_);
   auto v = Validator({{"default", &alice_}});
   EXPECT_THAT(v->Verify(Ref(host() + "/team/wrongkey:v1"), Rule(""), Soon()),
@@ -208,10 +132,10 @@ TEST_F(CosignRegistryTest, WrongKeyIsDenied) {
 }
 
 TEST_F(CosignRegistryTest, ThresholdsAndRequiredCountDistinctRoots) {
-  PushImage(*client_, host(), "team/multi", "v1", "multi");
+  PushImage("team/multi", "v1", "multi");
   Sign(host() + "/team/multi:v1", alice_);
   Sign(host() + "/team/multi:v1", bob_);
-  PushImage(*client_, host(), "team/alice3", "v1", "alice3");
+  PushImage("team/alice3", "v1", "alice3");
   for (int i = 0; i < 3; ++i) Sign(host() + "/team/alice3:v1", alice_);
   auto v = Validator({{"alice", &alice_}, {"bob", &bob_}, {"charlie", &charlie_}});
   struct Case {
@@ -244,8 +168,8 @@ TEST_F(CosignRegistryTest, ThresholdsAndRequiredCountDistinctRoots) {
 }
 
 TEST_F(CosignRegistryTest, SignatureCopiedFromAnotherImageIsDenied) {
-  const std::string signed_digest = PushImage(*client_, host(), "team/copy", "a", "copy-a");
-  const std::string other_digest = PushImage(*client_, host(), "team/copy", "b", "copy-b");
+  const std::string signed_digest = PushImage("team/copy", "a", "copy-a");
+  const std::string other_digest = PushImage("team/copy", "b", "copy-b");
   Sign(host() + "/team/copy:a", alice_);
   PutSignatureManifest("team/copy", other_digest, GetSignatureManifest("team/copy", signed_digest));
   auto v = Validator({{"default", &alice_}});
@@ -253,7 +177,7 @@ TEST_F(CosignRegistryTest, SignatureCopiedFromAnotherImageIsDenied) {
       v->Verify(Ref(host() + "/team/copy:b"), Rule(""), Soon()),
       StatusIs(StatusCode::kVerificationFailed, HasSubstr("names digest " + signed_digest)));
   // The same signature manifest copied into another repository, onto another image.
-  const std::string foreign = PushImage(*client_, host(), "other/repo", "v1", "foreign");
+  const std::string foreign = PushImage("other/repo", "v1", "foreign");
   auto m = GetSignatureManifest("team/copy", signed_digest);
   for (const auto& l : m.layers) {
     auto blob = client_->GetBlob(host(), "team/copy", l.digest, l.size, Soon());
@@ -278,7 +202,7 @@ class TamperedSignatureTest : public CosignRegistryTest {
     // An image of its own per test (the seed makes the digest): signing again would add a
     // second, untampered signature to the same manifest.
     const std::string seed = ::testing::UnitTest::GetInstance()->current_test_info()->name();
-    digest_ = PushImage(*client_, host(), "team/tamper", "v1", seed);
+    digest_ = PushImage("team/tamper", "v1", seed);
     Sign(host() + "/team/tamper:v1", alice_);
     good_ = GetSignatureManifest("team/tamper", digest_);
   }
@@ -343,7 +267,7 @@ TEST_F(TamperedSignatureTest, AValidlySignedPayloadNamingAnotherDigestIsDenied) 
 // A blob changed inside the registry's own storage after upload: the registry still serves it
 // under its old digest, so only the client's digest check stands between it and a verdict.
 TEST_F(CosignRegistryTest, SignatureBlobChangedInRegistryStorageIsDenied) {
-  const std::string digest = PushImage(*client_, host(), "team/rot", "v1", "bit-rot");
+  const std::string digest = PushImage("team/rot", "v1", "bit-rot");
   Sign(host() + "/team/rot:v1", alice_);
   auto v = Validator({{"default", &alice_}});
   ASSERT_THAT(v->Verify(Ref(host() + "/team/rot:v1"), Rule(""), Soon()), IsOk());
@@ -370,7 +294,7 @@ TEST_F(CosignRegistryTest, SignatureBlobChangedInRegistryStorageIsDenied) {
 // Through the validator set, whose cache is keyed by the resolved digest: a tag moved to an
 // unsigned image within the cache TTL is denied, and moving it back is a cache hit.
 TEST_F(CosignRegistryTest, ValidatorSetReverifiesATagMovedWithinTheCacheTtl) {
-  const std::string signed_digest = PushImage(*client_, host(), "team/ttl", "v1", "ttl-signed");
+  const std::string signed_digest = PushImage("team/ttl", "v1", "ttl-signed");
   Sign(host() + "/team/ttl:v1", alice_);
   validators::ValidatorSet::ValidatorMap map;
   map.emplace("cosign-test", Validator({{"default", &alice_}}));
@@ -387,11 +311,11 @@ TEST_F(CosignRegistryTest, ValidatorSetReverifiesATagMovedWithinTheCacheTtl) {
   ASSERT_THAT(first, IsOk());
   EXPECT_EQ(first->digest, signed_digest);
 
-  PushImage(*client_, host(), "team/ttl", "v1", "ttl-unsigned");
+  PushImage("team/ttl", "v1", "ttl-unsigned");
   EXPECT_THAT(set.Verify(rule, Ref(host() + "/team/ttl:v1"), Soon()),
               StatusIs(StatusCode::kNotFound, HasSubstr("no signatures found")));
 
-  PushImage(*client_, host(), "team/ttl", "v1", "ttl-signed");  // same bytes, same digest
+  PushImage("team/ttl", "v1", "ttl-signed");  // same bytes, same digest
   auto back = set.Verify(rule, Ref(host() + "/team/ttl:v1"), Soon());
   ASSERT_THAT(back, IsOk());
   EXPECT_EQ(back->digest, signed_digest);
@@ -399,17 +323,17 @@ TEST_F(CosignRegistryTest, ValidatorSetReverifiesATagMovedWithinTheCacheTtl) {
 }
 
 TEST_F(CosignRegistryTest, TagMovedAfterSigningIsDenied) {
-  PushImage(*client_, host(), "team/moved", "v1", "before");
+  PushImage("team/moved", "v1", "before");
   Sign(host() + "/team/moved:v1", alice_);
-  PushImage(*client_, host(), "team/moved", "v1", "after");
+  PushImage("team/moved", "v1", "after");
   auto v = Validator({{"default", &alice_}});
   EXPECT_THAT(v->Verify(Ref(host() + "/team/moved:v1"), Rule(""), Soon()),
               StatusIs(StatusCode::kNotFound, HasSubstr("no signatures found")));
 }
 
 TEST_F(CosignRegistryTest, DigestReferenceMustAgreeWithItsTag) {
-  const std::string a = PushImage(*client_, host(), "team/pin", "a", "pin-a");
-  const std::string b = PushImage(*client_, host(), "team/pin", "b", "pin-b");
+  const std::string a = PushImage("team/pin", "a", "pin-a");
+  const std::string b = PushImage("team/pin", "b", "pin-b");
   Sign(host() + "/team/pin:a", alice_);
   auto v = Validator({{"default", &alice_}});
   EXPECT_THAT(v->Verify(Ref(host() + "/team/pin:a@" + a), Rule(""), Soon()), IsOk());
@@ -422,8 +346,8 @@ TEST_F(CosignRegistryTest, DigestReferenceMustAgreeWithItsTag) {
 }
 
 TEST_F(CosignRegistryTest, MultiArchIndexIsVerifiedAtTheIndexDigest) {
-  const std::string amd = PushImage(*client_, host(), "team/multiarch", "amd64", "amd");
-  const std::string arm = PushImage(*client_, host(), "team/multiarch", "arm64", "arm");
+  const std::string amd = PushImage("team/multiarch", "amd64", "amd");
+  const std::string arm = PushImage("team/multiarch", "arm64", "arm");
   auto m1 = client_->GetManifest(host(), "team/multiarch", amd, Soon());
   auto m2 = client_->GetManifest(host(), "team/multiarch", arm, Soon());
   ASSERT_THAT(m1, IsOk());
@@ -449,7 +373,7 @@ TEST_F(CosignRegistryTest, MultiArchIndexIsVerifiedAtTheIndexDigest) {
 }
 
 TEST_F(CosignRegistryTest, TransparencyLogRequiredWithoutBundleIsDenied) {
-  PushImage(*client_, host(), "team/tlog", "v1", "tlog");
+  PushImage("team/tlog", "v1", "tlog");
   Sign(host() + "/team/tlog:v1", alice_);
   auto v = Validator({{"default", &alice_}});
   config::RuleOptions rule = Rule("");
@@ -462,7 +386,7 @@ TEST_F(CosignRegistryTest, TransparencyLogRequiredWithoutBundleIsDenied) {
 TEST_F(CosignRegistryTest, EncryptedKeysOfBothLabelsSignThroughTheCli) {
   auto dir = testing::MakeTempDir("cn-sign-cli");
   ASSERT_THAT(dir, IsOk());
-  PushImage(*client_, host(), "team/cli", "v1", "cli");
+  PushImage("team/cli", "v1", "cli");
   setenv("COSIGN_PASSWORD", "pass phrase", 1);
   const std::string prefix = *dir + "/gen";
   const std::vector<std::string_view> gen_args = {"--output-key-prefix", prefix};
@@ -489,15 +413,13 @@ TEST_F(CosignRegistryTest, EncryptedKeysOfBothLabelsSignThroughTheCli) {
   unsetenv("COSIGN_PASSWORD");
   auto gen_pub = testing::ReadFile(prefix + ".pub");
   ASSERT_THAT(gen_pub, IsOk());
-  config::ValidatorConfig config;
-  config.name = "cli";
-  config.trust_roots = {{"gen", *gen_pub, "", "", std::nullopt},
-                        {"legacy", bob_.PublicPem(), "", "", std::nullopt}};
-  CosignValidator::Options options;
-  options.plain_http = true;
-  auto v = CosignValidator::Create(config, options);
-  ASSERT_THAT(v, IsOk());
-  EXPECT_THAT((*v)->Verify(Ref(host() + "/team/cli:v1"), Rule("*", 2), Soon()), IsOk());
+  auto v = CosignRegistryFixture::Validator(
+      {.host = host(),
+       .validator = "cli",
+       .more_trust_roots = {{"gen", testing::KeyTrustRoot(*gen_pub)},
+                            {"legacy", testing::KeyTrustRoot(bob_.PublicPem())}}});
+  ASSERT_NE(v, nullptr);
+  EXPECT_THAT(v->Verify(Ref(host() + "/team/cli:v1"), Rule("*", 2), Soon()), IsOk());
   std::filesystem::remove_all(*dir);
 }
 

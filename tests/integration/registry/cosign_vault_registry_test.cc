@@ -7,8 +7,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "tests/integration/registry/registry_process.h"
-#include "tests/integration/registry/test_image.h"
+#include "tests/integration/registry/cosign_registry_fixture.h"
 #include "tests/runtime/vault/fake_vault.h"
 #include "tests/testing/status_matchers.h"
 #include "validators/cosign/cosign_validator.h"
@@ -18,46 +17,21 @@
 namespace connaisseur::cosign {
 namespace {
 
+using ::connaisseur::testing::CosignRegistryFixture;
 using ::connaisseur::testing::FakeVault;
-using ::connaisseur::testing::RegistryProcess;
 using ::testing::HasSubstr;
 using Variables = std::map<std::string, std::string, std::less<>>;
 
-Deadline Soon() { return Deadline::In(std::chrono::seconds(20)); }
-
-image::ImageReference Ref(const std::string& text) {
-  auto r = image::ImageReference::Parse(text);
-  EXPECT_THAT(r, IsOk()) << text;
-  return std::move(r).value();
-}
-
-class CosignVaultRegistryTest : public ::testing::Test {
+class CosignVaultRegistryTest : public CosignRegistryFixture {
  protected:
-  static void SetUpTestSuite() {
-    if (!RegistryProcess::Available()) return;
-    net::GlobalInit();
-    auto r = RegistryProcess::Start(RegistryProcess::Mode::kPlain);
-    ASSERT_THAT(r, IsOk());
-    registry_ = std::move(r).value().release();
-  }
-  static void TearDownTestSuite() {
-    delete registry_;  // NOLINT: suite-lifetime fixture
-    registry_ = nullptr;
-  }
   void SetUp() override {
-    if (!RegistryProcess::Available()) GTEST_SKIP() << "docker-registry is not installed";
-    registry::RegistryOptions options;
-    options.plain_http = true;
-    auto c = registry::RegistryClient::Create(options);
-    ASSERT_THAT(c, IsOk());
-    client_ = std::move(c).value();
+    CosignRegistryFixture::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     auto vault = FakeVault::Start();
     ASSERT_THAT(vault, IsOk());
     vault_ = std::move(vault).value();
     ASSERT_TRUE(vault_->AddKey("cosign", crypto::KeyType::kEcdsaP256));
   }
-
-  std::string host() const { return registry_->host(); }
 
   // The webhook Pod's Vault settings.
   Variables Env() const {
@@ -68,9 +42,7 @@ class CosignVaultRegistryTest : public ::testing::Test {
 
   // Pushes `repo:v1`; returns "host/repo:v1".
   std::string Push(const std::string& repo) {
-    auto digest = testing::PushTestImage(*client_, host(), repo, "v1", Soon());
-    EXPECT_THAT(digest, IsOk()) << repo;
-    digests_[repo] = digest.ok() ? *digest : "";
+    digests_[repo] = PushImage(repo);
     return host() + "/" + repo + ":v1";
   }
 
@@ -83,37 +55,18 @@ class CosignVaultRegistryTest : public ::testing::Test {
 
   // The webhook's verifier: one cosign validator whose trust root is `key`.
   std::unique_ptr<validators::ValidatorSet> Verifier(const std::string& key, Variables env) {
-    config::ValidatorConfig config;
-    config.name = "vault";
-    config.type = config::ValidatorType::kCosign;
-    config.trust_roots = {{"default", key, "", "", std::nullopt}};
-    CosignValidator::Options options;
-    options.plain_http = true;
+    CosignValidator::Options options = PlainHttp();
     options.kms.vault_env = aws::MapEnvironment(std::move(env));
-    auto v = CosignValidator::Create(config, std::move(options));
-    EXPECT_THAT(v, IsOk());
-    validators::ValidatorSet::ValidatorMap map;
-    map.emplace("vault", std::move(v).value());
-    return std::make_unique<validators::ValidatorSet>(std::move(map),
-                                                      validators::VerificationCache::Options{});
+    return CosignRegistryFixture::Verifier(DefaultKeyValues("vault", key), std::move(options));
   }
 
   config::Rule RuleFor(const std::string& pattern) const {
-    config::Rule rule;
-    rule.pattern = pattern;
-    rule.validator = "vault";
-    rule.with.verify_in_transparency_log = false;
-    rule.with_json = {{"verifyInTransparencyLog", false}};
-    return rule;
+    return CosignRegistryFixture::RuleFor("vault", pattern);
   }
 
-  static RegistryProcess* registry_;
-  std::unique_ptr<registry::RegistryClient> client_;
   std::unique_ptr<FakeVault> vault_;
   std::map<std::string, std::string> digests_;
 };
-
-RegistryProcess* CosignVaultRegistryTest::registry_ = nullptr;
 
 TEST_F(CosignVaultRegistryTest, SignedWithTheVaultKeyIsAdmittedAndPinned) {
   const std::string image = Push("vault/app");

@@ -6,7 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "runtime/crypto/digest.h"
-#include "tests/integration/registry/registry_process.h"
+#include "tests/integration/registry/cosign_registry_fixture.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/validators/cosign/keyless_fixture.h"
 #include "validators/cosign/cosign_validator.h"
@@ -19,74 +19,30 @@ namespace {
 
 using ::connaisseur::cosign::testing::KeylessFixture;
 using ::connaisseur::cosign::testing::Leaf;
+using ::connaisseur::testing::CosignHostYaml;
+using ::connaisseur::testing::CosignRegistryFixture;
+using ::connaisseur::testing::KeyTrustRoot;
 using ::connaisseur::testing::RegistryProcess;
 using ::testing::HasSubstr;
 
-Deadline Soon() { return Deadline::In(std::chrono::seconds(20)); }
-
-image::ImageReference Ref(const std::string& text) {
-  auto r = image::ImageReference::Parse(text);
-  EXPECT_THAT(r, IsOk()) << text;
-  return std::move(r).value();
+// A keyless trust root `name` for `subject` as issued by the test issuer, as values YAML.
+std::pair<std::string, std::string> KeylessRoot(const std::string& name,
+                                                const std::string& subject) {
+  return {name, "keyless:\n  issuer: https://accounts.example.com\n  subject: " + subject + "\n"};
 }
 
-config::TrustRoot KeylessRoot(const std::string& name, const std::string& subject) {
-  config::TrustRoot root;
-  root.name = name;
-  root.keyless = config::Keyless{"https://accounts.example.com", "", subject, ""};
-  return root;
-}
-
-class KeylessRegistryTest : public ::testing::Test {
+class KeylessRegistryTest : public CosignRegistryFixture {
  protected:
   static void SetUpTestSuite() {
+    CosignRegistryFixture::SetUpTestSuite();
     if (!RegistryProcess::Available()) return;
-    net::GlobalInit();
-    auto r = RegistryProcess::Start(RegistryProcess::Mode::kPlain);
-    ASSERT_THAT(r, IsOk());
-    registry_ = std::move(r).value().release();
     auto f = KeylessFixture::Create();
     ASSERT_THAT(f, IsOk());
-    fixture_ = new KeylessFixture(std::move(f).value());  // NOLINT: suite-lifetime fixture
+    fixture_ = std::make_unique<KeylessFixture>(std::move(f).value());
   }
   static void TearDownTestSuite() {
-    delete registry_;  // NOLINT
-    delete fixture_;   // NOLINT
-    registry_ = nullptr;
-    fixture_ = nullptr;
-  }
-  void SetUp() override {
-    if (!RegistryProcess::Available()) GTEST_SKIP() << "docker-registry is not installed";
-    registry::RegistryOptions options;
-    options.plain_http = true;
-    auto c = registry::RegistryClient::Create(options);
-    ASSERT_THAT(c, IsOk());
-    client_ = std::move(c).value();
-  }
-
-  std::string host() const { return registry_->host(); }
-
-  // Pushes a one-layer image; returns its manifest digest.
-  std::string PushImage(const std::string& repo, const std::string& tag) {
-    const std::string layer = "layer of " + repo;
-    const std::string config =
-        R"({"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[")" +
-        crypto::OciDigest(layer) + R"("]}})";
-    EXPECT_THAT(client_->PutBlob(host(), repo, layer, Soon()), IsOk());
-    EXPECT_THAT(client_->PutBlob(host(), repo, config, Soon()), IsOk());
-    SignatureManifest m;
-    m.config = {std::string(kOciConfigMediaType),
-                crypto::OciDigest(config),
-                static_cast<int64_t>(config.size()),
-                {}};
-    m.layers = {{"application/vnd.oci.image.layer.v1.tar+gzip",
-                 crypto::OciDigest(layer),
-                 static_cast<int64_t>(layer.size()),
-                 {}}};
-    auto digest =
-        client_->PutManifest(host(), repo, tag, m.Serialize(), kOciManifestMediaType, Soon());
-    EXPECT_THAT(digest, IsOk());
-    return digest.ok() ? *digest : "";
+    CosignRegistryFixture::TearDownTestSuite();
+    fixture_.reset();
   }
 
   std::string Payload(const std::string& repo, const std::string& digest) const {
@@ -127,17 +83,13 @@ class KeylessRegistryTest : public ::testing::Test {
     ASSERT_THAT(fixture_->PushSignature(*client_, host(), repo, digest, leaf, Soon()), IsOk());
   }
 
-  std::unique_ptr<CosignValidator> Validator(std::vector<config::TrustRoot> roots) {
-    config::ValidatorConfig config;
-    config.name = "keyless";
-    config.type = config::ValidatorType::kCosign;
-    config.cosign_host = fixture_->Host();
-    config.trust_roots = std::move(roots);
-    CosignValidator::Options options;
-    options.plain_http = true;
-    auto v = CosignValidator::Create(config, options);
-    EXPECT_THAT(v, IsOk());
-    return std::move(v).value();
+  // A validator with these roots (name, values YAML) and the fixture's Fulcio, CT log and Rekor.
+  std::unique_ptr<CosignValidator> Validator(
+      std::vector<std::pair<std::string, std::string>> roots) {
+    return CosignRegistryFixture::Validator({.host = host(),
+                                             .validator = "keyless",
+                                             .validator_extra = CosignHostYaml(fixture_->Host()),
+                                             .more_trust_roots = std::move(roots)});
   }
 
   Leaf IssueLeaf(const std::string& email) {
@@ -148,13 +100,8 @@ class KeylessRegistryTest : public ::testing::Test {
     return std::move(leaf).value();
   }
 
-  static RegistryProcess* registry_;
-  static KeylessFixture* fixture_;
-  std::unique_ptr<registry::RegistryClient> client_;
+  static inline std::unique_ptr<KeylessFixture> fixture_;
 };
-
-RegistryProcess* KeylessRegistryTest::registry_ = nullptr;
-KeylessFixture* KeylessRegistryTest::fixture_ = nullptr;
 
 TEST_F(KeylessRegistryTest, KeylessSignedImageIsAdmittedAndPinnedToItsDigest) {
   const std::string digest = PushImage("keyless/app", "v1");
@@ -208,10 +155,7 @@ TEST_F(KeylessRegistryTest, KeylessAndKeyRootsCountTogetherTowardTheThreshold) {
   auto keyed = fixture_->Annotations(payload, Leaf{std::move(key).value(), key_pem}, no_chain);
   ASSERT_THAT(keyed, IsOk());
   keyed->erase(std::string(kCertificateAnnotation));
-  config::TrustRoot key_root;
-  key_root.name = "release";
-  key_root.key = key_pem;
-  auto v = Validator({KeylessRoot("ci", "ci@example.com"), key_root});
+  auto v = Validator({KeylessRoot("ci", "ci@example.com"), {"release", KeyTrustRoot(key_pem)}});
   config::RuleOptions rule;
   rule.trust_root = "*";
   rule.threshold = 2;

@@ -1,5 +1,6 @@
-// PushTestImage: a one-layer OCI image (config and layer derived from the repository name) put
-// into a registry, for the tests that sign and verify images against the real docker-registry.
+// PushTestImage: a one-layer OCI image (config and layer derived from the repository name, or
+// from a seed) put into a registry, for the tests that sign and verify images against the real
+// docker-registry.
 #pragma once
 
 #include <string>
@@ -12,10 +13,12 @@
 namespace connaisseur::testing {
 
 // Pushes the image as `repo:tag` on `host`; returns the manifest digest the registry answered.
+// Images of different seeds (default: the repository) have different digests.
 inline StatusOr<std::string> PushTestImage(registry::RegistryClient& client,
                                            const std::string& host, const std::string& repo,
-                                           const std::string& tag, Deadline deadline) {
-  const std::string layer = "layer of " + repo;
+                                           const std::string& tag, Deadline deadline,
+                                           const std::string& seed = "") {
+  const std::string layer = "layer of " + (seed.empty() ? repo : seed);
   const std::string config =
       R"({"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":[")" +
       crypto::OciDigest(layer) + R"("]}})";

@@ -17,17 +17,6 @@
 
 namespace connaisseur::testing {
 
-std::string IndentLines(const std::string& text, int spaces) {
-  std::string out;
-  for (size_t start = 0; start < text.size();) {
-    size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    out += std::string(spaces, ' ') + text.substr(start, end - start) + "\n";
-    start = end + 1;
-  }
-  return out;
-}
-
 StatusOr<std::unique_ptr<ServeProcess>> ServeProcess::Start(const TestCa& ca,
                                                             const ServeOptions& options) {
   std::unique_ptr<ServeProcess> serve(new ServeProcess());

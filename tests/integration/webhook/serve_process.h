@@ -14,6 +14,7 @@
 #include "runtime/net/http_client.h"
 #include "runtime/status.h"
 #include "tests/runtime/net/test_ca.h"
+#include "tests/testing/indent_lines.h"
 
 namespace connaisseur::testing {
 
@@ -25,9 +26,6 @@ struct ServeOptions {
   // RLIMIT_AS of the server process (through prlimit(1)); 0: inherited.
   uint64_t address_space_limit_bytes = 0;
 };
-
-// `text` with every line prefixed by `spaces` blanks: a PEM block under a YAML `|` key.
-std::string IndentLines(const std::string& text, int spaces);
 
 class ServeProcess {
  public:
