@@ -14,8 +14,7 @@
 
 #include "runtime/cli/commands.h"
 #include "runtime/net/http_client.h"
-#include "tests/integration/registry/registry_process.h"
-#include "tests/integration/registry/test_image.h"
+#include "tests/integration/registry/cosign_registry_fixture.h"
 #include "tests/runtime/net/test_ca.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/validators/cosign/test_rekor.h"
@@ -44,67 +43,30 @@ using json = nlohmann::json;
 // Makes the Rekor entry body for a layer from its blob and annotations.
 using EntryOf = std::function<json(const std::string& blob, const json& annotations)>;
 
-Deadline Soon() { return Deadline::In(std::chrono::seconds(20)); }
-
-crypto::PrivateKey NewKey() {
-  auto k = crypto::PrivateKey::Generate(crypto::KeyType::kEcdsaP256);
-  EXPECT_THAT(k, IsOk());
-  return std::move(k).value();
-}
-
-image::ImageReference Ref(const std::string& text) {
-  auto r = image::ImageReference::Parse(text);
-  EXPECT_THAT(r, IsOk()) << text;
-  return std::move(r).value();
-}
-
 constexpr char kSlsa1[] = "https://slsa.dev/provenance/v1";
 const json kProvenance = {{"runDetails", {{"builder", {{"id", "https://ci.example.com/b"}}}}}};
 
-class CosignAttestationTlogRegistryTest : public ::testing::Test {
+class CosignAttestationTlogRegistryTest : public ct::CosignRegistryFixture {
  protected:
-  static void SetUpTestSuite() {
-    if (!ct::RegistryProcess::Available()) return;
-    net::GlobalInit();
-    auto r = ct::RegistryProcess::Start(ct::RegistryProcess::Mode::kPlain);
-    ASSERT_THAT(r, IsOk());
-    registry_ = std::move(r).value().release();
-  }
-  static void TearDownTestSuite() {
-    delete registry_;  // NOLINT: suite-lifetime fixture
-    registry_ = nullptr;
-  }
   void SetUp() override {
-    if (!ct::RegistryProcess::Available()) GTEST_SKIP() << "docker-registry is not installed";
-    registry::RegistryOptions options;
-    options.plain_http = true;
-    auto c = registry::RegistryClient::Create(options);
-    ASSERT_THAT(c, IsOk());
-    client_ = std::move(c).value();
-    config::ValidatorConfig config;
-    config.name = "attested";
-    config.type = config::ValidatorType::kCosign;
-    config.trust_roots.push_back({});
-    config.trust_roots.back().name = "default";
-    config.trust_roots.back().key = alice_.PublicPem();
-    config.cosign_host.rekor_pubkey = rekor_.PublicPem();
-    CosignValidator::Options validator_options;
-    validator_options.plain_http = true;
-    auto v = CosignValidator::Create(config, validator_options);
+    CosignRegistryFixture::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
+    ct::CosignValues values = KeyValues("attested", {{"default", &alice_}});
+    config::CosignHost rekor;
+    rekor.rekor_pubkey = rekor_.PublicPem();
+    values.validator_extra = ct::CosignHostYaml(rekor);
+    auto v = LoadValidator(values, PlainHttp());
     ASSERT_THAT(v, IsOk());
     validator_ = std::move(v).value();
   }
 
-  std::string host() const { return registry_->host(); }
-
   // Pushes `repo:v1`, signed by alice in the `.sig` layout with its hashedrekord entry logged.
   std::string PushLoggedImage(const std::string& repo) {
-    auto digest = ct::PushTestImage(*client_, host(), repo, "v1", Soon());
-    EXPECT_THAT(digest, IsOk()) << repo;
-    if (!digest.ok()) return "";
+    const std::string digest = PushImage(repo);
+    if (digest.empty()) return "";
     EXPECT_THAT(SignImage(*client_, Ref(host() + "/" + repo + ":v1"), alice_, {}, Soon()), IsOk());
-    LogLayer(repo, SignatureTag(*digest).value(), 0, HashedRekord(), rekor_);
-    return *digest;
+    LogLayer(repo, SignatureTag(digest).value(), 0, HashedRekord(), rekor_);
+    return digest;
   }
 
   // Attests kProvenance about `repo:v1` with `connaisseur sign --attest` as alice.
@@ -189,13 +151,9 @@ class CosignAttestationTlogRegistryTest : public ::testing::Test {
     return r.ok() ? std::move(r).value() : verification::VerifiedImage{};
   }
 
-  static ct::RegistryProcess* registry_;
-  std::unique_ptr<registry::RegistryClient> client_;
   crypto::PrivateKey alice_ = NewKey(), mallory_ = NewKey(), rekor_ = NewKey();
   std::unique_ptr<CosignValidator> validator_;
 };
-
-ct::RegistryProcess* CosignAttestationTlogRegistryTest::registry_ = nullptr;
 
 TEST_F(CosignAttestationTlogRegistryTest, AttLayersLoggedAsIntotoEntriesAreVerified) {
   const std::string repo = "att-tlog/logged";
