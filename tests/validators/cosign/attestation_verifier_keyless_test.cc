@@ -73,6 +73,7 @@ class KeylessAttestationTest : public ::testing::Test {
     FoundEnvelope f;
     f.source = "sha256-aaaa.att layer 0";
     f.envelope = layer->envelope;
+    f.stored_envelope = layer->envelope.Serialize();  // the blob as pushed
     auto& a = layer->annotations;
     if (a.count(std::string(kBundleAnnotation))) f.rekor_bundle = a[std::string(kBundleAnnotation)];
     auto cert = SigningCertificate::FromPem(a[std::string(kCertificateAnnotation)],
@@ -118,6 +119,31 @@ TEST_F(KeylessAttestationTest, AKeylessAttLayerOfTheIdentityIsVerified) {
   auto statement = Verify(AttLayer(IssueLeaf()));
   ASSERT_THAT(statement, IsOk());
   EXPECT_EQ(statement->predicate_type, "https://slsa.dev/provenance/v1");
+}
+
+TEST_F(KeylessAttestationTest, AnAttLayerLoggedAsIntotoAsCosignAttestDoesIsVerified) {
+  for (auto kind : {LayerOptions::AttEntry::kIntotoV2, LayerOptions::AttEntry::kIntotoV1}) {
+    LayerOptions options;
+    options.att_entry = kind;
+    EXPECT_THAT(Verify(AttLayer(IssueLeaf(), options)), IsOk()) << static_cast<int>(kind);
+  }
+}
+
+TEST_F(KeylessAttestationTest, AnIntotoEntryNamingAnotherCertificateIsDropped) {
+  for (auto kind : {LayerOptions::AttEntry::kIntotoV2, LayerOptions::AttEntry::kIntotoV1}) {
+    const Leaf leaf = IssueLeaf();
+    LayerOptions options;
+    options.att_entry = kind;
+    // Same key, another certificate (another identity): only the certificate check sees it.
+    auto other = fixture_->IssueLeafPem(leaf.key, LeafOptions{.emails = {"mallory@example.com"}});
+    ASSERT_THAT(other, IsOk());
+    options.entry_certificate_pem = *other;
+    EXPECT_THAT(
+        Verify(AttLayer(leaf, options)),
+        StatusIs(StatusCode::kVerificationFailed,
+                 HasSubstr("transparency log entry does not name this signing certificate")))
+        << static_cast<int>(kind);
+  }
 }
 
 TEST_F(KeylessAttestationTest, AKeylessBundleOfTheIdentityIsVerifiedInEitherMaterial) {

@@ -9,6 +9,7 @@
 #include "runtime/crypto/digest.h"
 #include "runtime/crypto/encoding.h"
 #include "runtime/crypto/openssl_error.h"
+#include "tests/validators/cosign/test_rekor.h"
 #include "validators/cosign/attestations.h"
 #include "validators/cosign/certificate_chain.h"
 #include "validators/cosign/keyless_identity.h"
@@ -465,7 +466,20 @@ StatusOr<AttestationLayer> KeylessFixture::Attest(const std::string& statement, 
   if (!options.include_bundle) return layer;
   const std::string entry_cert =
       options.entry_certificate_pem.empty() ? leaf.pem : options.entry_certificate_pem;
-  CN_ASSIGN_OR_RETURN(RekorBundle entry, LogEntry(DsseBody(statement, sig, entry_cert), options));
+  const IntotoUpload upload{layer.envelope.Serialize(), entry_cert};
+  std::string body;
+  switch (options.att_entry) {
+    case LayerOptions::AttEntry::kDsse:
+      body = DsseBody(statement, sig, entry_cert);
+      break;
+    case LayerOptions::AttEntry::kIntotoV2:
+      body = IntotoV2Body(upload).dump();
+      break;
+    case LayerOptions::AttEntry::kIntotoV1:
+      body = IntotoV1Body(upload).dump();
+      break;
+  }
+  CN_ASSIGN_OR_RETURN(RekorBundle entry, LogEntry(body, options));
   layer.annotations[std::string(kBundleAnnotation)] = RekorBundleJson(entry);
   return layer;
 }

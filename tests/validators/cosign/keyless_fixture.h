@@ -52,6 +52,8 @@ struct LayerOptions {
   bool set_by_stranger = false;       // signed entry timestamp by a key other than Rekor's
   std::string entry_certificate_pem;  // the certificate the Rekor entry names; "" = the leaf
   const crypto::PrivateKey* signature_key = nullptr;  // signs the payload; null = the leaf's
+  // Attest only: the kind of the Rekor entry (`cosign attest` logs intoto 0.0.2).
+  enum class AttEntry { kDsse, kIntotoV2, kIntotoV1 } att_entry = AttEntry::kDsse;
 };
 
 // A keyless sigstore bundle: `log` says how it is logged (integrated_time, include_bundle = a
