@@ -9,8 +9,7 @@
 
 #include <cctype>
 
-#include "tests/integration/registry/registry_process.h"
-#include "tests/integration/registry/test_image.h"
+#include "tests/integration/registry/cosign_registry_fixture.h"
 #include "tests/testing/case_name.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/validators/cosign/keyless_fixture.h"
@@ -30,25 +29,26 @@ using ::connaisseur::cosign::testing::LayerOptions;
 using ::connaisseur::cosign::testing::Leaf;
 using ::connaisseur::cosign::testing::LeafOptions;
 using ::connaisseur::cosign::testing::TamperCase;
-using ::connaisseur::testing::RegistryProcess;
+using ::connaisseur::testing::CosignHostYaml;
+using ::connaisseur::testing::CosignRegistryFixture;
+using ::connaisseur::testing::CosignValues;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::SizeIs;
 
-Deadline Soon() { return Deadline::In(std::chrono::seconds(20)); }
-
-image::ImageReference Ref(const std::string& text) {
-  auto r = image::ImageReference::Parse(text);
-  EXPECT_THAT(r, IsOk()) << text;
-  return std::move(r).value();
-}
-
-config::TrustRoot KeylessRoot(const config::Keyless& identity = Identity()) {
-  config::TrustRoot root;
-  root.name = "ci";
-  root.keyless = identity;
-  return root;
+// A keyless trust root's keys in the values, as a user writes them (only the fields set).
+std::string KeylessYaml(const config::Keyless& identity) {
+  std::string yaml = "keyless:\n";
+  const std::pair<const char*, const std::string*> fields[] = {
+      {"issuer", &identity.issuer},
+      {"issuerRegex", &identity.issuer_regex},
+      {"subject", &identity.subject},
+      {"subjectRegex", &identity.subject_regex}};
+  for (const auto& [name, value] : fields) {
+    if (!value->empty()) yaml += std::string("  ") + name + ": '" + *value + "'\n";
+  }
+  return yaml;
 }
 
 config::RuleOptions Rule(bool attestations = false) {
@@ -76,39 +76,23 @@ std::string Provenance(const std::string& digest) {
          R"("}}],"predicateType":"https://slsa.dev/provenance/v1","predicate":{"builder":{"id":"https://ci.example/builder"}}})";
 }
 
-class KeylessBundleRegistryTest : public ::testing::Test {
+class KeylessBundleRegistryTest : public CosignRegistryFixture {
  protected:
   static void SetUpTestSuite() {
-    if (!RegistryProcess::Available()) return;
-    net::GlobalInit();
-    auto r = RegistryProcess::Start(RegistryProcess::Mode::kPlain);
-    ASSERT_THAT(r, IsOk());
-    registry_ = std::move(r).value().release();
+    CosignRegistryFixture::SetUpTestSuite();
     auto f = KeylessFixture::Create();
     ASSERT_THAT(f, IsOk());
     fixture_ = new KeylessFixture(std::move(f).value());  // NOLINT: suite-lifetime fixture
   }
   static void TearDownTestSuite() {
-    delete registry_;  // NOLINT
-    delete fixture_;   // NOLINT
-    registry_ = nullptr;
+    delete fixture_;  // NOLINT
     fixture_ = nullptr;
+    CosignRegistryFixture::TearDownTestSuite();
   }
-  void SetUp() override {
-    if (!RegistryProcess::Available()) GTEST_SKIP() << "docker-registry is not installed";
-    registry::RegistryOptions options;
-    options.plain_http = true;
-    auto c = registry::RegistryClient::Create(options);
-    ASSERT_THAT(c, IsOk());
-    client_ = std::move(c).value();
-  }
-
-  std::string host() const { return registry_->host(); }
 
   // Pushes `repo:v1`; returns the image manifest as the registry serves it.
   registry::Manifest PushImage(const std::string& repo) {
-    EXPECT_THAT(::connaisseur::testing::PushTestImage(*client_, host(), repo, "v1", Soon()),
-                IsOk());
+    CosignRegistryFixture::PushImage(repo);
     auto m = client_->GetManifest(host(), repo, "v1", Soon());
     EXPECT_THAT(m, IsOk());
     return m.ok() ? *m : registry::Manifest{};
@@ -120,18 +104,15 @@ class KeylessBundleRegistryTest : public ::testing::Test {
     ASSERT_THAT(PublishBundle(*client_, host(), repo, image, *bundle, Soon()), IsOk());
   }
 
-  // v0.3 bundles carry no intermediate: the values then hold it in fulcioCert beside the root.
+  // The values' validator `keyless` with the one root `ci` for `identity`. v0.3 bundles carry
+  // no intermediate: fulcioCert holds it beside the root, as sigstore's trusted root does.
   std::unique_ptr<CosignValidator> Validator(const config::Keyless& identity = Identity()) {
-    config::ValidatorConfig config;
-    config.name = "keyless";
-    config.type = config::ValidatorType::kCosign;
-    config.cosign_host = fixture_->HostWithIntermediate();
-    config.trust_roots = {KeylessRoot(identity)};
-    CosignValidator::Options options;
-    options.plain_http = true;
-    auto v = CosignValidator::Create(config, options);
-    EXPECT_THAT(v, IsOk());
-    return std::move(v).value();
+    CosignValues values{.host = host(),
+                        .validator = "keyless",
+                        .validator_extra = CosignHostYaml(fixture_->HostWithIntermediate()),
+                        .transparency_log = true};
+    values.more_trust_roots.emplace_back("ci", KeylessYaml(identity));
+    return CosignRegistryFixture::Validator(values);
   }
 
   Leaf IssueLeaf(const LeafOptions& options = {}) {
@@ -140,12 +121,9 @@ class KeylessBundleRegistryTest : public ::testing::Test {
     return std::move(leaf).value();
   }
 
-  static RegistryProcess* registry_;
   static KeylessFixture* fixture_;
-  std::unique_ptr<registry::RegistryClient> client_;
 };
 
-RegistryProcess* KeylessBundleRegistryTest::registry_ = nullptr;
 KeylessFixture* KeylessBundleRegistryTest::fixture_ = nullptr;
 
 TEST_F(KeylessBundleRegistryTest, AKeylessDsseBundleAdmitsTheImageAndPinsItsDigest) {
