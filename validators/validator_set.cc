@@ -154,6 +154,7 @@ StatusOr<VerifiedImage> ValidatorSet::Verify(const config::Rule& rule,
   if (verified.cache == verification::CacheOutcome::kStale) {
     ReportStale(validator, rule, image, verified);
   }
+  verified.used_pull_credentials = validator.UsesPullCredentials();
   return verified;
 }
 

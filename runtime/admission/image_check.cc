@@ -61,13 +61,15 @@ bool ApplySkips(ImageCheck& check, const image::ImageReference& image, const Ski
     Skip(check, kSkipUnchanged, ctx);
     return true;
   }
-  if (skips.child_approval && ctx.verified != nullptr && image.digest().has_value() &&
-      ctx.verified->Contains(*check.result.rule, pull, image.normalized())) {
-    Skip(check, kSkipChild, ctx);
-    check.result.digest = *image.digest();
-    return true;
-  }
-  return false;
+  if (!skips.child_approval || ctx.verified == nullptr || !image.digest().has_value()) return false;
+  auto parent = ctx.verified->Find(*check.result.rule, pull, image.normalized());
+  if (!parent) return false;
+  Skip(check, kSkipChild, ctx);
+  check.result.digest = *image.digest();
+  // admit sees what it saw for the parent: a policy denying on an attestation denies the child.
+  check.result.attestations = std::move(parent->attestations);
+  check.result.attestation_errors = std::move(parent->attestation_errors);
+  return true;
 }
 
 // The policy step, on the thread that owns `policy`: parse, select, skips. The check is final
@@ -138,8 +140,8 @@ StatusOr<verification::VerifiedImage> RunValidator(ImageCheck& check,
 // Allows `check` with the digest `verified` proved: the reference pinned to it must parse again.
 // The verifier already refused a digest other than the one the reference pins
 // (verification::ImageVerifier's contract), so the pinned reference names what was proven.
-void Pin(ImageCheck& check, const image::ImageReference& image, const std::string& digest,
-         const verification::PullContext& pull, const ImageCheckContext& ctx) {
+// Returns the normalised pinned reference, empty when there is none (a failure, a tag kept).
+std::string Pin(ImageCheck& check, const image::ImageReference& image, const std::string& digest) {
   const config::Rule& rule = *check.result.rule;
   const std::string& raw = check.result.image;
   const bool is_static = check.validator_type == config::ValidatorType::kStatic;
@@ -147,25 +149,24 @@ void Pin(ImageCheck& check, const image::ImageReference& image, const std::strin
   if (digest.empty()) {  // a static allow of a tag reference: kept as written
     check.result.allowed = true;
     check.result.reason = StaticAllowReason(raw, rule);
-    return;
+    return "";
   }
   const std::string pinned_text = image.WithDigest(digest);
   auto pinned = image::ImageReference::Parse(pinned_text);
   if (!pinned.ok()) {
     check.result.reason = "validated image reference " + pinned_text +
                           " has invalid format: " + pinned.status().message();
-    return;
+    return "";
   }
   check.result.allowed = true;
   check.result.reason = is_static ? StaticAllowReason(raw, rule)
                                   : "successfully validated image " + raw + " using rule " +
                                         rule.pattern + " and validator " + rule.validator +
                                         ". Result is " + pinned->normalized() + ".";
-  if (!is_static && ctx.verified != nullptr)
-    ctx.verified->Remember(rule, pull, pinned->normalized());
   if (rule.with.mode == config::RuleMode::kMutate && pinned->normalized() != image.normalized()) {
     check.pinned = pinned->normalized();
   }
+  return pinned->normalized();
 }
 
 // The validator step, on any thread: a no-op for a check without `pending`.
@@ -176,10 +177,14 @@ void VerifySelected(ImageCheck& check, const verification::PullContext& pull,
   check.pending.reset();
   auto verified = RunValidator(check, image, pull, ctx, deadline);
   if (!verified.ok()) return;
-  Pin(check, image, verified->digest, pull, ctx);
-  if (check.result.allowed) {
-    check.result.attestations = std::move(verified->attestations);
-    check.result.attestation_errors = std::move(verified->attestation_errors);
+  const std::string pinned = Pin(check, image, verified->digest);
+  if (!check.result.allowed) return;
+  check.result.attestations = std::move(verified->attestations);
+  check.result.attestation_errors = std::move(verified->attestation_errors);
+  if (ctx.verified != nullptr && check.validator_type != config::ValidatorType::kStatic &&
+      !pinned.empty()) {
+    ctx.verified->Remember(*check.result.rule, verified->used_pull_credentials ? &pull : nullptr,
+                           pinned, {check.result.attestations, check.result.attestation_errors});
   }
 }
 

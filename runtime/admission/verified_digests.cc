@@ -4,47 +4,61 @@
 
 namespace connaisseur::admission {
 
-std::string VerifiedDigests::Key(const config::Rule& rule, const verification::PullContext& pull,
+namespace {
+
+// Appends `field` with its length first, so that no field's content can pass for a boundary
+// (secret names in a Pod under review are not validated yet when a webhook sees them).
+void AppendField(std::string& key, std::string_view field) {
+  key += std::to_string(field.size());
+  key += ':';
+  key += field;
+}
+
+}  // namespace
+
+std::string VerifiedDigests::Key(const config::Rule& rule,
+                                 const verification::PullContext* identity,
                                  std::string_view pinned) {
-  // Newlines cannot occur in a validator name, a pattern, a compact JSON dump's structure or a
-  // Kubernetes object name, so the fields cannot run into each other.
-  std::string key = rule.validator;
-  key += '\n';
-  key += rule.pattern;
-  key += '\n';
-  key += rule.with_json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  key += '\n';
-  key += pull.namespace_name;
-  key += '\n';
-  key += pull.service_account;
-  for (const std::string& secret : pull.image_pull_secrets) {
-    key += '\n';
-    key += secret;
-  }
-  key += "\n\n";
-  key += pinned;
+  std::string key;
+  AppendField(key, rule.validator);
+  AppendField(key, rule.pattern);
+  AppendField(key, rule.with_json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  AppendField(key, pinned);
+  if (identity == nullptr) return key;
+  key += '|';
+  AppendField(key, identity->namespace_name);
+  // The kubelet pulls as "default" when no service account is named.
+  AppendField(key, identity->service_account.empty() ? "default" : identity->service_account);
+  for (const std::string& secret : identity->image_pull_secrets) AppendField(key, secret);
   return key;
 }
 
-void VerifiedDigests::Remember(const config::Rule& rule, const verification::PullContext& pull,
-                               std::string_view pinned) {
+void VerifiedDigests::Remember(const config::Rule& rule, const verification::PullContext* identity,
+                               std::string_view pinned, Findings findings) {
   if (options_.ttl.count() <= 0) return;
   const Clock::time_point now = Now();
   std::lock_guard lock(mu_);
-  if (expiry_.size() >= options_.max_entries) {
-    std::erase_if(expiry_, [now](const auto& e) { return e.second <= now; });
-    if (expiry_.size() >= options_.max_entries) expiry_.clear();
+  if (entries_.size() >= options_.max_entries) {
+    std::erase_if(entries_, [now](const auto& e) { return e.second.expiry <= now; });
+    if (entries_.size() >= options_.max_entries) entries_.clear();
   }
-  expiry_[Key(rule, pull, pinned)] = now + options_.ttl;
+  entries_[Key(rule, identity, pinned)] = {now + options_.ttl, std::move(findings)};
 }
 
-bool VerifiedDigests::Contains(const config::Rule& rule, const verification::PullContext& pull,
-                               std::string_view pinned) const {
-  if (options_.ttl.count() <= 0) return false;
+std::optional<VerifiedDigests::Findings> VerifiedDigests::Find(
+    const config::Rule& rule, const verification::PullContext& pull,
+    std::string_view pinned) const {
+  if (options_.ttl.count() <= 0) return std::nullopt;
   const Clock::time_point now = Now();
   std::lock_guard lock(mu_);
-  auto it = expiry_.find(Key(rule, pull, pinned));
-  return it != expiry_.end() && now < it->second;
+  // A validator either always reads with pull credentials or never does, so an entry exists
+  // under one of the two keys only.
+  for (const verification::PullContext* identity :
+       {static_cast<const verification::PullContext*>(nullptr), &pull}) {
+    auto it = entries_.find(Key(rule, identity, pinned));
+    if (it != entries_.end() && now < it->second.expiry) return it->second.findings;
+  }
+  return std::nullopt;
 }
 
 }  // namespace connaisseur::admission

@@ -48,6 +48,9 @@ struct VerifiedImage {
   // otherwise.
   std::vector<Attestation> attestations;
   std::vector<std::string> attestation_errors;
+  // The validator read the registry with the pull credentials of the object under review (cosign
+  // `auth.useKeychain`): the outcome holds for that pull identity only.
+  bool used_pull_credentials = false;
 };
 
 class ImageVerifier {

@@ -70,6 +70,8 @@ class TableVerifier final : public ImageVerifier {
   std::map<std::string, std::string> digests;  // "docker.io/library/nginx" → "sha256:…"
   // What a successful verification of the name reports beyond its digest.
   std::map<std::string, std::vector<verification::Attestation>> attestations;
+  // What successful verifications report as VerifiedImage::used_pull_credentials.
+  bool uses_pull_credentials = false;
   std::atomic<int> calls{0};
   Status backends;  // what CheckBackends answers
   std::atomic<int> backend_checks{0};
@@ -113,6 +115,7 @@ class TableVerifier final : public ImageVerifier {
                                      " differs from the one pinned in the reference");
     }
     VerifiedImage verified{it->second, "verified"};
+    verified.used_pull_credentials = uses_pull_credentials;
     if (auto a = attestations.find(image.name()); a != attestations.end()) {
       verified.attestations = a->second;
       verified.attestation_errors = {"layer 1: not signed"};

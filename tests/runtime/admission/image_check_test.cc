@@ -97,6 +97,30 @@ TEST_F(DecideImagesTest, AVerifiedImagesAttestationsReachItsResult) {
   EXPECT_TRUE(unverified.result.attestations.empty());
 }
 
+// A child approved without a verification carries what its parent's verification found, so a
+// policy that denies on an attestation in admit denies the child too.
+TEST_F(DecideImagesTest, AChildApprovalCarriesItsParentsAttestations) {
+  const verification::Attestation scan{"https://cosign.sigstore.dev/attestation/vuln/v1",
+                                       R"({"critical":1})", "release", "sha256-aa.att layer 0"};
+  verifier_.attestations = {{"docker.io/library/nginx", {scan}}};
+  VerifiedDigests verified({});
+  ImageCheckContext ctx{&config_, &verifier_, &verified, nullptr, &logger_};
+  const std::vector<std::string> parent = {"nginx:1"};
+  ASSERT_TRUE(DecideImages(parent, request_, {}, {}, policy_, ctx, Deadline::Infinite())
+                  .front()
+                  .result.allowed);
+  const int calls = verifier_.calls;
+  SkipPolicy skips;
+  skips.child_approval = true;
+  const std::vector<std::string> child = {"docker.io/library/nginx:1@" + Digest('a')};
+  ImageCheck check =
+      DecideImages(child, request_, {}, skips, policy_, ctx, Deadline::Infinite()).front();
+  EXPECT_EQ(verifier_.calls, calls) << "approved as a child, without a verification";
+  EXPECT_EQ(check.result.reason, kSkipChild);
+  EXPECT_EQ(check.result.attestations, std::vector<verification::Attestation>{scan});
+  EXPECT_EQ(check.result.attestation_errors, std::vector<std::string>{"layer 1: not signed"});
+}
+
 TEST_F(DecideImagesTest, NoMatchingRuleDeniesWithThePolicysReason) {
   const ImageCheck c = DecideOne("quay.io/x/y:1");
   EXPECT_FALSE(c.result.allowed);

@@ -274,12 +274,41 @@ TEST_F(ReviewerTest, ChildApprovalTrustsOnlyDigestsThisWebhookVerified) {
   EXPECT_EQ(r["allowed"], false) << r;
 }
 
-TEST_F(ReviewerTest, ChildApprovalHoldsOnlyForTheParentsPullIdentity) {
+// The child of `ChildPod(image)` as the API server's ServiceAccount admission hands it to webhooks:
+// the service account named, and (when `secret` is given) its pull secrets copied into the Pod.
+json DefaultedChildPod(const std::string& image, const std::string& secret = "") {
+  json review = ChildPod(image);
+  review["request"]["object"]["spec"]["serviceAccountName"] = "default";
+  if (!secret.empty()) {
+    review["request"]["object"]["spec"]["imagePullSecrets"] = {{{"name", secret}}};
+  }
+  return review;
+}
+
+TEST_F(ReviewerTest, ChildApprovalIgnoresThePullIdentityOfValidatorsThatUseNoCredentials) {
+  ASSERT_EQ(Review(PodReview({"nginx:1.25"}))["allowed"], true);
+  const std::string child = "docker.io/library/nginx:1.25@" + Digest('a');
+  json other_namespace = ChildPod(child);
+  other_namespace["request"]["namespace"] = "team-b";
+  other_namespace["request"]["object"]["metadata"]["namespace"] = "team-b";
+  for (const json& review :
+       {ChildPod(child), DefaultedChildPod(child, "regcred"), other_namespace}) {
+    const int calls = verifier_.calls;
+    EXPECT_EQ(Review(review)["allowed"], true);
+    EXPECT_EQ(verifier_.calls, calls) << review["request"];
+  }
+}
+
+TEST_F(ReviewerTest, ChildApprovalOfAKeychainValidatorHoldsOnlyForTheParentsPullIdentity) {
+  verifier_.uses_pull_credentials = true;
   ASSERT_EQ(Review(PodReview({"nginx:1.25"}))["allowed"], true);
   const std::string child = "docker.io/library/nginx:1.25@" + Digest('a');
   int calls = verifier_.calls;
-  EXPECT_EQ(Review(ChildPod(child))["allowed"], true);
-  EXPECT_EQ(verifier_.calls, calls) << "same namespace and pod spec: approved as a child";
+  // The same identity: the service account left unnamed is "default", as the kubelet pulls.
+  for (const json& review : {ChildPod(child), DefaultedChildPod(child)}) {
+    EXPECT_EQ(Review(review)["allowed"], true);
+    EXPECT_EQ(verifier_.calls, calls) << review["request"];
+  }
   // Another namespace, service account or pull secret did not have its own credentials tried:
   // the image is verified for it.
   json other_namespace = ChildPod(child);
@@ -287,13 +316,23 @@ TEST_F(ReviewerTest, ChildApprovalHoldsOnlyForTheParentsPullIdentity) {
   other_namespace["request"]["object"]["metadata"]["namespace"] = "team-b";
   json other_account = ChildPod(child);
   other_account["request"]["object"]["spec"]["serviceAccountName"] = "builder";
-  json other_secret = ChildPod(child);
-  other_secret["request"]["object"]["spec"]["imagePullSecrets"] = {{{"name", "regcred"}}};
-  for (const json& review : {other_namespace, other_account, other_secret}) {
+  for (const json& review : {other_namespace, other_account, DefaultedChildPod(child, "regcred")}) {
     calls = verifier_.calls;
     EXPECT_EQ(Review(review)["allowed"], true);
     EXPECT_EQ(verifier_.calls, calls + 1) << review["request"];
   }
+}
+
+TEST_F(ReviewerTest, ChildApprovalEntriesCannotBeForgedWithSeparatorsInNames) {
+  verifier_.uses_pull_credentials = true;
+  json parent = PodReview({"nginx:1.25"});
+  parent["request"]["object"]["spec"]["imagePullSecrets"] = {{{"name", "a"}}, {{"name", "b"}}};
+  ASSERT_EQ(Review(parent)["allowed"], true);
+  json child = ChildPod("docker.io/library/nginx:1.25@" + Digest('a'));
+  child["request"]["object"]["spec"]["imagePullSecrets"] = {{{"name", "a\nb"}}};
+  const int calls = verifier_.calls;
+  Review(child);
+  EXPECT_EQ(verifier_.calls, calls + 1);
 }
 
 TEST_F(ReviewerTest, ChildApprovalIsOffWhenDisabledOrPodsOnly) {
@@ -315,12 +354,12 @@ TEST_F(ReviewerTest, ChildApprovalExpiresWithTheTtl) {
   VerifiedDigests verified({std::chrono::seconds(30), 100, [&] { return now; }});
   const config::Rule rule = MakeRule("docker.io/library/*", "notary");
   const verification::PullContext pull{"default", "", {}};
-  verified.Remember(rule, pull, "docker.io/library/nginx:1@" + Digest('a'));
-  EXPECT_TRUE(verified.Contains(rule, pull, "docker.io/library/nginx:1@" + Digest('a')));
-  EXPECT_FALSE(verified.Contains(MakeRule("docker.io/library/*", "other"), pull,
-                                 "docker.io/library/nginx:1@" + Digest('a')));
+  verified.Remember(rule, nullptr, "docker.io/library/nginx:1@" + Digest('a'), {});
+  EXPECT_TRUE(verified.Find(rule, pull, "docker.io/library/nginx:1@" + Digest('a')));
+  EXPECT_FALSE(verified.Find(MakeRule("docker.io/library/*", "other"), pull,
+                             "docker.io/library/nginx:1@" + Digest('a')));
   now += std::chrono::seconds(31);
-  EXPECT_FALSE(verified.Contains(rule, pull, "docker.io/library/nginx:1@" + Digest('a')));
+  EXPECT_FALSE(verified.Find(rule, pull, "docker.io/library/nginx:1@" + Digest('a')));
 }
 
 TEST_F(ReviewerTest, DryRunSendsNoAlertsButIsValidatedTheSame) {
