@@ -41,7 +41,9 @@ class CountingValidator final : public Validator {
     gate_cv_.wait(lock, [&] { return gate_open_; });
     return outcome_;
   }
+  bool UsesPullCredentials() const override { return uses_pull_credentials; }
   int calls() const { return calls_.load(); }
+  bool uses_pull_credentials = false;
   void CloseGate() {
     std::lock_guard lock(mu_);
     gate_open_ = false;
@@ -172,6 +174,25 @@ TEST(ValidatorSetTest, RepeatedImageIsVerifiedOnceWithinTtlAndAgainAfterIt) {
   f.now += std::chrono::seconds(31);
   ASSERT_THAT(f.Verify("nginx", rule).status(), IsOk());
   EXPECT_EQ(f.signed_validator->calls(), 2);
+}
+
+// Child approval (runtime/admission/verified_digests.h) binds an outcome to the pull identity
+// only when the validator read the registry with it: the set says so, on cache hits too.
+TEST(ValidatorSetTest, OutcomesSayWhetherTheyUsedPullCredentials) {
+  VerificationCache::Options options;
+  options.ttl = std::chrono::seconds(30);
+  Fixture f(Verified(kDigestA), options);
+  const config::Rule rule = MakeRule("*", "signed");
+  auto anonymous = f.Verify("nginx", rule);
+  ASSERT_THAT(anonymous.status(), IsOk());
+  EXPECT_FALSE(anonymous->used_pull_credentials);
+  f.signed_validator->uses_pull_credentials = true;
+  for (int i = 0; i < 2; ++i) {
+    auto keychain = f.Verify("redis", rule);
+    ASSERT_THAT(keychain.status(), IsOk());
+    EXPECT_TRUE(keychain->used_pull_credentials) << "call " << i;
+  }
+  EXPECT_EQ(f.signed_validator->calls(), 2) << "the second redis call is a cache hit";
 }
 
 TEST(ValidatorSetTest, CacheKeySeparatesImagesAndRuleOptions) {
