@@ -46,6 +46,9 @@ struct ImageCheckContext {
   // once (the request's thread included). Null: sequential.
   WorkerPool* pool = nullptr;
   size_t max_parallel_verifications = kDefaultParallelVerifications;
+  // Where request.namespace_labels come from (asked only when a script reads them). Empty: the
+  // read raises, naming the namespace.
+  policy::NamespaceLabelFetch namespace_labels;
 };
 
 // What the skips need to know about the request (decided once per request). The default skips

@@ -60,7 +60,8 @@ Decision Invalid(std::string message) {
   return d;
 }
 
-policy::PolicyRequest MakePolicyRequest(const AdmissionReview& review) {
+policy::PolicyRequest MakePolicyRequest(const AdmissionReview& review,
+                                        const ImageCheckContext& ctx) {
   policy::PolicyRequest r;
   r.kind = review.kind;
   r.namespace_name = review.namespace_name;
@@ -69,6 +70,7 @@ policy::PolicyRequest MakePolicyRequest(const AdmissionReview& review) {
   r.dry_run = review.dry_run;
   r.request_id = review.uid;
   r.admission_request = &review.request;
+  r.namespace_labels = ctx.namespace_labels;
   return r;
 }
 
@@ -206,7 +208,7 @@ Decision DecideRequest(const AdmissionReview& review, PolicyRunner& policy,
   for (const ContainerImage& c : read->images) {
     if (seen.insert(c.image).second) d.images.push_back(c.image);
   }
-  const policy::PolicyRequest request = MakePolicyRequest(review);
+  const policy::PolicyRequest request = MakePolicyRequest(review, ctx);
   std::vector<std::string> outcomes;
   outcomes.reserve(d.images.size());
   d.checks.reserve(d.images.size());

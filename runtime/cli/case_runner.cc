@@ -8,9 +8,15 @@ StatusOr<CaseOutcome> CaseRunner::Run(const PolicyCase& c) {
   return c.image ? RunImage(c) : RunReview(c);
 }
 
+policy::NamespaceLabelFetch CaseRunner::LabelsOf(const PolicyCase& c) {
+  if (c.namespace_labels) return policy::FixedNamespaceLabels(*c.namespace_labels);
+  return policy::NoNamespaceLabels("the case gives no namespace_labels");
+}
+
 StatusOr<CaseOutcome> CaseRunner::RunImage(const PolicyCase& c) {
   EvaluationOptions options;
   options.namespace_name = c.namespace_name;
+  options.namespace_labels = LabelsOf(c);
   options.detection = env_->config().features.detection_mode;
   options.plan = !c.verify;  // offline, static validators still decide: they need no network
   CN_ASSIGN_OR_RETURN(
@@ -29,8 +35,13 @@ StatusOr<CaseOutcome> CaseRunner::RunImage(const PolicyCase& c) {
 }
 
 StatusOr<CaseOutcome> CaseRunner::RunReview(const PolicyCase& c) {
+  case_labels_ = LabelsOf(c);
   if (stack_ == nullptr) {
-    CN_ASSIGN_OR_RETURN(stack_, WebhookStack::Create(options_, logger_, /*with_alerts=*/false));
+    WebhookOptions options{options_, logger_, /*with_alerts=*/false, {}};
+    options.namespace_labels = [this](const std::string& ns, Deadline deadline) {
+      return case_labels_(ns, deadline);
+    };
+    CN_ASSIGN_OR_RETURN(stack_, WebhookStack::Create(options));
   }
   CN_ASSIGN_OR_RETURN(auto runner, stack_->runners().Acquire());
   CN_ASSIGN_OR_RETURN(std::string body, stack_->reviewer().Review(c.review->dump(), *runner));

@@ -28,11 +28,17 @@ class CaseRunner {
  private:
   StatusOr<CaseOutcome> RunImage(const PolicyCase& c);
   StatusOr<CaseOutcome> RunReview(const PolicyCase& c);
+  // What request.namespace_labels reads in case `c`: its namespace_labels, else an error naming
+  // the missing key.
+  static policy::NamespaceLabelFetch LabelsOf(const PolicyCase& c);
 
   PolicyEnvironment* env_;  // borrowed
   EnvironmentOptions options_;
   log::Logger* logger_;                  // borrowed
   std::unique_ptr<WebhookStack> stack_;  // built for the first review case
+  // The running review case's labels; the stack's fetch reads them (same thread, one case at a
+  // time).
+  policy::NamespaceLabelFetch case_labels_;
 };
 
 }  // namespace connaisseur::cli

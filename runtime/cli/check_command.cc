@@ -16,6 +16,7 @@
 #include "runtime/cli/policy_environment.h"
 #include "runtime/cli/usage_error.h"
 #include "runtime/log/logger.h"
+#include "runtime/policy/namespace_labels.h"
 
 namespace connaisseur::cli {
 namespace {
@@ -47,6 +48,10 @@ Options:
                          {file, line, kind, namespace, name, path})
   --jobs N               worker threads sharing one verification cache (default: CPU cores)
   --namespace NS         namespace of the synthetic request the policy sees (default: default)
+  --namespace-labels K=V,...
+                         the labels of that namespace, for policies that read
+                         request.namespace_labels ('' for none); without it reading them is
+                         an error that denies (there is no cluster to ask)
   --detection            detection mode: a deny becomes an allow with a warning (also on when
                          the values set detectionMode)
   -h, --help             show this help
@@ -60,9 +65,10 @@ policy script error.
 )";
 
 constexpr OptionSpec kOptions[] = {
-    {"config", true},    {"policy-script", true}, {"alert-config", true}, {"images", true},
-    {"manifests", true}, {"plan", false},         {"output", true},       {"jobs", true},
-    {"namespace", true}, {"detection", false},    {"help", false},
+    {"config", true},     {"policy-script", true}, {"alert-config", true},
+    {"images", true},     {"manifests", true},     {"plan", false},
+    {"output", true},     {"jobs", true},          {"namespace", true},
+    {"detection", false}, {"help", false},         {"namespace-labels", true},
 };
 
 bool ParseJobs(const std::string& text, int* jobs) {
@@ -152,12 +158,21 @@ StatusOr<CheckOptions> CheckOptionsFrom(const Arguments& args) {
   return options;
 }
 
-EvaluationOptions EvaluationOptionsFrom(const Arguments& args, const config::Config& config) {
+StatusOr<EvaluationOptions> EvaluationOptionsFrom(const Arguments& args,
+                                                  const config::Config& config) {
   EvaluationOptions evaluation;
   evaluation.plan = args.Has("plan");
   evaluation.detection = args.Has("detection") || config.features.detection_mode;
   evaluation.namespace_name = args.Get("namespace", "default");
   evaluation.timeout = std::chrono::seconds(config.timeout_seconds);
+  if (args.Has("namespace-labels")) {
+    auto labels = policy::ParseNamespaceLabels(args.Get("namespace-labels"));
+    if (!labels.ok()) return labels.status().WithPrefix("--namespace-labels");
+    evaluation.namespace_labels = policy::FixedNamespaceLabels(*std::move(labels));
+  } else {
+    evaluation.namespace_labels = policy::NoNamespaceLabels(
+        "connaisseur check has no cluster to ask; give them with --namespace-labels");
+  }
   return evaluation;
 }
 
@@ -202,10 +217,11 @@ int RunCheckCommand(std::span<const std::string_view> argv) {
   if (!env.ok()) return Fail(env.status());
   auto source = ImagesOf(args);
   if (!source.ok()) return UsageError("check", source.status().message());
-  const EvaluationOptions evaluation = EvaluationOptionsFrom(args, (*env)->config());
-  auto evaluators = Evaluators(**env, evaluation, options->jobs);
+  const auto evaluation = EvaluationOptionsFrom(args, (*env)->config());
+  if (!evaluation.ok()) return UsageError("check", evaluation.status().message());
+  auto evaluators = Evaluators(**env, *evaluation, options->jobs);
   if (!evaluators.ok()) return Fail(evaluators.status());
-  return CheckImages(**source, std::move(evaluators).value(), options->run, evaluation.plan);
+  return CheckImages(**source, std::move(evaluators).value(), options->run, evaluation->plan);
 }
 
 }  // namespace connaisseur::cli

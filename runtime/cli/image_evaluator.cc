@@ -47,6 +47,7 @@ ImageEvaluator::ImageEvaluator(PassKey, const config::Config* config,
   ctx_.logger = &logger_;
   request_.kind = "Image";
   request_.namespace_name = options.namespace_name;
+  request_.namespace_labels = options.namespace_labels;
 }
 
 CheckResult ImageEvaluator::Evaluate(const std::string& raw) {

@@ -23,6 +23,7 @@
 #include "runtime/cli/offline_verifier.h"
 #include "runtime/config/config.h"
 #include "runtime/log/logger.h"
+#include "runtime/policy/namespace_labels.h"
 #include "runtime/policy/policy.h"
 #include "runtime/verification/image_verifier.h"
 
@@ -32,6 +33,9 @@ struct EvaluationOptions {
   bool plan = false;       // no network: only what needs none is decided, the rest is "plan"
   bool detection = false;  // a deny becomes an allow whose reason says so
   std::string namespace_name = "default";
+  // request.namespace_labels (check: --namespace-labels; test: a case's namespace_labels).
+  // Empty: reading them raises.
+  policy::NamespaceLabelFetch namespace_labels;
   std::chrono::milliseconds timeout{29'000};  // per image, like one admission request
 };
 

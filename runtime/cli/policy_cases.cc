@@ -13,7 +13,7 @@ namespace {
 using nlohmann::json;
 
 const std::set<std::string> kCaseKeys = {"name",   "image",     "object", "review",
-                                         "verify", "namespace", "expect"};
+                                         "verify", "namespace", "expect", "namespace_labels"};
 const std::set<std::string> kImageExpectations = {"verdict", "rule", "validator", "digest",
                                                   "message"};
 const std::set<std::string> kReviewExpectations = {"allowed", "patched", "warning", "message"};
@@ -118,6 +118,38 @@ void ParseExpectation(const json& expect, const std::string& at, bool image_case
   }
 }
 
+// `namespace_labels:` — a mapping of label to string value (what the policy reads as
+// request.namespace_labels in this case).
+void ParseNamespaceLabels(const json& node, const std::string& at, Problems& problems,
+                          PolicyCase* c) {
+  auto it = node.find("namespace_labels");
+  if (it == node.end()) return;
+  if (!it->is_object()) {
+    problems.Add(at + ".namespace_labels", "must be a mapping of label to value");
+    return;
+  }
+  for (auto label = it->begin(); label != it->end(); ++label) {
+    if (!label->is_string()) {
+      problems.Add(at + ".namespace_labels." + label.key(), "must be a string (quote it)");
+      return;
+    }
+  }
+  c->namespace_labels = *it;
+}
+
+// `verify:` — image cases only.
+void ParseVerify(const json& node, const std::string& at, Problems& problems, PolicyCase* c) {
+  auto it = node.find("verify");
+  if (it == node.end()) return;
+  if (!it->is_boolean()) {
+    problems.Add(at + ".verify", "must be true or false");
+  } else if (!node.contains("image")) {
+    problems.Add(at + ".verify", "applies to image cases (reviews always run the validators)");
+  } else {
+    c->verify = it->get<bool>();
+  }
+}
+
 void ParseCase(const json& node, size_t index, const std::string& source, Problems& problems,
                std::vector<PolicyCase>* out) {
   const std::string at = "cases[" + std::to_string(index) + "]";
@@ -160,15 +192,8 @@ void ParseCase(const json& node, size_t index, const std::string& source, Proble
   if (auto it = node.find("review"); it != node.end()) {
     c.review = LoadReview(*it, source, at + ".review", problems);
   }
-  if (auto it = node.find("verify"); it != node.end()) {
-    if (!it->is_boolean()) {
-      problems.Add(at + ".verify", "must be true or false");
-    } else if (!node.contains("image")) {
-      problems.Add(at + ".verify", "applies to image cases (reviews always run the validators)");
-    } else {
-      c.verify = it->get<bool>();
-    }
-  }
+  ParseVerify(node, at, problems, &c);
+  ParseNamespaceLabels(node, at, problems, &c);
   auto expect = node.find("expect");
   if (expect == node.end()) {
     problems.Add(at, "has no expect");

@@ -14,6 +14,7 @@
 //       expect: {allowed: true, patched: false}
 //     - name: a recorded request
 //       review: reviews/pod.json          # an AdmissionReview file, relative to CASES.yaml
+//       namespace_labels: {env: prod}     # request.namespace_labels (any case; default: none)
 //       expect: {allowed: false, message: "static deny"}
 //
 // Image expectations: verdict (allow|deny|plan), rule, validator, digest (exact), message
@@ -45,6 +46,9 @@ struct PolicyCase {
   std::optional<nlohmann::json> review;  // an AdmissionReview (from `review:` or `object:`)
   bool verify = false;                   // image cases: run non-static validators too
   std::string namespace_name = "default";
+  // `namespace_labels:` (label → value), what request.namespace_labels reads; absent: reading
+  // them raises, as in the webhook when they cannot be had.
+  std::optional<nlohmann::json> namespace_labels;
   CaseExpectation expect;
 };
 

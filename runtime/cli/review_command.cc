@@ -10,13 +10,16 @@
 #include "runtime/cli/commands.h"
 #include "runtime/cli/usage_error.h"
 #include "runtime/cli/webhook_stack.h"
+#include "runtime/kubernetes/namespace_labels.h"
+#include "runtime/policy/namespace_labels.h"
 
 namespace connaisseur::cli {
 namespace {
 
 constexpr char kReviewHelp[] =
     R"(Usage: connaisseur review --config VALUES.yaml [--policy-script FILE.lua]
-                          [--alert-config FILE] [--log-level LEVEL] [REVIEW.json|-]
+                          [--alert-config FILE] [--namespace-labels K=V,...]
+                          [--log-level LEVEL] [REVIEW.json|-]
 
 Reads one admission.k8s.io/v1 (or v1beta1) AdmissionReview request (a file, or '-' / nothing
 for stdin) and prints the exact AdmissionReview response the webhook would return: the request
@@ -27,6 +30,11 @@ Options:
   --config FILE          helm values file; required
   --policy-script FILE   Lua policy to use instead of application.policyScript / the default
   --alert-config FILE    alerting section in a file of its own (as Connaisseur's chart mounts it)
+  --namespace-labels K=V,...
+                         the labels of the request's namespace, for policies that read
+                         request.namespace_labels ('' for none). Without it they are read
+                         from the Kubernetes API in a cluster; elsewhere reading them is an
+                         error that denies
   --log-level LEVEL      logs on stderr from LEVEL up (debug, info, warning, error; default
                          warning); debug adds one JSON line per image ("image decided") with
                          the fields `connaisseur check` prints: image normalized rule
@@ -37,11 +45,9 @@ Exit status: 0 a response was produced (allowed or not), 2 the input is not a va
 AdmissionReview, or a usage, configuration or script error.
 )";
 
-constexpr OptionSpec kReviewOptions[] = {{"config", true},
-                                         {"policy-script", true},
-                                         {"alert-config", true},
-                                         {"log-level", true},
-                                         {"help", false}};
+constexpr OptionSpec kReviewOptions[] = {{"config", true},       {"policy-script", true},
+                                         {"alert-config", true}, {"namespace-labels", true},
+                                         {"log-level", true},    {"help", false}};
 
 // Reads at most one byte more than the webhook accepts, so an oversized input is refused by the
 // same check as in `serve`.
@@ -84,9 +90,19 @@ int RunReview(std::span<const std::string_view> args) {
   if (parsed->Has("log-level") && !log::ParseLevel(parsed->Get("log-level"), &level)) {
     return UsageError("review", "--log-level must be debug, info, warning or error");
   }
+  WebhookOptions options{EnvironmentOptionsFrom(*parsed), nullptr, /*with_alerts=*/false, {}};
+  if (parsed->Has("namespace-labels")) {
+    auto labels = policy::ParseNamespaceLabels(parsed->Get("namespace-labels"));
+    if (!labels.ok())
+      return UsageError("review", "--namespace-labels: " + labels.status().message());
+    options.namespace_labels = policy::FixedNamespaceLabels(*std::move(labels));
+  } else {
+    options.namespace_labels =
+        kubernetes::InClusterNamespaceLabels("; give them with --namespace-labels");
+  }
   log::JsonLogger logger(stderr, level);  // stdout is the response
-  auto stack =
-      WebhookStack::Create({EnvironmentOptionsFrom(*parsed), &logger, /*with_alerts=*/false});
+  options.logger = &logger;
+  auto stack = WebhookStack::Create(options);
   if (!stack.ok()) return Fail(stack.status().message());
   auto runner = (*stack)->runners().Acquire();
   if (!runner.ok()) return Fail(runner.status().message());

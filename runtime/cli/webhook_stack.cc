@@ -6,6 +6,7 @@
 #include <span>
 #include <sstream>
 
+#include "runtime/kubernetes/namespace_labels.h"
 #include "runtime/metrics/webhook_metrics.h"
 
 namespace connaisseur::cli {
@@ -81,7 +82,8 @@ StatusOr<std::unique_ptr<WebhookStack>> WebhookStack::Create(const WebhookOption
         "admissions are rejected. Pretending automatic child approval was disabled");
   }
   CN_RETURN_IF_ERROR(stack->BuildAlerts(options.with_alerts));
-  stack->BuildReviewer();
+  stack->BuildReviewer(options.namespace_labels ? options.namespace_labels
+                                                : kubernetes::InClusterNamespaceLabels());
   CN_RETURN_IF_ERROR(stack->BuildRunners());
   return stack;
 }
@@ -146,7 +148,7 @@ Status WebhookStack::BuildAlerts(bool with_alerts) {
   return Status();
 }
 
-void WebhookStack::BuildReviewer() {
+void WebhookStack::BuildReviewer(policy::NamespaceLabelFetch namespace_labels) {
   const config::Config& config = environment_->config();
   admission::VerifiedDigests::Options verified_options;
   verified_options.ttl = std::chrono::seconds(
@@ -155,6 +157,7 @@ void WebhookStack::BuildReviewer() {
   pool_ = std::make_unique<admission::WorkerPool>(kVerificationThreads);
   admission::ImageCheckContext ctx{
       &config, &environment_->verifier(), verified_.get(), &metrics_, logger_, pool_.get()};
+  ctx.namespace_labels = std::move(namespace_labels);
   reviewer_ = std::make_unique<admission::Reviewer>(ctx, alerts_.get());
 }
 

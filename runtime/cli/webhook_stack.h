@@ -16,6 +16,7 @@
 #include "runtime/log/logger.h"
 #include "runtime/metrics/registry.h"
 #include "runtime/net/http_client.h"
+#include "runtime/policy/namespace_labels.h"
 #include "runtime/redis/redis_client.h"
 #include "validators/shared_verification_cache.h"
 
@@ -28,6 +29,9 @@ struct WebhookOptions {
   log::Logger* logger = nullptr;
   // Build the alert dispatcher of the values' alerting section (serve); review sends no alerts.
   bool with_alerts = false;
+  // Where request.namespace_labels come from. Empty: the cluster's API when in one
+  // (kubernetes::InClusterNamespaceLabels), else reads of them raise saying so.
+  policy::NamespaceLabelFetch namespace_labels;
 };
 
 class WebhookStack {
@@ -44,7 +48,7 @@ class WebhookStack {
   static StatusOr<std::unique_ptr<WebhookStack>> Create(const WebhookOptions& options);
   static StatusOr<std::unique_ptr<WebhookStack>> Create(const EnvironmentOptions& environment,
                                                         log::Logger* logger, bool with_alerts) {
-    return Create(WebhookOptions{environment, logger, with_alerts});
+    return Create(WebhookOptions{environment, logger, with_alerts, {}});
   }
 
   log::Logger& logger() { return *logger_; }
@@ -62,7 +66,7 @@ class WebhookStack {
   // the stack: a password file that cannot be read is logged and the cache stays in-process.
   void BuildSharedCache();
   Status BuildAlerts(bool with_alerts);
-  void BuildReviewer();
+  void BuildReviewer(policy::NamespaceLabelFetch namespace_labels);
   Status BuildRunners();
 
   // First: every other member may log until it is destroyed.

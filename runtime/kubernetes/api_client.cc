@@ -105,8 +105,25 @@ StatusOr<nlohmann::json> ApiClient::GetCoreObject(std::string_view namespace_nam
   if (!IsObjectName(namespace_name) || !IsObjectName(name)) {
     return InvalidArgumentError("Kubernetes " + what + ": not a valid object name");
   }
-  const std::string url = server_.url + "/api/v1/namespaces/" + std::string(namespace_name) + "/" +
-                          std::string(resource) + "/" + std::string(name);
+  return GetObject("/api/v1/namespaces/" + std::string(namespace_name) + "/" +
+                       std::string(resource) + "/" + std::string(name),
+                   what, resource, deadline);
+}
+
+StatusOr<nlohmann::json> ApiClient::GetClusterObject(std::string_view resource,
+                                                     std::string_view name,
+                                                     Deadline deadline) const {
+  const std::string what = std::string(resource) + " " + std::string(name);
+  if (!IsObjectName(name)) {
+    return InvalidArgumentError("Kubernetes " + what + ": not a valid object name");
+  }
+  return GetObject("/api/v1/" + std::string(resource) + "/" + std::string(name), what, resource,
+                   deadline);
+}
+
+StatusOr<nlohmann::json> ApiClient::GetObject(const std::string& path, const std::string& what,
+                                              std::string_view resource, Deadline deadline) const {
+  const std::string url = server_.url + path;
   CN_ASSIGN_OR_RETURN(std::string token, Token(/*reread=*/false));
   auto response = Send(url, token, deadline);
   if (response.ok() && response->status == 401) {  // the kubelet may have rotated the token

@@ -63,6 +63,11 @@ class ApiClient {
   StatusOr<nlohmann::json> GetCoreObject(std::string_view namespace_name, std::string_view resource,
                                          std::string_view name, Deadline deadline) const;
 
+  // GET /api/v1/<resource>/<name> for a cluster-scoped core object (resource: "namespaces").
+  // Same name rule, errors and thread-safety as GetCoreObject.
+  StatusOr<nlohmann::json> GetClusterObject(std::string_view resource, std::string_view name,
+                                            Deadline deadline) const;
+
   const std::string& url() const { return server_.url; }
 
  private:
@@ -74,6 +79,11 @@ class ApiClient {
   StatusOr<std::string> Token(bool reread) const;
   StatusOr<net::HttpResponse> Send(const std::string& url, const std::string& token,
                                    Deadline deadline) const;
+  // GET `path` (below the server URL) with the token, retried once after a 401 with a rotated
+  // token; errors mapped as GetCoreObject documents. `what` names the object in messages
+  // ("secrets ns/name"), `resource` the RBAC resource a 401/403 asks for.
+  StatusOr<nlohmann::json> GetObject(const std::string& path, const std::string& what,
+                                     std::string_view resource, Deadline deadline) const;
 
   const ApiServer server_;
   std::unique_ptr<net::HttpClient> http_;

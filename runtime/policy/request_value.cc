@@ -140,6 +140,33 @@ void PushView(lua_State* L, const nlohmann::json* node, uint64_t serial, int dep
 
 void PushString(lua_State* L, const std::string& s) { lua_pushlstring(L, s.data(), s.size()); }
 
+// The labels of the request's namespace (asked once per request, see PolicyRequest), nil for a
+// cluster-scoped object; raises "namespace labels of <ns> unavailable: <why>" when they cannot be
+// had, so a policy that reads them fails closed unless it pcalls. Out: +1 value (or raises).
+int PushNamespaceLabels(lua_State* L, const PolicyRequest& r, uint64_t serial) {
+  if (r.namespace_name.empty()) {
+    lua_pushnil(L);
+    return 1;
+  }
+  {  // C++ objects die before the raise below
+    if (!r.namespace_labels_read) {
+      r.namespace_labels_read =
+          r.namespace_labels ? r.namespace_labels(r.namespace_name, sandbox::GetContext(L).deadline)
+                             : UnavailableError("no source of namespace labels here");
+    }
+    const auto& read = *r.namespace_labels_read;
+    if (read.ok() && *read != nullptr) {
+      PushNode(L, **read, serial, 1);
+      return 1;
+    }
+    const std::string message =
+        "namespace labels of " + r.namespace_name + " unavailable: " +
+        (read.ok() ? std::string("no labels returned") : read.status().message());
+    PushString(L, message);
+  }
+  return lua_error(L);
+}
+
 int RequestIndex(lua_State* L) {
   auto* h = static_cast<RequestHandle*>(luaL_checkudata(L, 1, kRequestType));
   const PolicyRequest& r = LiveRequest(L, h->serial);
@@ -164,10 +191,7 @@ int RequestIndex(lua_State* L) {
     const nlohmann::json* labels = Child(admission, {"object", "metadata", "labels"});
     PushView(L, labels != nullptr ? labels : &EmptyObject(), h->serial, 1);
   } else if (key == "namespace_labels") {
-    if (r.namespace_labels != nullptr)
-      PushNode(L, *r.namespace_labels, h->serial, 1);
-    else
-      lua_pushnil(L);
+    return PushNamespaceLabels(L, r, h->serial);
   } else if (key == "object") {
     const nlohmann::json* object = Child(admission, {"object"});
     if (object != nullptr)

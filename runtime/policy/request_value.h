@@ -5,10 +5,13 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "runtime/config/config.h"
+#include "runtime/policy/namespace_labels.h"
 
 struct lua_State;
 
@@ -27,7 +30,14 @@ struct PolicyRequest {
   std::string request_id;  // AdmissionReview uid, for log lines
   // The AdmissionReview `request` object (userInfo, object, oldObject, ...); null in `check`.
   const nlohmann::json* admission_request = nullptr;  // borrowed for the call
-  const nlohmann::json* namespace_labels = nullptr;   // borrowed for the call, may be null
+  // Asked for the labels of `namespace_name` on the first read of request.namespace_labels
+  // (never when namespace_name is empty: a cluster-scoped object has no namespace, and reads nil).
+  // Empty: the labels are unavailable, and the read raises.
+  NamespaceLabelFetch namespace_labels;
+  // What namespace_labels answered, kept for the life of this request so that every call of
+  // the request sees the same labels and asks at most once (views borrow the JSON). Read and
+  // written only by the thread running the policy (one Lua state, one thread).
+  mutable std::optional<StatusOr<std::shared_ptr<const nlohmann::json>>> namespace_labels_read;
 };
 
 // Pushes the `request` of the current call (sandbox::NativeContext::request; must be set) (+1).

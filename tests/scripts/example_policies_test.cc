@@ -69,7 +69,7 @@ class ExamplePolicyTest : public ::testing::Test {
                                 const nlohmann::json* ns_labels = nullptr) {
     policy::PolicyRequest request;
     request.namespace_name = ns;
-    request.namespace_labels = ns_labels;
+    if (ns_labels != nullptr) request.namespace_labels = policy::FixedNamespaceLabels(*ns_labels);
     return p.Select(policy::testing::Image(image), request, Deadline::Infinite());
   }
 
@@ -100,7 +100,12 @@ TEST_F(ExamplePolicyTest, PinnedDigestsAppliesOnlyToLabelledNamespaces) {
   EXPECT_THAT(Select(*p, "nginx:1", "shop", &pinned),
               StatusIs(StatusCode::kNotFound, HasSubstr("requires a digest")));
   EXPECT_THAT(Select(*p, "nginx@sha256:" + std::string(64, 'a'), "shop", &pinned), IsOk());
-  EXPECT_THAT(Select(*p, "nginx:1", "dev"), IsOk());
+  const nlohmann::json unlabelled = nlohmann::json::object();
+  EXPECT_THAT(Select(*p, "nginx:1", "dev", &unlabelled), IsOk());
+  // Labels that cannot be had deny, naming the namespace.
+  EXPECT_THAT(
+      Select(*p, "nginx:1", "dev"),
+      StatusIs(StatusCode::kInvalidArgument, HasSubstr("namespace labels of dev unavailable")));
 }
 
 TEST_F(ExamplePolicyTest, TwoValidatorsAsksTheAuditValidatorForPaymentsImages) {
