@@ -73,6 +73,13 @@ void FakeKubernetesApi::PutDockerConfigSecret(const std::string& ns, const std::
              {"data", {{".dockerconfigjson", crypto::Base64Encode(config.dump())}}}});
 }
 
+void FakeKubernetesApi::PutNamespace(const std::string& name, nlohmann::json labels) {
+  nlohmann::json ns = {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", name}}}};
+  if (!labels.is_null()) ns["metadata"]["labels"] = std::move(labels);
+  std::lock_guard<std::mutex> lock(mu_);
+  objects_["namespaces//" + name] = std::move(ns);
+}
+
 void FakeKubernetesApi::PutSecret(const std::string& ns, const std::string& name,
                                   nlohmann::json object) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -105,7 +112,8 @@ kubernetes::ApiServer FakeKubernetesApi::api_server() const {
 int FakeKubernetesApi::port() const { return server_->port(); }
 
 TestResponse FakeKubernetesApi::Answer(const TestRequest& request) {
-  // /api/v1/namespaces/<ns>/<resource>/<name>
+  // /api/v1/namespaces/<ns>/<resource>/<name>, or /api/v1/namespaces/<name> (kept under
+  // "namespaces//<name>")
   static constexpr std::string_view kPrefix = "/api/v1/namespaces/";
   std::lock_guard<std::mutex> lock(mu_);
   const std::string* auth = request.Header("authorization");
@@ -115,11 +123,13 @@ TestResponse FakeKubernetesApi::Answer(const TestRequest& request) {
   if (path.substr(0, kPrefix.size()) != kPrefix) return StatusObject(404, "NotFound");
   path.remove_prefix(kPrefix.size());
   const size_t a = path.find('/'), b = path.find('/', a + 1);
-  if (a == std::string_view::npos || b == std::string_view::npos) {
+  if (a != std::string_view::npos && b == std::string_view::npos) {
     return StatusObject(404, "NotFound");
   }
-  const std::string ns(path.substr(0, a)), resource(path.substr(a + 1, b - a - 1)),
-      name(path.substr(b + 1));
+  const bool is_namespace = a == std::string_view::npos;
+  const std::string ns(is_namespace ? "" : path.substr(0, a)),
+      resource(is_namespace ? "namespaces" : path.substr(a + 1, b - a - 1)),
+      name(is_namespace ? path : path.substr(b + 1));
   ++requests_[resource];
   if (forbidden_.contains(resource)) return StatusObject(403, "Forbidden");
   auto it = objects_.find(resource + "/" + ns + "/" + name);

@@ -1,9 +1,11 @@
 // FakeKubernetesApi: a loopback HTTPS server (TestHttpsServer with the shared test CA) answering
-// GET /api/v1/namespaces/<ns>/{serviceaccounts,secrets}/<name> from objects the test puts in, as
+// GET /api/v1/namespaces/<ns>/{serviceaccounts,secrets}/<name> and GET /api/v1/namespaces/<ns>
+// (resource "namespaces") from objects the test puts in, as
 // the API server does: 401 unless the request carries the current bearer token, 403 for a
 // resource the test forbids, 404 for an unknown object, 405 for anything but GET. It also
 // writes the service-account directory (`token`, `ca.crt`, `namespace`) a Pod would have.
-// Debian has no kube-apiserver; this serves exactly the two endpoints the keychain reads.
+// Debian has no kube-apiserver; this serves exactly the endpoints the keychain and the namespace
+// label reader use.
 #pragma once
 
 #include <map>
@@ -32,9 +34,11 @@ class FakeKubernetesApi {
   void PutDockerConfigSecret(const std::string& ns, const std::string& name,
                              const std::string& registry_key, const std::string& username,
                              const std::string& password);
+  // A Namespace with `labels` (a JSON object; null: no labels key).
+  void PutNamespace(const std::string& name, nlohmann::json labels);
   // Any Secret object, served as given.
   void PutSecret(const std::string& ns, const std::string& name, nlohmann::json object);
-  // Answers 403 for `resource` ("secrets", "serviceaccounts") from now on.
+  // Answers 403 for `resource` ("secrets", "serviceaccounts", "namespaces") from now on.
   void Forbid(const std::string& resource);
   // Writes a new token file; the server accepts only the new token from now on.
   void RotateToken(const std::string& token);

@@ -9,6 +9,7 @@
 
 #include "runtime/crypto/encoding.h"
 #include "tests/runtime/kubernetes/fake_kubernetes_api.h"
+#include "tests/runtime/kubernetes/scoped_env.h"
 #include "tests/runtime/net/test_ca.h"
 #include "tests/testing/status_matchers.h"
 
@@ -16,6 +17,7 @@ namespace connaisseur::kubernetes {
 namespace {
 
 using ::connaisseur::testing::FakeKubernetesApi;
+using ::connaisseur::testing::ScopedEnv;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -173,25 +175,6 @@ TEST_F(PullSecretKeychainTest, NamesThatAreNotKubernetesNamesAreRefusedBeforeAny
   }
   EXPECT_EQ(api_->requests("secrets"), 0u);
 }
-
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, const std::string& value) : name_(name) {
-    if (const char* old = getenv(name)) old_ = old;
-    setenv(name, value.c_str(), 1);
-  }
-  ~ScopedEnv() {
-    if (old_) {
-      setenv(name_, old_->c_str(), 1);
-    } else {
-      unsetenv(name_);
-    }
-  }
-
- private:
-  const char* name_;
-  std::optional<std::string> old_;
-};
 
 TEST_F(PullSecretKeychainTest, InClusterConfigurationComesFromTheEnvironment) {
   {
