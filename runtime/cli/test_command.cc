@@ -33,13 +33,17 @@ and what must come out:
       object: {apiVersion: apps/v1, kind: Deployment, metadata: {name: d}, spec: ...}
       expect: {allowed: true}
     - review: reviews/pod.json          # relative to CASES.yaml
+      namespace_labels: {env: prod}     # what request.namespace_labels reads
       expect: {allowed: false, message: "static deny"}
 
 Image cases run offline like `check --plan`: the policy selects the rule, static validators
 decide, any other validator gives verdict "plan" unless the case says `verify: true`. Image
 expectations: verdict (allow|deny|plan), rule, validator, digest, message (a substring).
 Object and review cases run the webhook's pipeline (validators included, no alerts); their
-expectations: allowed, patched, warning and message (substrings).
+expectations: allowed, patched, warning and message (substrings). Any case may give
+`namespace` (default: default) and `namespace_labels`; a policy that reads
+request.namespace_labels in a case without them is denied, as the webhook is when it cannot read
+them.
 
 Options:
   --config FILE          helm values file; required
