@@ -6,7 +6,7 @@ functions) renders helm/ as `helm template` would, off-cluster (`lookup` finds n
 manifests are parsed and asserted: high availability (pod anti-affinity and a PodDisruptionBudget by
 default only with more than one replica, the values' own affinity and budget kept), the optional
 Redis (its objects, TLS, password Secret, and the webhook's cache config pointing at it) and that
-Connaisseur v3.10's default values render.
+Connaisseur v3.10's default values render, and the RBAC that reading namespace labels needs.
 
 Usage: chart_render_test.py REPOSITORY_ROOT BUILD_DIR. Exit 77 (CTest: skipped) when go, Debian's
 sprig or python3-yaml is missing.
@@ -272,6 +272,25 @@ application: {features: {cache: {expirySeconds: 60, redis: {host: redis.shared.s
                 with self.assertRaises(RenderError) as raised:
                     render(values)
                 self.assertIn(message, str(raised.exception))
+
+
+class Rbac(unittest.TestCase):
+    def test_the_service_account_may_get_namespaces_for_their_labels(self):
+        for values in [None, "application: {features: {automaticChildApproval: false}}\n"]:
+            with self.subTest(values=values):
+                objects = render(values)
+                role = objects[("ClusterRole", "connaisseur-namespaces-role")]
+                self.assertEqual(role["rules"], [{"apiGroups": [""], "resources": ["namespaces"], "verbs": ["get"]}])
+                binding = objects[("ClusterRoleBinding", "connaisseur-namespaces-role-binding")]
+                self.assertEqual(binding["roleRef"], {"kind": "ClusterRole", "name": "connaisseur-namespaces-role",
+                                                      "apiGroup": "rbac.authorization.k8s.io"})
+                self.assertEqual([(s["kind"], s["name"]) for s in binding["subjects"]],
+                                 [("ServiceAccount", "connaisseur-serviceaccount")])
+                # No other role grants anything on namespaces.
+                for (kind, name), obj in objects.items():
+                    if kind in ("Role", "ClusterRole") and name != "connaisseur-namespaces-role":
+                        for rule in obj.get("rules", []):
+                            self.assertNotIn("namespaces", rule["resources"], name)
 
 
 if __name__ == "__main__":
