@@ -41,17 +41,21 @@ Signs IMAGE (a tag is resolved to its manifest digest first) the way cosign does
 simple-signing payload naming the digest, signed with KEY, appended as one more layer to
 <repository>:sha256-<hex>.sig in the image's own repository. KEY is a cosign key file
 ("ENCRYPTED SIGSTORE PRIVATE KEY" or "ENCRYPTED COSIGN PRIVATE KEY"; passphrase from
-COSIGN_PASSWORD or a prompt on the terminal), an unencrypted PEM private key, or an AWS KMS
+COSIGN_PASSWORD or a prompt on the terminal), an unencrypted PEM private key, an AWS KMS
 key, awskms://[ENDPOINT]/KEY-ID|alias/NAME|ARN, signed through KMS Sign with the AWS settings
 of the environment (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY[/AWS_SESSION_TOKEN] or
-AWS_WEB_IDENTITY_TOKEN_FILE/AWS_ROLE_ARN, AWS_REGION, AWS_ENDPOINT_URL_KMS, AWS_CA_BUNDLE).
+AWS_WEB_IDENTITY_TOKEN_FILE/AWS_ROLE_ARN, AWS_REGION, AWS_ENDPOINT_URL_KMS, AWS_CA_BUNDLE),
+or a HashiCorp Vault transit key, hashivault://NAME, signed through transit sign with its
+latest version and the Vault settings of the environment (VAULT_ADDR, https only;
+VAULT_TOKEN; TRANSIT_SECRET_ENGINE_PATH, default transit; VAULT_NAMESPACE; VAULT_CACERT).
+A KMS or Vault signature is verified with the key's public key before anything is pushed.
 Registry credentials, first found wins: --registry-username/--registry-password, then the
 docker config of $REGISTRY_AUTH_FILE, $DOCKER_CONFIG/config.json or ~/.docker/config.json
 (the `auths` entry that is the longest prefix of the image; credential helpers are not run),
 else anonymous. They serve Basic auth and the bearer-token flow alike.
 
 Options:
-  --key FILE|URI       private key file or awskms:// key; required
+  --key FILE|URI       private key file, awskms:// or hashivault:// key; required
   --registry-ca FILE   PEM CA bundle trusted for the registry, besides the system CAs
   --insecure-http      speak plain HTTP to the registry (local test registries only)
   --registry-username U  registry user (with --registry-password)
@@ -71,7 +75,9 @@ Options:
   --timeout SECONDS    give up after this long (default 60)
   -h, --help           show this help
 
-Exit status: 0 signed, 1 registry or signing failure, 2 usage error or unreadable key.
+Exit status: 0 signed, 1 registry or signing failure (a KMS or Vault that refuses, fails or
+cannot be reached), 2 usage error or unreadable key (also a KMS or Vault key that cannot sign,
+or missing settings).
 )";
 
 constexpr std::array<OptionSpec, 11> kSpecs{{{"key", true},
@@ -133,9 +139,10 @@ int Fail(int code, const Status& s) {
   return code;
 }
 
-// The signer of --key: a KMS key (its service asked now), or a key file read and decrypted into
-// `*file_key`, which the returned signer borrows. On failure, the exit code goes to `*code`: 2
-// for a malformed reference or an unreadable key, 1 for a KMS that does not answer.
+// The signer of --key: a KMS or Vault key (its service asked now), or a key file read and
+// decrypted into `*file_key`, which the returned signer borrows. On failure, the exit code goes
+// to `*code`: 2 for a malformed reference, missing settings or a key that cannot sign (all
+// kInvalidArgument), 1 for a service that refuses or does not answer.
 StatusOr<std::unique_ptr<cosign::PayloadSigner>> LoadSigner(
     const std::string& key_arg, Deadline deadline, std::optional<crypto::PrivateKey>* file_key,
     int* code) {

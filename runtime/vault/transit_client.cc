@@ -1,6 +1,7 @@
 #include "runtime/vault/transit_client.h"
 
 #include <cctype>
+#include <charconv>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -137,7 +138,12 @@ StatusOr<TransitPublicKey> ParseTransitKeyAnswer(std::string_view body) {
     return InvalidArgumentError("answer has no \"keys\" object");
   }
   auto version = keys->find(std::to_string(key.latest_version));
-  if (version == keys->end() || !version->is_object()) {
+  if (version != keys->end() && !version->is_object()) {
+    // Encryption keys (aes256-gcm96, ...) list only each version's creation time.
+    return InvalidArgumentError("the key (type \"" + Printable(key.type) +
+                                "\") has no public key: is it a signing key?");
+  }
+  if (version == keys->end()) {
     return InvalidArgumentError("answer has no key version " + std::to_string(key.latest_version) +
                                 " (its latest_version)");
   }
@@ -167,16 +173,21 @@ StatusOr<std::unique_ptr<TransitClient>> TransitClient::Create(const TransitKeyU
   auto http = net::HttpClient::Create(tls);
   if (!http.ok()) return http.status().WithPrefix("VAULT_CACERT");
   return std::unique_ptr<TransitClient>(
-      new TransitClient(address + "/v1/" + mount + "/keys/" + key.key_name, *token,
+      new TransitClient(address + "/v1/" + mount, key.key_name, *token,
                         env("VAULT_NAMESPACE").value_or(""), std::move(http).value()));
+}
+
+std::vector<std::pair<std::string, std::string>> TransitClient::Headers() const {
+  std::vector<std::pair<std::string, std::string>> headers = {{"X-Vault-Token", token_}};
+  if (!namespace_.empty()) headers.emplace_back("X-Vault-Namespace", namespace_);
+  return headers;
 }
 
 StatusOr<TransitPublicKey> TransitClient::ReadPublicKey(Deadline deadline) const {
   const std::string where = "Vault key read GET " + key_url_;
   net::HttpRequest request;
   request.url = key_url_;
-  request.headers = {{"X-Vault-Token", token_}};
-  if (!namespace_.empty()) request.headers.emplace_back("X-Vault-Namespace", namespace_);
+  request.headers = Headers();
   request.max_body_bytes = kMaxVaultAnswer;
   request.deadline = deadline;
   auto response = http_->Send(request);
@@ -185,6 +196,62 @@ StatusOr<TransitPublicKey> TransitClient::ReadPublicKey(Deadline deadline) const
   auto key = ParseTransitKeyAnswer(response->body);
   if (!key.ok()) return key.status().WithPrefix(where);
   return key;
+}
+
+StatusOr<TransitSignature> ParseTransitSignAnswer(std::string_view body) {
+  json answer = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  const json* signature = nullptr;
+  if (answer.is_object()) {
+    if (auto data = answer.find("data"); data != answer.end() && data->is_object()) {
+      if (auto it = data->find("signature"); it != data->end() && it->is_string()) {
+        signature = &*it;
+      }
+    }
+  }
+  if (signature == nullptr) return InvalidArgumentError("answer has no \"data.signature\" string");
+  const std::string& text = signature->get_ref<const std::string&>();
+  // "vault:v<N>:<base64>"
+  constexpr std::string_view kPrefix = "vault:v";
+  const size_t colon = text.find(':', kPrefix.size());
+  uint64_t version = 0;
+  if (text.starts_with(kPrefix) && colon != std::string::npos) {
+    auto [end, ec] = std::from_chars(text.data() + kPrefix.size(), text.data() + colon, version);
+    if (ec != std::errc() || end != text.data() + colon) version = 0;
+  }
+  if (version == 0) {
+    return InvalidArgumentError("signature \"" + Printable(text) +
+                                "\" is not of the form vault:v<N>:<base64>");
+  }
+  auto bytes = crypto::Base64Decode(std::string_view(text).substr(colon + 1));
+  if (!bytes.ok() || bytes->empty()) {
+    return InvalidArgumentError("signature of version " + std::to_string(version) +
+                                " is not base64");
+  }
+  return TransitSignature{version, std::move(bytes).value()};
+}
+
+StatusOr<TransitSignature> TransitClient::Sign(const TransitSignRequest& sign,
+                                               Deadline deadline) const {
+  json body = {{"input", crypto::Base64Encode(sign.input)},
+               {"prehashed", !sign.hash_algorithm.empty()},
+               {"key_version", sign.key_version},
+               {"signature_algorithm", "pkcs1v15"}};
+  if (sign.ecdsa) body["marshaling_algorithm"] = "asn1";
+  net::HttpRequest request;
+  request.method = "POST";
+  request.url = sign_url_ + (sign.hash_algorithm.empty() ? "" : "/" + sign.hash_algorithm);
+  request.headers = Headers();
+  request.headers.emplace_back("Content-Type", "application/json");
+  request.body = body.dump();
+  request.max_body_bytes = kMaxVaultAnswer;
+  request.deadline = deadline;
+  const std::string where = "Vault sign POST " + request.url;
+  auto response = http_->Send(request);
+  if (!response.ok()) return response.status().WithPrefix(where);
+  if (response->status != 200) return VaultError(where, response->status, response->body);
+  auto signature = ParseTransitSignAnswer(response->body);
+  if (!signature.ok()) return UnavailableError(where + ": " + signature.status().message());
+  return signature;
 }
 
 }  // namespace connaisseur::vault

@@ -9,6 +9,7 @@
 #include "runtime/join.h"
 #include "runtime/vault/transit_client.h"
 #include "runtime/vault/transit_key_uri.h"
+#include "validators/cosign/vault_signer.h"
 
 namespace connaisseur::cosign {
 namespace {
@@ -148,6 +149,9 @@ StatusOr<std::shared_ptr<const KeySource>> KmsKeySource(std::string_view referen
 StatusOr<std::unique_ptr<PayloadSigner>> KmsPayloadSigner(std::string_view reference,
                                                           const KmsSettings& settings,
                                                           Deadline deadline) {
+  if (vault::IsTransitKeyUri(reference)) {
+    return VaultPayloadSigner(reference, settings.vault_env, deadline);
+  }
   if (!aws::IsAwsKmsUri(reference)) {
     return InvalidArgumentError(std::string(config::KmsScheme(reference)) +
                                 " keys are not supported yet");

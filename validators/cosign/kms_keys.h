@@ -2,7 +2,8 @@
 // cosign trust roots and in `connaisseur sign --key`. This build speaks AWS KMS
 // (runtime/aws/): its trust roots get a RemoteKeySource reading GetPublicKey, and `sign` signs
 // through KMS Sign. HashiCorp Vault transit keys (runtime/vault/) are trust roots too: a
-// RemoteKeySource reading the key's latest version; `sign` does not sign through Vault yet.
+// RemoteKeySource reading the key's latest version; `sign` signs through transit sign with that
+// version (vault_signer.h).
 // Which schemes exist and which this build verifies: runtime/config/kms_reference.h.
 // The other schemes are recognised but not supported yet: their trust roots deny ("... not
 // supported yet") and `sign` refuses them.
@@ -35,10 +36,11 @@ struct KmsSettings {
 StatusOr<std::shared_ptr<const KeySource>> KmsKeySource(std::string_view reference,
                                                         const KmsSettings& settings);
 
-// A signer for `reference`: reads the key's public key and signing algorithms from the KMS
-// now, and picks the first algorithm the key offers that cosign verifies for its type
+// A signer for `reference`. AWS KMS: reads the key's public key and signing algorithms from the
+// KMS now, and picks the first algorithm the key offers that cosign verifies for its type
 // (ECDSA_SHA_256 on P-256, ECDSA_SHA_384 on P-384, RSASSA_PKCS1_V1_5_SHA_256 or
-// RSASSA_PSS_SHA_256 on RSA). Every signature is checked against the public key before use.
+// RSASSA_PSS_SHA_256 on RSA). Vault: VaultPayloadSigner with `settings.vault_env`. Every
+// signature is checked against the public key before use.
 StatusOr<std::unique_ptr<PayloadSigner>> KmsPayloadSigner(std::string_view reference,
                                                           const KmsSettings& settings,
                                                           Deadline deadline);

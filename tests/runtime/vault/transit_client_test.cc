@@ -8,6 +8,7 @@
 
 #include <map>
 
+#include "runtime/crypto/encoding.h"
 #include "runtime/net/http_client.h"
 #include "tests/runtime/vault/fake_vault.h"
 #include "tests/testing/status_matchers.h"
@@ -154,6 +155,55 @@ TEST_F(TransitClientTest, RefusesMissingOrUnsafeSettingsAtCreate) {
                       {"VAULT_CACERT", "/nonexistent/ca.pem"}}),
               StatusIs(StatusCode::kInvalidArgument, HasSubstr("VAULT_CACERT: cannot read")));
   EXPECT_EQ(vault_->key_reads(), 0u);
+}
+
+TEST_F(TransitClientTest, AnEncryptionKeyIsNamedAsNotASigningKey) {
+  vault_->AddEncryptionKey("secrets");
+  EXPECT_THAT(Read("secrets", Env()),
+              StatusIs(StatusCode::kInvalidArgument,
+                       HasSubstr("the key (type \"aes256-gcm96\") has no public key: is it a "
+                                 "signing key?")));
+}
+
+TEST_F(TransitClientTest, SignSendsTheTransitRequestWithTheTokenAndMount) {
+  auto client = TransitClient::Create(
+      {"cosign"},
+      MapEnv(Env({{"TRANSIT_SECRET_ENGINE_PATH", "ci/transit"}, {"VAULT_NAMESPACE", ""}})));
+  ASSERT_THAT(client, IsOk());
+  EXPECT_EQ((*client)->sign_url(), vault_->url() + "/v1/ci/transit/sign/cosign");
+  auto fake = FakeVault::Start({.mount = "ci/transit"});
+  ASSERT_THAT(fake, IsOk());
+  ASSERT_TRUE((*fake)->AddKey("cosign", crypto::KeyType::kEcdsaP256));
+  auto signer =
+      TransitClient::Create({"cosign"}, MapEnv({{"VAULT_ADDR", (*fake)->url()},
+                                                {"VAULT_TOKEN", (*fake)->options().token},
+                                                {"VAULT_CACERT", (*fake)->ca_path()},
+                                                {"TRANSIT_SECRET_ENGINE_PATH", "ci/transit"}}));
+  ASSERT_THAT(signer, IsOk());
+  const std::string digest(32, '\x5a');
+  auto signature = (*signer)->Sign({1, "sha2-256", digest, true}, Soon());
+  ASSERT_THAT(signature, IsOk());
+  EXPECT_EQ(signature->key_version, 1u);
+  const auto requests = (*fake)->sign_requests();
+  ASSERT_EQ(requests.size(), 1u);
+  EXPECT_EQ(requests[0].path, "/v1/ci/transit/sign/cosign/sha2-256");
+  EXPECT_THAT(requests[0].body, HasSubstr("\"input\":\"" + crypto::Base64Encode(digest) + "\""));
+  EXPECT_THAT((*fake)->rejections(), ::testing::IsEmpty());
+}
+
+TEST(ParseTransitSignAnswerTest, ReadsTheVersionAndTheSignatureBytes) {
+  auto parsed =
+      ParseTransitSignAnswer(R"({"data":{"signature":"vault:v12:AAEC","key_version":12}})");
+  ASSERT_THAT(parsed, IsOk());
+  EXPECT_EQ(parsed->key_version, 12u);
+  EXPECT_EQ(parsed->signature, std::string("\x00\x01\x02", 3));
+  for (const std::string body :
+       {R"({"data":{"signature":"vault:v:AAEC"}})", R"({"data":{"signature":"vault:v1x:AAEC"}})",
+        R"({"data":{"signature":"vault:v99999999999999999999:AAEC"}})",
+        R"({"signature":"vault:v1:AAEC"})", "[]", ""}) {
+    EXPECT_THAT(ParseTransitSignAnswer(body), StatusIs(StatusCode::kInvalidArgument, ::testing::_))
+        << body;
+  }
 }
 
 }  // namespace

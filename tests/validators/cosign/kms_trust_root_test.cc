@@ -181,9 +181,13 @@ TEST_F(KmsTrustRootTest, SignerPicksTheFirstAlgorithmCosignVerifies) {
   EXPECT_THAT(KmsPayloadSigner("awskms:///" + only_512, Settings(), Soon()),
               StatusIs(StatusCode::kInvalidArgument,
                        HasSubstr("offers no signing algorithm cosign verifies")));
+  EXPECT_THAT(
+      KmsPayloadSigner("gcpkms://projects/p/locations/l/keyRings/r/cryptoKeys/k", Settings(),
+                       Soon()),
+      StatusIs(StatusCode::kInvalidArgument, HasSubstr("gcpkms:// keys are not supported yet")));
+  // hashivault:// signs (vault_signer_test.cc); a malformed reference is refused before Vault.
   EXPECT_THAT(KmsPayloadSigner("hashivault://transit/keys/k", Settings(), Soon()),
-              StatusIs(StatusCode::kInvalidArgument,
-                       HasSubstr("hashivault:// keys are not supported yet")));
+              StatusIs(StatusCode::kInvalidArgument, HasSubstr("invalid Vault key reference")));
 }
 
 }  // namespace
