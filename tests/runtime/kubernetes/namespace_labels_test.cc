@@ -8,14 +8,14 @@
 #include <gtest/gtest.h>
 
 #include "tests/runtime/kubernetes/fake_kubernetes_api.h"
-#include "tests/runtime/kubernetes/scoped_env.h"
+#include "tests/testing/scoped_environment.h"
 #include "tests/testing/status_matchers.h"
 
 namespace connaisseur::kubernetes {
 namespace {
 
 using ::connaisseur::testing::FakeKubernetesApi;
-using ::connaisseur::testing::ScopedEnv;
+using ::connaisseur::testing::ScopedEnvironment;
 using nlohmann::json;
 using ::testing::HasSubstr;
 
@@ -101,20 +101,23 @@ TEST_F(NamespaceLabelReaderTest, NamesThatAreNotKubernetesNamesAreRefusedBeforeA
 TEST_F(NamespaceLabelReaderTest, InClusterFetchComesFromTheEnvironmentOrSaysWhyNot) {
   api_->PutNamespace("shop", {{"env", "prod"}});
   {
-    ScopedEnv host("KUBERNETES_SERVICE_HOST", "");
+    ScopedEnvironment host(ScopedEnvironment::Variables{{"KUBERNETES_SERVICE_HOST", ""}});
     EXPECT_THAT(InClusterNamespaceLabels("; advice")("shop", Soon()),
                 StatusIs(StatusCode::kUnavailable,
                          HasSubstr("not running in a Kubernetes cluster (KUBERNETES_SERVICE_HOST "
                                    "is unset); advice")));
   }
-  ScopedEnv host("KUBERNETES_SERVICE_HOST", "127.0.0.1");
-  ScopedEnv port("KUBERNETES_SERVICE_PORT", std::to_string(api_->port()));
-  ScopedEnv dir(kServiceAccountDirEnv, api_->service_account_dir());
+  ScopedEnvironment host(ScopedEnvironment::Variables{{"KUBERNETES_SERVICE_HOST", "127.0.0.1"}});
+  ScopedEnvironment port(
+      ScopedEnvironment::Variables{{"KUBERNETES_SERVICE_PORT", std::to_string(api_->port())}});
+  ScopedEnvironment dir(
+      ScopedEnvironment::Variables{{kServiceAccountDirEnv, api_->service_account_dir()}});
   auto labels = InClusterNamespaceLabels()("shop", Soon());
   ASSERT_THAT(labels, IsOk());
   EXPECT_EQ(**labels, json({{"env", "prod"}}));
   {
-    ScopedEnv no_ca(kServiceAccountDirEnv, api_->service_account_dir() + "/missing");
+    ScopedEnvironment no_ca(ScopedEnvironment::Variables{
+        {kServiceAccountDirEnv, api_->service_account_dir() + "/missing"}});
     EXPECT_THAT(InClusterNamespaceLabels()("shop", Soon()),
                 StatusIs(StatusCode::kUnavailable, HasSubstr("ca.crt")));
   }

@@ -9,15 +9,15 @@
 
 #include "runtime/crypto/encoding.h"
 #include "tests/runtime/kubernetes/fake_kubernetes_api.h"
-#include "tests/runtime/kubernetes/scoped_env.h"
 #include "tests/runtime/net/test_ca.h"
+#include "tests/testing/scoped_environment.h"
 #include "tests/testing/status_matchers.h"
 
 namespace connaisseur::kubernetes {
 namespace {
 
 using ::connaisseur::testing::FakeKubernetesApi;
-using ::connaisseur::testing::ScopedEnv;
+using ::connaisseur::testing::ScopedEnvironment;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -178,14 +178,16 @@ TEST_F(PullSecretKeychainTest, NamesThatAreNotKubernetesNamesAreRefusedBeforeAny
 
 TEST_F(PullSecretKeychainTest, InClusterConfigurationComesFromTheEnvironment) {
   {
-    ScopedEnv host("KUBERNETES_SERVICE_HOST", "");
+    ScopedEnvironment host(ScopedEnvironment::Variables{{"KUBERNETES_SERVICE_HOST", ""}});
     auto none = InClusterApiServer();
     ASSERT_THAT(none, IsOk());
     EXPECT_FALSE(none->has_value());
   }
-  ScopedEnv host("KUBERNETES_SERVICE_HOST", "127.0.0.1");
-  ScopedEnv port("KUBERNETES_SERVICE_PORT", std::to_string(api_->port()));
-  ScopedEnv dir(kServiceAccountDirEnv, api_->service_account_dir());
+  ScopedEnvironment host(ScopedEnvironment::Variables{{"KUBERNETES_SERVICE_HOST", "127.0.0.1"}});
+  ScopedEnvironment port(
+      ScopedEnvironment::Variables{{"KUBERNETES_SERVICE_PORT", std::to_string(api_->port())}});
+  ScopedEnvironment dir(
+      ScopedEnvironment::Variables{{kServiceAccountDirEnv, api_->service_account_dir()}});
   auto server = InClusterApiServer();
   ASSERT_THAT(server, IsOk());
   ASSERT_TRUE(server->has_value());
@@ -195,17 +197,19 @@ TEST_F(PullSecretKeychainTest, InClusterConfigurationComesFromTheEnvironment) {
   ASSERT_THAT(client, IsOk());
   EXPECT_THAT((*client)->GetCoreObject("team", "serviceaccounts", "default", Soon()), IsOk());
   {
-    ScopedEnv v6("KUBERNETES_SERVICE_HOST", "fd00::1");
+    ScopedEnvironment v6(ScopedEnvironment::Variables{{"KUBERNETES_SERVICE_HOST", "fd00::1"}});
     auto ipv6 = InClusterApiServer();
     ASSERT_THAT(ipv6, IsOk());
     EXPECT_EQ((*ipv6)->url, "https://[fd00::1]:" + std::to_string(api_->port()));
   }
   {
-    ScopedEnv bad_port("KUBERNETES_SERVICE_PORT", "443/evil");
+    ScopedEnvironment bad_port(
+        ScopedEnvironment::Variables{{"KUBERNETES_SERVICE_PORT", "443/evil"}});
     EXPECT_THAT(InClusterApiServer(), StatusIs(StatusCode::kInvalidArgument, HasSubstr("PORT")));
   }
   {
-    ScopedEnv no_ca(kServiceAccountDirEnv, api_->service_account_dir() + "/missing");
+    ScopedEnvironment no_ca(ScopedEnvironment::Variables{
+        {kServiceAccountDirEnv, api_->service_account_dir() + "/missing"}});
     EXPECT_THAT(InClusterApiServer(), StatusIs(StatusCode::kNotFound, HasSubstr("ca.crt")));
   }
 }
