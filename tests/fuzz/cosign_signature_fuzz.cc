@@ -5,9 +5,9 @@
 // completes it as an honest signer and log would, so that the checks behind the signatures are
 // reached: a layer without a signature annotation is signed (Ed25519 over the payload), a bundle
 // whose SignedEntryTimestamp is "" gets an empty body and logID filled (an entry naming this
-// signature and payload) and a SET by the harness's Rekor key. Invariants: no crash or sanitizer
-// report; Serialize() of a parsed manifest or payload parses back to the same fields; a layer
-// that verifies carries a cosign payload naming exactly the image digest asked for.
+// signature, payload and the signer's key) and a SET by the harness's Rekor key. Invariants: no
+// crash or sanitizer report; Serialize() of a parsed manifest or payload parses back to the same
+// fields; a layer that verifies carries a cosign payload naming exactly the image digest asked for.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -108,7 +108,9 @@ std::string CompleteBundle(const std::string& bundle, const std::string& signatu
         {"apiVersion", "0.0.1"},
         {"kind", "hashedrekord"},
         {"spec",
-         {{"signature", {{"content", crypto::Base64Encode(signature)}}},
+         {{"signature",
+           {{"content", crypto::Base64Encode(signature)},
+            {"publicKey", {{"content", crypto::Base64Encode(Signer().PublicPem())}}}}},
           {"data", {{"hash", {{"algorithm", "sha256"}, {"value", crypto::Sha256Hex(payload)}}}}}}}};
     p["body"] = crypto::Base64Encode(body.dump());
   }

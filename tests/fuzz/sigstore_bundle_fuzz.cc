@@ -7,17 +7,27 @@
 // is parsed as an in-toto statement, an envelope that verifies as an attestation is about the
 // harness's image digest, and every tlog entry's body is judged against the envelope directly
 // (rekor_entry_body.h: dsse and intoto 0.0.1/0.0.2 bodies, with and without the stored envelope
-// bytes), so the body parsers are reached without a valid inclusion promise.
+// bytes), so the body parsers are reached without a valid inclusion promise. A bundle signed with a
+// certificate also goes through the keyless path (keyless_verifier.h) of a root trusting the
+// public-good Fulcio and CT log (sigstore_public_good.h): the bundle and its envelope as a keyless
+// attestation, and each tlog entry directly with the certificate (the entry's certificate lookup,
+// the chain at its integratedTime, the SCT, the identity), so that a seed carrying a real Fulcio
+// certificate reaches every certificate check without a valid inclusion promise. A bundle that
+// verifies keylessly is signed with a certificate.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "runtime/config/config.h"
 #include "runtime/crypto/private_key.h"
+#include "tests/fuzz/sigstore_public_good.h"
 #include "validators/cosign/attestation_verifier.h"
 #include "validators/cosign/bundle_verifier.h"
 #include "validators/cosign/in_toto_statement.h"
+#include "validators/cosign/keyless_verifier.h"
 #include "validators/cosign/rekor_entry_body.h"
 #include "validators/cosign/sigstore_bundle.h"
 
@@ -90,6 +100,53 @@ void CheckAttestationPath(const SigstoreBundle& b) {
   }
 }
 
+// A keyless root for the seed certificate's identity, trusting the public-good Fulcio (root and
+// intermediate: a v0.3 bundle carries no intermediates) and CT log.
+const KeylessVerifier& Keyless() {
+  static const std::shared_ptr<const KeylessVerifier> root = [] {
+    config::CosignHost host;
+    host.fulcio_cert = std::string(fuzzing::kFulcioRoot) + fuzzing::kFulcioIntermediate;
+    host.ct_log_pubkey = fuzzing::kCtLog2022;
+    const config::Keyless identity{"https://github.com/login/oauth", "", "mitr@redhat.com", ""};
+    auto created = KeylessVerifier::Create(identity, host);
+    Check(created.ok());
+    return std::move(created).value();
+  }();
+  return *root;
+}
+
+// The signatures a bundle carries: its message signature's or its envelope's.
+std::vector<std::string> SignaturesOf(const SigstoreBundle& b) {
+  if (b.message_signature) return {b.message_signature->signature};
+  if (b.dsse_envelope) return b.dsse_envelope->signatures;
+  return {};
+}
+
+void CheckKeylessPath(const SigstoreBundle& b, const BundleSubject& subject) {
+  const SigningCertificate certificate{b.certificate_der, b.chain_der};
+  for (bool verify_sct : {false, true}) {
+    const KeylessChecks checks{verify_sct, true, &Key()};
+    if (Keyless().VerifyBundle(b, subject, checks).ok()) {
+      Check(b.key_material != SigstoreBundle::KeyMaterial::kPublicKey);
+    }
+    if (b.key_material == SigstoreBundle::KeyMaterial::kPublicKey) continue;
+    for (const BundleTlogEntry& e : b.tlog_entries) {
+      for (const std::string& sig : SignaturesOf(b)) {
+        const LoggedEntry entry{e.canonicalized_body, e.integrated_time, sig};
+        (void)Keyless().VerifyCertificate(certificate, entry, checks);  // must only not crash
+      }
+    }
+    if (!b.dsse_envelope) continue;
+    FoundEnvelope found;
+    found.source = "fuzz";
+    found.envelope = *b.dsse_envelope;
+    found.tlog_entries = b.tlog_entries;
+    found.certificate = certificate;
+    auto statement = VerifyKeylessAttestation(found, Keyless(), kImageDigest, checks);
+    if (statement.ok()) Check(statement->NamesDigest(kImageDigest));
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -100,6 +157,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   CheckAttestationPath(*bundle);
   const std::string manifest = "{}";
   const BundleSubject subject{kImageDigest, &manifest};
+  CheckKeylessPath(*bundle, subject);
   for (bool tlog_required : {false, true}) {
     const TlogPolicy tlog{tlog_required, &Key()};
     if (!VerifyBundle(*bundle, Key(), subject, tlog).ok()) continue;

@@ -2,6 +2,7 @@
 
 #include "validators/cosign/bundle_verifier.h"
 #include "validators/cosign/rekor_bundle.h"
+#include "validators/cosign/shown.h"
 
 namespace connaisseur::cosign {
 
@@ -58,7 +59,7 @@ AttestationVerdict CheckEnvelope(const FoundEnvelope& found, const crypto::Publi
   using enum AttestationCheck;
   const DsseEnvelope& dsse = *found.envelope;
   if (dsse.payload_type != kInTotoPayloadType) {
-    return Failed(kEnvelope, Fail("DSSE payloadType \"" + dsse.payload_type + "\" is not " +
+    return Failed(kEnvelope, Fail("DSSE payloadType \"" + Shown(dsse.payload_type) + "\" is not " +
                                   std::string(kInTotoPayloadType)));
   }
   auto verified = VerifiedSignature(dsse, key);

@@ -5,6 +5,7 @@
 
 #include "runtime/crypto/digest.h"
 #include "runtime/crypto/encoding.h"
+#include "validators/cosign/shown.h"
 
 namespace connaisseur::cosign {
 
@@ -33,9 +34,6 @@ json Arr(const json& obj, const char* key) {
   return it != obj.end() && it->is_array() ? *it : json::array();
 }
 
-// At most 64 characters of a name an entry gives, for messages.
-std::string Shown(std::string_view s) { return std::string(s.substr(0, 64)); }
-
 // `hash` is {"algorithm": "sha256", "value": sha256(bytes) in hex}.
 bool NamesSha256(const json& hash, std::string_view bytes) {
   return Str(hash, "algorithm") == "sha256" && Str(hash, "value") == crypto::Sha256Hex(bytes);
@@ -51,9 +49,10 @@ StatusOr<crypto::PublicKey> EntryKey(const std::string& b64) {
   return crypto::PublicKey::FromPem(*pem);
 }
 
-// The entry's signer key (base64 PEM; "" when the entry names none) is `signer`'s.
-Status CheckEntryKey(const std::string& key_b64, const crypto::PublicKey& signer, bool required) {
-  if (key_b64.empty()) return required ? Fail("entry names no public key") : Status::Ok();
+// The entry's signer key (base64 PEM) is `signer`'s. Rekor writes the key into every entry kind
+// we accept, so an entry naming none ("") is refused rather than taken as naming any key.
+Status CheckEntryKey(const std::string& key_b64, const crypto::PublicKey& signer) {
+  if (key_b64.empty()) return Fail("entry names no public key");
   auto key = EntryKey(key_b64);
   if (!key.ok() || key->spki_der() != signer.spki_der()) {
     return Fail("entry was made by another key");
@@ -72,7 +71,7 @@ Status VerifyRekordSpec(const json& spec, const LoggedArtifact& a, const crypto:
   if (!NamesSha256(Obj(Obj(spec, "data"), "hash"), a.payload)) {
     return Fail("entry does not name this payload's sha256");
   }
-  return CheckEntryKey(Str(Obj(sig, "publicKey"), "content"), key, false);
+  return CheckEntryKey(Str(Obj(sig, "publicKey"), "content"), key);
 }
 
 // dsse 0.0.1: {"payloadHash": {algorithm, value}, "signatures": [{signature, verifier}], ...}.
@@ -83,7 +82,7 @@ Status VerifyDsseSpec(const json& spec, const LoggedArtifact& a, const crypto::P
   for (const json& s : Arr(spec, "signatures")) {
     auto entry_sig = crypto::Base64Decode(Str(s, "signature"));
     if (entry_sig.ok() && *entry_sig == a.signature) {
-      return CheckEntryKey(Str(s, "verifier"), key, false);
+      return CheckEntryKey(Str(s, "verifier"), key);
     }
   }
   return Fail("entry does not name this signature");
@@ -105,12 +104,14 @@ Status VerifyIntotoV2Spec(const json& spec, const LoggedArtifact& a, const crypt
   if (!NamesSha256(Obj(content, "payloadHash"), a.payload)) {
     return Fail("entry does not name this payload's sha256");
   }
+  // spec.content.hash is the submitter's claim, which Rekor never checks: matching it (as cosign
+  // does) binds nothing; payloadHash, the signature and its publicKey below are the binding.
   if (a.envelope) CN_RETURN_IF_ERROR(CheckEnvelopeHash(Obj(content, "hash"), a));
   for (const json& s : Arr(Obj(content, "envelope"), "signatures")) {
     auto sig_text = crypto::Base64Decode(Str(s, "sig"));
     auto entry_sig = sig_text.ok() ? crypto::Base64Decode(*sig_text) : sig_text.status();
     if (entry_sig.ok() && *entry_sig == a.signature) {
-      return CheckEntryKey(Str(s, "publicKey"), key, true);
+      return CheckEntryKey(Str(s, "publicKey"), key);
     }
   }
   return Fail("entry does not name this signature");
@@ -120,10 +121,12 @@ Status VerifyIntotoV2Spec(const json& spec, const LoggedArtifact& a, const crypt
 Status VerifyIntotoV1Spec(const json& spec, const LoggedArtifact& a, const crypto::PublicKey& key) {
   const json content = Obj(spec, "content");
   CN_RETURN_IF_ERROR(CheckEnvelopeHash(Obj(content, "hash"), a));
-  if (content.contains("payloadHash") && !NamesSha256(Obj(content, "payloadHash"), a.payload)) {
+  // Required: the envelope's hash alone does not fix the payload, since Go reads JSON keys
+  // case-insensitively and Rekor may take another of {"payload": A, "PAYLOAD": B} than we did.
+  if (!NamesSha256(Obj(content, "payloadHash"), a.payload)) {
     return Fail("entry does not name this payload's sha256");
   }
-  return CheckEntryKey(Str(spec, "publicKey"), key, true);
+  return CheckEntryKey(Str(spec, "publicKey"), key);
 }
 
 using SpecCheck = Status (*)(const json&, const LoggedArtifact&, const crypto::PublicKey&);

@@ -5,20 +5,24 @@
 //   - a plain signature over an artifact (the simple-signing payload of a `.sig` layer, the image
 //     manifest of a messageSignature bundle): `hashedrekord` or `rekord` 0.0.1 whose
 //     spec.signature.content is this signature, spec.data.hash is sha256(artifact) and
-//     spec.signature.publicKey.content, when present, is the signer's key;
+//     spec.signature.publicKey.content is the signer's key;
 //   - a DSSE envelope (an attestation, or a cosign v3 bundle), whose signature is over the PAE of
 //     its payload:
 //       `dsse` 0.0.1: spec.payloadHash is sha256(payload) and one of spec.signatures has this
-//         signature (base64) and, when it names a verifier, the signer's key;
-//       `intoto` 0.0.2 (what `cosign attest` logs): spec.content.payloadHash is sha256(payload),
-//         one of spec.content.envelope.signatures has `sig` = base64 of this signature's base64
-//         text (Rekor encodes it twice) and `publicKey` = the signer's key (required), and, when
-//         the envelope's stored bytes are known (a `.att` layer blob), spec.content.hash is their
-//         sha256 (what cosign itself checks);
+//         signature (base64) and, as its verifier, the signer's key;
+//       `intoto` 0.0.2 (what `cosign attest` logs): the binding is spec.content.payloadHash =
+//         sha256(payload) and one of spec.content.envelope.signatures having `sig` = base64 of
+//         this signature's base64 text (Rekor encodes it twice) and `publicKey` = the signer's
+//         key. When the envelope's stored bytes are known (a `.att` layer blob), spec.content.hash
+//         must also be their sha256, as cosign checks; that hash is the submitter's claim, which
+//         Rekor does not verify, so it attests nothing on its own;
 //       `intoto` 0.0.1: names no signature, only the envelope by hash, so spec.content.hash must
 //         be sha256 of the stored envelope bytes (an envelope re-serialised inside a sigstore
-//         bundle cannot be bound and fails), spec.publicKey is the signer's key (required) and
-//         spec.content.payloadHash, when present (older logs omit it), is sha256(payload).
+//         bundle cannot be bound and fails), spec.publicKey is the signer's key and
+//         spec.content.payloadHash is sha256(payload) (the envelope's hash alone does not fix the
+//         payload: Go matches JSON keys case-insensitively, so Rekor and we could read different
+//         payloads from {"payload": A, "PAYLOAD": B}).
+// Whatever a rule above checks must be present: an entry that omits it is refused, not excused.
 // Any other kind or apiVersion, a kind for the other kind of signature, or a malformed body fails.
 #pragma once
 

@@ -104,6 +104,15 @@ TEST_F(AttestationVerifierTest, AnotherPayloadTypeIsDroppedEvenWhenItsSignatureV
               StatusIs(StatusCode::kVerificationFailed, HasSubstr("payloadType")));
 }
 
+TEST_F(AttestationVerifierTest, AnUnsignedPayloadTypeIsQuotedShortenedInTheMessage) {
+  FoundEnvelope f = Envelope(alice_);
+  f.envelope->payload_type = std::string(64, 't') + std::string(10000, 'x');
+  const Status s = VerifyAttestation(f, alice_pub_, kDigest, kNoTlog).status();
+  EXPECT_THAT(s, StatusIs(StatusCode::kVerificationFailed,
+                          HasSubstr("payloadType \"" + std::string(64, 't') + "...\" is not")));
+  EXPECT_LT(s.message().size(), 200u);
+}
+
 TEST_F(AttestationVerifierTest, ASignatureOverTheBarePayloadInsteadOfThePaeIsDropped) {
   FoundEnvelope f = Envelope(alice_);
   auto sig = alice_.Sign(f.envelope->payload, CosignScheme(alice_.type()));

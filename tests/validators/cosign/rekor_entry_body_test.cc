@@ -1,7 +1,8 @@
-// Rekor entry bodies for DSSE envelopes (validators/cosign/rekor_entry_body.h): `intoto` 0.0.1
-// and 0.0.2 entries, as Rekor logs what `cosign attest` uploads, verify for the envelope they
-// were made for; an entry made for another envelope, payload, signature or key, with a forged
-// SET or another log's ID, of an unknown kind or version, or malformed, is refused naming why.
+// Rekor entry bodies (validators/cosign/rekor_entry_body.h): `intoto` 0.0.1 and 0.0.2 entries, as
+// Rekor logs what `cosign attest` uploads, and `dsse` / `hashedrekord` / `rekord` ones verify for
+// the envelope or signature they were made for; an entry made for another envelope, payload,
+// signature or key, naming no key or payload hash, with a forged SET or another log's ID, of an
+// unknown kind or version, or malformed, is refused naming why.
 #include "validators/cosign/rekor_entry_body.h"
 
 #include <gmock/gmock.h>
@@ -10,6 +11,7 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "runtime/crypto/encoding.h"
@@ -90,10 +92,62 @@ TEST(RekorEntryBodyTest, AnIntotoEntryCannotLogAPlainSignatureNorAHashedrekordAD
       {"apiVersion", "0.0.1"},
       {"kind", "hashedrekord"},
       {"spec",
-       {{"signature", {{"content", crypto::Base64Encode(f.envelope.signatures[0])}}},
+       {{"signature",
+         {{"content", crypto::Base64Encode(f.envelope.signatures[0])},
+          {"publicKey", {{"content", crypto::Base64Encode(f.signer.PublicPem())}}}}},
         {"data", {{"hash", testing::Sha256Of(f.envelope.payload)}}}}}};
   EXPECT_THAT(f.Verify(f.Logged(hashedrekord)),
               StatusIs(StatusCode::kVerificationFailed, HasSubstr("cannot log a DSSE")));
+}
+
+// A `hashedrekord` or `rekord` entry for the envelope's payload signed plainly by `key_pem`
+// ("": the entry names no key).
+json RekordBody(const Fixture& f, std::string_view kind, const std::string& key_pem) {
+  json sig = {{"content", crypto::Base64Encode(f.envelope.signatures[0])}};
+  if (!key_pem.empty()) sig["publicKey"] = {{"content", crypto::Base64Encode(key_pem)}};
+  return {
+      {"apiVersion", "0.0.1"},
+      {"kind", kind},
+      {"spec", {{"signature", sig}, {"data", {{"hash", testing::Sha256Of(f.envelope.payload)}}}}}};
+}
+
+// A `dsse` entry for the fixture's envelope whose signature names `key_pem` as its verifier ("":
+// none).
+json DsseBody(const Fixture& f, const std::string& key_pem) {
+  json sig = {{"signature", crypto::Base64Encode(f.envelope.signatures[0])}};
+  if (!key_pem.empty()) sig["verifier"] = crypto::Base64Encode(key_pem);
+  return {{"apiVersion", "0.0.1"},
+          {"kind", "dsse"},
+          {"spec",
+           {{"payloadHash", testing::Sha256Of(f.envelope.payload)},
+            {"signatures", json::array({sig})}}}};
+}
+
+TEST(RekorEntryBodyTest, ARekordEntryMustNameTheSignersKey) {
+  const Fixture f;
+  const LoggedArtifact plain{f.envelope.signatures[0], f.envelope.payload, false};
+  const crypto::PublicKey signer = f.signer.Public().value();
+  for (std::string_view kind : {"hashedrekord", "rekord"}) {
+    auto body = [&](const std::string& pem) {
+      return crypto::Base64Encode(RekordBody(f, kind, pem).dump());
+    };
+    EXPECT_THAT(VerifyEntryBody(body(f.signer.PublicPem()), plain, signer), IsOk()) << kind;
+    EXPECT_THAT(VerifyEntryBody(body(f.stranger.PublicPem()), plain, signer),
+                StatusIs(StatusCode::kVerificationFailed, HasSubstr("another key")))
+        << kind;
+    EXPECT_THAT(VerifyEntryBody(body(""), plain, signer),
+                StatusIs(StatusCode::kVerificationFailed, HasSubstr("entry names no public key")))
+        << kind;
+  }
+}
+
+TEST(RekorEntryBodyTest, ADsseEntryMustNameTheSignersKeyAsVerifier) {
+  const Fixture f;
+  EXPECT_THAT(f.Verify(f.Logged(DsseBody(f, f.signer.PublicPem())), false), IsOk());
+  EXPECT_THAT(f.Verify(f.Logged(DsseBody(f, f.stranger.PublicPem())), false),
+              StatusIs(StatusCode::kVerificationFailed, HasSubstr("another key")));
+  EXPECT_THAT(f.Verify(f.Logged(DsseBody(f, "")), false),
+              StatusIs(StatusCode::kVerificationFailed, HasSubstr("entry names no public key")));
 }
 
 TEST(RekorEntryBodyTest, ABundlesKindVersionMustAgreeWithTheBody) {
@@ -184,6 +238,9 @@ std::vector<TamperCase> IntotoV1Cases() {
       {"v1 payload hash of another payload",
        Edited(IntotoV1Body,
               [](json& b) { b["spec"]["content"]["payloadHash"] = testing::Sha256Of("x"); }),
+       "payload's sha256"},
+      {"v1 no payload hash",
+       Edited(IntotoV1Body, [](json& b) { b["spec"]["content"].erase("payloadHash"); }),
        "payload's sha256"},
       {"v1 other signature", ForUpload(IntotoV1Body, SignedAgain), "envelope's sha256"},
       {"v1 other key", ForUpload(IntotoV1Body, OtherKey), "another key"},
